@@ -1,0 +1,3 @@
+from hybridml.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,292 @@
+"""AWS Batch reads (and, later, actions). Mappers `_x_from_api(d)` are the only place Batch keys appear."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from hybridml.aws._util import bounded_gather, chunks, from_epoch_ms, name_value_pairs, pairs
+from hybridml.aws.errors import aws_call
+from hybridml.aws.session import AwsSession
+from hybridml.domain.batch import (
+    ALL_JOB_STATUSES,
+    ArraySummary,
+    ComputeEnvironment,
+    ComputeResources,
+    Job,
+    JobAttempt,
+    JobDefinition,
+    JobQueue,
+    JobStatus,
+    ResourceRequest,
+)
+
+SERVICE = "batch"
+DESCRIBE_CHUNK = 100  # DescribeJobs accepts at most 100 ids
+
+
+def _resources(requirements: list[dict[str, Any]] | None, vcpus: Any = None, memory: Any = None) -> ResourceRequest:
+    values = {r.get("type"): r.get("value") for r in requirements or []}
+    v = values.get("VCPU", vcpus)
+    m = values.get("MEMORY", memory)
+    g = values.get("GPU")
+    return ResourceRequest(
+        vcpus=float(v) if v not in (None, "") else 0.0,
+        memory_mib=int(float(m)) if m not in (None, "") else 0,
+        gpus=int(float(g)) if g not in (None, "") else 0,
+    )
+
+
+def _ce_from_api(d: dict[str, Any]) -> ComputeEnvironment:
+    cr = d.get("computeResources")
+    resources = None
+    if cr:
+        resources = ComputeResources(
+            type=str(cr.get("type", "")),
+            min_vcpus=int(cr.get("minvCpus", 0) or 0),
+            max_vcpus=int(cr.get("maxvCpus", 0) or 0),
+            desired_vcpus=int(cr.get("desiredvCpus", 0) or 0),
+            instance_types=tuple(cr.get("instanceTypes", []) or ()),
+            allocation_strategy=str(cr.get("allocationStrategy", "") or ""),
+            bid_percentage=cr.get("bidPercentage"),
+        )
+    return ComputeEnvironment(
+        name=d["computeEnvironmentName"],
+        arn=d.get("computeEnvironmentArn", ""),
+        state=str(d.get("state", "")),
+        status=str(d.get("status", "")),
+        status_reason=str(d.get("statusReason", "") or ""),
+        type=str(d.get("type", "MANAGED")),
+        resources=resources,
+        service_role=str(d.get("serviceRole", "") or ""),
+        ecs_cluster_arn=str(d.get("ecsClusterArn", "") or ""),
+    )
+
+
+def _queue_from_api(d: dict[str, Any]) -> JobQueue:
+    order = sorted(d.get("computeEnvironmentOrder", []) or [], key=lambda o: o.get("order", 0))
+    return JobQueue(
+        name=d["jobQueueName"],
+        arn=d.get("jobQueueArn", ""),
+        state=str(d.get("state", "")),
+        status=str(d.get("status", "") or ""),
+        priority=int(d.get("priority", 0) or 0),
+        compute_environments=tuple(o.get("computeEnvironment", "") for o in order),
+        status_reason=str(d.get("statusReason", "") or ""),
+        scheduling_policy_arn=str(d.get("schedulingPolicyArn", "") or ""),
+    )
+
+
+def _jobdef_from_api(d: dict[str, Any]) -> JobDefinition:
+    cp = d.get("containerProperties") or {}
+    log = cp.get("logConfiguration") or {}
+    timeout = (d.get("timeout") or {}).get("attemptDurationSeconds")
+    retry = (d.get("retryStrategy") or {}).get("attempts")
+    platforms = d.get("platformCapabilities") or ["EC2"]
+    return JobDefinition(
+        name=d["jobDefinitionName"],
+        arn=d.get("jobDefinitionArn", ""),
+        revision=int(d.get("revision", 0) or 0),
+        status=str(d.get("status", "") or ""),
+        type=str(d.get("type", "container")),
+        image=str(cp.get("image", "") or ""),
+        command=tuple(str(c) for c in cp.get("command", []) or ()),
+        resources=_resources(cp.get("resourceRequirements"), cp.get("vcpus"), cp.get("memory")),
+        parameters=pairs(d.get("parameters")),
+        environment=name_value_pairs(cp.get("environment")),
+        job_role_arn=str(cp.get("jobRoleArn", "") or ""),
+        log_driver=str(log.get("logDriver", "") or ""),
+        log_group=str((log.get("options") or {}).get("awslogs-group", "") or ""),
+        timeout_s=int(timeout) if timeout else None,
+        retry_attempts=int(retry) if retry else None,
+        platform=str(platforms[0]),
+    )
+
+
+def _attempt_from_api(d: dict[str, Any]) -> JobAttempt:
+    c = d.get("container") or {}
+    return JobAttempt(
+        started_at=from_epoch_ms(d.get("startedAt")),
+        stopped_at=from_epoch_ms(d.get("stoppedAt")),
+        exit_code=c.get("exitCode"),
+        reason=str(c.get("reason", "") or d.get("statusReason", "") or ""),
+        log_stream=str(c.get("logStreamName", "") or ""),
+        task_arn=str(c.get("taskArn", "") or ""),
+        instance_arn=str(c.get("containerInstanceArn", "") or ""),
+    )
+
+
+def _array_from_api(d: dict[str, Any] | None) -> ArraySummary | None:
+    if not d:
+        return None
+    summary = d.get("statusSummary") or {}
+    size = int(d.get("size", 0) or 0)
+    index = d.get("index")
+    if index is None and not size:
+        return None
+    return ArraySummary(
+        size=size,
+        index=int(index) if index is not None else None,
+        status_counts=tuple((str(k), int(v)) for k, v in summary.items() if v),
+    )
+
+
+def _job_from_api(d: dict[str, Any], queue: str = "") -> Job:
+    """Map a JobSummary (ListJobs) or a JobDetail (DescribeJobs) to a Job."""
+    container = d.get("container") or {}
+    queue_ref = str(d.get("jobQueue", "") or queue)
+    log = container.get("logConfiguration") or {}
+    timeout = (d.get("timeout") or {}).get("attemptDurationSeconds")
+    retry = (d.get("retryStrategy") or {}).get("attempts")
+    return Job(
+        job_id=d["jobId"],
+        name=str(d.get("jobName", "")),
+        queue=queue_ref.rsplit("/", 1)[-1],
+        status=JobStatus(d.get("status", "SUBMITTED")),
+        created_at=from_epoch_ms(d.get("createdAt")),
+        started_at=from_epoch_ms(d.get("startedAt")),
+        stopped_at=from_epoch_ms(d.get("stoppedAt")),
+        status_reason=str(d.get("statusReason", "") or ""),
+        job_definition=str(d.get("jobDefinition", "") or ""),
+        arn=str(d.get("jobArn", "") or ""),
+        array=_array_from_api(d.get("arrayProperties")),
+        depends_on=tuple(str(x.get("jobId", "")) for x in d.get("dependsOn", []) or ()),
+        attempts=tuple(_attempt_from_api(a) for a in d.get("attempts", []) or ()),
+        resources=_resources(container.get("resourceRequirements"), container.get("vcpus"), container.get("memory")),
+        parameters=pairs(d.get("parameters")),
+        command=tuple(str(c) for c in container.get("command", []) or ()),
+        environment=name_value_pairs(container.get("environment")),
+        image=str(container.get("image", "") or ""),
+        log_stream=str(container.get("logStreamName", "") or ""),
+        log_group=str((log.get("options") or {}).get("awslogs-group", "") or ""),
+        exit_code=container.get("exitCode"),
+        timeout_s=int(timeout) if timeout else None,
+        retry_attempts=int(retry) if retry else None,
+        tags=pairs(d.get("tags")),
+        share_identifier=str(d.get("shareIdentifier", "") or ""),
+        instance_type=str(container.get("instanceType", "") or ""),
+    )
+
+
+class BatchService:
+    """Concurrent, paginated Batch reads with bounded concurrency."""
+
+    def __init__(self, session: AwsSession) -> None:
+        self.session = session
+        self._jobs_cache: tuple[float, tuple[str, ...], list[Job]] | None = None
+        self._jobs_inflight: asyncio.Task[list[Job]] | None = None
+
+    @property
+    def _limit(self) -> int:
+        return self.session.settings.max_concurrency
+
+    async def _paginate(self, operation: str, key: str, **kwargs: Any) -> list[dict[str, Any]]:
+        client = await self.session.client(SERVICE)
+        items: list[dict[str, Any]] = []
+        async with aws_call(SERVICE, operation):
+            paginator = client.get_paginator(operation)
+            async for page in paginator.paginate(**kwargs):
+                items.extend(page.get(key, []) or [])
+        return items
+
+    async def compute_environments(self) -> list[ComputeEnvironment]:
+        raw = await self._paginate("describe_compute_environments", "computeEnvironments")
+        return sorted((_ce_from_api(d) for d in raw), key=lambda c: c.name)
+
+    async def job_queues(self) -> list[JobQueue]:
+        raw = await self._paginate("describe_job_queues", "jobQueues")
+        return sorted((_queue_from_api(d) for d in raw), key=lambda q: (-q.priority, q.name))
+
+    async def job_definitions(self, status: str = "ACTIVE") -> list[JobDefinition]:
+        raw = await self._paginate("describe_job_definitions", "jobDefinitions", status=status)
+        return sorted((_jobdef_from_api(d) for d in raw), key=lambda j: (j.name, -j.revision))
+
+    async def list_jobs(self, queue: str, status: JobStatus) -> list[Job]:
+        raw = await self._paginate("list_jobs", "jobSummaryList", jobQueue=queue, jobStatus=status.value)
+        return [_job_from_api(d, queue) for d in raw]
+
+    async def jobs(self, queues: Iterable[str], statuses: Sequence[JobStatus] = ALL_JOB_STATUSES) -> list[Job]:
+        """Every job of the given statuses in the given queues, fetched concurrently."""
+        combos = [(q, s) for q in queues for s in statuses]
+
+        async def fetch(combo: tuple[str, JobStatus]) -> list[Job]:
+            return await self.list_jobs(*combo)
+
+        results = await bounded_gather(self._limit, fetch, combos)
+        return [job for batch in results for job in batch]
+
+    async def array_children(self, parent_id: str) -> list[Job]:
+        raw = await self._paginate("list_jobs", "jobSummaryList", arrayJobId=parent_id)
+        return sorted((_job_from_api(d) for d in raw), key=lambda j: (j.array.index or 0) if j.array else 0)
+
+    async def _describe_raw(self, job_ids: Sequence[str]) -> list[dict[str, Any]]:
+        client = await self.session.client(SERVICE)
+
+        async def one(chunk: Sequence[str]) -> list[dict[str, Any]]:
+            async with aws_call(SERVICE, "DescribeJobs"):
+                response = await client.describe_jobs(jobs=list(chunk))
+            return list(response.get("jobs", []) or [])
+
+        results = await bounded_gather(self._limit, one, chunks(list(job_ids), DESCRIBE_CHUNK))
+        return [d for chunk in results for d in chunk]
+
+    async def describe_jobs(self, job_ids: Sequence[str]) -> list[Job]:
+        """Full details, in chunks of 100, concurrently. Unknown ids are simply absent."""
+        return [_job_from_api(d) for d in await self._describe_raw(job_ids)]
+
+    async def job(self, job_id: str) -> Job | None:
+        found = await self.describe_jobs([job_id])
+        return found[0] if found else None
+
+    async def job_json(self, job_id: str) -> str:
+        """The raw DescribeJobs detail as pretty JSON (for the `d` view)."""
+        found = await self._describe_raw([job_id])
+        return json.dumps(found[0] if found else {}, indent=2, sort_keys=True, default=str)
+
+    _RAW = {
+        "compute_environment": (
+            "describe_compute_environments",
+            "computeEnvironments",
+            "computeEnvironments",
+        ),
+        "job_queue": ("describe_job_queues", "jobQueues", "jobQueues"),
+        "job_definition": ("describe_job_definitions", "jobDefinitions", "jobDefinitions"),
+    }
+
+    async def raw(self, kind: str, ident: str) -> dict[str, Any]:
+        """The raw describe output of one CE / queue / job definition (for the `d` view)."""
+        operation, param, key = self._RAW[kind]
+        client = await self.session.client(SERVICE)
+        async with aws_call(SERVICE, operation):
+            response = await getattr(client, operation)(**{param: [ident]})
+        found = response.get(key, []) or []
+        return dict(found[0]) if found else {}
+
+    async def queue_names(self, configured: Sequence[str] = ()) -> list[str]:
+        return list(configured) or [q.name for q in await self.job_queues()]
+
+    async def all_jobs(self, queues: Sequence[str] = (), *, max_age_s: float = 1.0) -> list[Job]:
+        """Every job in the given (default: all) queues. Concurrent callers share one fetch, and a
+        result younger than `max_age_s` is reused, so several views refreshing together cost one sweep."""
+        key = tuple(queues)
+        cached = self._jobs_cache
+        if cached is not None and cached[1] == key and time.monotonic() - cached[0] < max_age_s:
+            return cached[2]
+        if self._jobs_inflight is None or self._jobs_inflight.done():
+            self._jobs_inflight = asyncio.ensure_future(self._sweep(key))
+        return await asyncio.shield(self._jobs_inflight)
+
+    async def _sweep(self, key: tuple[str, ...]) -> list[Job]:
+        jobs = await self.jobs(await self.queue_names(key))
+        self._jobs_cache = (time.monotonic(), key, jobs)
+        return jobs
+
+    async def status_counts(self, queues: Sequence[str]) -> dict[str, Counter[JobStatus]]:
+        counts: dict[str, Counter[JobStatus]] = {q: Counter() for q in queues}
+        for job in await self.all_jobs():
+            counts.setdefault(job.queue, Counter())[job.status] += 1
+        return counts

@@ -1,0 +1,149 @@
+"""AWS and network errors -> a small exception tree with human messages."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectionClosedError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    NoRegionError,
+    PartialCredentialsError,
+    ProfileNotFound,
+    ReadTimeoutError,
+)
+
+_THROTTLE_CODES = {
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "TooManyRequestsException",
+    "RequestLimitExceeded",
+    "ProvisionedThroughputExceededException",
+    "RequestThrottled",
+    "SlowDown",
+}
+_DENIED_CODES = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationError"}
+_CREDENTIAL_CODES = {
+    "ExpiredToken",
+    "ExpiredTokenException",
+    "InvalidClientTokenId",
+    "UnrecognizedClientException",
+    "InvalidSignatureException",
+    "SignatureDoesNotMatch",
+    "RequestExpired",
+}
+_NOT_FOUND_CODES = {"ResourceNotFoundException", "ResourceNotFound", "NoSuchEntity", "NotFoundException"}
+_INVALID_CODES = {"ValidationException", "ClientException", "InvalidParameterException", "ValidationError"}
+
+
+class AwsError(Exception):
+    """Base of every error the AWS layer raises. `str()` is a message fit for the status bar."""
+
+    kind = "error"
+
+    def __init__(self, message: str, *, service: str = "", operation: str = "", code: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.service = service
+        self.operation = operation
+        self.code = code
+
+    def __str__(self) -> str:
+        where = f"{self.service} {self.operation}".strip()
+        return f"{where}: {self.message}" if where else self.message
+
+
+class Throttled(AwsError):
+    kind = "throttled"
+
+
+class AccessDenied(AwsError):
+    kind = "denied"
+
+
+class CredentialsProblem(AwsError):
+    kind = "credentials"
+
+
+class NotFound(AwsError):
+    kind = "not found"
+
+
+class InvalidRequest(AwsError):
+    kind = "invalid"
+
+
+class Unreachable(AwsError):
+    kind = "unreachable"
+
+
+class ServiceFailure(AwsError):
+    """5xx or an operation the endpoint does not implement."""
+
+    kind = "service error"
+
+
+def translate(exc: BaseException, service: str = "", operation: str = "") -> AwsError:
+    """Map a botocore / network exception to the tree above (never raises)."""
+    if isinstance(exc, AwsError):
+        return exc
+    kw = {"service": service, "operation": operation}
+    if isinstance(exc, ClientError):
+        err = exc.response.get("Error", {})
+        code = str(err.get("Code", "") or "")
+        message = str(err.get("Message", "") or "") or code or "request failed"
+        status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
+        operation = operation or getattr(exc, "operation_name", "")
+        kw["operation"] = operation
+        if code in _THROTTLE_CODES or status == 429:
+            return Throttled(f"throttled by AWS ({code or status}); retrying later", code=code, **kw)
+        if code in _DENIED_CODES or (status == 403 and code not in _CREDENTIAL_CODES):
+            return AccessDenied(f"access denied: {message}", code=code, **kw)
+        if code in _CREDENTIAL_CODES:
+            return CredentialsProblem(f"credentials rejected ({code}): {message}", code=code, **kw)
+        if code in _NOT_FOUND_CODES or status == 404:
+            return NotFound(message, code=code, **kw)
+        if code in _INVALID_CODES or 400 <= status < 500:
+            return InvalidRequest(message, code=code, **kw)
+        return ServiceFailure(f"AWS error {status or ''} {code}: {message}".replace("  ", " "), code=code, **kw)
+    if isinstance(exc, NoCredentialsError | PartialCredentialsError):
+        return CredentialsProblem(
+            "no AWS credentials found (set AWS_PROFILE or run `aws configure` / `aws sso login`)", **kw
+        )
+    if isinstance(exc, ProfileNotFound):
+        return CredentialsProblem(str(exc), **kw)
+    if isinstance(exc, NoRegionError):
+        return InvalidRequest("no AWS region configured (set AWS_REGION or --region)", **kw)
+    if isinstance(exc, EndpointConnectionError | ConnectTimeoutError):
+        url = getattr(exc, "kwargs", {}).get("endpoint_url", "")
+        return Unreachable(f"cannot connect to {url or 'the AWS endpoint'}", **kw)
+    if isinstance(exc, ReadTimeoutError | asyncio.TimeoutError | TimeoutError):
+        return Unreachable("the AWS endpoint did not answer in time", **kw)
+    if isinstance(exc, ConnectionClosedError | ConnectionError | OSError):
+        return Unreachable(f"connection to AWS lost: {exc.__class__.__name__}", **kw)
+    if isinstance(exc, BotoCoreError):
+        return ServiceFailure(str(exc), **kw)
+    # aiohttp client errors (ServerDisconnected, ClientOSError ...) do not share a botocore base.
+    if exc.__class__.__module__.startswith("aiohttp"):
+        return Unreachable(f"connection to AWS lost: {exc.__class__.__name__}", **kw)
+    return AwsError(f"{exc.__class__.__name__}: {exc}", **kw)
+
+
+@asynccontextmanager
+async def aws_call(service: str, operation: str) -> AsyncIterator[None]:
+    """Wrap one call so whatever escapes is an `AwsError`."""
+    try:
+        yield
+    except AwsError:
+        raise
+    except asyncio.CancelledError:
+        raise
+    except Exception as exc:
+        raise translate(exc, service, operation) from exc

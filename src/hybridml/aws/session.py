@@ -1,0 +1,152 @@
+"""One aiobotocore session, cached clients, endpoint override, retry/timeout config, a call meter."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections import deque
+from contextlib import AsyncExitStack
+from dataclasses import dataclass
+from typing import Any
+
+from aiobotocore.config import AioConfig
+from aiobotocore.session import AioSession, get_session
+
+from hybridml.aws.errors import aws_call
+from hybridml.config import AwsSettings
+
+DEMO_REGION = "us-east-1"
+
+
+class NoRegionConfigured(Exception):
+    """Raised at start-up when no region can be resolved from flags, config, env or profile."""
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where requests go, for the header. Never holds secrets."""
+
+    profile: str
+    region: str
+    endpoint: str  # "AWS" or the override URL
+
+
+class CallMeter:
+    """Counts API calls (per service, and a sliding minute) via botocore's event hooks."""
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.by_operation: dict[str, int] = {}
+        self._recent: deque[float] = deque()
+
+    def record(self, operation: str) -> None:
+        now = time.monotonic()
+        self.total += 1
+        self.by_operation[operation] = self.by_operation.get(operation, 0) + 1
+        self._recent.append(now)
+        self._trim(now)
+
+    def _trim(self, now: float) -> None:
+        while self._recent and now - self._recent[0] > 60.0:
+            self._recent.popleft()
+
+    def per_minute(self) -> int:
+        self._trim(time.monotonic())
+        return len(self._recent)
+
+
+class AwsSession:
+    """Owns the aiobotocore session and one client per service for the app's lifetime."""
+
+    def __init__(
+        self,
+        settings: AwsSettings,
+        *,
+        profile: str | None = None,
+        region: str | None = None,
+        endpoint_url: str | None = None,
+        static_credentials: tuple[str, str] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.profile = profile or settings.profile or os.environ.get("AWS_PROFILE") or None
+        self._explicit_endpoint = endpoint_url or settings.endpoint_url
+        self._session: AioSession = get_session()
+        if self.profile:
+            self._session.set_config_variable("profile", self.profile)
+        if static_credentials is not None:  # the embedded demo fleet's fake keys only
+            self._session.set_credentials(*static_credentials)
+        resolved = (
+            region
+            or settings.region
+            or os.environ.get("AWS_REGION")
+            or self._session.get_config_variable("region")  # AWS_DEFAULT_REGION, then the profile
+        )
+        if not resolved:
+            raise NoRegionConfigured(
+                "no AWS region: set AWS_REGION (or AWS_DEFAULT_REGION), `region` in the profile, "
+                "[aws].region in the config, or pass --region"
+            )
+        self.region: str = str(resolved)
+        self.meter = CallMeter()
+        self._stack = AsyncExitStack()
+        self._clients: dict[str, Any] = {}
+        self._lock = asyncio.Lock()
+        self._account: str | None = None
+
+    @property
+    def endpoint_url(self) -> str | None:
+        """The explicit override; None lets botocore apply AWS_ENDPOINT_URL[_<SERVICE>] itself."""
+        return self._explicit_endpoint
+
+    @property
+    def target(self) -> Target:
+        shown = self._explicit_endpoint or os.environ.get("AWS_ENDPOINT_URL") or "AWS"
+        return Target(profile=self.profile or "default", region=self.region, endpoint=shown)
+
+    def _config(self) -> AioConfig:
+        s = self.settings
+        return AioConfig(
+            connect_timeout=s.connect_timeout_s,
+            read_timeout=s.read_timeout_s,
+            retries={"mode": s.retry_mode, "max_attempts": s.max_attempts},
+            max_pool_connections=max(10, s.max_concurrency * 2),
+            user_agent_extra="hybridml",
+        )
+
+    async def client(self, service: str) -> Any:
+        """A cached aiobotocore client (created on first use)."""
+        cached = self._clients.get(service)
+        if cached is not None:
+            return cached
+        async with self._lock:
+            client: Any = self._clients.get(service)
+            if client is None:
+                async with aws_call(service, "connect"):
+                    creator = self._session.create_client(
+                        service,  # type: ignore[call-overload]
+                        region_name=self.region,
+                        endpoint_url=self._explicit_endpoint,
+                        config=self._config(),
+                    )
+                    client = await self._stack.enter_async_context(creator)
+                client.meta.events.register("before-call", self._count)
+                self._clients[service] = client
+        return client
+
+    def _count(self, model: Any = None, **_: Any) -> None:
+        name = getattr(model, "name", "?")
+        self.meter.record(name)
+
+    async def account_id(self) -> str:
+        """The caller's account (STS GetCallerIdentity), cached; '?' when it cannot be read."""
+        if self._account is None:
+            sts = await self.client("sts")
+            async with aws_call("sts", "GetCallerIdentity"):
+                identity = await sts.get_caller_identity()
+            self._account = str(identity.get("Account", "?"))
+        return self._account
+
+    async def close(self) -> None:
+        await self._stack.aclose()
+        self._clients.clear()

@@ -1,0 +1,118 @@
+"""Command line: parse arguments, load config, build services, run the TUI or a headless command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from hybridml import __version__
+from hybridml.config import ConfigError, Settings, load_settings
+
+if TYPE_CHECKING:
+    from hybridml.fleet.embedded import EmbeddedFleet
+    from hybridml.services import Services
+
+# Modules under hybridml.headless that add a subcommand (each has `register(subparsers)`).
+HEADLESS_COMMANDS: tuple[str, ...] = ("jobs",)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hybridml",
+        description="Keyboard-first console for AWS Batch + SageMaker. Without a command, opens the TUI.",
+    )
+    parser.add_argument("--version", action="version", version=f"hybridml {__version__}")
+    parser.add_argument("--demo", action="store_true", help="run against an embedded, simulated fleet (no AWS)")
+    parser.add_argument("--config", type=Path, help="config file (default: $XDG_CONFIG_HOME/hybridml/config.toml)")
+    parser.add_argument("--profile", help="AWS profile (default: AWS_PROFILE / config)")
+    parser.add_argument("--region", help="AWS region (default: AWS_REGION / AWS_DEFAULT_REGION / profile)")
+    parser.add_argument("--endpoint-url", help="send every AWS call here (default: AWS_ENDPOINT_URL)")
+    parser.add_argument("--read-only", action="store_true", help="refuse every mutating action")
+    parser.add_argument("--refresh", type=float, help="auto-refresh interval in seconds")
+    parser.add_argument("--demo-jobs", type=int, default=300, help=argparse.SUPPRESS)
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in HEADLESS_COMMANDS:
+        importlib.import_module(f"hybridml.headless.{name}").register(subparsers)
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = load_settings(args.config)
+    if args.refresh is not None:
+        if args.refresh < 0.5:
+            raise ConfigError("--refresh must be at least 0.5 seconds")
+        settings = settings.model_copy(update={"ui": settings.ui.model_copy(update={"refresh_s": args.refresh})})
+    return settings
+
+
+def _services(args: argparse.Namespace, settings: Settings, fleet: EmbeddedFleet | None) -> Services:
+    from hybridml.services import Services
+
+    if fleet is not None:
+        return Services.build(
+            settings,
+            region=fleet.region,
+            endpoint_url=fleet.url,
+            static_credentials=(fleet.access_key, fleet.secret_key),
+            read_only=args.read_only,
+            demo=True,
+        )
+    return Services.build(
+        settings,
+        profile=args.profile,
+        region=args.region,
+        endpoint_url=args.endpoint_url,
+        read_only=args.read_only,
+    )
+
+
+async def _run_headless(args: argparse.Namespace, services: Services) -> int:
+    try:
+        code: int = await args.func(args, services)
+        return code
+    finally:
+        await services.close()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = _settings(args)
+    except ConfigError as exc:
+        print(f"hybridml: {exc}", file=sys.stderr)
+        return 2
+
+    fleet: EmbeddedFleet | None = None
+    if args.demo:
+        from hybridml.fleet.embedded import EmbeddedFleet
+
+        fleet = EmbeddedFleet.start(jobs=args.demo_jobs, simulate=args.command is None)
+    try:
+        from hybridml.aws.errors import AwsError
+        from hybridml.aws.session import NoRegionConfigured
+
+        try:
+            services = _services(args, settings, fleet)
+        except NoRegionConfigured as exc:
+            print(f"hybridml: {exc}", file=sys.stderr)
+            return 2
+        if args.command is not None:
+            try:
+                return asyncio.run(_run_headless(args, services))
+            except AwsError as exc:
+                print(f"hybridml: {exc}", file=sys.stderr)
+                return 1
+        from hybridml.tui.app import HybridApp
+
+        app = HybridApp(services)
+        app.run()
+        return app.return_code or 0
+    finally:
+        if fleet is not None:
+            fleet.stop()

@@ -1,0 +1,131 @@
+"""Settings: TOML file -> validated, frozen settings.
+
+Precedence: command-line flags > config file > AWS environment (AWS_PROFILE, AWS_REGION, ...) > defaults.
+Unknown keys are errors, so a typo is reported instead of silently ignored.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+DEFAULT_CONFIG_NAME = "config.toml"
+
+
+class ConfigError(Exception):
+    """A config file that cannot be used; the message names the file and the key."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AwsSettings(_Section):
+    profile: str | None = None
+    region: str | None = None
+    endpoint_url: str | None = None
+    connect_timeout_s: float = Field(default=5.0, gt=0, le=120)
+    read_timeout_s: float = Field(default=20.0, gt=0, le=600)
+    max_attempts: int = Field(default=5, ge=1, le=20)
+    retry_mode: Literal["standard", "adaptive", "legacy"] = "adaptive"
+    max_concurrency: int = Field(default=8, ge=1, le=64)
+
+    @field_validator("endpoint_url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value or None
+
+
+class UiSettings(_Section):
+    refresh_s: float = Field(default=5.0, ge=0.5, le=3600)
+    theme: str = "textual-dark"
+    log_max_lines: int = Field(default=50_000, ge=100, le=5_000_000)
+    log_poll_s: float = Field(default=1.0, ge=0.2, le=60)
+
+
+class BatchSettings(_Section):
+    queues: tuple[str, ...] = ()  # empty: every queue
+    terminal_window_h: float = Field(default=24.0, gt=0, le=24 * 14)
+    stuck_after_min: float = Field(default=15.0, gt=0)
+
+
+class SubmitTemplate(_Section):
+    queue: str | None = None
+    job_definition: str | None = None
+    job_name: str | None = None
+    parameters: dict[str, str] = {}
+    vcpus: float | None = None
+    memory_mib: int | None = None
+    gpus: int | None = None
+    command: list[str] | None = None
+    environment: dict[str, str] = {}
+    timeout_s: int | None = None
+    retry_attempts: int | None = None
+    array_size: int | None = None
+
+
+class Settings(_Section):
+    aws: AwsSettings = AwsSettings()
+    ui: UiSettings = UiSettings()
+    batch: BatchSettings = BatchSettings()
+    templates: dict[str, SubmitTemplate] = {}
+    keymap: dict[str, str] = {}
+    read_only: bool = False
+    audit_log: str = "~/.local/state/hybridml/audit.jsonl"
+
+    @field_validator("keymap")
+    @classmethod
+    def _keys(cls, value: dict[str, str]) -> dict[str, str]:
+        for binding_id, keys in value.items():
+            if not keys.strip():
+                raise ValueError(f"{binding_id}: key must not be empty")
+        return value
+
+
+def default_config_path() -> Path:
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "hybridml" / DEFAULT_CONFIG_NAME
+
+
+def _describe(error: ValidationError) -> str:
+    lines = []
+    for item in error.errors():
+        key = ".".join(str(part) for part in item["loc"]) or "(top level)"
+        message = item["msg"]
+        if item["type"] == "extra_forbidden":
+            message = "unknown key"
+        lines.append(f"  {key}: {message}")
+    return "\n".join(lines)
+
+
+def parse_settings(data: dict[str, Any], source: str = "<config>") -> Settings:
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"invalid config {source}:\n{_describe(exc)}") from None
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Load the given file, or the default one if it exists, else defaults.
+
+    An explicitly given path that does not exist is an error; a missing default file is not.
+    """
+    explicit = path is not None
+    target = path if path is not None else default_config_path()
+    if not target.exists():
+        if explicit:
+            raise ConfigError(f"config file not found: {target}")
+        return Settings()
+    try:
+        data = tomllib.loads(target.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config {target} is not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read config {target}: {exc.strerror}") from None
+    return parse_settings(data, str(target))

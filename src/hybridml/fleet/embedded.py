@@ -1,0 +1,47 @@
+"""The embedded fleet as one object: server + seed + simulator. Used by `--demo`, tests and benchmarks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hybridml.fleet.seed import SeededFleet, seed_fleet
+from hybridml.fleet.server import (
+    DEMO_ACCESS_KEY,
+    DEMO_REGION,
+    DEMO_SECRET_KEY,
+    MotoServer,
+    start_moto_server,
+)
+from hybridml.fleet.simulator import Simulator
+
+
+@dataclass
+class EmbeddedFleet:
+    server: MotoServer
+    seeded: SeededFleet
+    simulator: Simulator
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    region = DEMO_REGION
+    access_key = DEMO_ACCESS_KEY
+    secret_key = DEMO_SECRET_KEY
+
+    @classmethod
+    def start(cls, *, jobs: int = 300, simulate: bool = True, interval_s: float = 1.0) -> EmbeddedFleet:
+        server = start_moto_server()
+        try:
+            seeded = seed_fleet(server.url, jobs=jobs)
+        except BaseException:
+            server.stop()
+            raise
+        simulator = Simulator(seeded)
+        if simulate:
+            simulator.start(interval_s)
+        return cls(server=server, seeded=seeded, simulator=simulator)
+
+    def stop(self) -> None:
+        self.simulator.stop()
+        self.server.stop()

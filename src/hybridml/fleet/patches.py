@@ -1,0 +1,195 @@
+"""Named patches for what moto 5.2 lacks or does differently from AWS (see shared/STYLE.md).
+
+Each patch is a small function named after the gap it closes; `apply_patches()` applies them all once.
+They only ever touch moto's in-process backends, which is why the fleet runs moto in-process.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable
+from typing import Any
+
+_applied = False
+_lock = threading.Lock()
+PATCHES: list[Callable[[], None]] = []
+
+
+def patch(func: Callable[[], None]) -> Callable[[], None]:
+    PATCHES.append(func)
+    return func
+
+
+@patch
+def batch_job_status_is_set_by_the_fleet() -> None:
+    """moto advances a job's status on every read ("immediate" progression): the fleet sets it instead."""
+    from moto.moto_api import state_manager
+
+    state_manager.set_transition("batch::job", {"progression": "manual", "times": 10**12})
+
+
+@patch
+def batch_list_jobs_by_queue_hides_array_children() -> None:
+    """AWS lists array children only with arrayJobId; moto also lists them under their queue."""
+    from moto.batch.models import BatchBackend
+
+    original = BatchBackend.list_jobs
+
+    def list_jobs(self: Any, job_queue_name: Any, array_job_id: Any, *args: Any, **kwargs: Any) -> Any:
+        jobs = original(self, job_queue_name, array_job_id, *args, **kwargs)
+        if job_queue_name and not array_job_id:
+            jobs = [j for j in jobs if "index" not in (j.array_properties or {})]
+        return jobs
+
+    BatchBackend.list_jobs = list_jobs  # type: ignore[method-assign]
+
+
+@patch
+def batch_describe_jobs_looks_up_ids() -> None:
+    """moto scans every job for each DescribeJobs (O(n), and unsafe while jobs are added): look ids up."""
+    from moto.batch.models import BatchBackend
+
+    def describe_jobs(self: Any, jobs: list[str] | None) -> list[dict[str, Any]]:
+        if not jobs:
+            return [job.describe() for job in list(self._jobs.values())]
+        result = []
+        for ref in jobs:
+            job_id = ref.rsplit("/", 1)[-1] if ref.startswith("arn:") else ref
+            job = self._jobs.get(job_id)
+            if job is not None:
+                result.append(job.describe())
+        return result
+
+    BatchBackend.describe_jobs = describe_jobs  # type: ignore[method-assign]
+
+
+@patch
+def batch_cancel_and_terminate_stop_the_job() -> None:
+    """moto only records the reason; AWS moves a cancelled/terminated job to FAILED."""
+    from moto.batch.models import BatchBackend
+
+    cancel, terminate = BatchBackend.cancel_job, BatchBackend.terminate_job
+
+    def _fail(self: Any, job_id: str, allowed: tuple[str, ...]) -> None:
+        job = self.get_job_by_id(job_id)
+        if job is not None and job._status in allowed and not job.job_stopped:
+            job._mark_stopped(success=False)
+            for child in job._child_jobs or []:
+                if child._status in allowed and not child.job_stopped:
+                    child.job_stopped_reason = job.job_stopped_reason
+                    child._mark_stopped(success=False)
+
+    def cancel_job(self: Any, job_id: str, reason: str) -> None:
+        cancel(self, job_id, reason)
+        _fail(self, job_id, ("SUBMITTED", "PENDING", "RUNNABLE"))
+
+    def terminate_job(self: Any, job_id: str, reason: str) -> None:
+        terminate(self, job_id, reason)
+        _fail(self, job_id, ("SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING"))
+
+    BatchBackend.cancel_job = cancel_job  # type: ignore[method-assign]
+    BatchBackend.terminate_job = terminate_job  # type: ignore[method-assign]
+
+
+@patch
+def batch_compute_environment_status_is_stored() -> None:
+    """moto always reports a CE as VALID; the fleet stores INVALID CEs (with a reason) on the model."""
+    from moto.batch.models import BatchBackend
+
+    original = BatchBackend.describe_compute_environments
+
+    def describe_compute_environments(self: Any, environments: list[str] | None = None) -> list[dict[str, Any]]:
+        result = original(self, environments)
+        for item in result:
+            env = self._compute_environments.get(item["computeEnvironmentArn"])
+            status = getattr(env, "hybridml_status", None)
+            if status:
+                item["status"] = status
+                item["statusReason"] = getattr(env, "hybridml_status_reason", "")
+        return result
+
+    BatchBackend.describe_compute_environments = describe_compute_environments  # type: ignore[method-assign]
+
+
+@patch
+def batch_job_detail_shows_effective_container() -> None:
+    """moto's job detail omits the image, GPU/resourceRequirements overrides, exit code and log config."""
+    from moto.batch.models import Job
+
+    original = Job._container_details
+
+    def _container_details(self: Any) -> dict[str, Any]:
+        details: dict[str, Any] = original(self)
+        props = self.job_definition.container_properties or {}
+        merged = {r["type"]: r["value"] for r in props.get("resourceRequirements", []) or []}
+        for req in self.container_overrides.get("resourceRequirements", []) or []:
+            merged[req["type"]] = req["value"]
+        if merged:
+            details["resourceRequirements"] = [{"type": k, "value": str(v)} for k, v in merged.items()]
+            details["vcpus"] = int(float(merged.get("VCPU", details.get("vcpus", 1))))
+            details["memory"] = int(float(merged.get("MEMORY", details.get("memory", 512))))
+        details["image"] = props.get("image", "")
+        if "logConfiguration" in props:
+            details["logConfiguration"] = props["logConfiguration"]
+        if self.exit_code is not None:
+            details["exitCode"] = self.exit_code
+        instance_type = getattr(self, "hybridml_instance_type", "")
+        if instance_type:
+            details["instanceType"] = instance_type
+        return details
+
+    Job._container_details = _container_details  # type: ignore[method-assign]
+
+
+@patch
+def batch_job_summary_has_array_properties() -> None:
+    """AWS's JobSummary carries arrayProperties (size on a parent, index on a child); moto's omits it."""
+    from moto.batch.models import Job
+
+    original = Job.describe_short
+
+    def describe_short(self: Any) -> dict[str, Any]:
+        result: dict[str, Any] = original(self)
+        if self._child_jobs:
+            result["arrayProperties"] = {"size": len(self._child_jobs)}
+        elif "index" in (self.array_properties or {}):
+            result["arrayProperties"] = {"index": self.array_properties["index"]}
+        return result
+
+    Job.describe_short = describe_short  # type: ignore[method-assign]
+
+
+_EXTRA_SAGEMAKER_TYPES = re.compile(r"^ml\.(g5|g6|g6e|p4d|p4de|p5|p5e|inf2|trn1|c6i|m6i|r6i|c7i|m7i)\.\w+$")
+
+
+@patch
+def sagemaker_accepts_current_instance_types() -> None:
+    """moto's validators reject ml.g5.* and other current families that AWS accepts."""
+    from moto.sagemaker import models
+
+    for cls in vars(models).values():
+        validate = getattr(cls, "validate_instance_type", None) if isinstance(cls, type) else None
+        if validate is None or getattr(validate, "_hybridml", False):
+            continue
+
+        def make(original: Callable[[Any, str], None]) -> Callable[[Any, str], None]:
+            def validate_instance_type(self: Any, instance_type: str) -> None:
+                if _EXTRA_SAGEMAKER_TYPES.match(instance_type or ""):
+                    return
+                original(self, instance_type)
+
+            validate_instance_type._hybridml = True  # type: ignore[attr-defined]
+            return validate_instance_type
+
+        cls.validate_instance_type = make(validate)
+
+
+def apply_patches() -> None:
+    global _applied
+    with _lock:
+        if _applied:
+            return
+        for func in PATCHES:
+            func()
+        _applied = True

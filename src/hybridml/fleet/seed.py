@@ -1,0 +1,302 @@
+"""Seed a realistic hybrid fleet into an embedded moto server.
+
+Infrastructure (IAM, VPC, compute environments, queues, job definitions, SageMaker) goes through the
+API with boto3, like a person's scripts would. Hundreds of jobs are created and given their states
+in-process on moto's backends, which is fast and the only way to hold jobs in non-final states.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from hybridml.fleet import catalog
+from hybridml.fleet.backends import batch_backend, logs_backend
+from hybridml.fleet.logtext import log_lines
+from hybridml.fleet.server import DEMO_ACCESS_KEY, DEMO_REGION, DEMO_SECRET_KEY
+
+BATCH_LOG_GROUP = "/aws/batch/job"
+STATUS_MIX = (
+    ("SUCCEEDED", 0.52),
+    ("FAILED", 0.10),
+    ("RUNNING", 0.16),
+    ("STARTING", 0.04),
+    ("RUNNABLE", 0.08),
+    ("PENDING", 0.05),
+    ("SUBMITTED", 0.05),
+)
+
+
+@dataclass
+class SeededFleet:
+    """What was seeded: ids the simulator and the tests refer to."""
+
+    url: str
+    queues: list[str] = field(default_factory=list)
+    job_ids: list[str] = field(default_factory=list)
+    stuck: dict[str, str] = field(default_factory=dict)  # scenario name -> job id
+    array_parents: list[str] = field(default_factory=list)
+    failed_dependency: str = ""
+    endpoints: list[str] = field(default_factory=list)
+    training_jobs: list[str] = field(default_factory=list)
+
+
+def boto3_client(url: str, service: str) -> Any:
+    import boto3
+
+    return boto3.client(
+        service,
+        region_name=DEMO_REGION,
+        endpoint_url=url,
+        aws_access_key_id=DEMO_ACCESS_KEY,
+        aws_secret_access_key=DEMO_SECRET_KEY,
+    )
+
+
+def _infrastructure(url: str) -> tuple[str, str, str, str, str]:
+    iam, ec2 = boto3_client(url, "iam"), boto3_client(url, "ec2")
+    trust = '{"Version":"2012-10-17","Statement":[]}'
+    service_role = iam.create_role(RoleName="AWSBatchServiceRole", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+    iam.create_role(RoleName="ecsInstanceRole", AssumeRolePolicyDocument=trust)
+    profile = iam.create_instance_profile(InstanceProfileName="ecsInstanceRole")["InstanceProfile"]["Arn"]
+    sm_role = iam.create_role(RoleName="SageMakerExecution", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+    subnet = ec2.describe_subnets()["Subnets"][0]["SubnetId"]
+    vpc = ec2.describe_vpcs()["Vpcs"][0]["VpcId"]
+    sg = ec2.create_security_group(GroupName="batch-gpu", Description="batch", VpcId=vpc)["GroupId"]
+    return service_role, profile, subnet, sg, sm_role
+
+
+def _batch_infrastructure(url: str, result: SeededFleet) -> str:
+    batch = boto3_client(url, "batch")
+    service_role, profile, subnet, sg, sm_role = _infrastructure(url)
+    backend = batch_backend()
+    for ce in catalog.COMPUTE_ENVIRONMENTS:
+        response = batch.create_compute_environment(
+            computeEnvironmentName=ce.name,
+            type="MANAGED",
+            state=ce.state,
+            serviceRole=service_role,
+            computeResources={
+                "type": ce.type,
+                "minvCpus": ce.min_vcpus,
+                "maxvCpus": ce.max_vcpus,
+                "desiredvCpus": 0,
+                "instanceTypes": list(ce.instance_types),
+                "instanceRole": profile,
+                "subnets": [subnet],
+                "securityGroupIds": [sg],
+                **({"bidPercentage": 70, "allocationStrategy": "SPOT_CAPACITY_OPTIMIZED"} if ce.type == "SPOT" else {}),
+            },
+        )
+        env = backend._compute_environments[response["computeEnvironmentArn"]]
+        env.compute_resources["desiredvCpus"] = ce.desired_vcpus
+        if ce.status != "VALID":
+            env.hybridml_status, env.hybridml_status_reason = ce.status, ce.status_reason
+    for q in catalog.QUEUES:
+        batch.create_job_queue(
+            jobQueueName=q.name,
+            state="ENABLED",
+            priority=q.priority,
+            computeEnvironmentOrder=[
+                {"order": i + 1, "computeEnvironment": name} for i, name in enumerate(q.compute_environments)
+            ],
+        )
+        result.queues.append(q.name)
+    for jd in catalog.JOB_DEFINITIONS:
+        requirements = [
+            {"type": "VCPU", "value": str(jd.vcpus)},
+            {"type": "MEMORY", "value": str(jd.memory_mib)},
+        ]
+        if jd.gpus:
+            requirements.append({"type": "GPU", "value": str(jd.gpus)})
+        batch.register_job_definition(
+            jobDefinitionName=jd.name,
+            type="container",
+            parameters=jd.parameters,
+            containerProperties={
+                "image": jd.image,
+                "command": list(jd.command),
+                "resourceRequirements": requirements,
+                "logConfiguration": {"logDriver": "awslogs", "options": {"awslogs-group": BATCH_LOG_GROUP}},
+            },
+            **({"timeout": {"attemptDurationSeconds": jd.timeout_s}} if jd.timeout_s else {}),
+            **({"retryStrategy": {"attempts": jd.retry_attempts}} if jd.retry_attempts else {}),
+        )
+    return str(sm_role)
+
+
+def _overrides(vcpus: int | None, memory: int | None, gpus: int | None) -> dict[str, Any]:
+    reqs = [
+        {"type": t, "value": str(v)} for t, v in (("VCPU", vcpus), ("MEMORY", memory), ("GPU", gpus)) if v is not None
+    ]
+    return {"resourceRequirements": reqs} if reqs else {}
+
+
+class JobSeeder:
+    """Creates jobs in-process and sets their state, attempts and log streams."""
+
+    def __init__(self, rng: random.Random, now: datetime) -> None:
+        self.rng = rng
+        self.now = now
+        self.backend = batch_backend()
+        self.logs = logs_backend()
+        if BATCH_LOG_GROUP not in self.logs.groups:
+            self.logs.create_log_group(BATCH_LOG_GROUP, {})
+
+    def submit(self, name: str, queue: str, jobdef: str, **kwargs: Any) -> Any:
+        _, job_id, _ = self.backend.submit_job(
+            job_name=name,
+            job_def_id=jobdef,
+            job_queue=queue,
+            array_properties=kwargs.pop("array_properties", {}),
+            **kwargs,
+        )
+        return self.backend._jobs[job_id]
+
+    def new_stream(self, job: Any) -> str:
+        stream = f"{job.job_definition.name}/default/{uuid.UUID(int=self.rng.getrandbits(128)).hex}"
+        self.logs.create_log_stream(BATCH_LOG_GROUP, stream)
+        return stream
+
+    def write(self, stream: str, job: Any, start: datetime, count: int, failed: bool = False) -> None:
+        lines = log_lines(job.job_definition.name, self.rng, count, failed=failed)
+        base = int(start.timestamp() * 1000)
+        events = [{"timestamp": base + i * 850, "message": text} for i, text in enumerate(lines)]
+        if events:
+            self.logs.put_log_events(BATCH_LOG_GROUP, stream, events)
+
+    def set_state(self, job: Any, status: str, age_s: float, reason: str = "", attempts: int = 1) -> None:
+        created = self.now - timedelta(seconds=age_s)
+        job.job_created_at = created
+        job.attempts, job.latest_attempt, job.log_stream_name = [], None, None
+        job.job_stopped, job.exit_code = False, None
+        job.job_stopped_reason = reason or None
+        job.hybridml_instance_type = ""
+        if status in ("RUNNING", "SUCCEEDED", "FAILED"):
+            wait = min(age_s * 0.3, self.rng.uniform(5, 240))
+            started = created + timedelta(seconds=wait)
+            run_for = (age_s - wait) * (1.0 if status == "RUNNING" else self.rng.uniform(0.2, 0.95))
+            for n in range(attempts):
+                last = n == attempts - 1
+                stream = self.new_stream(job)
+                ok = status == "SUCCEEDED" and last
+                stop = started + timedelta(seconds=run_for)
+                running = status == "RUNNING" and last
+                lines = max(3, min(400, int(run_for / 3)))
+                self.write(stream, job, started, lines, failed=not ok and not running)
+                if not running:
+                    code = 0 if ok else self.rng.choice([1, 137, 2])
+                    job.attempts.append(
+                        {
+                            "container": {
+                                "logStreamName": stream,
+                                "exitCode": code,
+                                "taskArn": "",
+                                "reason": "",
+                            },
+                            "startedAt": int(started.timestamp() * 1000),
+                            "stoppedAt": int(stop.timestamp() * 1000),
+                            "statusReason": "Essential container in task exited",
+                        }
+                    )
+                    job.exit_code = code
+                job.log_stream_name = stream
+            job.job_started_at = started
+            if status != "RUNNING":
+                job.job_stopped, job.job_stopped_at = True, started + timedelta(seconds=run_for)
+                job.job_stopped_reason = reason or (
+                    "Essential container in task exited" if status == "FAILED" else None
+                )
+            ce = self.rng.choice(["g5.xlarge", "g5.2xlarge", "c6i.2xlarge"])
+            job.hybridml_instance_type = ce
+        elif status == "STARTING":
+            job.job_started_at = created + timedelta(seconds=age_s * 0.8)
+        job.status = status
+
+
+def _pick_status(rng: random.Random) -> str:
+    roll, acc = rng.random(), 0.0
+    for status, share in STATUS_MIX:
+        acc += share
+        if roll < acc:
+            return status
+    return "SUCCEEDED"
+
+
+def _age_for(status: str, rng: random.Random) -> float:
+    if status in ("SUBMITTED", "PENDING", "RUNNABLE", "STARTING"):
+        return rng.uniform(5, 240)  # healthy queueing: under the stuck threshold
+    if status == "RUNNING":
+        return rng.uniform(60, 3 * 3600)
+    return rng.uniform(600, 20 * 3600)
+
+
+def seed_jobs(result: SeededFleet, seeder: JobSeeder, count: int, queues: dict[str, tuple[str, ...]]) -> None:
+    rng = seeder.rng
+    names = list(queues)
+    for i in range(count):
+        queue = names[i % len(names)]
+        jobdef = rng.choice(queues[queue])
+        job = seeder.submit(f"{jobdef}-{i:05d}", queue, jobdef, parameters={})
+        status = _pick_status(rng)
+        attempts = 2 if status == "FAILED" and rng.random() < 0.4 else 1
+        seeder.set_state(job, status, _age_for(status, rng), attempts=attempts)
+        result.job_ids.append(job.job_id)
+
+
+def seed_arrays(result: SeededFleet, seeder: JobSeeder) -> None:
+    for name, queue, jobdef, size in (
+        ("yolo-videos-nightly", "gpu-inference", "yolo-dog-detect", 24),
+        ("embed-shards", "gpu-inference", "embed-text", 40),
+        ("etl-backfill-week", "cpu-etl", "etl-parquet", 7),
+    ):
+        parent = seeder.submit(name, queue, jobdef, array_properties={"size": size})
+        age = seeder.rng.uniform(1800, 7200)
+        for child in parent._child_jobs:
+            status = seeder.rng.choice(["SUCCEEDED"] * 5 + ["RUNNING"] * 2 + ["RUNNABLE", "FAILED"])
+            seeder.set_state(child, status, age, attempts=1)
+        seeder.set_state(parent, "RUNNING", age)
+        parent.job_started_at = parent.job_created_at + timedelta(seconds=30)
+        result.array_parents.append(parent.job_id)
+
+
+def seed_stuck(result: SeededFleet, seeder: JobSeeder) -> None:
+    failed = seeder.submit("etl-upstream-extract", "cpu-etl", "etl-parquet")
+    seeder.set_state(failed, "FAILED", 5400, reason="Essential container in task exited", attempts=1)
+    result.failed_dependency = failed.job_id
+    for spec in catalog.STUCK_JOBS:
+        job = seeder.submit(
+            spec.name,
+            spec.queue,
+            spec.job_definition,
+            container_overrides=_overrides(spec.vcpus, spec.memory_mib, spec.gpus),
+            depends_on=[{"jobId": failed.job_id}] if spec.depends_on_failed else None,
+        )
+        seeder.set_state(job, spec.status, spec.age_min * 60, reason=spec.reason)
+        result.stuck[spec.name] = job.job_id
+    archive = seeder.submit("archive-reindex", "spot-archive", "etl-parquet")
+    seeder.set_state(archive, "RUNNABLE", 3 * 3600)
+    result.stuck["archive-reindex"] = archive.job_id
+    for queue in seeder.backend._job_queues.values():
+        queue_spec = next((q for q in catalog.QUEUES if q.name == queue.name), None)
+        if queue_spec is not None:
+            queue.state = queue_spec.state
+
+
+def seed_fleet(url: str, *, jobs: int = 300, rng_seed: int = 7, sagemaker: bool = True) -> SeededFleet:
+    """Seed the whole demo fleet; returns the ids the simulator and tests use."""
+    from hybridml.fleet.seed_sagemaker import seed_sagemaker
+
+    rng = random.Random(rng_seed)
+    result = SeededFleet(url=url)
+    sm_role = _batch_infrastructure(url, result)
+    seeder = JobSeeder(rng, datetime.now())
+    seed_jobs(result, seeder, jobs, catalog.WORKLOADS)
+    seed_arrays(result, seeder)
+    seed_stuck(result, seeder)
+    if sagemaker:
+        seed_sagemaker(url, result, sm_role, rng)
+    return result

@@ -1,0 +1,154 @@
+"""Seed SageMaker endpoints and training jobs (through the API), then set their states in-process."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from hybridml.fleet import catalog
+from hybridml.fleet.backends import logs_backend, sagemaker_backend
+from hybridml.fleet.logtext import log_lines
+
+if TYPE_CHECKING:
+    from hybridml.fleet.seed import SeededFleet
+
+TRAINING_LOG_GROUP = "/aws/sagemaker/TrainingJobs"
+SECONDARY_ORDER = ("Starting", "Downloading", "Training", "Uploading", "Completed")
+
+
+def endpoint_log_group(name: str) -> str:
+    return f"/aws/sagemaker/Endpoints/{name}"
+
+
+def _utcnow() -> datetime:
+    # moto keeps SageMaker times as naive UTC
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _put(group: str, stream: str, lines: list[str], start: datetime) -> None:
+    logs = logs_backend()
+    if group not in logs.groups:
+        logs.create_log_group(group, {})
+    if stream not in logs.groups[group].streams:
+        logs.create_log_stream(group, stream)
+    base = int(start.replace(tzinfo=UTC).timestamp() * 1000)
+    logs.put_log_events(group, stream, [{"timestamp": base + i * 1000, "message": m} for i, m in enumerate(lines)])
+
+
+def seed_endpoints(url: str, result: SeededFleet, role: str, rng: random.Random) -> None:
+    from hybridml.fleet.seed import boto3_client
+
+    sm = boto3_client(url, "sagemaker")
+    backend = sagemaker_backend()
+    now = _utcnow()
+    for name, instance_type, count, status, failure in catalog.ENDPOINTS:
+        sm.create_model(
+            ModelName=f"{name}-model",
+            ExecutionRoleArn=role,
+            PrimaryContainer={"Image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/hybridml/serve:1.2"},
+        )
+        sm.create_endpoint_config(
+            EndpointConfigName=f"{name}-config",
+            ProductionVariants=[
+                {
+                    "VariantName": "AllTraffic",
+                    "ModelName": f"{name}-model",
+                    "InitialInstanceCount": count,
+                    "InstanceType": instance_type,
+                    "InitialVariantWeight": 1.0,
+                }
+            ],
+        )
+        sm.create_endpoint(EndpointName=name, EndpointConfigName=f"{name}-config")
+        endpoint = backend.endpoints[name]
+        endpoint.endpoint_status = status
+        endpoint.failure_reason = failure or None
+        age = timedelta(minutes=rng.uniform(20, 60 * 24 * 9))
+        endpoint.creation_time = now - age
+        endpoint.last_modified_time = now - (
+            timedelta(minutes=rng.uniform(12, 40)) if status in ("Updating", "Creating") else age / 2
+        )
+        variant = endpoint.production_variants[0]
+        if status == "Creating":
+            variant["CurrentInstanceCount"] = 0
+        elif status == "Updating":
+            variant["DesiredInstanceCount"] = count + 1
+        elif status == "Failed":
+            variant["CurrentInstanceCount"] = 0
+        result.endpoints.append(name)
+        if status in ("InService", "Updating", "Failed"):
+            lines = [f"INFO model server listening on 8080 ({name})"]
+            lines += [f"INFO POST /invocations 200 {rng.uniform(8, 60):.1f}ms" for _ in range(rng.randint(20, 60))]
+            if status == "Failed":
+                lines += ["ERROR ping health check failed: connection refused on :8080"]
+            _put(endpoint_log_group(name), f"AllTraffic/i-{rng.getrandbits(64):016x}", lines, now - age / 2)
+
+
+def _transitions(secondary: str, created: datetime, end: datetime | None) -> list[dict[str, Any]]:
+    last = SECONDARY_ORDER.index(secondary) if secondary in SECONDARY_ORDER else len(SECONDARY_ORDER) - 1
+    span = (end or _utcnow() - timedelta(minutes=1)) - created
+    stops = [created + span * (i / max(last, 1)) for i in range(last + 1)]
+    out = []
+    for i in range(last + 1):
+        out.append(
+            {
+                "Status": SECONDARY_ORDER[i],
+                "StartTime": stops[i],
+                **({"EndTime": stops[i + 1]} if i < last else {}),
+                "StatusMessage": f"{SECONDARY_ORDER[i]} the training job",
+            }
+        )
+    return out
+
+
+def seed_training(url: str, result: SeededFleet, role: str, rng: random.Random) -> None:
+    from hybridml.fleet.seed import boto3_client
+
+    sm = boto3_client(url, "sagemaker")
+    backend = sagemaker_backend()
+    now = _utcnow()
+    for name, status, secondary, instance_type, age_min, failure in catalog.TRAINING_JOBS:
+        sm.create_training_job(
+            TrainingJobName=name,
+            AlgorithmSpecification={
+                "TrainingImage": "763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-training:2.3-gpu",
+                "TrainingInputMode": "File",
+                "MetricDefinitions": [{"Name": "train:loss", "Regex": "loss=([0-9.]+)"}],
+            },
+            RoleArn=role,
+            OutputDataConfig={"S3OutputPath": "s3://hybridml-models/output"},
+            ResourceConfig={"InstanceType": instance_type, "InstanceCount": 1, "VolumeSizeInGB": 100},
+            StoppingCondition={"MaxRuntimeInSeconds": 24 * 3600},
+        )
+        job = backend.training_jobs[name]
+        created = now - timedelta(minutes=age_min)
+        ended = None if status == "InProgress" else created + timedelta(minutes=age_min * 0.6)
+        job.training_job_status, job.secondary_status = status, secondary
+        job.creation_time = created
+        job.last_modified_time = ended or now
+        job.training_start_time = created + timedelta(minutes=3) if secondary not in ("Starting",) else None
+        job.training_end_time = ended
+        job.secondary_status_transitions = _transitions(
+            "Completed" if status == "Completed" else ("Training" if ended else secondary), created, ended
+        )
+        if secondary == "MaxRuntimeExceeded":
+            job.stopping_condition = {"MaxRuntimeInSeconds": int(age_min * 0.6 * 60)}
+        if failure:
+            job.failure_reason = failure
+        if ended is not None:
+            job.billable_time_in_seconds = int((ended - created).total_seconds() * 0.9)
+        job.final_metric_data_list = (
+            [{"MetricName": "train:loss", "Value": round(rng.uniform(0.05, 0.4), 4), "Timestamp": ended}]
+            if status == "Completed"
+            else []
+        )
+        result.training_jobs.append(name)
+        if secondary not in ("Starting", "Downloading"):
+            lines = log_lines("train", rng, rng.randint(40, 150), failed=status == "Failed")
+            _put(TRAINING_LOG_GROUP, f"{name}/algo-1-{int(created.timestamp())}", lines, created)
+
+
+def seed_sagemaker(url: str, result: SeededFleet, role: str, rng: random.Random) -> None:
+    seed_endpoints(url, result, role, rng)
+    seed_training(url, result, role, rng)

@@ -1,0 +1,1 @@
+"""Launching workloads: local runner (docker or plain process) and the Batch launcher."""

@@ -1,0 +1,1 @@
+"""Pure presentation: domain objects -> table cells, colours, durations. Rich allowed, Textual not."""

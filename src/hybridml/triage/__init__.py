@@ -1,0 +1,1 @@
+"""Pure rules over domain objects: why is this workload stuck? No I/O."""

@@ -1,0 +1,269 @@
+"""The Textual app: header, resource views behind a `:` command bar, `/` filter, footer."""
+
+from __future__ import annotations
+
+import time
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.widgets import ContentSwitcher, Footer
+
+from hybridml.aws.errors import translate
+from hybridml.services import Services
+from hybridml.tui import views as view_registry
+from hybridml.tui.commands import HybridCommands
+from hybridml.tui.widgets.command_bar import CommandBar
+from hybridml.tui.widgets.resource_view import ResourceView, Scope
+from hybridml.tui.widgets.status_header import StatusHeader
+
+START_VIEW = "jobs"
+
+
+class HybridApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "hybridml"
+    COMMANDS = App.COMMANDS | {HybridCommands}
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+        Binding(":", "command_bar", "Command", id="app.command"),
+        Binding("/", "filter_bar", "Filter", id="app.filter"),
+        Binding("enter", "drill", "Open", id="app.open", show=False),
+        Binding("d", "describe", "Describe", id="app.describe"),
+        Binding("r", "refresh", "Refresh", id="app.refresh"),
+        Binding("escape", "go_back", "Back", id="app.back", show=False),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("q", "back_or_quit", "Quit", id="app.quit"),
+    ]
+
+    def __init__(self, services: Services, start_view: str = START_VIEW) -> None:
+        super().__init__()
+        self.services = services
+        self.start_view = start_view
+        self.views: dict[str, ResourceView[Any]] = {}
+        self.history: list[tuple[str, Scope | None]] = []
+        self.current_kind = ""
+        self.last_problem = ""
+        self.loaded_at: float | None = None
+
+    # -- layout -----------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield StatusHeader(id="status-header")
+        yield ContentSwitcher(id="views")
+        commands = list(view_registry.VIEWS) + list(view_registry.ALIASES) + ["quit", "help"]
+        yield CommandBar(commands, id="command-bar")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.theme = (
+            self.services.settings.ui.theme
+            if self.services.settings.ui.theme in self.available_themes
+            else "textual-dark"
+        )
+        if self.services.settings.keymap:
+            self.set_keymap(self.services.settings.keymap)
+        header = self.header
+        target = self.services.session.target
+        header.aws_region, header.aws_endpoint = target.region, target.endpoint
+        header.mode = " ".join(
+            m for m, on_ in (("DEMO", self.services.demo), ("READ-ONLY", self.services.read_only)) if on_
+        )
+        self.show_view(self.start_view)
+        self.set_interval(self.services.settings.ui.refresh_s, self.refresh_active_view)
+        self.set_interval(1.0, self.tick_header)
+        self.load_account()
+
+    @property
+    def header(self) -> StatusHeader:
+        return self.query_one(StatusHeader)
+
+    @property
+    def active_view(self) -> ResourceView[Any] | None:
+        return self.views.get(self.current_kind)
+
+    # -- views ------------------------------------------------------------------------------------
+    def show_view(self, kind: str, scope: Scope | None = None, *, remember: bool = True) -> None:
+        if remember and self.current_kind:
+            current = self.active_view
+            self.history.append((self.current_kind, current.scope if current else None))
+            del self.history[:-50]
+        switcher = self.query_one(ContentSwitcher)
+        view = self.views.get(kind)
+        if view is None:
+            view = view_registry.VIEWS[kind](self.services, scope=scope, id=f"view-{kind}")
+            self.views[kind] = view
+            switcher.mount(view)
+            self.call_after_refresh(view.reload)
+        elif view.scope != scope:
+            view.set_scope(scope)
+            view.reload()
+        self.current_kind = kind
+        switcher.current = view.id
+        self.header.view_name = kind + (f" {scope}" if scope else "")
+        self.call_after_refresh(self._focus_view)
+
+    def _focus_view(self) -> None:
+        view = self.active_view
+        if view is not None and view.is_mounted:
+            view.table.focus()
+
+    def refresh_active_view(self) -> None:
+        view = self.active_view
+        if view is not None and len(self.screen_stack) == 1:  # not while a detail screen covers it
+            view.reload()
+
+    def tick_header(self) -> None:
+        header = self.header
+        view = self.active_view
+        if view is not None and view.loaded_at is not None:
+            age = int(time.monotonic() - view.loaded_at)
+            header.freshness = f"refreshed {age}s ago" + (" (stale)" if view.stale else "")
+        header.api_rate = self.services.session.meter.per_minute()
+
+    @work(exclusive=True, group="account", exit_on_error=False)
+    async def load_account(self) -> None:
+        try:
+            self.header.account = await self.services.session.account_id()
+        except Exception as exc:
+            self.header.account = "?"
+            self.report_problem(str(translate(exc, "sts", "GetCallerIdentity")))
+
+    def report_problem(self, message: str) -> None:
+        """One place where errors surface: the header, and a notification when it is new."""
+        self.header.problem = message[:80]
+        if message != self.last_problem:
+            self.notify(message, title="AWS", severity="error", timeout=8)
+        self.last_problem = message
+
+    @on(ResourceView.Loaded)
+    def _loaded(self, event: ResourceView.Loaded) -> None:
+        if event.view is self.active_view:
+            if self.focused is None:
+                self._focus_view()
+            self.header.problem = ""
+            self.last_problem = ""
+            self.tick_header()
+
+    @on(ResourceView.LoadFailed)
+    def _load_failed(self, event: ResourceView.LoadFailed) -> None:
+        self.report_problem(str(event.error))
+
+    @on(ResourceView.Drill)
+    def _drill(self, event: ResourceView.Drill) -> None:
+        self.show_view(event.kind, event.scope)
+
+    # -- command bar ------------------------------------------------------------------------------
+    def action_command_bar(self) -> None:
+        self.query_one(CommandBar).open("command")
+
+    def action_filter_bar(self) -> None:
+        view = self.active_view
+        self.query_one(CommandBar).open("filter", view.filter_text if view else "")
+
+    @on(CommandBar.Entered)
+    def _bar_submitted(self, event: CommandBar.Entered) -> None:
+        if event.mode == "command":
+            self.run_command(event.value)
+        else:
+            self.apply_filter(event.value)
+        self._focus_view()
+
+    @on(CommandBar.Edited)
+    def _bar_changed(self, event: CommandBar.Edited) -> None:
+        if event.mode == "filter":
+            view = self.active_view
+            if view is not None:
+                view.set_filter(event.value)  # live; the warning is shown on enter
+
+    @on(CommandBar.Dismissed)
+    def _bar_cancelled(self, event: CommandBar.Dismissed) -> None:
+        self._focus_view()
+
+    def apply_filter(self, text: str) -> None:
+        view = self.active_view
+        if view is None:
+            return
+        warning = view.set_filter(text)
+        if warning:
+            self.notify(warning, title="filter", severity="warning")
+
+    def run_command(self, text: str) -> None:
+        if not text:
+            return
+        name, _, arg = text.partition(" ")
+        if name in ("q", "quit", "q!"):
+            self.exit(0)
+            return
+        if name in ("help", "h"):
+            self.action_help()
+            return
+        kind = view_registry.resolve(name)
+        if kind is None:
+            known = ", ".join(sorted(view_registry.VIEWS))
+            self.notify(f"unknown command '{name}'. Try one of: {known}", title="command", severity="error")
+            return
+        self.show_view(kind, None)
+        if arg.strip():
+            self.apply_filter(arg.strip())
+
+    # -- actions ----------------------------------------------------------------------------------
+    def action_refresh(self) -> None:
+        view = self.active_view
+        if view is not None:
+            view.reload()
+
+    def action_go_back(self) -> None:
+        view = self.active_view
+        if view is not None and view.filter_text:
+            view.set_filter("")
+            return
+        if self.history:
+            kind, scope = self.history.pop()
+            self.show_view(kind, scope, remember=False)
+        elif view is not None and view.scope is not None:
+            view.set_scope(None)
+            view.reload()
+            self.header.view_name = self.current_kind
+
+    def action_back_or_quit(self) -> None:
+        if self.history:
+            self.action_go_back()
+        else:
+            self.exit(0)
+
+    def action_drill(self) -> None:
+        view = self.active_view
+        if view is not None and view.selected is not None:
+            view.drill(view.selected)
+
+    @work(exclusive=True, group="describe", exit_on_error=False)
+    async def action_describe(self) -> None:
+        from hybridml.tui.screens.json_view import JsonScreen
+
+        view = self.active_view
+        item = view.selected if view is not None else None
+        if view is None or item is None:
+            self.notify("nothing selected", severity="warning")
+            return
+        try:
+            body = await view.describe_json(item)
+        except NotImplementedError:
+            self.notify(f"{view.kind}: no raw description", severity="warning")
+            return
+        except Exception as exc:
+            self.report_problem(str(translate(exc)))
+            return
+        self.push_screen(JsonScreen(f"{view.kind} {view.row_key(item)}", body))
+
+    def action_help(self) -> None:
+        from hybridml.tui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen())
+
+    async def action_quit(self) -> None:
+        self.exit(0)
+
+    async def on_unmount(self) -> None:
+        await self.services.close()

@@ -1,0 +1,43 @@
+"""Command palette (ctrl+p): every view and every app action, searchable."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+if TYPE_CHECKING:
+    from hybridml.tui.app import HybridApp
+
+ACTIONS: tuple[tuple[str, str, str], ...] = (
+    ("refresh", "Refresh the current view now", "refresh"),
+    ("describe", "Describe the selected resource (raw JSON)", "describe"),
+    ("filter", "Filter the current view (regex)", "filter_bar"),
+    ("back", "Back / clear filter", "go_back"),
+    ("help", "Show keys and commands", "help"),
+)
+
+
+class HybridCommands(Provider):
+    def _entries(self) -> list[tuple[str, str, Any]]:
+        from hybridml.tui import views
+
+        app: HybridApp = self.app  # type: ignore[assignment]
+        entries: list[tuple[str, str, Any]] = [
+            (f":{kind}", f"Open the {view.title or kind} view", partial(app.show_view, kind, None))
+            for kind, view in views.VIEWS.items()
+        ]
+        entries += [(name, help_text, partial(app.run_action, action)) for name, help_text, action in ACTIONS]
+        return entries
+
+    async def discover(self) -> Hits:
+        for name, help_text, callback in self._entries():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, callback in self._entries():
+            score = matcher.match(f"{name} {help_text}")
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)

@@ -1,0 +1,67 @@
+"""Enter on a job: its full description, refreshed while it is open."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from hybridml.aws.errors import translate
+from hybridml.domain.batch import Job
+from hybridml.render.batch import job_detail
+
+if TYPE_CHECKING:
+    from hybridml.services import Services
+
+
+class JobDetailScreen(Screen[None]):
+    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+        Binding("escape,q", "app.pop_screen", "Back", id="detail.back"),
+        Binding("d", "describe", "Describe", id="detail.describe"),
+        Binding("r", "reload", "Refresh", id="detail.refresh"),
+    ]
+
+    def __init__(self, services: Services, job: Job) -> None:
+        super().__init__()
+        self.services = services
+        self.job = job
+
+    def compose(self) -> ComposeResult:
+        yield Static(f"job {self.job.name}", classes="view-title", id="detail-title")
+        with VerticalScroll():
+            yield Static(job_detail(self.job, datetime.now(UTC)), id="detail-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.action_reload()
+        self.set_interval(self.services.settings.ui.refresh_s, self.action_reload)
+
+    @work(exclusive=True, group="job-detail", exit_on_error=False)
+    async def action_reload(self) -> None:
+        try:
+            job = await self.services.batch.job(self.job.job_id)
+        except Exception as exc:
+            self.notify(str(translate(exc)), title="refresh failed", severity="error")
+            return
+        if job is None:
+            self.query_one("#detail-title", Static).update(f"job {self.job.name} — no longer found in Batch")
+            return
+        self.job = job
+        self.query_one("#detail-body", Static).update(job_detail(job, datetime.now(UTC)))
+
+    @work(exclusive=True, group="job-describe", exit_on_error=False)
+    async def action_describe(self) -> None:
+        from hybridml.tui.screens.json_view import JsonScreen
+
+        try:
+            body = await self.services.batch.job_json(self.job.job_id)
+        except Exception as exc:
+            self.notify(str(translate(exc)), title="describe failed", severity="error")
+            return
+        self.app.push_screen(JsonScreen(f"job {self.job.name}", body))

@@ -1,0 +1,34 @@
+"""Resource views, registered by their `:` command name (and aliases)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hybridml.tui.views.compute_environments import ComputeEnvironmentsView
+from hybridml.tui.views.job_definitions import JobDefinitionsView
+from hybridml.tui.views.jobs import JobsView
+from hybridml.tui.views.queues import QueuesView
+from hybridml.tui.widgets.resource_view import ResourceView
+
+VIEWS: dict[str, type[ResourceView[Any]]] = {
+    view.kind: view for view in (JobsView, QueuesView, ComputeEnvironmentsView, JobDefinitionsView)
+}
+
+ALIASES: dict[str, str] = {
+    "job": "jobs",
+    "j": "jobs",
+    "queue": "queues",
+    "q": "queues",
+    "jq": "queues",
+    "compute": "ce",
+    "computeenvironments": "ce",
+    "jobdef": "jobdefs",
+    "jd": "jobdefs",
+    "definitions": "jobdefs",
+}
+
+
+def resolve(name: str) -> str | None:
+    key = name.strip().lower()
+    key = ALIASES.get(key, key)
+    return key if key in VIEWS else None

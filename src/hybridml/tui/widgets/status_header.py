@@ -1,0 +1,36 @@
+"""The top bar: where we are (account, region, endpoint), freshness, API rate and alerts."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widgets import Static
+
+
+class StatusHeader(Static):
+    account: reactive[str] = reactive("…")
+    aws_region: reactive[str] = reactive("")
+    aws_endpoint: reactive[str] = reactive("")
+    view_name: reactive[str] = reactive("")
+    freshness: reactive[str] = reactive("loading…")
+    api_rate: reactive[int] = reactive(0)
+    problem: reactive[str] = reactive("")
+    alerts: reactive[str] = reactive("")
+    mode: reactive[str] = reactive("")
+
+    def render(self) -> Text:
+        text = Text()
+        text.append(" hybridml ", style="bold reverse")
+        text.append(f" acct {self.account} ", style="bold")
+        text.append(f"│ {self.aws_region} ")
+        text.append(f"│ {self.aws_endpoint} ", style="dim" if self.aws_endpoint == "AWS" else "yellow")
+        if self.mode:
+            text.append(f"│ {self.mode} ", style="bold magenta")
+        text.append(f"│ :{self.view_name} ", style="bold cyan")
+        text.append(f"│ {self.freshness} ")
+        text.append(f"│ api {self.api_rate}/min ", style="dim")
+        if self.problem:
+            text.append(f"│ ⚠ {self.problem} ", style="bold red")
+        if self.alerts:
+            text.append(f"│ 🔔 {self.alerts} ", style="bold yellow")
+        return text

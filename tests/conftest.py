@@ -1,0 +1,56 @@
+"""Shared fixtures: one embedded moto fleet per test session, fresh aiobotocore services per test.
+
+moto keeps its backends in module globals, so one process holds one fleet: tests that change it create
+their own uniquely named resources and never assume global counts.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+
+from hybridml.config import AwsSettings, Settings
+from hybridml.fleet.embedded import EmbeddedFleet
+from hybridml.services import Services
+
+# Never let a developer's real AWS settings leak into the suite.
+for _var in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_DEFAULT_PROFILE"):
+    os.environ.pop(_var, None)
+os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
+os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+os.environ["AWS_DEFAULT_REGION"] = "us-east-1"
+
+# Short timeouts, few retries: moto answers unimplemented calls with 500s that would be retried for ~8 s.
+TEST_AWS = AwsSettings(connect_timeout_s=2, read_timeout_s=5, max_attempts=2, retry_mode="standard")
+
+
+@pytest.fixture(scope="session")
+def fleet() -> Iterator[EmbeddedFleet]:
+    embedded = EmbeddedFleet.start(simulate=False)
+    try:
+        yield embedded
+    finally:
+        embedded.stop()
+
+
+def make_services(fleet: EmbeddedFleet, settings: Settings | None = None, **kwargs: object) -> Services:
+    settings = settings or Settings(aws=TEST_AWS)
+    return Services.build(
+        settings,
+        region=fleet.region,
+        endpoint_url=fleet.url,
+        static_credentials=(fleet.access_key, fleet.secret_key),
+        demo=True,
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture
+async def services(fleet: EmbeddedFleet) -> AsyncIterator[Services]:
+    built = make_services(fleet)
+    try:
+        yield built
+    finally:
+        await built.close()

@@ -1,0 +1,147 @@
+"""Pilot tests: `:` commands, `/` filter, enter, `d`, esc — against the embedded fleet."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable
+
+from hybridml.domain.batch import JobStatus
+from hybridml.fleet.embedded import EmbeddedFleet
+from hybridml.tui.app import HybridApp
+from hybridml.tui.screens.job_detail import JobDetailScreen
+from hybridml.tui.screens.json_view import JsonScreen
+from tests.tui.helpers import wait_for
+
+
+def loaded(app: HybridApp, kind: str) -> bool:
+    view = app.views.get(kind)
+    return app.current_kind == kind and view is not None and view.loaded_at is not None
+
+
+async def command(pilot: object, text: str) -> None:
+    await pilot.press("colon", *text, "enter")  # type: ignore[attr-defined]
+
+
+async def test_jobs_view_paints_with_data(app: HybridApp) -> None:
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for(pilot, lambda: loaded(app, "jobs"))
+        view = app.active_view
+        assert view is not None
+        assert len(view._order) >= 300
+        assert app.header.account == "123456789012"
+        table = view.table
+        assert table.row_count == len(view._order)
+        statuses = {job.status for job in view.items}
+        assert JobStatus.RUNNABLE in statuses and JobStatus.FAILED in statuses
+
+
+async def test_command_bar_switches_views(app: HybridApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: loaded(app, "jobs"))
+        for name, kind in (("queues", "queues"), ("ce", "ce"), ("jd", "jobdefs"), ("jobs", "jobs")):
+            await command(pilot, name)
+            await wait_for(pilot, lambda kind=kind: loaded(app, kind))
+        queues = app.views["queues"]
+        assert {q.name for q in queues.items} >= {"gpu-inference", "cpu-etl"}
+        # per-status counts are shown
+        assert sum(sum(c.values()) for c in queues.counts.values()) >= 300
+
+
+async def test_filter_and_escape(app: HybridApp, fleet: EmbeddedFleet) -> None:
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for(pilot, lambda: loaded(app, "jobs"))
+        view = app.active_view
+        assert view is not None
+        total = len(view._order)
+        await pilot.press("slash", *"train-llm", "enter")
+        assert len(view._order) == 1
+        assert view.selected is not None and view.selected.name == "train-llm-8gpu"
+        await pilot.press("escape")
+        assert view.filter_text == "" and len(view._order) == total
+
+
+async def test_invalid_regex_is_matched_literally_with_a_message(app: HybridApp) -> None:
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for(pilot, lambda: loaded(app, "jobs"))
+        await pilot.press("slash", *"etl-[", "enter")
+        view = app.active_view
+        assert view is not None and view.filter_text == "etl-["
+        assert len(view._order) == 0
+        assert any("invalid regex" in n.message for n in app._notifications)
+
+
+async def test_unknown_command_keeps_running(app: HybridApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: loaded(app, "jobs"))
+        await command(pilot, "bogus")
+        assert app.current_kind == "jobs"
+        assert any("unknown command 'bogus'" in n.message for n in app._notifications)
+
+
+async def test_enter_drills_queue_to_jobs_to_detail_and_back(app: HybridApp) -> None:
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for(pilot, lambda: loaded(app, "jobs"))
+        await command(pilot, "queues")
+        await wait_for(pilot, lambda: loaded(app, "queues"))
+        view = app.active_view
+        assert view is not None and view.selected is not None
+        queue = view.selected.name
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.current_kind == "jobs")
+        jobs = app.views["jobs"]
+        await wait_for(pilot, lambda: len(jobs._order) > 0)
+        assert {jobs.by_key[k].queue for k in jobs._order} == {queue}
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, JobDetailScreen))
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, JsonScreen))
+        assert '"jobId"' in app.screen.body  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        await pilot.press("escape")
+        assert not isinstance(app.screen, JobDetailScreen)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.current_kind == "queues")
+
+
+async def test_describe_raw_json_of_queue(app: HybridApp) -> None:
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for(pilot, lambda: loaded(app, "jobs"))
+        await command(pilot, "queues")
+        await wait_for(pilot, lambda: loaded(app, "queues"))
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, JsonScreen))
+        assert "jobQueueName" in app.screen.body  # type: ignore[attr-defined]
+
+
+async def test_refresh_keeps_cursor_and_filter(app: HybridApp) -> None:
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for(pilot, lambda: loaded(app, "jobs"))
+        view = app.active_view
+        assert view is not None
+        await pilot.press("slash", *"yolo", "enter")
+        await pilot.press("down", "down")
+        before = view.selected
+        stamp = view.loaded_at
+        await pilot.press("r")
+        await wait_for(pilot, lambda: view.loaded_at != stamp)
+        assert view.filter_text == "yolo"
+        assert view.selected == before
+        assert isinstance(view.table, DataTable)
+
+
+async def test_unreachable_endpoint_at_start(fleet: EmbeddedFleet) -> None:
+    from hybridml.config import AwsSettings, Settings
+    from hybridml.services import Services
+
+    services = Services.build(
+        Settings(aws=AwsSettings(connect_timeout_s=0.5, read_timeout_s=0.5, max_attempts=1, retry_mode="standard")),
+        region="us-east-1",
+        endpoint_url="http://127.0.0.1:9",
+        static_credentials=("a", "b"),
+    )
+    app = HybridApp(services)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await wait_for(pilot, lambda: app.views["jobs"].error is not None)
+        assert "cannot connect" in app.header.problem
+        assert app.is_running
+        await command(pilot, "queues")
+        assert app.current_kind == "queues"
