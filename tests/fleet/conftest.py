@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import urllib.request
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -10,8 +9,8 @@ from typing import Any
 import pytest
 from aiobotocore.config import AioConfig
 from aiobotocore.session import get_session
-from moto.server import ThreadedMotoServer
 
+from hybridml.fleet.embedded import EmbeddedFleet
 from hybridml.fleet.faultproxy import FaultProxy
 
 OpenClient = Callable[..., Any]
@@ -24,15 +23,9 @@ def _post(url: str, body: bytes = b"") -> None:
 
 
 @pytest.fixture(scope="session")
-def moto_url() -> Iterator[str]:
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    url = f"http://{host}:{port}"
-    _post(f"{url}/moto-api/config", b'{"batch": {"use_docker": false}}')
-    yield url
-    server.stop()
+def moto_url(fleet: EmbeddedFleet) -> str:
+    """The session's embedded fleet: moto keeps one set of backends per process, so there is one server."""
+    return fleet.url
 
 
 @pytest.fixture
@@ -53,7 +46,6 @@ def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
 
 @pytest.fixture
 def proxy(moto_url: str, aws_env: None) -> Iterator[FaultProxy]:
-    _post(f"{moto_url}/moto-api/reset")
     with FaultProxy(moto_url) as fault_proxy:
         yield fault_proxy
 
