@@ -36,7 +36,7 @@ def fleet() -> Iterator[EmbeddedFleet]:
 
 
 def make_services(fleet: EmbeddedFleet, settings: Settings | None = None, **kwargs: object) -> Services:
-    settings = settings or Settings(aws=TEST_AWS)
+    settings = settings or Settings(aws=TEST_AWS, audit_log="")
     return Services.build(
         settings,
         region=fleet.region,

@@ -5,11 +5,25 @@ No Textual here: the TUI and the headless commands share this.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
+from hybridml.audit import AuditLog
 from hybridml.aws.batch import BatchService
+from hybridml.aws.errors import AwsError
 from hybridml.aws.session import AwsSession
 from hybridml.config import Settings
+
+T = TypeVar("T")
+
+
+class ReadOnlyRefused(Exception):
+    """A mutating action asked for while running with --read-only."""
+
+    def __init__(self, action: str) -> None:
+        super().__init__(f"read-only mode: '{action}' was not sent (start without --read-only to allow it)")
+        self.action = action
 
 
 @dataclass
@@ -19,6 +33,7 @@ class Services:
     batch: BatchService
     read_only: bool = False
     demo: bool = False
+    audit_log: AuditLog = field(default_factory=lambda: AuditLog(None))
 
     @classmethod
     def build(
@@ -45,7 +60,33 @@ class Services:
             batch=BatchService(session),
             read_only=read_only or settings.read_only,
             demo=demo,
+            audit_log=AuditLog(settings.audit_log),
         )
 
     async def close(self) -> None:
         await self.session.close()
+
+    def check_writable(self, action: str) -> None:
+        if self.read_only:
+            raise ReadOnlyRefused(action)
+
+    async def mutate(self, action: str, target: str, request: dict[str, Any], call: Callable[[], Awaitable[T]]) -> T:
+        """Run one mutating call: refused in read-only mode, audited whatever happens.
+
+        `call` must use `session.mutation_client()` (no automatic retries) so it is sent at most once.
+        """
+        try:
+            self.check_writable(action)
+        except ReadOnlyRefused as exc:
+            self.audit_log.record(action=action, target=target, request=request, result="refused", error=str(exc))
+            raise
+        try:
+            result = await call()
+        except AwsError as exc:
+            self.audit_log.record(action=action, target=target, request=request, result="error", error=str(exc))
+            raise
+        request_id = ""
+        if isinstance(result, dict):
+            request_id = str(result.get("ResponseMetadata", {}).get("RequestId", ""))
+        self.audit_log.record(action=action, target=target, request=request, result="ok", request_id=request_id)
+        return result

@@ -9,9 +9,7 @@ from multidict import CIMultiDict
 
 from hybridml.fleet.awswire import ApiCall, batch_operation, cbor_text_map, classify, error_answer
 
-SCOPE = (
-    "AWS4-HMAC-SHA256 Credential=testing/20250101/us-east-1/{}/aws4_request, SignedHeaders=host, Signature=0"
-)
+SCOPE = "AWS4-HMAC-SHA256 Credential=testing/20250101/us-east-1/{}/aws4_request, SignedHeaders=host, Signature=0"
 
 
 @pytest.mark.parametrize(

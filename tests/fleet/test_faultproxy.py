@@ -53,9 +53,7 @@ def error_of(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, int]:
 
 
 @pytest.mark.parametrize("service", list(READS))
-async def test_passthrough_is_forwarded_and_counted(
-    proxy: FaultProxy, open_client: OpenClient, service: str
-) -> None:
+async def test_passthrough_is_forwarded_and_counted(proxy: FaultProxy, open_client: OpenClient, service: str) -> None:
     response = await read(open_client, service)
 
     assert response["ResponseMetadata"]["HTTPStatusCode"] == 200
@@ -110,9 +108,7 @@ async def test_server_errors_carry_status_and_code(
     assert proxy.count(service=service, outcome="error") == 1
 
 
-@pytest.mark.parametrize(
-    ("hard", "expected"), [(False, ConnectionClosedError), (True, EndpointConnectionError)]
-)
+@pytest.mark.parametrize(("hard", "expected"), [(False, ConnectionClosedError), (True, EndpointConnectionError)])
 async def test_reset_drops_the_connection(
     proxy: FaultProxy, open_client: OpenClient, hard: bool, expected: type[Exception]
 ) -> None:
@@ -171,9 +167,7 @@ async def test_services_target_only_the_chosen_service(proxy: FaultProxy, open_c
     assert proxy.count(outcome="forwarded") == 2
 
 
-async def test_operations_target_only_the_chosen_operations(
-    proxy: FaultProxy, open_client: OpenClient
-) -> None:
+async def test_operations_target_only_the_chosen_operations(proxy: FaultProxy, open_client: OpenClient) -> None:
     proxy.set_rules(FaultRules(throttle_rate=1.0, operations={"DescribeJobDefinitions", "GetLogEvents"}))
     async with open_client("batch") as batch, open_client("logs") as logs:
         await batch.describe_job_queues()
@@ -189,9 +183,7 @@ async def test_operations_target_only_the_chosen_operations(
 
 
 @pytest.mark.parametrize(("service", "status"), [("batch", 403), ("sagemaker", 400), ("logs", 400)])
-async def test_access_denied_per_service(
-    proxy: FaultProxy, open_client: OpenClient, service: str, status: int
-) -> None:
+async def test_access_denied_per_service(proxy: FaultProxy, open_client: OpenClient, service: str, status: int) -> None:
     proxy.set_rules(FaultRules(access_denied={service}))
     with pytest.raises(ClientError) as exc:
         await read(open_client, service)
@@ -202,13 +194,9 @@ async def test_access_denied_per_service(
     assert proxy.count(service=other, outcome="forwarded") == 1
 
 
-async def test_forward_then_reset_reaches_upstream_exactly_once(
-    proxy: FaultProxy, open_client: OpenClient
-) -> None:
+async def test_forward_then_reset_reaches_upstream_exactly_once(proxy: FaultProxy, open_client: OpenClient) -> None:
     name = f"jd-{uuid.uuid4().hex[:8]}"
-    proxy.set_rules(
-        FaultRules(reset_rate=1.0, fault_when_forwarded=True, operations={"RegisterJobDefinition"})
-    )
+    proxy.set_rules(FaultRules(reset_rate=1.0, fault_when_forwarded=True, operations={"RegisterJobDefinition"}))
     async with open_client("batch") as batch:
         with pytest.raises(ConnectionClosedError):
             await batch.register_job_definition(jobDefinitionName=name, **JOB_DEFINITION)
@@ -246,9 +234,7 @@ async def test_client_retries_resend_a_mutation_the_proxy_reset(
     assert proxy.count(operation="RegisterJobDefinition", upstream=True) == 3
 
 
-async def test_rules_changed_at_run_time_apply_to_the_next_call(
-    proxy: FaultProxy, open_client: OpenClient
-) -> None:
+async def test_rules_changed_at_run_time_apply_to_the_next_call(proxy: FaultProxy, open_client: OpenClient) -> None:
     async with open_client("sagemaker") as client:
         await client.list_endpoints()
         proxy.set_rules(FaultRules(throttle_rate=1.0))

@@ -104,34 +104,48 @@ class AwsSession:
         shown = self._explicit_endpoint or os.environ.get("AWS_ENDPOINT_URL") or "AWS"
         return Target(profile=self.profile or "default", region=self.region, endpoint=shown)
 
-    def _config(self) -> AioConfig:
+    def _config(self, *, retries: bool = True) -> AioConfig:
         s = self.settings
+        retry = (
+            {"mode": s.retry_mode, "max_attempts": s.max_attempts}
+            if retries
+            else {"mode": "standard", "total_max_attempts": 1}
+        )
         return AioConfig(
             connect_timeout=s.connect_timeout_s,
             read_timeout=s.read_timeout_s,
-            retries={"mode": s.retry_mode, "max_attempts": s.max_attempts},
+            retries=retry,
             max_pool_connections=max(10, s.max_concurrency * 2),
             user_agent_extra="hybridml",
         )
 
     async def client(self, service: str) -> Any:
-        """A cached aiobotocore client (created on first use)."""
-        cached = self._clients.get(service)
+        """A cached aiobotocore client (created on first use), with the configured retries."""
+        return await self._client(service, retries=True)
+
+    async def mutation_client(self, service: str) -> Any:
+        """A client that never retries by itself: a mutating call is sent once, and a failure is reported
+        (botocore would otherwise resend e.g. SubmitJob after a connection reset and create two jobs)."""
+        return await self._client(service, retries=False)
+
+    async def _client(self, service: str, *, retries: bool) -> Any:
+        key = service if retries else f"{service}#once"
+        cached = self._clients.get(key)
         if cached is not None:
             return cached
         async with self._lock:
-            client: Any = self._clients.get(service)
+            client: Any = self._clients.get(key)
             if client is None:
                 async with aws_call(service, "connect"):
                     creator = self._session.create_client(
                         service,  # type: ignore[call-overload]
                         region_name=self.region,
                         endpoint_url=self._explicit_endpoint,
-                        config=self._config(),
+                        config=self._config(retries=retries),
                     )
                     client = await self._stack.enter_async_context(creator)
                 client.meta.events.register("before-call", self._count)
-                self._clients[service] = client
+                self._clients[key] = client
         return client
 
     def _count(self, model: Any = None, **_: Any) -> None:

@@ -288,9 +288,7 @@ class FaultProxy:
         # Never reaches the client: aiohttp fails to write it to the closed transport.
         return web.Response(status=499)
 
-    async def _forward(
-        self, request: web.Request, body: bytes | None, *, discard: bool = False
-    ) -> web.StreamResponse:
+    async def _forward(self, request: web.Request, body: bytes | None, *, discard: bool = False) -> web.StreamResponse:
         assert self._session is not None
         headers = CIMultiDict((k, v) for k, v in request.headers.items() if k.lower() not in _HOP_BY_HOP)
         data: object = body
