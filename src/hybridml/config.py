@@ -51,7 +51,8 @@ class UiSettings(_Section):
 
 class BatchSettings(_Section):
     queues: tuple[str, ...] = ()  # empty: every queue
-    terminal_window_h: float = Field(default=24.0, gt=0, le=24 * 14)
+    terminal_window_h: float = Field(default=24.0, gt=0, le=24 * 14)  # finished jobs older than this are dropped
+    terminal_refresh_s: float = Field(default=60.0, ge=0, le=3600)  # re-list SUCCEEDED/FAILED this often
     stuck_after_min: float = Field(default=15.0, gt=0)
 
 

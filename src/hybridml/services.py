@@ -57,7 +57,7 @@ class Services:
         return cls(
             settings=settings,
             session=session,
-            batch=BatchService(session),
+            batch=BatchService(session, settings.batch),
             read_only=read_only or settings.read_only,
             demo=demo,
             audit_log=AuditLog(settings.audit_log),
@@ -83,8 +83,10 @@ class Services:
         try:
             result = await call()
         except AwsError as exc:
+            self.batch.invalidate_jobs()
             self.audit_log.record(action=action, target=target, request=request, result="error", error=str(exc))
             raise
+        self.batch.invalidate_jobs()  # what changed shows on the next refresh, finished jobs included
         request_id = ""
         if isinstance(result, dict):
             request_id = str(result.get("ResponseMetadata", {}).get("RequestId", ""))

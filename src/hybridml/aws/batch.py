@@ -10,8 +10,10 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from hybridml.aws._util import bounded_gather, chunks, from_epoch_ms, name_value_pairs, pairs
+from hybridml.aws.batch_sweep import JobSweeper
 from hybridml.aws.errors import aws_call
 from hybridml.aws.session import AwsSession
+from hybridml.config import BatchSettings
 from hybridml.domain.batch import (
     ALL_JOB_STATUSES,
     ArraySummary,
@@ -175,10 +177,18 @@ def _job_from_api(d: dict[str, Any], queue: str = "") -> Job:
 class BatchService:
     """Concurrent, paginated Batch reads with bounded concurrency."""
 
-    def __init__(self, session: AwsSession) -> None:
+    def __init__(self, session: AwsSession, settings: BatchSettings | None = None) -> None:
         self.session = session
+        settings = settings or BatchSettings()
         self._jobs_cache: tuple[float, tuple[str, ...], list[Job]] | None = None
         self._jobs_inflight: asyncio.Task[list[Job]] | None = None
+        self.sweeper = JobSweeper(
+            self.list_jobs,
+            self.describe_jobs,
+            limit=session.settings.max_concurrency,
+            terminal_refresh_s=settings.terminal_refresh_s,
+            terminal_window_h=settings.terminal_window_h,
+        )
 
     @property
     def _limit(self) -> int:
@@ -269,9 +279,17 @@ class BatchService:
     async def queue_names(self, configured: Sequence[str] = ()) -> list[str]:
         return list(configured) or [q.name for q in await self.job_queues()]
 
+    def invalidate_jobs(self) -> None:
+        """The next `all_jobs` sweeps every status (call after a mutation or on a manual refresh)."""
+        self._jobs_cache = None
+        self.sweeper.invalidate()
+
     async def all_jobs(self, queues: Sequence[str] = (), *, max_age_s: float = 1.0) -> list[Job]:
         """Every job in the given (default: all) queues. Concurrent callers share one fetch, and a
-        result younger than `max_age_s` is reused, so several views refreshing together cost one sweep."""
+        result younger than `max_age_s` is reused, so several views refreshing together cost one sweep.
+
+        Sweeps are incremental (see `batch_sweep`): finished jobs are listed again only every
+        `batch.terminal_refresh_s`; jobs that leave the active lists are described to learn their end."""
         key = tuple(queues)
         cached = self._jobs_cache
         if cached is not None and cached[1] == key and time.monotonic() - cached[0] < max_age_s:
@@ -281,7 +299,7 @@ class BatchService:
         return await asyncio.shield(self._jobs_inflight)
 
     async def _sweep(self, key: tuple[str, ...]) -> list[Job]:
-        jobs = await self.jobs(await self.queue_names(key))
+        jobs = await self.sweeper.sweep(await self.queue_names(key))
         self._jobs_cache = (time.monotonic(), key, jobs)
         return jobs
 
