@@ -73,7 +73,7 @@ class JobSweeper:
 
         started = self._clock()
         results = await bounded_gather(self._limit, fetch, combos)
-        listed = [job for batch in results for job in batch]
+        listed = [self._previous(job) for batch in results for job in batch]
         active = {j.job_id: j for j in listed if not j.status.is_terminal}
         if full:
             terminal = {j.job_id: j for j in listed if j.status.is_terminal}
@@ -95,6 +95,12 @@ class JobSweeper:
             self.terminal_sweeps += 1
         self.sweeps += 1
         return list(active.values()) + list(terminal.values())
+
+    def _previous(self, job: Job) -> Job:
+        """The object from the last sweep when nothing changed: long-lived data stays put, new copies die young
+        (fewer objects outlive a sweep, so the garbage collector's full passes, which stall the UI, stay rare)."""
+        seen = self._active.get(job.job_id) or self._terminal.get(job.job_id)
+        return seen if seen == job else job
 
     def _prune(self, terminal: dict[str, Job]) -> None:
         cutoff = datetime.now(UTC) - timedelta(hours=self.terminal_window_h)

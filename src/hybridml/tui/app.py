@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from typing import Any, ClassVar
 
@@ -57,6 +58,10 @@ class HybridApp(App[int]):
         yield Footer()
 
     def on_mount(self) -> None:
+        # What exists now (imported modules, botocore's service models, Textual) lives as long as the app.
+        # Freezing it keeps it out of the collector's full passes, which otherwise walk it all again every
+        # few refreshes of a big fleet and stall the event loop (keys wait) for hundreds of milliseconds.
+        gc.freeze()
         self.theme = (
             self.services.settings.ui.theme
             if self.services.settings.ui.theme in self.available_themes
@@ -115,7 +120,10 @@ class HybridApp(App[int]):
             view.reload()
 
     def tick_header(self) -> None:
-        header = self.header
+        headers = self.query(StatusHeader)
+        if not headers:  # the timer can fire once more while the app shuts down
+            return
+        header = headers.first()
         view = self.active_view
         if view is not None and view.loaded_at is not None:
             age = int(time.monotonic() - view.loaded_at)

@@ -2,15 +2,19 @@
 
 Subclasses say how to fetch (async, in a worker), how to key and render a row, and what enter does.
 Refreshes keep the cursor on the same resource and the filter as typed; unchanged rows are not redrawn.
+A refresh renders its rows in slices, yielding to the event loop between them, so keys stay responsive
+with tens of thousands of rows; it then applies only the differences to the table in one batch (changed
+cells, inserted and removed rows, a new order), never clearing a table that already shows rows.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, NamedTuple, TypeVar
 
 from rich.text import Text
 from textual import work
@@ -21,12 +25,25 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from hybridml.aws.errors import AwsError, translate
+from hybridml.tui.widgets.resource_table import ResourceTable
 
 if TYPE_CHECKING:
     from hybridml.services import Services
 
 T = TypeVar("T")
 Cell = str | Text
+RENDER_SLICE = 500  # rows rendered between two yields to the event loop during a refresh
+
+
+class _Row(NamedTuple):
+    sort_key: Any
+    key: str
+    cells: tuple[Cell, ...]
+    changed: tuple[int, ...] | None  # columns that differ from the screen; None: a new row
+
+
+def _sort_key(row: _Row) -> Any:
+    return row.sort_key
 
 
 @dataclass(frozen=True)
@@ -101,6 +118,8 @@ class ResourceView(Vertical, Generic[T]):
         self.loaded_at: float | None = None
         self.error: AwsError | None = None
         self.stale = False
+        self.rows_touched = 0  # cells changed + rows added/removed by the last repaint (tests, bench)
+        self._generation = 0  # bumped by every synchronous repaint (filter, sort, scope changes)
 
     # -- to implement -----------------------------------------------------------------------------
     async def fetch(self) -> list[T]:
@@ -133,15 +152,15 @@ class ResourceView(Vertical, Generic[T]):
     # -- compose & state --------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Static(self.heading(), classes="view-title", id="view-title")
-        table: DataTable[Cell] = DataTable(cursor_type="row", zebra_stripes=True, id="table")
+        table = ResourceTable(cursor_type="row", zebra_stripes=True, id="table")
         for column in self.columns:
             table.add_column(column, key=column)
         table.loading = True
         yield table
 
     @property
-    def table(self) -> DataTable[Cell]:
-        return self.query_one("#table", DataTable)
+    def table(self) -> ResourceTable:
+        return self.query_one("#table", ResourceTable)
 
     def heading(self) -> str:
         parts = [self.title or self.kind]
@@ -191,12 +210,19 @@ class ResourceView(Vertical, Generic[T]):
             self.query_one("#view-title", Static).update(self.heading())
             self.post_message(self.LoadFailed(self, error))
             return
+        now = datetime.now(UTC)
+        generation = self._generation
+        rows = await self._build_sliced(items, now)
         self.error, self.stale = None, False
         self.items = items
         self.by_key = {self.row_key(item): item for item in items}
         self.loaded_at = time.monotonic()
         self.table.loading = False
-        self.repaint()
+        if generation == self._generation:
+            self._apply(rows)
+            self.query_one("#view-title", Static).update(self.heading())
+        else:  # filter, sort or scope changed while we rendered: start over with what is asked now
+            self.repaint()
         self.post_message(self.Loaded(self, len(self._order)))
 
     # -- painting ---------------------------------------------------------------------------------
@@ -205,39 +231,71 @@ class ResourceView(Vertical, Generic[T]):
             return True
         return any(self._pattern.search(c.plain if isinstance(c, Text) else c) for c in cells)
 
+    def _row(self, item: T, now: datetime, before: dict[str, tuple[Cell, ...]]) -> _Row | None:
+        """Render one item if it is shown, with its sort key and the columns that differ from the screen."""
+        if not self.in_scope(item):
+            return None
+        cells = self.render_row(item, now)
+        if not self._matches(cells):
+            return None
+        key = self.row_key(item)
+        old = before.get(key)
+        if old is None:
+            changed: tuple[int, ...] | None = None
+        elif old == cells:
+            changed, cells = (), old  # keep the shown tuple: the new one dies young, the collector stays idle
+        else:
+            changed = tuple(i for i, cell in enumerate(cells) if old[i] != cell)
+        return _Row(self.sort_value(self.sort_column, item, cells, now), key, cells, changed)
+
+    async def _build_sliced(self, items: list[T], now: datetime) -> list[_Row]:
+        """`_row` for every item, yielding to the event loop every RENDER_SLICE items (keys are handled meanwhile)."""
+        before = self._rendered
+        rows: list[_Row] = []
+        for start in range(0, len(items), RENDER_SLICE):
+            if start:
+                await asyncio.sleep(0)
+            for item in items[start : start + RENDER_SLICE]:
+                row = self._row(item, now, before)
+                if row is not None:
+                    rows.append(row)
+        return rows
+
     def repaint(self) -> None:
+        """Show `items` under the current scope, filter and sort, changing only what differs on screen."""
         if not self.is_mounted:
             return
+        self._generation += 1
         now = datetime.now(UTC)
-        rows: list[tuple[str, tuple[Cell, ...], T]] = []
-        for item in self.items:
-            if not self.in_scope(item):
-                continue
-            cells = self.render_row(item, now)
-            if self._matches(cells):
-                rows.append((self.row_key(item), cells, item))
-        column = self.sort_column
-        rows.sort(key=lambda r: self.sort_value(column, r[2], r[1], now), reverse=self.sort_reverse)
-        order = [key for key, _, _ in rows]
+        before = self._rendered
+        rows = [row for item in self.items if (row := self._row(item, now, before)) is not None]
+        self._apply(rows)
+        self.query_one("#view-title", Static).update(self.heading())
+
+    def _apply(self, rows: list[_Row]) -> None:
+        """Sort, then change the table in one batch: changed cells, removed and added rows, the new order."""
+        rows.sort(key=_sort_key, reverse=self.sort_reverse)
+        order = [row.key for row in rows]
         table = self.table
         current_key = self._order[table.cursor_row] if 0 <= table.cursor_row < len(self._order) else None
-        if order == self._order:
-            for key, cells, _ in rows:  # same rows, same order: touch only changed cells
-                old = self._rendered.get(key)
-                if old == cells:
-                    continue
-                for index, cell in enumerate(cells):
-                    if old is None or old[index] != cell:
-                        table.update_cell(key, self.columns[index], cell)
-        else:
-            table.clear()
-            for key, cells, _ in rows:
-                table.add_row(*cells, key=key)
-            if current_key in order:
+        changes = [(r.key, self.columns[i], r.cells[i]) for r in rows if r.changed for i in r.changed]
+        table.update_cells(changes)
+        added = 0
+        if order != self._order:
+            shown = set(order)
+            removed = [k for k in self._order if k not in shown]
+            table.remove_rows(removed)
+            for row in rows:
+                if row.changed is None:
+                    table.add_row(*row.cells, key=row.key)
+                    added += 1
+            table.reorder(order)
+            if current_key in shown:
                 table.move_cursor(row=order.index(current_key), animate=False)
+            added += len(removed)
+        self.rows_touched = len(changes) + added
         self._order = order
-        self._rendered = {key: cells for key, cells, _ in rows}
-        self.query_one("#view-title", Static).update(self.heading())
+        self._rendered = {row.key: row.cells for row in rows}
 
     # -- actions ----------------------------------------------------------------------------------
     def action_sort_next(self) -> None:
