@@ -50,7 +50,8 @@ async def app_refresh(services: Services, *, full: bool) -> dict[str, int]:
         endpoints(services),
         training_jobs(services),
     )
-    return {"jobs": len(jobs), "queues": len(queues), "ces": len(envs), "endpoints": len(eps), "training": len(training)}
+    counts = {"jobs": jobs, "queues": queues, "ces": envs, "endpoints": eps, "training": training}
+    return {name: len(found) for name, found in counts.items()}
 
 
 def sequential_refresh(url: str, region: str, keys: tuple[str, str]) -> dict[str, int]:

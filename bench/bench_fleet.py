@@ -66,7 +66,8 @@ async def concurrent_figures(url: str) -> dict[str, Any]:
 def main() -> None:
     from hybridml.fleet.server import DEMO_ACCESS_KEY, DEMO_SECRET_KEY
 
-    print(f"seeding {JOBS:,} jobs / {QUEUES} queues / {ENDPOINTS} endpoints / {TRAINING:,} training jobs ...", flush=True)
+    fleet_size = f"{JOBS:,} jobs / {QUEUES} queues / {ENDPOINTS} endpoints / {TRAINING:,} training jobs"
+    print(f"seeding {fleet_size} ...", flush=True)
     fleet = _fleet.start(JOBS, QUEUES, ENDPOINTS, TRAINING, LATENCY_S)
     try:
         app = asyncio.run(concurrent_figures(fleet.proxy))

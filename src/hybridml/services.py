@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from hybridml.audit import AuditLog
 from hybridml.aws.batch import BatchService
-from hybridml.aws.errors import AwsError
+from hybridml.aws.errors import AwsError, mark_outcome_unknown, may_have_landed
 from hybridml.aws.session import AwsSession
 from hybridml.config import Settings
 
@@ -74,6 +74,8 @@ class Services:
         """Run one mutating call: refused in read-only mode, audited whatever happens.
 
         `call` must use `session.mutation_client()` (no automatic retries) so it is sent at most once.
+        When it fails in a way that says nothing about whether AWS did the work (connection lost, 5xx), the
+        error is marked `outcome_unknown`, its message says so, and the audit entry's result is "unknown".
         """
         try:
             self.check_writable(action)
@@ -84,7 +86,11 @@ class Services:
             result = await call()
         except AwsError as exc:
             self.batch.invalidate_jobs()
-            self.audit_log.record(action=action, target=target, request=request, result="error", error=str(exc))
+            outcome = "error"
+            if may_have_landed(exc):  # the request may have been carried out: never claim it failed
+                mark_outcome_unknown(exc, action, target)
+                outcome = "unknown"
+            self.audit_log.record(action=action, target=target, request=request, result=outcome, error=str(exc))
             raise
         self.batch.invalidate_jobs()  # what changed shows on the next refresh, finished jobs included
         request_id = ""

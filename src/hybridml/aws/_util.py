@@ -43,9 +43,19 @@ async def bounded_gather(limit: int, func: Callable[[T], Awaitable[R]], items: I
         async with semaphore:
             return await func(item)
 
-    async with asyncio.TaskGroup() as group:
-        tasks = [group.create_task(one(item)) for item in items]
+    try:
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(one(item)) for item in items]
+    except Exception as exc:  # TaskGroup wraps failures in an ExceptionGroup: callers want the error itself
+        raise first_error(exc) from None
     return [task.result() for task in tasks]
+
+
+def first_error(exc: BaseException) -> BaseException:
+    """The first leaf of a (possibly nested) exception group; `exc` itself otherwise."""
+    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        exc = exc.exceptions[0]
+    return exc
 
 
 def pairs(mapping: dict[str, Any] | None) -> tuple[tuple[str, str], ...]:

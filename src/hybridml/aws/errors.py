@@ -44,9 +44,14 @@ _INVALID_CODES = {"ValidationException", "ClientException", "InvalidParameterExc
 
 
 class AwsError(Exception):
-    """Base of every error the AWS layer raises. `str()` is a message fit for the status bar."""
+    """Base of every error the AWS layer raises. `str()` is a message fit for the status bar.
+
+    `outcome_unknown` is set on a failed *mutation* whose request may have reached AWS anyway (the
+    connection dropped or the service answered 5xx): the change may or may not have happened.
+    """
 
     kind = "error"
+    outcome_unknown = False
 
     def __init__(self, message: str, *, service: str = "", operation: str = "", code: str = "") -> None:
         super().__init__(message)
@@ -90,8 +95,30 @@ class ServiceFailure(AwsError):
     kind = "service error"
 
 
+def may_have_landed(error: AwsError) -> bool:
+    """Whether a request that failed this way may still have been carried out by AWS.
+
+    A lost connection (reset, timeout, closed mid-answer) or a 5xx says nothing about whether the work
+    was done; a throttle, a denial, bad credentials or an invalid request means it was refused.
+    """
+    return isinstance(error, Unreachable | ServiceFailure)
+
+
+def mark_outcome_unknown(error: AwsError, action: str, target: str) -> AwsError:
+    """Say plainly that `action` on `target` may have happened, and that it was not sent again."""
+    if not error.outcome_unknown:
+        error.outcome_unknown = True
+        error.message = (
+            f"{error.message} - outcome unknown: '{action}' on {target} may or may not have been applied "
+            "(not resent); check it before trying again"
+        )
+    return error
+
+
 def translate(exc: BaseException, service: str = "", operation: str = "") -> AwsError:
     """Map a botocore / network exception to the tree above (never raises)."""
+    if isinstance(exc, BaseExceptionGroup) and exc.exceptions:  # from a TaskGroup: report the first failure
+        return translate(exc.exceptions[0], service, operation)
     if isinstance(exc, AwsError):
         return exc
     kw = {"service": service, "operation": operation}

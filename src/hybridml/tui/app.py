@@ -20,6 +20,7 @@ from hybridml.tui.widgets.resource_view import ResourceView, Scope
 from hybridml.tui.widgets.status_header import StatusHeader
 
 START_VIEW = "jobs"
+STALLED_AFTER_S = 3.0
 
 
 class HybridApp(App[int]):
@@ -117,7 +118,7 @@ class HybridApp(App[int]):
     def refresh_active_view(self) -> None:
         view = self.active_view
         if view is not None and len(self.screen_stack) == 1:  # not while a detail screen covers it
-            view.reload()
+            view.refresh_tick()
 
     def tick_header(self) -> None:
         headers = self.query(StatusHeader)
@@ -125,9 +126,14 @@ class HybridApp(App[int]):
             return
         header = headers.first()
         view = self.active_view
+        now = time.monotonic()
         if view is not None and view.loaded_at is not None:
-            age = int(time.monotonic() - view.loaded_at)
-            header.freshness = f"refreshed {age}s ago" + (" (stale)" if view.stale else "")
+            age = int(now - view.loaded_at)
+            freshness = f"refreshed {age}s ago" + (" (stale)" if view.stale else "")
+            waiting = now - view.loading_since if view.loading_since is not None else 0.0
+            if waiting >= STALLED_AFTER_S:  # a silent endpoint: say so before the request times out
+                freshness += f" (no answer for {int(waiting)}s)"
+            header.freshness = freshness
         header.api_rate = self.services.session.meter.per_minute()
 
     @work(exclusive=True, group="account", exit_on_error=False)

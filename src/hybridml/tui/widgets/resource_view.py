@@ -119,6 +119,8 @@ class ResourceView(Vertical, Generic[T]):
         self.error: AwsError | None = None
         self.stale = False
         self.rows_touched = 0  # cells changed + rows added/removed by the last repaint (tests, bench)
+        self.loading_since: float | None = None  # monotonic start of the fetch in flight
+        self._load_token: object | None = None
         self._generation = 0  # bumped by every synchronous repaint (filter, sort, scope changes)
 
     # -- to implement -----------------------------------------------------------------------------
@@ -173,8 +175,8 @@ class ResourceView(Vertical, Generic[T]):
             parts.append(f"/{self.filter_text}")
         arrow = "↓" if self.sort_reverse else "↑"
         parts.append(f"sort:{self.sort_column}{arrow}")
-        if self.stale and self.error is not None:
-            parts.append(f"⚠ stale: {self.error.kind}")
+        if self.error is not None:  # what is wrong, in one word; rows already shown stay (stale)
+            parts.append(f"⚠ stale: {self.error.kind}" if self.stale else f"⚠ {self.error.kind}")
         return "  ".join(parts)
 
     @property
@@ -197,10 +199,27 @@ class ResourceView(Vertical, Generic[T]):
 
     # -- fetching ---------------------------------------------------------------------------------
     def reload(self) -> None:
+        """Fetch now (a fetch still in flight is cancelled)."""
         self._load()
+
+    def refresh_tick(self) -> None:
+        """A timer tick: fetch unless a fetch is still in flight. Restarting it on every tick would hide a
+        silent endpoint forever (each attempt cancelled before its timeout); letting it finish surfaces it."""
+        if self.loading_since is None:
+            self._load()
 
     @work(exclusive=True, group="view-load", exit_on_error=False)
     async def _load(self) -> None:
+        token = object()
+        self._load_token = token
+        self.loading_since = time.monotonic()
+        try:
+            await self._fetch_and_show()
+        finally:
+            if self._load_token is token:
+                self.loading_since = None
+
+    async def _fetch_and_show(self) -> None:
         try:
             items = await self.fetch()
         except Exception as exc:  # every failure ends up as one message, never a traceback
