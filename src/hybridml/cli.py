@@ -15,6 +15,7 @@ from hybridml.config import ConfigError, Settings, load_settings
 
 if TYPE_CHECKING:
     from hybridml.fleet.embedded import EmbeddedFleet
+    from hybridml.fleet.process import FleetProcess
     from hybridml.services import Services
 
 # Modules under hybridml.headless that add a subcommand (each has `register(subparsers)`).
@@ -50,7 +51,7 @@ def _settings(args: argparse.Namespace) -> Settings:
     return settings
 
 
-def _services(args: argparse.Namespace, settings: Settings, fleet: EmbeddedFleet | None) -> Services:
+def _services(args: argparse.Namespace, settings: Settings, fleet: EmbeddedFleet | FleetProcess | None) -> Services:
     from hybridml.services import Services
 
     if fleet is not None:
@@ -79,6 +80,27 @@ async def _run_headless(args: argparse.Namespace, services: Services) -> int:
         await services.close()
 
 
+def start_demo_fleet(args: argparse.Namespace) -> EmbeddedFleet | FleetProcess:
+    """The TUI's demo fleet runs in a child process (it starts while the TUI does, and never shares the
+    TUI's GIL); a headless command seeds the whole fleet in-process first."""
+    if args.command is None:
+        from hybridml.fleet.process import FleetProcess
+
+        return FleetProcess.start(jobs=args.demo_jobs, simulate=True)
+    from hybridml.fleet.embedded import EmbeddedFleet
+
+    return EmbeddedFleet.start(jobs=args.demo_jobs, simulate=False)
+
+
+def hold_for_demo(services: Services, fleet: EmbeddedFleet | FleetProcess) -> None:
+    """Calls wait for the child's milestones: Batch seeded, then logs and SageMaker."""
+    from hybridml.fleet.process import LATE_SERVICES, FleetProcess
+
+    if isinstance(fleet, FleetProcess):
+        services.session.hold_until(fleet.batch_ready)
+        services.session.hold_until(fleet.ready, LATE_SERVICES)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -88,17 +110,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"hybridml: {exc}", file=sys.stderr)
         return 2
 
-    fleet: EmbeddedFleet | None = None
+    fleet: EmbeddedFleet | FleetProcess | None = None
     if args.demo:
-        from hybridml.fleet.embedded import EmbeddedFleet
-
-        fleet = EmbeddedFleet.start(jobs=args.demo_jobs, simulate=args.command is None)
+        fleet = start_demo_fleet(args)
     try:
         from hybridml.aws.errors import AwsError
         from hybridml.aws.session import NoRegionConfigured
 
         try:
             services = _services(args, settings, fleet)
+            if fleet is not None:
+                hold_for_demo(services, fleet)
         except NoRegionConfigured as exc:
             print(f"hybridml: {exc}", file=sys.stderr)
             return 2
@@ -116,3 +138,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if fleet is not None:
             fleet.stop()
+            error = getattr(fleet, "error", "")
+            if error:
+                print(f"hybridml: {error}", file=sys.stderr)

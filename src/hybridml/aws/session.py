@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
 import time
 from collections import deque
 from contextlib import AsyncExitStack
@@ -93,6 +94,11 @@ class AwsSession:
         self._clients: dict[str, Any] = {}
         self._lock = asyncio.Lock()
         self._account: str | None = None
+        self._gates: list[tuple[frozenset[str] | None, threading.Event]] = []
+
+    def hold_until(self, event: threading.Event, services: tuple[str, ...] | None = None) -> None:
+        """Calls to these services (None: every service) wait until `event` is set (the demo fleet seeding)."""
+        self._gates.append((None if services is None else frozenset(services), event))
 
     @property
     def endpoint_url(self) -> str | None:
@@ -130,6 +136,8 @@ class AwsSession:
 
     async def _client(self, service: str, *, retries: bool) -> Any:
         key = service if retries else f"{service}#once"
+        if self._gates:
+            await self._wait_gates(service)
         cached = self._clients.get(key)
         if cached is not None:
             return cached
@@ -147,6 +155,14 @@ class AwsSession:
                 client.meta.events.register("before-call", self._count)
                 self._clients[key] = client
         return client
+
+    async def _wait_gates(self, service: str) -> None:
+        """Every call gets its client here first, so waiting here holds every call to a gated service."""
+        for services, gate in list(self._gates):
+            if services is None or service in services:
+                if not gate.is_set():
+                    await asyncio.to_thread(gate.wait)
+        self._gates = [(services, gate) for services, gate in self._gates if not gate.is_set()]
 
     def _count(self, model: Any = None, **_: Any) -> None:
         name = getattr(model, "name", "?")

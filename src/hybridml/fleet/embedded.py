@@ -1,4 +1,5 @@
-"""The embedded fleet as one object: server + seed + simulator. Used by `--demo`, tests and benchmarks."""
+"""The embedded fleet as one object: server + seed + simulator. Used by tests, benchmarks and headless
+`--demo` commands (the TUI's `--demo` runs the same fleet in a child process: `fleet/process.py`)."""
 
 from __future__ import annotations
 

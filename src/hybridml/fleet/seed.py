@@ -7,8 +7,10 @@ in-process on moto's backends, which is fast and the only way to hold jobs in no
 
 from __future__ import annotations
 
+import functools
 import random
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -138,10 +140,12 @@ def _overrides(vcpus: int | None, memory: int | None, gpus: int | None) -> dict[
 class JobSeeder:
     """Creates jobs in-process and sets their state, attempts and log streams."""
 
-    def __init__(self, rng: random.Random, now: datetime, *, logs: bool = True) -> None:
+    def __init__(self, rng: random.Random, now: datetime, *, logs: bool = True, defer_logs: bool = False) -> None:
         self.rng = rng
         self.now = now
         self.logs_enabled = logs
+        self.defer_logs = defer_logs  # queue the CloudWatch writes for `flush_logs()` (fast demo start)
+        self.pending_logs: list[Callable[[], object]] = []
         self.backend = batch_backend()
         self.logs = logs_backend()
         if BATCH_LOG_GROUP not in self.logs.groups:
@@ -160,8 +164,20 @@ class JobSeeder:
     def new_stream(self, job: Any) -> str:
         stream = f"{job.job_definition.name}/default/{uuid.UUID(int=self.rng.getrandbits(128)).hex}"
         if self.logs_enabled:
-            self.logs.create_log_stream(BATCH_LOG_GROUP, stream)
+            self._logs_call(self.logs.create_log_stream, BATCH_LOG_GROUP, stream)
         return stream
+
+    def _logs_call(self, func: Callable[..., object], *args: Any) -> None:
+        if self.defer_logs:
+            self.pending_logs.append(functools.partial(func, *args))
+        else:
+            func(*args)
+
+    def flush_logs(self) -> None:
+        """Write the log streams and events queued while `defer_logs` was on (in order), then stop deferring."""
+        pending, self.pending_logs, self.defer_logs = self.pending_logs, [], False
+        for write in pending:
+            write()
 
     def write(self, stream: str, job: Any, start: datetime, count: int, failed: bool = False) -> None:
         if not self.logs_enabled:
@@ -170,7 +186,7 @@ class JobSeeder:
         base = int(start.timestamp() * 1000)
         events = [{"timestamp": base + i * 850, "message": text} for i, text in enumerate(lines)]
         if events:
-            self.logs.put_log_events(BATCH_LOG_GROUP, stream, events)
+            self._logs_call(self.logs.put_log_events, BATCH_LOG_GROUP, stream, events)
 
     def set_state(self, job: Any, status: str, age_s: float, reason: str = "", attempts: int = 1) -> None:
         created = self.now - timedelta(seconds=age_s)
@@ -291,6 +307,64 @@ def seed_stuck(result: SeededFleet, seeder: JobSeeder) -> None:
             queue.state = queue_spec.state
 
 
+@dataclass
+class SeedPlan:
+    """The Batch part is seeded; `finish_seed` adds what the jobs view does not need (logs, SageMaker)."""
+
+    result: SeededFleet
+    seeder: JobSeeder
+    sm_role: str
+    rng: random.Random
+    sagemaker: bool = True
+    endpoints: int | None = None
+    training_jobs: int | None = None
+
+
+def seed_batch(
+    url: str,
+    *,
+    jobs: int = 300,
+    rng_seed: int = 7,
+    sagemaker: bool = True,
+    queues: int | None = None,
+    endpoints: int | None = None,
+    training_jobs: int | None = None,
+    job_logs: bool = True,
+    defer_logs: bool = False,
+) -> SeedPlan:
+    """Batch infrastructure and jobs (their log writes queued when `defer_logs`)."""
+    from hybridml.fleet.seed_bulk import add_queues
+
+    rng = random.Random(rng_seed)
+    result = SeededFleet(url=url)
+    sm_role = _batch_infrastructure(url, result)
+    workloads = dict(catalog.WORKLOADS)
+    if queues is not None:
+        workloads.update(add_queues(url, result, queues))
+    seeder = JobSeeder(rng, datetime.now(), logs=job_logs, defer_logs=defer_logs)
+    seed_jobs(result, seeder, jobs, workloads)
+    seeder.logs_enabled = True
+    seed_arrays(result, seeder)
+    seed_stuck(result, seeder)
+    return SeedPlan(result, seeder, sm_role, rng, sagemaker, endpoints, training_jobs)
+
+
+def finish_seed(plan: SeedPlan) -> SeededFleet:
+    """Queued log writes, then SageMaker (endpoints, training jobs and their logs)."""
+    from hybridml.fleet.seed_bulk import add_endpoints, add_training_jobs
+    from hybridml.fleet.seed_sagemaker import seed_sagemaker
+
+    plan.seeder.flush_logs()
+    result = plan.result
+    if plan.sagemaker:
+        seed_sagemaker(result.url, result, plan.sm_role, plan.rng)
+        if plan.endpoints is not None:
+            add_endpoints(result.url, result, plan.sm_role, plan.endpoints, plan.rng)
+        if plan.training_jobs is not None:
+            add_training_jobs(result.url, result, plan.sm_role, plan.training_jobs, plan.rng)
+    return result
+
+
 def seed_fleet(
     url: str,
     *,
@@ -309,24 +383,14 @@ def seed_fleet(
     are spread over the catalog's workload queues and the extra queues. `job_logs=False` skips writing
     log streams for the bulk jobs (seeding 10,000 jobs with logs takes ~10 s).
     """
-    from hybridml.fleet.seed_bulk import add_endpoints, add_queues, add_training_jobs
-    from hybridml.fleet.seed_sagemaker import seed_sagemaker
-
-    rng = random.Random(rng_seed)
-    result = SeededFleet(url=url)
-    sm_role = _batch_infrastructure(url, result)
-    workloads = dict(catalog.WORKLOADS)
-    if queues is not None:
-        workloads.update(add_queues(url, result, queues))
-    seeder = JobSeeder(rng, datetime.now(), logs=job_logs)
-    seed_jobs(result, seeder, jobs, workloads)
-    seeder.logs_enabled = True
-    seed_arrays(result, seeder)
-    seed_stuck(result, seeder)
-    if sagemaker:
-        seed_sagemaker(url, result, sm_role, rng)
-        if endpoints is not None:
-            add_endpoints(url, result, sm_role, endpoints, rng)
-        if training_jobs is not None:
-            add_training_jobs(url, result, sm_role, training_jobs, rng)
-    return result
+    plan = seed_batch(
+        url,
+        jobs=jobs,
+        rng_seed=rng_seed,
+        sagemaker=sagemaker,
+        queues=queues,
+        endpoints=endpoints,
+        training_jobs=training_jobs,
+        job_logs=job_logs,
+    )
+    return finish_seed(plan)

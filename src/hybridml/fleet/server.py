@@ -43,8 +43,9 @@ class MotoServer:
             response.read()
 
 
-def start_moto_server() -> MotoServer:
-    """Start the server with the fleet's patches applied and Batch set to run without Docker."""
+def start_moto_server(port: int = 0) -> MotoServer:
+    """Start the server (on `port`, 0: any free one) with the fleet's patches applied and Batch set to run
+    without Docker."""
     from moto.server import ThreadedMotoServer
 
     from hybridml.fleet.patches import apply_patches
@@ -52,7 +53,7 @@ def start_moto_server() -> MotoServer:
     for name in ("werkzeug", "moto"):
         logging.getLogger(name).setLevel(logging.ERROR)
     apply_patches()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
     handle = MotoServer(url=f"http://{host}:{port}", _server=server)

@@ -1,0 +1,39 @@
+"""`python -m bench`: run every `bench/bench_*.py` module's `main()` in its own process and show its output.
+
+`bench_yolo.py` runs under `.venv-gpu/bin/python` when that exists (the container's heavy environment).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+GPU_PYTHON = HERE.parent / ".venv-gpu" / "bin" / "python"
+GPU_MODULES = {"bench_yolo"}
+
+
+def modules() -> list[str]:
+    return sorted(path.stem for path in HERE.glob("bench_*.py"))
+
+
+def main() -> int:
+    failed: list[str] = []
+    for name in modules():
+        python = str(GPU_PYTHON) if name in GPU_MODULES and GPU_PYTHON.exists() else sys.executable
+        print(f"\n### bench.{name} ({python})", flush=True)
+        started = time.perf_counter()
+        code = f"import bench.{name} as m; m.main()"
+        done = subprocess.run([python, "-c", code], cwd=HERE.parent, check=False)
+        print(f"### bench.{name}: exit {done.returncode} in {time.perf_counter() - started:.0f} s", flush=True)
+        if done.returncode != 0:
+            failed.append(name)
+    if failed:
+        print(f"\nfailed: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

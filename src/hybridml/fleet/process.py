@@ -1,0 +1,130 @@
+"""The demo fleet in a child process, so `hybridml --demo` paints fast and stays responsive.
+
+moto's import and the seeding take most of a second of CPU each, and the simulator keeps working
+afterwards; in the TUI's own process all of it would share one GIL with the UI. A child process does it
+on another core while the TUI imports and starts. The endpoint is known at once (the parent picks the
+port), and `AwsSession.hold_until` makes calls wait for the child's milestones:
+
+- `batch_ready`: Batch (what the first view shows) is seeded;
+- `ready`: job logs and SageMaker are seeded too (or the child failed: calls then fail and say so).
+
+`python -m hybridml.fleet.process --port N [--jobs 300] [--simulate]` is the child; it prints `batch`,
+then `ready`, and exits when its stdin closes (the parent exits or dies).
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from hybridml.fleet.server import DEMO_ACCESS_KEY, DEMO_REGION, DEMO_SECRET_KEY
+
+# Seeded in the background after Batch: calls to these wait for `FleetProcess.ready`.
+LATE_SERVICES: tuple[str, ...] = ("sagemaker", "logs", "cloudwatch", "application-autoscaling")
+BATCH_MILESTONE = "batch"
+READY_MILESTONE = "ready"
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class FleetProcess:
+    """The parent's handle: same `url`/`region`/keys/`stop()` as `EmbeddedFleet`, plus milestones."""
+
+    process: subprocess.Popen[str]
+    port: int
+    batch_ready: threading.Event = field(default_factory=threading.Event)
+    ready: threading.Event = field(default_factory=threading.Event)
+    error: str = ""
+
+    region = DEMO_REGION
+    access_key = DEMO_ACCESS_KEY
+    secret_key = DEMO_SECRET_KEY
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @classmethod
+    def start(cls, *, jobs: int = 300, simulate: bool = True) -> FleetProcess:
+        port = free_port()
+        args = [sys.executable, "-m", "hybridml.fleet.process", "--port", str(port), "--jobs", str(jobs)]
+        if simulate:
+            args.append("--simulate")
+        process = subprocess.Popen(
+            args,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,  # ^C in the TUI goes to the TUI, which then stops the child
+        )
+        fleet = cls(process=process, port=port)
+        threading.Thread(target=fleet._watch, name="demo-fleet", daemon=True).start()
+        return fleet
+
+    def _watch(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            if line.strip() == BATCH_MILESTONE:
+                self.batch_ready.set()
+            elif line.strip() == READY_MILESTONE:
+                self.ready.set()
+        code = self.process.wait()
+        if not self.ready.is_set():
+            stderr = self.process.stderr.read() if self.process.stderr is not None else ""
+            last = stderr.strip().splitlines()[-1:] or [f"exit status {code}"]
+            self.error = f"demo fleet process failed: {last[0]}"
+        self.batch_ready.set()  # never leave callers waiting on a dead child
+        self.ready.set()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            assert self.process.stdin is not None
+            try:
+                self.process.stdin.close()
+                self.process.wait(timeout=10)
+            except (OSError, subprocess.TimeoutExpired):
+                self.process.kill()
+                self.process.wait()
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m hybridml.fleet.process")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--jobs", type=int, default=300)
+    parser.add_argument("--simulate", action="store_true")
+    args = parser.parse_args(argv)
+
+    from hybridml.fleet.seed import finish_seed, seed_batch
+    from hybridml.fleet.server import start_moto_server
+    from hybridml.fleet.simulator import Simulator
+
+    server = start_moto_server(port=args.port)
+    simulator = None
+    try:
+        plan = seed_batch(server.url, jobs=args.jobs, defer_logs=True)
+        print(BATCH_MILESTONE, flush=True)
+        finish_seed(plan)
+        print(READY_MILESTONE, flush=True)
+        if args.simulate:
+            simulator = Simulator(plan.result)
+            simulator.start(1.0)
+        sys.stdin.read()  # until the parent closes our stdin or exits
+    finally:
+        if simulator is not None:
+            simulator.stop()
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()
