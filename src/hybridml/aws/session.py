@@ -159,9 +159,8 @@ class AwsSession:
     async def _wait_gates(self, service: str) -> None:
         """Every call gets its client here first, so waiting here holds every call to a gated service."""
         for services, gate in list(self._gates):
-            if services is None or service in services:
-                if not gate.is_set():
-                    await asyncio.to_thread(gate.wait)
+            if (services is None or service in services) and not gate.is_set():
+                await asyncio.to_thread(gate.wait)
         self._gates = [(services, gate) for services, gate in self._gates if not gate.is_set()]
 
     def _count(self, model: Any = None, **_: Any) -> None:
