@@ -16,6 +16,7 @@ import asyncio
 import bisect
 import gc
 import json
+import os
 import statistics
 import sys
 import threading
@@ -69,7 +70,7 @@ async def probe(url: str) -> dict[str, Any]:
         frames: list[float] = []
         handled: list[float] = []
         repaints: list[float] = []
-        display, table, repaint = app._display, view.table, view.repaint
+        display, table, apply = app._display, view.table, view._apply
 
         def on_frame(screen: Any, renderable: Any) -> None:
             frames.append(time.perf_counter())
@@ -82,15 +83,15 @@ async def probe(url: str) -> dict[str, Any]:
 
             return wrapped
 
-        def timed_repaint(*args: Any, **kwargs: Any) -> None:
+        def timed_apply(rows: Any) -> None:
             started = time.perf_counter()
-            repaint(*args, **kwargs)
+            apply(rows)
             repaints.append(time.perf_counter() - started)
 
         app._display = on_frame  # type: ignore[method-assign]
         table.action_cursor_down = handler(table.action_cursor_down)  # type: ignore[method-assign]
         table.action_cursor_up = handler(table.action_cursor_up)  # type: ignore[method-assign]
-        view.repaint = timed_repaint  # type: ignore[method-assign]
+        view._apply = timed_apply  # type: ignore[method-assign]
 
         loop = asyncio.get_running_loop()
         assert app._driver is not None
@@ -124,7 +125,6 @@ async def probe(url: str) -> dict[str, Any]:
                 latencies.append(frames[index] - sent_at)
         refreshed = view.loaded_at != loads_before
         gc.callbacks.remove(gc_watch)
-        print("objects", len(gc.get_objects()), "frozen", gc.get_freeze_count(), gc.get_threshold(), file=sys.stderr)
 
         meter = services.session.meter
         before, started = meter.total, time.perf_counter()
@@ -153,6 +153,7 @@ async def probe(url: str) -> dict[str, Any]:
         "gc_full_passes": len(gc_watch.pauses),
         "gc_max_ms": max(gc_watch.pauses, default=0.0) * 1000,
         "latencies": [round(x * 1000) for x in latencies],
+        "load": os.getloadavg()[0],
         "idle_per_min": idle_per_min,
         "idle_bound": round(bound),
         "header_api": header_api,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -22,6 +23,7 @@ from bench._table import Row, print_table
 
 JOBS, QUEUES, ENDPOINTS, TRAINING, LATENCY_S = 10_000, 10, 200, 1000, 0.05
 REGION = "us-east-1"
+KEY = "<= 100 ms"
 
 
 def build_services(url: str, **settings: Any) -> Any:
@@ -102,19 +104,18 @@ def main() -> None:
         Row("    sequential loop saw", f"{seq['jobs']:,} jobs, {seq['endpoints']} endpoints"),
         Row("jobs view: first rows painted (10k jobs)", f"{tui['first_load_s']:.2f} s"),
         Row(
-            "(3) keypress -> repaint during refresh, p50",
-            f"{tui['key_p50_ms']:.0f} ms",
-            "<= 100 ms",
-            tui["key_p50_ms"] <= 100,
+            "(3) keypress -> repaint during refresh, p50", f"{tui['key_p50_ms']:.0f} ms", KEY, tui["key_p50_ms"] <= 100
         ),
         Row(
-            "(3) keypress -> repaint during refresh, max",
-            f"{tui['key_max_ms']:.0f} ms",
-            "<= 100 ms",
-            tui["key_max_ms"] <= 100,
+            "(3) keypress -> repaint during refresh, p95", f"{tui['key_p95_ms']:.0f} ms", KEY, tui["key_p95_ms"] <= 100
         ),
-        Row("    keypresses sampled / refreshes", f"{tui['key_samples']} / {tui['refreshes']}"),
-        Row("    repaint of a refreshed 10k-row table", f"{tui['repaint_ms']:.0f} ms"),
+        Row(
+            "(3) keypress -> repaint during refresh, max", f"{tui['key_max_ms']:.0f} ms", KEY, tui["key_max_ms"] <= 100
+        ),
+        Row("    keys sent / refreshes applied meanwhile", f"{tui['key_samples']} / {tui['refreshes']}"),
+        Row("    apply a refresh to the 10k-row table, median", f"{tui['repaint_ms']:.0f} ms"),
+        Row("    apply a refresh to the 10k-row table, max", f"{tui['repaint_max_ms']:.0f} ms"),
+        Row("    full GC passes while typing / longest", f"{tui['gc_full_passes']} / {tui['gc_max_ms']:.0f} ms"),
         Row("(4) peak RSS of the app process (10k jobs)", f"{tui['rss_mb']:.0f} MB", "<= 250 MB", tui["rss_mb"] <= 250),
         Row(
             "(5) idle API calls/min on :jobs (measured)",
@@ -127,7 +128,9 @@ def main() -> None:
     print_table("fleet scale: 10k jobs, +50 ms per call", rows)
     print(
         "  SageMaker reads use bench/_reads.py (hybridml.aws.sagemaker is not on main yet).\n"
-        "  Idle bound = (queues x 5 active statuses + 1) x 60/refresh_s + queues x 2 x 60/terminal_refresh_s."
+        "  Idle bound = (queues x 5 active statuses + 1) x 60/refresh_s + queues x 2 x 60/terminal_refresh_s.\n"
+        f"  Load average during the TUI probe: {tui['load']:.1f} on {os.cpu_count()} CPUs "
+        "(the fleet process and other work share them)."
     )
 
 

@@ -40,6 +40,7 @@ class CallMeter:
         self.total = 0
         self.by_operation: dict[str, int] = {}
         self._recent: deque[float] = deque()
+        self._started = time.monotonic()
 
     def record(self, operation: str) -> None:
         now = time.monotonic()
@@ -53,7 +54,12 @@ class CallMeter:
             self._recent.popleft()
 
     def per_minute(self) -> int:
-        self._trim(time.monotonic())
+        """Calls in the last minute; in the first minute, the rate so far (from 10 s on) scaled to a minute."""
+        now = time.monotonic()
+        self._trim(now)
+        age = now - self._started
+        if 10.0 <= age < 60.0:
+            return round(len(self._recent) * 60.0 / age)
         return len(self._recent)
 
 

@@ -55,8 +55,8 @@ class FleetProcess:
         return f"http://127.0.0.1:{self.port}"
 
     @classmethod
-    def start(cls, *, jobs: int = 300, simulate: bool = True) -> FleetProcess:
-        port = free_port()
+    def start(cls, *, jobs: int = 300, simulate: bool = True, port: int | None = None) -> FleetProcess:
+        port = port or free_port()
         args = [sys.executable, "-m", "hybridml.fleet.process", "--port", str(port), "--jobs", str(jobs)]
         if simulate:
             args.append("--simulate")
@@ -109,6 +109,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     from hybridml.fleet.server import start_moto_server
     from hybridml.fleet.simulator import Simulator
 
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", args.port))  # fail fast: moto's server thread would wait forever on a taken port
     server = start_moto_server(port=args.port)
     simulator = None
     try:
