@@ -41,7 +41,7 @@ async def test_insert_remove_and_change_are_applied_in_place(app: HybridApp) -> 
         keep = view.selected
         assert keep is not None
         first_row = view.table.ordered_rows[0]
-        items = [j for j in view.items if j.job_id != keep.job_id][:-2] + [keep]  # two rows gone
+        items = [*[j for j in view.items if j.job_id != keep.job_id][:-2], keep]  # two rows gone
         gone = {j.job_id for j in view.items} - {j.job_id for j in items}
         changed = next(j for j in items if j.status is not JobStatus.FAILED and j.job_id != keep.job_id)
         items = [dataclasses.replace(j, status=JobStatus.FAILED) if j is changed else j for j in items]
