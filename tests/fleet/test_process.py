@@ -45,8 +45,8 @@ async def test_gate_holds_only_its_services() -> None:
     try:
         await asyncio.wait_for(services.session.client("batch"), timeout=5)  # not gated
         held = asyncio.ensure_future(services.session.client("logs"))
-        await asyncio.sleep(0)  # let it reach the gate
-        assert not held.done()
+        done, _ = await asyncio.wait({held}, timeout=0.3)
+        assert not done  # held at the gate
         gate.set()
         assert await asyncio.wait_for(held, timeout=5) is not None
     finally:

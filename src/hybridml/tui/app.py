@@ -63,6 +63,9 @@ class HybridApp(App[int]):
         # Freezing it keeps it out of the collector's full passes, which otherwise walk it all again every
         # few refreshes of a big fleet and stall the event loop (keys wait) for hundreds of milliseconds.
         gc.freeze()
+        # A refresh of a big fleet allocates tens of thousands of short-lived objects: collect the young
+        # generation less often, and the old one (a full pass, the long pause) far less often.
+        gc.set_threshold(20_000, 20, 100)
         self.theme = (
             self.services.settings.ui.theme
             if self.services.settings.ui.theme in self.available_themes
