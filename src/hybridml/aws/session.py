@@ -142,8 +142,12 @@ class AwsSession:
 
     async def _client(self, service: str, *, retries: bool) -> Any:
         key = service if retries else f"{service}#once"
-        if self._gates:
+        client = await self._cached_client(service, key, retries=retries)
+        if self._gates:  # after creating it: building a client overlaps with the demo fleet's seeding
             await self._wait_gates(service)
+        return client
+
+    async def _cached_client(self, service: str, key: str, *, retries: bool) -> Any:
         cached = self._clients.get(key)
         if cached is not None:
             return cached
