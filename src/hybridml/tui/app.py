@@ -155,10 +155,17 @@ class HybridApp(App[int]):
         self.show_view(event.kind, event.scope)
 
     # -- command bar ------------------------------------------------------------------------------
+    def _back_to_views(self) -> None:
+        """The bar lives on the main screen: close detail screens first (like k9s)."""
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+
     def action_command_bar(self) -> None:
+        self._back_to_views()
         self.query_one(CommandBar).open("command")
 
     def action_filter_bar(self) -> None:
+        self._back_to_views()
         view = self.active_view
         self.query_one(CommandBar).open("filter", view.filter_text if view else "")
 
