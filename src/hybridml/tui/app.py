@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import App, ComposeResult
@@ -17,6 +17,9 @@ from hybridml.tui.commands import HybridCommands
 from hybridml.tui.widgets.command_bar import CommandBar
 from hybridml.tui.widgets.resource_view import ResourceView, Scope
 from hybridml.tui.widgets.status_header import StatusHeader
+
+if TYPE_CHECKING:
+    from hybridml.launch.launcher import Launcher
 
 START_VIEW = "jobs"
 
@@ -47,6 +50,16 @@ class HybridApp(App[int]):
         self.current_kind = ""
         self.last_problem = ""
         self.loaded_at: float | None = None
+        self._launcher: Launcher | None = None
+
+    @property
+    def launcher(self) -> Launcher:
+        """The YOLO launcher (callback receiver and runs), created on first use."""
+        if self._launcher is None:
+            from hybridml.launch.launcher import Launcher
+
+            self._launcher = Launcher(self.services)
+        return self._launcher
 
     # -- layout -----------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -273,4 +286,6 @@ class HybridApp(App[int]):
         self.exit(0)
 
     async def on_unmount(self) -> None:
+        if self._launcher is not None:
+            await self._launcher.close()
         await self.services.close()
