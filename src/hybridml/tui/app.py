@@ -84,8 +84,8 @@ class HybridApp(App[int]):
             m for m, on_ in (("DEMO", self.services.demo), ("READ-ONLY", self.services.read_only)) if on_
         )
         self.show_view(self.start_view)
-        self.set_interval(self.services.settings.ui.refresh_s, self.refresh_active_view)
-        self.set_interval(1.0, self.tick_header)
+        self.refresh_timer = self.set_interval(self.services.settings.ui.refresh_s, self.refresh_active_view)
+        self.header_timer = self.set_interval(1.0, self.tick_header)
         self.load_account()
 
     @property
