@@ -31,7 +31,7 @@ import torch
 from dogwatch import pipeline
 from dogwatch.synthetic import make_video
 from dogwatch.video import VideoInfo, probe
-from ultralytics import YOLO
+from ultralytics.models import YOLO
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,8 @@ def box_iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     inter = np.prod(np.clip(br - tl, 0, None), axis=2)
     area_a = np.prod(a[:, 2:4] - a[:, :2], axis=1)
     area_b = np.prod(b[:, 2:4] - b[:, :2], axis=1)
-    return inter / np.maximum(area_a[:, None] + area_b[None, :] - inter, 1e-9)
+    iou: np.ndarray = inter / np.maximum(area_a[:, None] + area_b[None, :] - inter, 1e-9)
+    return iou
 
 
 def compare(a: SideResult, b: SideResult, *, match_iou: float, conf_tol: float) -> Agreement:
@@ -142,7 +143,8 @@ class NaiveSide:
         started = time.perf_counter()
         results = self.yolo.predict(source=str(self.video), stream=True, vid_stride=stride, **self.common)
         for n, result in enumerate(results):
-            detections[n * stride] = result.boxes.data[:, :6].float().cpu().numpy()
+            boxes: Any = result.boxes  # type: ignore[union-attr]
+            detections[n * stride] = boxes.data[:, :6].float().cpu().numpy()
         seconds = time.perf_counter() - started
         return SideResult(self.name, detections, len(detections), seconds)
 
@@ -207,7 +209,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             seed=args.seed,
         )
         info = probe(video)
-        sides = (PipelineSide(yolo, video, info, device, args), NaiveSide(yolo, video, info, device, args))
+        sides: tuple[PipelineSide | NaiveSide, ...] = (
+            PipelineSide(yolo, video, info, device, args),
+            NaiveSide(yolo, video, info, device, args),
+        )
         for round_ in range(max(1, args.repeat)):
             for i, side in enumerate(sides):
                 result = side.run()

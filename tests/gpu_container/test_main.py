@@ -168,9 +168,27 @@ def test_bad_video_url_and_missing_flag(capsys: Capsys) -> None:
 
 
 def test_subprocess_404_exit_code(file_server: Any, callback: Any, tiny_weights: Path) -> None:
-    argv = ["--video_url", file_server.url("nope.mp4"), "--callback_url", callback.url("/")]
+    # as AWS Batch runs it: the job command appended to ENTRYPOINT ["python3", "src/main.py"]
+    argv = [
+        "python3",
+        "src/main.py",
+        "--video_url",
+        file_server.url("nope.mp4"),
+        "--callback_url",
+        callback.url("/"),
+    ]
     run = run_subprocess([*argv, *fast_args("--weights", str(tiny_weights))])
     assert run.code == ExitCode.DOWNLOAD_FAILED
     assert "error: HTTP 404 Not Found fetching" in run.stderr
     assert run.report["error"]["kind"] == "download_failed"
     assert callback.next_report()["json"]["status"] == "error"
+
+
+def test_batch_command_after_the_entrypoint_is_understood() -> None:
+    from dogwatch.cli import strip_self_invocation
+
+    flags = ["--video_url", "https://h/v.mp4", "--callback_url", "https://h/cb"]
+    assert strip_self_invocation(["python3", "src/main.py", *flags]) == flags
+    assert strip_self_invocation(["/opt/venv/bin/python3.11", "/app/src/main.py", *flags]) == flags
+    assert strip_self_invocation(["src/main.py", *flags]) == flags
+    assert strip_self_invocation(flags) == flags

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import tempfile
 import time
@@ -97,14 +98,13 @@ def validate(args: argparse.Namespace) -> None:
             raise BadArgumentError(message)
 
 
-def analyse(args: argparse.Namespace, facts: RunFacts, workdir: Path) -> None:
-    """The whole job; fills `facts` as it goes so a failure still reports what was learnt."""
+def load_detector(args: argparse.Namespace, facts: RunFacts) -> tuple[Any, int, int]:
+    """Pick the device, load the weights, resolve the classes: (detector, batch, workers)."""
     t0 = time.perf_counter()
     import torch
     import ultralytics
 
-    from dogwatch import pipeline, segments
-    from dogwatch.video import probe
+    from dogwatch import pipeline
 
     facts.versions.update(torch=torch.__version__, ultralytics=ultralytics.__version__)
     device = pipeline.resolve_device(args.device)
@@ -113,8 +113,7 @@ def analyse(args: argparse.Namespace, facts: RunFacts, workdir: Path) -> None:
     if device == "cpu":
         torch.set_num_threads(args.threads or pipeline.cpu_count())  # ultralytics' import leaves 1
     yolo = pipeline.load_yolo(args.weights)
-    names = pipeline.class_names(yolo.names)
-    classes = pipeline.resolve_classes(args.classes, names)
+    classes = pipeline.resolve_classes(args.classes, pipeline.class_names(yolo.names))
     config = pipeline.DetectorConfig(
         imgsz=args.imgsz, conf=args.conf, iou=args.iou, classes=classes, half=args.half
     )
@@ -135,14 +134,18 @@ def analyse(args: argparse.Namespace, facts: RunFacts, workdir: Path) -> None:
         threads=torch.get_num_threads(),
         classes=len(facts.classes),
     )
+    return detector, batch, workers
 
-    t0 = time.perf_counter()
-    last = [0.0]
+
+def fetch(args: argparse.Namespace, facts: RunFacts, workdir: Path) -> Path:
+    """Download the video, with a progress line at most every --progress-every seconds."""
+    t0 = last = time.perf_counter()
 
     def on_bytes(size: int, total: int | None) -> None:
+        nonlocal last
         now = time.perf_counter()
-        if now - last[0] >= args.progress_every:
-            last[0] = now
+        if now - last >= args.progress_every:
+            last = now
             emit("download", bytes=size, total=total if total is not None else "?")
 
     got = download(
@@ -151,23 +154,34 @@ def analyse(args: argparse.Namespace, facts: RunFacts, workdir: Path) -> None:
     facts.size_bytes = got.size_bytes
     facts.timings["download_s"] = time.perf_counter() - t0
     emit("downloaded", bytes=got.size_bytes, seconds=got.seconds, content_type=got.content_type or "?")
+    return got.path
 
-    info = probe(got.path)
+
+def analyse(args: argparse.Namespace, facts: RunFacts, workdir: Path) -> None:
+    """The whole job; fills `facts` as it goes so a failure still reports what was learnt."""
+    from dogwatch import pipeline, segments
+    from dogwatch.video import probe
+
+    detector, batch, workers = load_detector(args, facts)
+    path = fetch(args, facts, workdir)
+    info = probe(path)
     facts.video = info
-    expected = -(-info.frame_count // args.stride) if info.frame_count else "?"
     emit("video", width=info.width, height=info.height, fps=info.fps, frames=info.frame_count)
 
-    last[0] = time.perf_counter()
-    shown = [0]
+    expected: int | str = -(-info.frame_count // args.stride) if info.frame_count else "?"
+    if args.max_frames and isinstance(expected, int):
+        expected = min(expected, args.max_frames)
+    last, shown = time.perf_counter(), 0
 
     def on_batch(done: int, elapsed: float) -> None:
+        nonlocal last, shown
         now = time.perf_counter()
-        if now - last[0] >= args.progress_every:
-            last[0], shown[0] = now, done
+        if now - last >= args.progress_every:
+            last, shown = now, done
             emit("progress", frames=f"{done}/{expected}", fps=done / elapsed if elapsed > 0 else 0.0)
 
     result = pipeline.run_pipeline(
-        got.path,
+        path,
         detector,
         stride=args.stride,
         batch_size=batch,
@@ -175,21 +189,36 @@ def analyse(args: argparse.Namespace, facts: RunFacts, workdir: Path) -> None:
         max_frames=args.max_frames or None,
         on_batch=on_batch,
     )
-    if shown[0] != result.frames_processed:
+    if shown != result.frames_processed:
         emit("progress", frames=f"{result.frames_processed}/{expected}", fps=result.fps)
     facts.frames_processed = result.frames_processed
     facts.frames_decoded = result.frames_read
     facts.processing_fps = result.fps
     facts.timings["inference_s"] = result.seconds
     if result.frames_processed == 0:
-        raise NotAVideoError(f"{got.path.name}: no frame could be decoded")
+        raise NotAVideoError(f"{path.name}: no frame could be decoded")
     hits = segments.frame_hits(result.detections)
     facts.segments = segments.build_segments(hits, fps=info.fps, stride=args.stride, max_gap_s=args.merge_gap)
     emit("segments", count=len(facts.segments), frames_with_hits=len(hits))
 
 
+def strip_self_invocation(argv: Sequence[str]) -> list[str]:
+    """Drop a leading `python3 src/main.py` (or `src/main.py`) from the arguments.
+
+    The image's ENTRYPOINT is `python3 src/main.py` and AWS Batch appends the job definition's
+    command (`python3 src/main.py --video_url ...`) to it, so both spellings reach us.
+    """
+    args = list(argv)
+    if len(args) >= 2 and re.fullmatch(r"python[0-9.]*", Path(args[0]).name) and args[1].endswith("main.py"):
+        return args[2:]
+    if args and args[0].endswith("main.py"):
+        return args[1:]
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
+    argv = strip_self_invocation(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)  # exits 2 on malformed arguments
     try:
         validate(args)

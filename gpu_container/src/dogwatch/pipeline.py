@@ -18,13 +18,13 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import torch
 import yaml
-from ultralytics import YOLO
 from ultralytics.data.augment import LetterBox
+from ultralytics.models import YOLO
 from ultralytics.nn.autobackend import AutoBackend
 from ultralytics.utils.checks import check_imgsz
 from ultralytics.utils.nms import non_max_suppression
@@ -153,7 +153,7 @@ class Detector:
         self.backend.eval()
         self.half = bool(self.backend.fp16)
         self.stride = int(self.backend.stride)
-        self.imgsz = check_imgsz(config.imgsz, stride=self.stride, min_dim=2)
+        self.imgsz: list[int] = check_imgsz(config.imgsz, stride=self.stride, min_dim=2)  # type: ignore[no-untyped-call]
         self.names = class_names(self.backend.names)
         self.end2end = bool(getattr(self.backend, "end2end", False))
         self._letterbox = LetterBox(self.imgsz, auto=True, stride=self.stride)
@@ -173,7 +173,7 @@ class Detector:
 
     def preprocess(self, frame: np.ndarray) -> np.ndarray:
         """BGR HWC uint8 frame -> letterboxed RGB CHW uint8 (runs on the reader thread)."""
-        image = self._letterbox(image=frame)
+        image = cast(np.ndarray, self._letterbox(image=frame))
         return np.ascontiguousarray(image[..., ::-1].transpose(2, 0, 1))
 
     @torch.inference_mode()
@@ -196,8 +196,9 @@ class Detector:
             end2end=self.end2end,
         )
         out = []
+        input_shape = (int(x.shape[2]), int(x.shape[3]))
         for det, shape in zip(results, shapes, strict=True):
-            det[:, :4] = scale_boxes(x.shape[2:], det[:, :4], shape)
+            det[:, :4] = scale_boxes(input_shape, det[:, :4], shape)
             out.append(det[:, :6].float().cpu().numpy())
         return out
 

@@ -12,7 +12,7 @@ def make_video(
     path: Path, *, frames: int = 60, width: int = 160, height: int = 120, fps: float = 30.0, seed: int = 0
 ) -> Path:
     """Write an MP4 (mp4v) clip to `path` and return it; raise RuntimeError if OpenCV cannot."""
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps, (width, height))
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"mp4v"), fps, (width, height))
     if not writer.isOpened():
         raise RuntimeError(f"OpenCV cannot write {path}")
     rng = np.random.default_rng(seed)
