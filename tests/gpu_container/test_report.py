@@ -38,7 +38,7 @@ def test_ok_report_has_every_field_and_lists_unseen_classes() -> None:
     assert report["schema"] == SCHEMA and report["status"] == "ok" and report["error"] is None
     assert report["video"] == {
         "url": "https://bucket.example/v.mp4", "size_bytes": 123, "width": 160, "height": 120,
-        "fps": 20.0, "frame_count": 40, "duration_s": 2.0,
+        "fps": 20.0, "fps_assumed": False, "frame_count": 40, "duration_s": 2.0,
     }  # fmt: skip
     dog = report["detections"]["dog"]
     assert dog["class_id"] == 16 and dog["frames"] == 4 and dog["max_confidence"] == 0.8123

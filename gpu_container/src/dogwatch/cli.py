@@ -167,6 +167,8 @@ def analyse(args: argparse.Namespace, facts: RunFacts, workdir: Path) -> None:
     info = probe(path)
     facts.video = info
     emit("video", width=info.width, height=info.height, fps=info.fps, frames=info.frame_count)
+    if info.fps_assumed:
+        emit("warning", message=f"no frame rate in the container, assuming {info.fps:g} fps")
 
     expected: int | str = -(-info.frame_count // args.stride) if info.frame_count else "?"
     if args.max_frames and isinstance(expected, int):

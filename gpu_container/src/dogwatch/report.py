@@ -2,7 +2,7 @@
 
 Schema (`dogwatch.report/v1`; documented in gpu_container/README.md):
     schema, status ("ok" | "error"), error (null | {code, kind, message}), created_at,
-    video {url, size_bytes, width, height, fps, frame_count, duration_s},
+    video {url, size_bytes, width, height, fps, fps_assumed, frame_count, duration_s},
     frames_processed, frames_decoded, stride, processing_fps, device,
     model {weights, imgsz, conf, iou, batch, half, classes},
     detections {<class name>: {class_id, frames, max_confidence,
@@ -58,6 +58,7 @@ def video_section(facts: RunFacts) -> dict[str, Any]:
         "width": info.width if info else None,
         "height": info.height if info else None,
         "fps": _round(info.fps) if info else None,
+        "fps_assumed": info.fps_assumed if info else None,
         "frame_count": info.frame_count if info else None,
         "duration_s": _round(info.duration_s) if info else None,
     }

@@ -24,6 +24,8 @@ import numpy as np
 
 from dogwatch.errors import NotAVideoError
 
+# Frame rate used when the container reports none (some WebM/MediaRecorder files).
+ASSUMED_FPS = 30.0
 # How long a blocked put/get waits before re-checking whether the other side is gone.
 POLL_S = 0.2
 
@@ -36,6 +38,7 @@ class VideoInfo:
     height: int
     fps: float
     frame_count: int
+    fps_assumed: bool = False  # the container had no usable frame rate; ASSUMED_FPS is used
 
     @property
     def duration_s(self) -> float:
@@ -87,11 +90,16 @@ def probe(path: Path) -> VideoInfo:
         count = capture.get(cv2.CAP_PROP_FRAME_COUNT)
     finally:
         capture.release()
-    if not math.isfinite(fps) or fps <= 0 or fps > 1000:
-        raise NotAVideoError(f"{path.name} has no usable frame rate ({fps!r})")
+    assumed = not math.isfinite(fps) or fps <= 0 or fps > 1000
     frame_count = int(count) if math.isfinite(count) and count > 0 else 0
     height, width = frame.shape[:2]
-    return VideoInfo(width=int(width), height=int(height), fps=fps, frame_count=frame_count)
+    return VideoInfo(
+        width=int(width),
+        height=int(height),
+        fps=ASSUMED_FPS if assumed else fps,
+        frame_count=frame_count,
+        fps_assumed=assumed,
+    )
 
 
 class FrameReader:
