@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -35,11 +36,12 @@ VIDEO_FRAMES, VIDEO_W, VIDEO_H, VIDEO_FPS = 60, 160, 120, 30.0
 
 @pytest.fixture(scope="session", autouse=True)
 def no_network_attempts() -> Iterator[None]:
-    """Fail the session if anything (here or in a subprocess) tried to leave loopback."""
+    """Fail the session if anything (here or in a subprocess) tried to leave loopback; clean up."""
     log = Path(TEST_ENV["DOGWATCH_NETGUARD_LOG"])
     yield
     attempts = log.read_text()
     log.unlink(missing_ok=True)
+    shutil.rmtree(TEST_ENV["YOLO_CONFIG_DIR"], ignore_errors=True)
     assert not attempts, f"network access attempted during the tests:\n{attempts}"
 
 
