@@ -101,9 +101,7 @@ def compare(a: SideResult, b: SideResult, *, match_iou: float, conf_tol: float) 
 class PipelineSide:
     """The container's pipeline; built once, warmed on the batch shapes the timed run uses."""
 
-    def __init__(
-        self, yolo: YOLO, video: Path, info: VideoInfo, device: str, args: argparse.Namespace
-    ) -> None:
+    def __init__(self, yolo: YOLO, video: Path, info: VideoInfo, device: str, args: argparse.Namespace) -> None:
         config = pipeline.DetectorConfig(
             imgsz=args.imgsz, conf=args.conf, iou=args.iou, classes=args.classes, half=args.half
         )
@@ -128,9 +126,7 @@ class NaiveSide:
 
     name = "naive predict(stream=True)"
 
-    def __init__(
-        self, yolo: YOLO, video: Path, info: VideoInfo, device: str, args: argparse.Namespace
-    ) -> None:
+    def __init__(self, yolo: YOLO, video: Path, info: VideoInfo, device: str, args: argparse.Namespace) -> None:
         self.yolo, self.video, self.args = yolo, video, args
         self.common: dict[str, Any] = dict(
             imgsz=args.imgsz, conf=args.conf, iou=args.iou, classes=args.classes, device=device, verbose=False
@@ -177,9 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=0.98,
         help="0.95 when the pipeline runs FP16 and the naive side FP32",
     )
-    p.add_argument(
-        "--half", action=argparse.BooleanOptionalAction, default=True, help="pipeline FP16 on CUDA"
-    )
+    p.add_argument("--half", action=argparse.BooleanOptionalAction, default=True, help="pipeline FP16 on CUDA")
     return p
 
 

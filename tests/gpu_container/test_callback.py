@@ -32,9 +32,7 @@ def test_retries_5xx_and_429_with_exponential_backoff() -> None:
     retried: list[tuple[int, str, float]] = []
     policy = CallbackPolicy(attempts=5, backoff_s=0.5, max_backoff_s=1.5)
     with CallbackServer(statuses=[503, 429, 500]) as server:
-        result = post_json(
-            server.url("/"), REPORT, policy, sleep=sleeps, on_retry=lambda *a: retried.append(a)
-        )
+        result = post_json(server.url("/"), REPORT, policy, sleep=sleeps, on_retry=lambda *a: retried.append(a))
         assert server.next_report()["json"] == REPORT
     assert (result.status, result.attempts) == (200, 4)
     assert sleeps == [0.5, 1.0, 1.5]  # doubled, capped

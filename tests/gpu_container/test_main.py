@@ -90,9 +90,7 @@ def test_input_failures(
     url = {
         "unreachable": closed_port_url,
         "404": file_server.url("gone.mp4"),
-        "not-a-video": file_server.add(
-            "page.mp4", Route(b"<html>AccessDenied</html>", content_type="text/html")
-        ),
+        "not-a-video": file_server.add("page.mp4", Route(b"<html>AccessDenied</html>", content_type="text/html")),
         "too-large": file_server.add("clip.mp4", Route(video_path.read_bytes())),
     }[case]
     argv = ["--video_url", url, "--callback_url", callback.url("/"), "--max-bytes", "5000"]
@@ -100,11 +98,7 @@ def test_input_failures(
     assert run.code == code
     assert message in run.stderr
     report = run.report
-    assert (
-        report["status"] == "error"
-        and report["error"]["code"] == code
-        and message in report["error"]["message"]
-    )
+    assert report["status"] == "error" and report["error"]["code"] == code and message in report["error"]["message"]
     assert callback.next_report()["json"] == report  # the receiver learns about the failure too
     assert run.events("error")[0]["code"] == str(int(code))
 
@@ -122,9 +116,7 @@ def test_callback_down_exit_code_and_report_on_stdout(
     assert time.monotonic() - started < 30
 
 
-def test_callback_5xx_is_retried_a_bounded_number_of_times(
-    video_url: str, tiny_weights: Path, capsys: Capsys
-) -> None:
+def test_callback_5xx_is_retried_a_bounded_number_of_times(video_url: str, tiny_weights: Path, capsys: Capsys) -> None:
     with CallbackServer(default_status=503) as server:
         argv = ["--video_url", video_url, "--callback_url", server.url("/")]
         run = run_inprocess([*argv, *fast_args("--weights", str(tiny_weights), "--max-frames", "4")], capsys)
@@ -151,9 +143,7 @@ def test_failed_run_keeps_its_code_when_the_callback_is_down_too(
         (["--device", "tpu"], "--device must be auto, cpu, cuda or cuda:N"),
     ],
 )
-def test_bad_arguments(
-    extra: list[str], message: str, video_url: str, tiny_weights: Path, capsys: Capsys
-) -> None:
+def test_bad_arguments(extra: list[str], message: str, video_url: str, tiny_weights: Path, capsys: Capsys) -> None:
     run = run_inprocess(["--video_url", video_url, "--weights", str(tiny_weights), *extra], capsys)
     assert run.code == ExitCode.BAD_ARGS
     assert message in run.stderr

@@ -78,9 +78,7 @@ def test_batching_does_not_change_detections(detector: pipeline.Detector, video_
 
 def test_matches_the_ultralytics_predictor(yolo: YOLO, detector: pipeline.Detector, video_path: Path) -> None:
     ours = pipeline.run_pipeline(video_path, detector, batch_size=4, max_frames=8).detections
-    theirs = yolo.predict(
-        source=str(video_path), stream=True, imgsz=160, conf=CONF, device="cpu", verbose=False
-    )
+    theirs = yolo.predict(source=str(video_path), stream=True, imgsz=160, conf=CONF, device="cpu", verbose=False)
     for index, result in zip(range(8), theirs, strict=False):
         expected = result.boxes.data[:, :6].float().cpu().numpy()
         assert ours[index].shape == expected.shape

@@ -34,10 +34,10 @@ def test_compute_environments_80x24(snap_compare: Any, fleet: EmbeddedFleet) -> 
 
 
 def test_help_80x24(snap_compare: Any, fleet: EmbeddedFleet) -> None:
-    app = HybridApp(make_services(fleet), start_view="jobdefs")
+    app = HybridApp(make_services(fleet), start_view="ce")
 
     async def run_before(pilot: Pilot[Any]) -> None:
-        await freeze("jobdefs")(pilot)
+        await freeze("ce")(pilot)
         await pilot.press("question_mark")
         await pilot.pause()
 

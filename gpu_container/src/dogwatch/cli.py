@@ -47,9 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="main.py", description="Find the time segments of a video in which a class (dog) is visible."
     )
     p.add_argument("--video_url", "--video-url", required=True, help="http(s) URL (S3 presigned is fine)")
-    p.add_argument(
-        "--callback_url", "--callback-url", default="", help="http(s) URL the JSON report is POSTed to"
-    )
+    p.add_argument("--callback_url", "--callback-url", default="", help="http(s) URL the JSON report is POSTed to")
     p.add_argument("--weights", default=DEFAULT_WEIGHTS, help="local .pt checkpoint or a .yaml architecture")
     p.add_argument("--classes", nargs="+", default=["dog"], help="class names or ids (COCO), or 'all'")
     p.add_argument("--conf", type=float, default=0.25, help="confidence threshold")
@@ -114,15 +112,11 @@ def load_detector(args: argparse.Namespace, facts: RunFacts) -> tuple[Any, int, 
         torch.set_num_threads(args.threads or pipeline.cpu_count())  # ultralytics' import leaves 1
     yolo = pipeline.load_yolo(args.weights)
     classes = pipeline.resolve_classes(args.classes, pipeline.class_names(yolo.names))
-    config = pipeline.DetectorConfig(
-        imgsz=args.imgsz, conf=args.conf, iou=args.iou, classes=classes, half=args.half
-    )
+    config = pipeline.DetectorConfig(imgsz=args.imgsz, conf=args.conf, iou=args.iou, classes=classes, half=args.half)
     detector = pipeline.Detector(yolo, device, config)
     facts.device = device
     facts.classes = {i: detector.names[i] for i in (classes if classes is not None else detector.names)}
-    facts.model.update(
-        half=detector.half, imgsz=detector.imgsz[0], batch=batch, classes=sorted(facts.classes.values())
-    )
+    facts.model.update(half=detector.half, imgsz=detector.imgsz[0], batch=batch, classes=sorted(facts.classes.values()))
     facts.timings["model_load_s"] = time.perf_counter() - t0
     emit(
         "model",
@@ -148,9 +142,7 @@ def fetch(args: argparse.Namespace, facts: RunFacts, workdir: Path) -> Path:
             last = now
             emit("download", bytes=size, total=total if total is not None else "?")
 
-    got = download(
-        args.video_url, workdir, max_bytes=args.max_bytes, timeout_s=args.timeout, on_progress=on_bytes
-    )
+    got = download(args.video_url, workdir, max_bytes=args.max_bytes, timeout_s=args.timeout, on_progress=on_bytes)
     facts.size_bytes = got.size_bytes
     facts.timings["download_s"] = time.perf_counter() - t0
     emit("downloaded", bytes=got.size_bytes, seconds=got.seconds, content_type=got.content_type or "?")

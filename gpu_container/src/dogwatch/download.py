@@ -40,9 +40,7 @@ def check_http_url(url: str, what: str) -> str:
     """Return `url` if it is an absolute http(s) URL with a host, else raise BadArgumentError."""
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise BadArgumentError(
-            f"{what} must be an http:// or https:// URL with a host, got {redact_url(url)!r}"
-        )
+        raise BadArgumentError(f"{what} must be an http:// or https:// URL with a host, got {redact_url(url)!r}")
     return url
 
 

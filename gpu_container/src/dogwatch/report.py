@@ -95,9 +95,7 @@ def build_report(facts: RunFacts, error: DogwatchError | None = None) -> dict[st
     return {
         "schema": SCHEMA,
         "status": "ok" if error is None else "error",
-        "error": None
-        if error is None
-        else {"code": int(error.code), "kind": error.kind, "message": error.message},
+        "error": None if error is None else {"code": int(error.code), "kind": error.kind, "message": error.message},
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "video": video_section(facts),
         "frames_processed": facts.frames_processed,
