@@ -154,7 +154,7 @@ async def test_queue_state_and_priority(audited: Services) -> None:
     await audited.batch_actions.set_queue_priority(after, queue.priority)
     back = {q.name: q for q in await audited.batch.job_queues()}[name]
     assert (back.priority, back.state) == (queue.priority, "ENABLED")
-    with pytest.raises(InvalidRequest, match="0..1000"):
+    with pytest.raises(InvalidRequest, match=r"0\.\.1000"):
         await audited.batch_actions.set_queue_priority(back, 5000)
 
 

@@ -9,6 +9,7 @@ import re
 import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from typing import Protocol
 
 from hybridml.domain.batch import Job, JobDefinition, ResourceRequest
 
@@ -139,9 +140,7 @@ def clone_request(job: Job, definition: JobDefinition | None) -> SubmitRequest:
     """
     base = definition.resources if definition is not None else ResourceRequest()
     own_env = dict(definition.environment) if definition is not None else {}
-    environment = tuple(
-        (k, v) for k, v in job.environment if not k.startswith("AWS_BATCH") and own_env.get(k) != v
-    )
+    environment = tuple((k, v) for k, v in job.environment if not k.startswith("AWS_BATCH") and own_env.get(k) != v)
     command = job.command if job.command and (definition is None or job.command != definition.command) else None
     r = job.resources
     return SubmitRequest(
@@ -163,6 +162,156 @@ def clone_request(job: Job, definition: JobDefinition | None) -> SubmitRequest:
     )
 
 
-def with_template(request: SubmitRequest, **values: object) -> SubmitRequest:
-    """`request` with the given fields replaced (None values are skipped)."""
-    return replace(request, **{k: v for k, v in values.items() if v is not None})  # type: ignore[arg-type]
+# Text fields of the submit form (and their labels); the TUI and tests refer to them by these names.
+FORM_FIELDS: tuple[tuple[str, str], ...] = (
+    ("queue", "Queue"),
+    ("job_definition", "Definition"),
+    ("job_name", "Job name"),
+    ("vcpus", "vCPUs"),
+    ("memory_mib", "Memory MiB"),
+    ("gpus", "GPUs"),
+    ("command", "Command"),
+    ("environment", "Environment"),
+    ("timeout_s", "Timeout s"),
+    ("retry_attempts", "Retry attempts"),
+    ("array_size", "Array size"),
+    ("depends_on", "Depends on"),
+)
+_NUMBERS: dict[str, tuple[type, str]] = {
+    "vcpus": (float, "vCPUs"),
+    "memory_mib": (int, "memory"),
+    "gpus": (int, "GPUs"),
+    "timeout_s": (int, "timeout"),
+    "retry_attempts": (int, "retry attempts"),
+    "array_size": (int, "array size"),
+}
+
+
+def _number(text: str, kind: type, label: str, problems: list[str]) -> float | int | None:
+    text = text.strip().replace("_", "")
+    if not text:
+        return None
+    try:
+        value = kind(text)
+    except ValueError:
+        problems.append(f"{label}: {text!r} is not {'a number' if kind is float else 'a whole number'}")
+        return None
+    if value != value or value in (float("inf"), float("-inf")):  # NaN / inf
+        problems.append(f"{label}: {text!r} is not a finite number")
+        return None
+    return value  # type: ignore[no-any-return]
+
+
+def request_from_form(
+    values: dict[str, str], parameters: Iterable[tuple[str, str]] = ()
+) -> tuple[SubmitRequest | None, list[str]]:
+    """The form's text fields -> a SubmitRequest and every problem found (the request is None when the
+    text cannot be read at all, e.g. a number field holding letters)."""
+    problems: list[str] = []
+    numbers = {key: _number(values.get(key, ""), kind, label, problems) for key, (kind, label) in _NUMBERS.items()}
+    command_text = values.get("command", "").strip()
+    command: tuple[str, ...] | None = None
+    if command_text:
+        command, problem = split_words(command_text)
+        if problem:
+            problems.append(problem)
+    env_words, problem = split_words(values.get("environment", ""))
+    if problem:
+        problems.append(problem.replace("command", "environment"))
+    environment, env_problems = parse_pairs(env_words, "environment entry")
+    problems += env_problems
+    depends = tuple(x for x in re.split(r"[\s,]+", values.get("depends_on", "")) if x)
+    if problems:
+        return None, problems
+    request = SubmitRequest(
+        queue=values.get("queue", "").strip(),
+        job_definition=values.get("job_definition", "").strip(),
+        job_name=values.get("job_name", "").strip(),
+        parameters=tuple((k, v) for k, v in parameters if v != ""),
+        vcpus=None if numbers["vcpus"] is None else float(numbers["vcpus"]),
+        memory_mib=_int(numbers["memory_mib"]),
+        gpus=_int(numbers["gpus"]),
+        command=command,
+        environment=environment,
+        timeout_s=_int(numbers["timeout_s"]),
+        retry_attempts=_int(numbers["retry_attempts"]),
+        array_size=_int(numbers["array_size"]),
+        depends_on=depends,
+    )
+    return request, request.problems()
+
+
+def _int(value: float | int | None) -> int | None:
+    return None if value is None else int(value)
+
+
+def form_values(request: SubmitRequest) -> dict[str, str]:
+    """Inverse of `request_from_form` for the text fields (prefill from a clone or a template)."""
+
+    def num(value: float | int | None) -> str:
+        return "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+
+    return {
+        "queue": request.queue,
+        "job_definition": request.job_definition,
+        "job_name": request.job_name,
+        "vcpus": num(request.vcpus),
+        "memory_mib": num(request.memory_mib),
+        "gpus": num(request.gpus),
+        "command": "" if request.command is None else join_words(request.command),
+        "environment": join_words(f"{k}={v}" for k, v in request.environment),
+        "timeout_s": num(request.timeout_s),
+        "retry_attempts": num(request.retry_attempts),
+        "array_size": num(request.array_size),
+        "depends_on": ", ".join(request.depends_on),
+    }
+
+
+def resolve_definition(ref: str, definitions: Iterable[JobDefinition]) -> JobDefinition | None:
+    """`name` (latest revision), `name:rev` or an ARN -> the definition, or None."""
+    ref = ref.strip()
+    best: JobDefinition | None = None
+    for d in definitions:
+        if ref in (d.arn, d.name_revision):
+            return d
+        if ref == d.name and (best is None or d.revision > best.revision):
+            best = d
+    return best
+
+
+class TemplateLike(Protocol):
+    """What a named submit template holds (config.SubmitTemplate); None fields leave the form as it is."""
+
+    queue: str | None
+    job_definition: str | None
+    job_name: str | None
+    parameters: dict[str, str]
+    vcpus: float | None
+    memory_mib: int | None
+    gpus: int | None
+    command: list[str] | None
+    environment: dict[str, str]
+    timeout_s: int | None
+    retry_attempts: int | None
+    array_size: int | None
+
+
+def apply_template(template: TemplateLike, request: SubmitRequest) -> SubmitRequest:
+    """`request` with every value the template sets (template parameters/env are merged over the request's)."""
+    params = dict(request.parameters) | dict(template.parameters)
+    env = dict(request.environment) | dict(template.environment)
+    return replace(
+        request,
+        queue=template.queue or request.queue,
+        job_definition=template.job_definition or request.job_definition,
+        job_name=template.job_name or request.job_name,
+        parameters=tuple(params.items()),
+        vcpus=template.vcpus if template.vcpus is not None else request.vcpus,
+        memory_mib=template.memory_mib if template.memory_mib is not None else request.memory_mib,
+        gpus=template.gpus if template.gpus is not None else request.gpus,
+        command=tuple(template.command) if template.command is not None else request.command,
+        environment=tuple(env.items()),
+        timeout_s=template.timeout_s if template.timeout_s is not None else request.timeout_s,
+        retry_attempts=template.retry_attempts if template.retry_attempts is not None else request.retry_attempts,
+        array_size=template.array_size if template.array_size is not None else request.array_size,
+    )

@@ -67,7 +67,11 @@ _G_SIZES = (
 INSTANCE_TYPES: dict[str, InstanceType] = {
     **_family(
         "c5",
-        (*_C_SIZES, ("9xlarge", 36, 72, 0), ("12xlarge", 48, 96, 0), ("18xlarge", 72, 144, 0), ("24xlarge", 96, 192, 0)),
+        (*_C_SIZES, ("9xlarge", 36, 72, 0), ("12xlarge", 48, 96, 0), ("18xlarge", 72, 144, 0)),
+    ),
+    **_family(
+        "c5",
+        (("24xlarge", 96, 192, 0),),
     ),
     **_family("c6i", (*_C_SIZES, *((s, v, v * 2, 0) for s, v in _BIG), ("32xlarge", 128, 256, 0))),
     **_family("m5", (*_M_SIZES, *((s, v, v * 4, 0) for s, v in _BIG))),

@@ -13,6 +13,7 @@ from textual.widgets import ContentSwitcher, Footer
 from hybridml.aws.errors import translate
 from hybridml.services import Services
 from hybridml.tui import views as view_registry
+from hybridml.tui.batch_commands import BatchActionCommands
 from hybridml.tui.commands import HybridCommands
 from hybridml.tui.widgets.command_bar import CommandBar
 from hybridml.tui.widgets.resource_view import ResourceView, Scope
@@ -24,7 +25,7 @@ START_VIEW = "jobs"
 class HybridApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "hybridml"
-    COMMANDS = App.COMMANDS | {HybridCommands}
+    COMMANDS = App.COMMANDS | {HybridCommands, BatchActionCommands}
     ENABLE_COMMAND_PALETTE = True
 
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
