@@ -192,17 +192,17 @@ async def test_read_only_refuses_every_action(fleet: EmbeddedFleet, tmp_path: Pa
         queue = {q.name: q for q in await services.batch.job_queues()}["cpu-etl"]
         actions = services.batch_actions
         attempts = [
-            actions.submit(SubmitRequest("cpu-etl", "etl-parquet", unique("ro"))),
-            actions.cancel("some-job", "reason"),
-            actions.terminate("some-job", "reason"),
-            actions.scale_compute_environment(envs["gpu-spot"], ScaleChange(max_vcpus=1)),
-            actions.set_compute_environment_state(envs["gpu-spot"], enabled=False),
-            actions.set_queue_state(queue, enabled=False),
-            actions.set_queue_priority(queue, 3),
+            lambda: actions.submit(SubmitRequest("cpu-etl", "etl-parquet", unique("ro"))),
+            lambda: actions.cancel("some-job", "reason"),
+            lambda: actions.terminate("some-job", "reason"),
+            lambda: actions.scale_compute_environment(envs["gpu-spot"], ScaleChange(max_vcpus=128)),
+            lambda: actions.set_compute_environment_state(envs["gpu-spot"], enabled=False),
+            lambda: actions.set_queue_state(queue, enabled=False),
+            lambda: actions.set_queue_priority(queue, 3),
         ]
         for attempt in attempts:
             with pytest.raises(ReadOnlyRefused, match="read-only"):
-                await attempt
+                await attempt()
         entries = services.audit_log.entries()
         assert len(entries) == len(attempts) and {e["result"] for e in entries} == {"refused"}
         assert services.session.meter.by_operation.get("SubmitJob", 0) == 0

@@ -94,8 +94,9 @@ def scale_kwargs(ce: ComputeEnvironment, change: ScaleChange) -> dict[str, Any]:
         raise InvalidRequest("vCPU values cannot be negative")
     if not lo <= hi:
         raise InvalidRequest(f"minvCpus {lo} is above maxvCpus {hi}")
-    if change.desired_vcpus is not None and not lo <= want <= hi:
-        raise InvalidRequest(f"desiredvCpus {want} must be between minvCpus {lo} and maxvCpus {hi}")
+    if not lo <= want <= hi:
+        hint = "" if change.desired_vcpus is not None else " (change desired vCPUs too)"
+        raise InvalidRequest(f"desiredvCpus {want} must be between minvCpus {lo} and maxvCpus {hi}{hint}")
     resources: dict[str, Any] = {}
     for key, new, old in (
         ("minvCpus", change.min_vcpus, r.min_vcpus),

@@ -180,7 +180,7 @@ def batch_update_compute_environment_applies_vcpus() -> None:
                 raise ClientException("vCPU values must not be negative")
             if merged["minvCpus"] > merged["maxvCpus"]:
                 raise ClientException("minvCpus must be less than or equal to maxvCpus")
-            if "desiredvCpus" in new and not merged["minvCpus"] <= merged["desiredvCpus"] <= merged["maxvCpus"]:
+            if not merged["minvCpus"] <= merged["desiredvCpus"] <= merged["maxvCpus"]:
                 raise ClientException("desiredvCpus must be between minvCpus and maxvCpus")
         result = original(self, compute_environment_name, state, compute_resources, service_role)
         if env is not None and compute_resources:
