@@ -9,6 +9,7 @@ import re
 import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Protocol
 
 from hybridml.domain.batch import Job, JobDefinition, ResourceRequest
@@ -26,6 +27,12 @@ MAX_ARRAY_SIZE = 10_000
 MIN_ARRAY_SIZE = 2
 MAX_RETRY_ATTEMPTS = 10
 MAX_DEPENDS_ON = 20
+
+
+def default_job_name(definition: str, now: datetime) -> str:
+    """`<definition>-<yyyymmdd-hhmmss>`: a valid, sortable name for an ad hoc job."""
+    base = re.sub(r"[^A-Za-z0-9_-]", "-", definition.rsplit("/", 1)[-1].split(":", 1)[0]).strip("-_") or "job"
+    return f"{base[:100]}-{now:%Y%m%d-%H%M%S}"
 
 
 def job_name_problem(name: str) -> str | None:

@@ -13,6 +13,7 @@ from rich.text import Text
 
 from hybridml.aws.batch_actions import ScaleChange, SubmittedJob, scale_kwargs, stop_verb
 from hybridml.aws.errors import AwsError
+from hybridml.domain import submit as submit_domain
 from hybridml.domain.batch import ComputeEnvironment, Job, JobQueue
 from hybridml.domain.submit import SubmitRequest, clone_request, resolve_definition
 from hybridml.render.fmt import status_text
@@ -46,8 +47,7 @@ def refused_read_only(app: App[Any], what: str) -> bool:
 
 
 def default_job_name(definition: str) -> str:
-    base = (definition.rsplit("/", 1)[-1].split(":", 1)[0] or "job")[:100]
-    return f"{base}-{datetime.now(UTC):%Y%m%d-%H%M%S}"
+    return submit_domain.default_job_name(definition, datetime.now(UTC))
 
 
 # -- submit / clone / resubmit -----------------------------------------------------------------------
