@@ -118,3 +118,36 @@ async def test_array_parent_opens_its_children(app: HybridApp, fleet: EmbeddedFl
         await pilot.press("down", "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, JobDetailScreen))
         assert app.screen.job.job_id == screen.children_jobs[1].job_id  # type: ignore[attr-defined]
+
+
+async def test_resubmit_failed_job_in_one_key(app: HybridApp, fleet: EmbeddedFleet) -> None:
+    async with app.run_test(size=(140, 40)) as pilot:
+        await wait_for(pilot, lambda: loaded(app, "jobs"))
+        view = app.views["jobs"]
+        await pilot.press("slash", *"etl-upstream-extract", "enter")  # FAILED
+        await wait_for(pilot, lambda: len(view._order) == 1)
+        await pilot.press("R")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        assert app.screen.title_text == "Resubmit etl-upstream-extract?"  # type: ignore[attr-defined]
+        await pilot.click("#confirm-ok")
+        await wait_for(pilot, lambda: isinstance(app.screen, ProgressScreen) and app.screen.done)
+        result = app.screen.ordered_results()[0]  # type: ignore[attr-defined]
+        assert result.ok and result.message.startswith("submitted as ")
+        new_id = result.message.removeprefix("submitted as ")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: view.selected is not None and view.selected.job_id == new_id)
+        new = await app.services.batch.job(new_id)
+        assert new is not None and new.name == "etl-upstream-extract" and new.queue == "cpu-etl"
+        assert new.status is JobStatus.SUBMITTED
+
+
+async def test_actions_from_the_palette_need_the_right_view(app: HybridApp) -> None:
+    from hybridml.tui.batch_commands import run_view_action
+
+    async with app.run_test(size=(140, 40)) as pilot:
+        await wait_for(pilot, lambda: loaded(app, "jobs"))
+        run_view_action(app, "scale", ("ce",))
+        await pilot.pause()
+        assert any("only in the ce view" in n.message for n in app._notifications)
+        run_view_action(app, "new_job", ("jobs", "queues", "jobdefs"))
+        await wait_for(pilot, lambda: isinstance(app.screen, SubmitScreen))

@@ -68,11 +68,13 @@ def request_summary(request: SubmitRequest, definition: JobDefinition | None, fi
     return out
 
 
-def definition_hint(definition: JobDefinition | None, typed: str, known: int) -> Text:
+def definition_hint(definition: JobDefinition | None, typed: str, known: list[str]) -> Text:
     if definition is None:
         if not typed:
-            return Text("type a definition name (tab completes)", style="dim")
-        return Text(f"no ACTIVE definition '{typed}' among {known}", style="yellow")
+            return Text("type a definition name (→ accepts a suggestion): " + ", ".join(known[:6]), style="dim")
+        matches = [name for name in known if typed.split(":", 1)[0].lower() in name.lower()]
+        hint = f"; did you mean {', '.join(matches[:4])}?" if matches else f" among {len(known)}"
+        return Text(f"no ACTIVE definition '{typed}'{hint}", style="yellow")
     r = definition.resources
     return Text(
         f"{definition.name_revision}  {definition.image.rsplit('/', 1)[-1]}  "
@@ -84,7 +86,7 @@ def definition_hint(definition: JobDefinition | None, typed: str, known: int) ->
 def queue_hint(state: str, status: str, ces: list[ComputeEnvironment], typed: str, known: list[str]) -> Text:
     if not state:
         if not typed:
-            return Text("type a queue name (tab completes): " + ", ".join(known[:6]), style="dim")
+            return Text("type a queue name (→ accepts a suggestion): " + ", ".join(known[:6]), style="dim")
         matches = [q for q in known if typed.lower() in q.lower()]
         return Text(
             f"no queue '{typed}'" + (f"; did you mean {', '.join(matches[:4])}?" if matches else ""), style="yellow"

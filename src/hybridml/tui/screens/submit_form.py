@@ -102,14 +102,17 @@ class SubmitScreen(Screen[SubmittedJob | None]):
             yield Label(self.title_text, classes="view-title")
             templates = list(self.services.settings.templates)
             if templates:
-                yield _row("Template", Select([(n, n) for n in templates], prompt="(none)", id="submit-template"))
+                choices = [(n, n) for n in templates]
+                yield _row("Template", Select(choices, prompt="(none)", id="submit-template", compact=True))
             for key, label in FORM_FIELDS:
                 suggester = None
                 if key == "queue":
                     suggester = _Choices(lambda: [q.name for q in self.queues])
                 elif key == "job_definition":
                     suggester = _Choices(lambda: sorted({d.name for d in self.definitions}))
-                field = Input(value=values[key], placeholder=PLACEHOLDERS[key], id=f"f-{key}", suggester=suggester)
+                field = Input(
+                    value=values[key], placeholder=PLACEHOLDERS[key], id=f"f-{key}", suggester=suggester, compact=True
+                )
                 yield _row(label, field)
                 if key == "queue":
                     yield Static("", id="hint-queue", classes="form-hint")
@@ -119,6 +122,7 @@ class SubmitScreen(Screen[SubmittedJob | None]):
                     yield Label("Parameters (Ref::)", classes="form-section")
                     yield Vertical(id="submit-params")
                     yield Label("Overrides (empty: as the definition says)", classes="form-section")
+        with Vertical(id="submit-status"):
             yield Static("", id="submit-fit")
             yield Static("", id="submit-errors")
             with Horizontal(id="submit-buttons"):
@@ -126,8 +130,17 @@ class SubmitScreen(Screen[SubmittedJob | None]):
                 yield Button("Cancel (esc)", id="submit-cancel")
         yield Footer()
 
+    @property
+    def composed(self) -> bool:
+        """False while the screen is being torn down (e.g. the app quits while the catalogue loads)."""
+        return bool(self.query("#f-job_definition"))
+
     async def on_mount(self) -> None:
+        if not self.composed:
+            return
         await self.rebuild_params()
+        if not self.composed:
+            return
         self.refresh_checks()
         first_empty = next((k for k in ("queue", "job_definition", "job_name") if not self.field(k).value), "job_name")
         self.field(first_empty).focus()
@@ -167,6 +180,8 @@ class SubmitScreen(Screen[SubmittedJob | None]):
 
     async def rebuild_params(self) -> None:
         """One input per `Ref::` parameter of the chosen definition, keeping what was typed for each name."""
+        if not self.composed:
+            return
         definition = self.definition()
         defaults = dict(definition.parameters) if definition is not None else {}
         keys = list(definition.ref_parameters) if definition is not None else list(self.param_values)
@@ -178,7 +193,7 @@ class SubmitScreen(Screen[SubmittedJob | None]):
         container = self.query_one("#submit-params", Vertical)
         await container.remove_children()
         rows = [
-            _row(key, Input(value=self.param_values[key], id=f"p-{i}", placeholder=f"Ref::{key}"))
+            _row(key, Input(value=self.param_values[key], id=f"p-{i}", placeholder=f"Ref::{key}", compact=True))
             for i, key in enumerate(keys)
         ]
         if not rows:
@@ -199,6 +214,8 @@ class SubmitScreen(Screen[SubmittedJob | None]):
         self.refresh_checks()
 
     def refresh_checks(self) -> None:
+        if not self.composed:
+            return
         values = self.values()
         request, problems = request_from_form(values, self.params())
         definition, queue = self.definition(), self.queue()
@@ -217,7 +234,8 @@ class SubmitScreen(Screen[SubmittedJob | None]):
         self.fit = None
         if request is not None and queue is not None and self.catalog_loaded:
             self.fit = fit_check(request.effective_resources(definition), queue, self.ces)
-        ces = [ce for ce in self.ces if queue is not None and ce.arn in queue.compute_environments]
+        refs = set(queue.compute_environments) if queue is not None else set()
+        ces = [ce for ce in self.ces if ce.arn in refs or ce.name in refs]
         self.query_one("#hint-queue", Static).update(
             queue_hint(
                 queue.state if queue else "",
@@ -228,7 +246,7 @@ class SubmitScreen(Screen[SubmittedJob | None]):
             )
         )
         self.query_one("#hint-definition", Static).update(
-            definition_hint(definition, values["job_definition"].strip(), len(self.definitions))
+            definition_hint(definition, values["job_definition"].strip(), sorted({d.name for d in self.definitions}))
         )
         self.query_one("#submit-fit", Static).update(fit_text(self.fit) if self.catalog_loaded else "")
         shown = list(problems) if self.tried else []
