@@ -57,7 +57,7 @@ def submit_job_kwargs(request: SubmitRequest) -> dict[str, Any]:
         for kind, value in (
             ("VCPU", None if request.vcpus is None else f"{request.vcpus:g}"),
             ("MEMORY", None if request.memory_mib is None else str(request.memory_mib)),
-            ("GPU", None if request.gpus is None or request.gpus == 0 else str(request.gpus)),
+            ("GPU", None if request.gpus is None else str(request.gpus)),
         )
         if value is not None
     ]
