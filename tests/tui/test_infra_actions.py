@@ -104,3 +104,23 @@ async def test_read_only_refuses_every_action_up_front(fleet: EmbeddedFleet) -> 
         assert len(refusals) >= 6
         meter = app.services.session.meter.by_operation
         assert not {"SubmitJob", "CancelJob", "TerminateJob", "UpdateComputeEnvironment", "UpdateJobQueue"} & set(meter)
+
+
+async def test_new_job_from_a_queue_prefills_the_queue(fleet: EmbeddedFleet) -> None:
+    from hybridml.tui.screens.submit_form import SubmitScreen
+
+    app = HybridApp(make_services(fleet), start_view="queues")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await wait_for(pilot, lambda: loaded(app, "queues"))
+        view = app.views["queues"]
+        await pilot.press("slash", *"gpu-training", "enter")
+        await wait_for(pilot, lambda: len(view._order) == 1)
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, SubmitScreen) and app.screen.catalog_loaded)
+        screen = app.screen
+        assert isinstance(screen, SubmitScreen)
+        assert screen.field("queue").value == "gpu-training"
+        assert screen.focused is screen.field("job_definition")  # the first empty field has the focus
+        await pilot.press(*"train-resnet50")
+        await wait_for(pilot, lambda: screen.param_keys == ["epochs", "lr"])
+        assert "train-resnet50:1" in str(screen.query_one("#hint-definition").render())

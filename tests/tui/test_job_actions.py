@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from textual.widgets import Input
+from textual.widgets import DataTable, Input
 
 from hybridml.config import Settings
 from hybridml.domain.batch import JobStatus
@@ -45,6 +45,7 @@ async def test_mark_and_stop_jobs_with_a_reason(fleet: EmbeddedFleet, tmp_path: 
         await wait_for(pilot, lambda: len(view._order) == 2)
         await pilot.press("space", "space")
         assert view.marked == {queued.job_id, running.job_id}
+        assert "2 marked" in str(view.query_one("#view-title").render())
         assert view.table.get_cell_at((0, 0)) == "●"  # the mark column shows it
         await pilot.press("ctrl+k")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
@@ -115,9 +116,19 @@ async def test_array_parent_opens_its_children(app: HybridApp, fleet: EmbeddedFl
         assert len(screen.children_jobs) == 24
         title = str(screen.query_one("#array-title").render())
         assert "[24]" in title and "SUCCEEDED=" in title
-        await pilot.press("down", "enter")
+        await pilot.press("l")  # the log view's hook: app.open_job_logs(job) when present
+        await pilot.pause()
+        assert hasattr(app, "open_job_logs") or any("logs are not available" in n.message for n in app._notifications)
+        live = next(i for i, c in enumerate(screen.children_jobs) if not c.status.is_terminal)
+        screen.query_one(DataTable).move_cursor(row=live)
+        await pilot.press("ctrl+k")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        assert screen.children_jobs[live].job_id[:8] in str(app.screen.body)  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        assert "CancelJob" not in app.services.session.meter.by_operation
+        await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, JobDetailScreen))
-        assert app.screen.job.job_id == screen.children_jobs[1].job_id  # type: ignore[attr-defined]
+        assert app.screen.job.job_id == screen.children_jobs[live].job_id  # type: ignore[attr-defined]
 
 
 async def test_resubmit_failed_job_in_one_key(app: HybridApp, fleet: EmbeddedFleet) -> None:

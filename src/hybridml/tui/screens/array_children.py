@@ -1,7 +1,7 @@
 """Enter on an array parent: its children with their own statuses; enter on a child opens its detail.
 
-`l` on a child calls `app.open_job_logs(job)` when the app has one (the log view wires it); until then it says
-that logs are not available here.
+ctrl+k stops the child under the cursor. `l` on a child calls `app.open_job_logs(job)` when the app has one
+(the log view wires it); until then it says that logs are not available here.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ class ArrayChildrenScreen(Screen[None]):
         Binding("escape,q", "app.pop_screen", "Back", id="array.back"),
         Binding("enter", "open_child", "Detail", id="array.open"),
         Binding("l", "logs", "Logs", id="array.logs"),
+        Binding("ctrl+k", "kill", "Kill child", id="array.kill"),
         Binding("r", "reload", "Refresh", id="array.refresh"),
     ]
 
@@ -115,6 +116,18 @@ class ArrayChildrenScreen(Screen[None]):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.action_open_child()
+
+    def action_kill(self) -> None:
+        """Cancel / terminate the child under the cursor (the parent and its other children go on)."""
+        from hybridml.tui import batch_flows
+
+        child = self.selected
+        if child is not None:
+
+            def done(_: object) -> None:
+                self.action_reload()
+
+            batch_flows.stop_jobs(self.app, [child], done)
 
     def action_logs(self) -> None:
         child = self.selected

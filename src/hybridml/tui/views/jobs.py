@@ -44,6 +44,10 @@ class JobsView(ResourceView[Job]):
         self.pending_select: str | None = None
         self._select_tries = 0
 
+    def heading(self) -> str:
+        base = super().heading()
+        return f"{base}  ● {len(self.marked)} marked (ctrl+k acts on them)" if self.marked else base
+
     async def fetch(self) -> list[Job]:
         return await self.services.batch.all_jobs(self.services.settings.batch.queues)
 
