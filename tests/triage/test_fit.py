@@ -89,3 +89,9 @@ def test_bigger_than_any_instance_type() -> None:
     assert fits_any_instance_type(ResourceRequest(400, 1000, 0)) is None
     smallest = fits_any_instance_type(ResourceRequest(4, 8000, 1))
     assert smallest is not None and smallest.gpus == 1 and smallest.vcpus == 4
+
+
+def test_array_children_capped_by_max_vcpus() -> None:
+    result = fit_check(ResourceRequest(4, 8000, 1), queue(GPU), [GPU], array_size=100)
+    assert result.ok and "maxvCpus 256: at most 64 of the 100 children run at once" in result.warnings[-1]
+    assert not fit_check(ResourceRequest(4, 8000, 1), queue(GPU), [GPU], array_size=10).warnings

@@ -195,8 +195,17 @@ def _check_ce(request: ResourceRequest, ce: ComputeEnvironment) -> tuple[str | N
     return None, _why_no_type(request, ce.name, types), None
 
 
-def fit_check(request: ResourceRequest, queue: JobQueue | None, ces: Sequence[ComputeEnvironment]) -> FitResult:
-    """Can `request` ever be placed by `queue`? `ces` may hold every CE of the account (matched by ARN or name)."""
+def fit_check(
+    request: ResourceRequest,
+    queue: JobQueue | None,
+    ces: Sequence[ComputeEnvironment],
+    *,
+    array_size: int | None = None,
+) -> FitResult:
+    """Can `request` ever be placed by `queue`? `ces` may hold every CE of the account (matched by ARN or name).
+
+    For an array job `request` is one child; a warning says when maxvCpus caps how many children run at once.
+    """
     if queue is None:
         return FitResult(False, ("the job queue was not found",))
     problems: list[str] = []
@@ -226,6 +235,15 @@ def fit_check(request: ResourceRequest, queue: JobQueue | None, ces: Sequence[Co
     queue_ok = queue.state == "ENABLED" and queue.status != "INVALID"
     if fitting and queue_ok:
         # CEs that were ruled out are worth a warning, not a verdict: the job runs elsewhere.
+        if array_size and request.vcpus > 0:
+            capacity = sum(
+                ce.resources.max_vcpus
+                for ce in ces
+                if ce.resources is not None and ce.name in {name for name, _ in fitting}
+            )
+            at_once = int(capacity // request.vcpus)
+            if 0 < at_once < array_size:
+                warnings.append(f"maxvCpus {capacity}: at most {at_once} of the {array_size} children run at once")
         return FitResult(True, (), tuple(warnings + problems), tuple(fitting))
     if not fitting and not problems and not warnings:
         problems.append("no compute environment of the queue can hold it")

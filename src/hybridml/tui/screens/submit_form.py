@@ -233,7 +233,8 @@ class SubmitScreen(Screen[SubmittedJob | None]):
         self.request, self.problems = request, problems
         self.fit = None
         if request is not None and queue is not None and self.catalog_loaded:
-            self.fit = fit_check(request.effective_resources(definition), queue, self.ces)
+            resources = request.effective_resources(definition)
+            self.fit = fit_check(resources, queue, self.ces, array_size=request.array_size)
         refs = set(queue.compute_environments) if queue is not None else set()
         ces = [ce for ce in self.ces if ce.arn in refs or ce.name in refs]
         self.query_one("#hint-queue", Static).update(
