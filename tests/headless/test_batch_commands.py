@@ -18,6 +18,7 @@ from tests.conftest import TEST_AWS, make_services
 
 async def cli(services: Services, *argv: str) -> int:
     args = build_parser().parse_args(list(argv))
+    assert args.command == argv[0]  # cli.main dispatches on it (an option named --command must not clobber it)
     code: int = await args.func(args, services)
     return code
 

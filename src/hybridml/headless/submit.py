@@ -39,7 +39,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--vcpus", type=float, help="vCPU override")
     p.add_argument("--memory", type=int, metavar="MIB", help="memory override in MiB")
     p.add_argument("--gpus", type=int, help="GPU override")
-    p.add_argument("--command", help="command override (shell-style quoting; sent as a list, never run here)")
+    p.add_argument(
+        "--command",
+        dest="command_override",
+        help="command override (shell-style quoting; sent as a list, never run here)",
+    )
     p.add_argument("--env", action="append", default=[], metavar="KEY=VALUE", help="environment (repeatable)")
     p.add_argument("--timeout", type=int, metavar="SECONDS", help="attempt timeout in seconds (>= 60)")
     p.add_argument("--retry-attempts", type=int, help="1-10")
@@ -62,8 +66,8 @@ def build_request(args: argparse.Namespace, services: Services) -> tuple[SubmitR
     env, bad_env = parse_pairs(args.env, "--env")
     problems += bad + bad_env
     command = None
-    if args.command is not None:
-        command, problem = split_words(args.command)
+    if args.command_override is not None:
+        command, problem = split_words(args.command_override)
         if problem:
             problems.append(problem)
     request = SubmitRequest(queue=args.queue or "", job_definition=args.definition or "", job_name=args.name or "")
