@@ -87,6 +87,8 @@ def scale_kwargs(ce: ComputeEnvironment, change: ScaleChange) -> dict[str, Any]:
     r = ce.resources
     if r is None:
         raise InvalidRequest(f"{ce.name} is unmanaged: it has no vCPU bounds to scale")
+    if r.type.startswith("FARGATE") and (change.min_vcpus is not None or change.desired_vcpus is not None):
+        raise InvalidRequest(f"{ce.name} is {r.type}: only maxvCpus can be changed")
     lo = r.min_vcpus if change.min_vcpus is None else change.min_vcpus
     want = r.desired_vcpus if change.desired_vcpus is None else change.desired_vcpus
     hi = r.max_vcpus if change.max_vcpus is None else change.max_vcpus
