@@ -41,7 +41,7 @@ async def test_mark_and_stop_jobs_with_a_reason(fleet: EmbeddedFleet, tmp_path: 
     async with app.run_test(size=(140, 40)) as pilot:
         await wait_for(pilot, lambda: loaded(app, "jobs"))
         view = app.views["jobs"]
-        await pilot.press("slash", *tag, "enter")
+        app.apply_filter(tag)
         await wait_for(pilot, lambda: len(view._order) == 2)
         await pilot.press("space", "space")
         assert view.marked == {queued.job_id, running.job_id}
@@ -69,13 +69,13 @@ async def test_stop_needs_confirmation_and_finished_jobs_are_skipped(app: Hybrid
     async with app.run_test(size=(140, 40)) as pilot:
         await wait_for(pilot, lambda: loaded(app, "jobs"))
         view = app.views["jobs"]
-        await pilot.press("slash", *"etl-upstream-extract", "enter")  # a FAILED job
+        app.apply_filter("etl-upstream-extract")  # a FAILED job
         await wait_for(pilot, lambda: len(view._order) == 1)
         await pilot.press("ctrl+k")
         await pilot.pause()
         assert not isinstance(app.screen, ConfirmScreen)
         assert any("already finished" in n.message for n in app._notifications)
-        await pilot.press("escape", "slash", *"yolo-spot-burst-7", "enter")  # RUNNABLE
+        app.apply_filter("yolo-spot-burst-7")  # RUNNABLE (typing the filter is covered by test_navigation)
         await wait_for(pilot, lambda: len(view._order) == 1)
         await pilot.press("ctrl+k")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
@@ -89,7 +89,7 @@ async def test_clone_prefills_overrides_from_the_job(app: HybridApp) -> None:
     async with app.run_test(size=(140, 50)) as pilot:
         await wait_for(pilot, lambda: loaded(app, "jobs"))
         view = app.views["jobs"]
-        await pilot.press("slash", *"train-llm-8gpu", "enter")
+        app.apply_filter("train-llm-8gpu")
         await wait_for(pilot, lambda: len(view._order) == 1)
         await pilot.press("c")
         await wait_for(pilot, lambda: isinstance(app.screen, SubmitScreen) and app.screen.catalog_loaded)
@@ -107,7 +107,7 @@ async def test_array_parent_opens_its_children(app: HybridApp, fleet: EmbeddedFl
     async with app.run_test(size=(140, 40)) as pilot:
         await wait_for(pilot, lambda: loaded(app, "jobs"))
         view = app.views["jobs"]
-        await pilot.press("slash", *"yolo-videos-nightly", "enter")
+        app.apply_filter("yolo-videos-nightly")
         await wait_for(pilot, lambda: len(view._order) == 1)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ArrayChildrenScreen) and app.screen.loaded)
@@ -135,7 +135,7 @@ async def test_resubmit_failed_job_in_one_key(app: HybridApp, fleet: EmbeddedFle
     async with app.run_test(size=(140, 40)) as pilot:
         await wait_for(pilot, lambda: loaded(app, "jobs"))
         view = app.views["jobs"]
-        await pilot.press("slash", *"etl-upstream-extract", "enter")  # FAILED
+        app.apply_filter("etl-upstream-extract")  # FAILED
         await wait_for(pilot, lambda: len(view._order) == 1)
         await pilot.press("R")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
