@@ -79,10 +79,13 @@ def test_families_optimal_and_unknown_types() -> None:
     assert result.ok and "not in the catalogue" in result.warnings[0]
 
 
-def test_fargate_has_no_gpus() -> None:
+def test_fargate_has_no_gpus_and_platforms_must_match() -> None:
     fargate = ce("fg", (), kind="FARGATE")
-    assert not fit_check(ResourceRequest(1, 2048, 1), queue(fargate), [fargate]).ok
-    assert fit_check(ResourceRequest(1, 2048, 0), queue(fargate), [fargate]).ok
+    assert not fit_check(ResourceRequest(1, 2048, 1), queue(fargate), [fargate], platform="FARGATE").ok
+    assert fit_check(ResourceRequest(1, 2048, 0), queue(fargate), [fargate], platform="FARGATE").ok
+    on_ec2 = fit_check(ResourceRequest(1, 2048, 0), queue(CPU), [CPU], platform="FARGATE")
+    assert not on_ec2.ok and "the definition is for FARGATE but cpu-ondemand is EC2" in on_ec2.problems[0]
+    assert "is FARGATE" in fit_check(ResourceRequest(1, 2048, 0), queue(fargate), [fargate]).problems[0]
 
 
 def test_bigger_than_any_instance_type() -> None:

@@ -117,7 +117,8 @@ async def run(args: argparse.Namespace, services: Services) -> int:
     queue = next((q for q in queues if request.queue in (q.name, q.arn)), None)
     if queue is None:
         return _fail(f"not sent: no job queue '{request.queue}' (known: {', '.join(q.name for q in queues)})")
-    fit = fit_check(request.effective_resources(definition), queue, ces, array_size=request.array_size)
+    resources = request.effective_resources(definition)
+    fit = fit_check(resources, queue, ces, array_size=request.array_size, platform=definition.platform)
     for warning in fit.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if args.dry_run:

@@ -162,7 +162,9 @@ def _why_no_type(request: ResourceRequest, ce: str, types: Sequence[InstanceType
     return f"no single instance type in {ce} has {describe_request(request)} together ({listed})"
 
 
-def _check_ce(request: ResourceRequest, ce: ComputeEnvironment) -> tuple[str | None, str | None, str | None]:
+def _check_ce(
+    request: ResourceRequest, ce: ComputeEnvironment, platform: str
+) -> tuple[str | None, str | None, str | None]:
     """(fitting instance type, problem, warning) for one CE."""
     if ce.state != "ENABLED":
         return None, f"compute environment {ce.name} is {ce.state}", None
@@ -172,9 +174,12 @@ def _check_ce(request: ResourceRequest, ce: ComputeEnvironment) -> tuple[str | N
     r = ce.resources
     if r is None:
         return "unmanaged", None, f"{ce.name} is unmanaged: its instances were not checked"
+    fargate = r.type.startswith("FARGATE")
+    if fargate != (platform.upper() == "FARGATE"):
+        return None, f"the definition is for {platform.upper()} but {ce.name} is {r.type}", None
     if request.vcpus > r.max_vcpus:
         return None, f"needs {request.vcpus:g} vCPUs but {ce.name} has maxvCpus {r.max_vcpus}", None
-    if r.type.startswith("FARGATE"):
+    if fargate:
         if request.gpus:
             return None, f"{ce.name} is {r.type}: Fargate has no GPUs", None
         if not FARGATE_MAX.fits(request):
@@ -201,10 +206,12 @@ def fit_check(
     ces: Sequence[ComputeEnvironment],
     *,
     array_size: int | None = None,
+    platform: str = "EC2",
 ) -> FitResult:
     """Can `request` ever be placed by `queue`? `ces` may hold every CE of the account (matched by ARN or name).
 
     For an array job `request` is one child; a warning says when maxvCpus caps how many children run at once.
+    `platform` is the job definition's (EC2 or FARGATE): it must match the CE type.
     """
     if queue is None:
         return FitResult(False, ("the job queue was not found",))
@@ -223,7 +230,7 @@ def fit_check(
         if ce is None:
             warnings.append(f"compute environment {ref.rsplit('/', 1)[-1]} could not be read")
             continue
-        itype, problem, warning = _check_ce(request, ce)
+        itype, problem, warning = _check_ce(request, ce, platform)
         if itype:
             fitting.append((ce.name, itype))
         if problem:

@@ -234,7 +234,8 @@ class SubmitScreen(Screen[SubmittedJob | None]):
         self.fit = None
         if request is not None and queue is not None and self.catalog_loaded:
             resources = request.effective_resources(definition)
-            self.fit = fit_check(resources, queue, self.ces, array_size=request.array_size)
+            platform = definition.platform if definition is not None else "EC2"
+            self.fit = fit_check(resources, queue, self.ces, array_size=request.array_size, platform=platform)
         refs = set(queue.compute_environments) if queue is not None else set()
         ces = [ce for ce in self.ces if ce.arn in refs or ce.name in refs]
         self.query_one("#hint-queue", Static).update(
