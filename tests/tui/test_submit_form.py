@@ -68,7 +68,7 @@ async def test_validation_errors_block_sending(app: HybridApp) -> None:
         assert submits(app.services) == 0
 
 
-async def test_gpu_job_on_cpu_queue_warns_before_sending(app: HybridApp) -> None:
+async def test_gpu_job_on_cpu_queue_warns_before_sending(app: HybridApp, fleet: EmbeddedFleet) -> None:
     async with app.run_test(size=(120, 50)) as pilot:
         screen = await open_form(pilot, app)
         fill(screen, queue="cpu-etl", job_definition="yolo-dog-detect", job_name=f"yolo-on-cpu-{uuid.uuid4().hex[:6]}")
@@ -92,6 +92,10 @@ async def test_gpu_job_on_cpu_queue_warns_before_sending(app: HybridApp) -> None
         await pilot.pause()
         assert screen.fit is not None and screen.fit.ok
         assert "fits: gpu-ondemand (g5.xlarge)" in text_of(app, "#submit-fit")
+        # a FAILED dependency means the job will not start; an unknown id is flagged too
+        fill(screen, depends_on=f"{fleet.seeded.failed_dependency}, no-such-job")
+        await wait_for(pilot, lambda: "not found in Batch" in text_of(app, "#hint-depends"))
+        assert "etl-upstream-extract FAILED: this job will not start" in text_of(app, "#hint-depends")
 
 
 async def test_failed_submit_keeps_every_typed_value(app: HybridApp) -> None:

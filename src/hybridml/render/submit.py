@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from hybridml.domain.batch import ComputeEnvironment, JobDefinition
+from hybridml.domain.batch import ComputeEnvironment, Job, JobDefinition, JobStatus
 from hybridml.domain.submit import SubmitRequest, join_words
-from hybridml.render.fmt import mib, vcpus
+from hybridml.render.fmt import mib, status_text, vcpus
 from hybridml.triage.fit import FitResult
 
 
@@ -94,3 +94,19 @@ def queue_hint(state: str, status: str, ces: list[ComputeEnvironment], typed: st
     style = "dim" if state == "ENABLED" else "yellow"
     types = ", ".join(sorted({t for ce in ces if ce.resources for t in ce.resources.instance_types}))
     return Text(f"{state} {status}  CEs: {', '.join(ce.name for ce in ces) or '-'}  types: {types or '-'}", style=style)
+
+
+def dependency_hint(ids: list[str], found: dict[str, Job]) -> Text:
+    """One line per dependency: its name and status; FAILED or unknown ones say the job will not start."""
+    out = Text()
+    for i, job_id in enumerate(ids):
+        out.append("\n" if i else "")
+        job = found.get(job_id)
+        if job is None:
+            out.append(f"⚠ {job_id}: not found in Batch", style="yellow")
+        elif job.status is JobStatus.FAILED:
+            out.append(f"✖ {job.name} FAILED: this job will not start", style="bold red")
+        else:
+            out.append(f"{job.name} ", style="dim")
+            out.append_text(status_text(job.status.value))
+    return out

@@ -7,9 +7,11 @@ every typed value and says why. Dismisses with the `SubmittedJob`, or None when 
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -30,7 +32,14 @@ from hybridml.domain.submit import (
     request_from_form,
     resolve_definition,
 )
-from hybridml.render.submit import definition_hint, fit_text, problems_text, queue_hint, request_summary
+from hybridml.render.submit import (
+    definition_hint,
+    dependency_hint,
+    fit_text,
+    problems_text,
+    queue_hint,
+    request_summary,
+)
 from hybridml.services import ReadOnlyRefused
 from hybridml.triage.fit import FitResult, fit_check
 from hybridml.tui.screens.confirm import Confirmation, ConfirmScreen
@@ -118,6 +127,8 @@ class SubmitScreen(Screen[SubmittedJob | None]):
                     yield Static("", id="hint-queue", classes="form-hint")
                 elif key == "job_definition":
                     yield Static("", id="hint-definition", classes="form-hint")
+                elif key == "depends_on":
+                    yield Static("", id="hint-depends", classes="form-hint")
                 elif key == "job_name":
                     yield Label("Parameters (Ref::)", classes="form-section")
                     yield Vertical(id="submit-params")
@@ -211,7 +222,25 @@ class SubmitScreen(Screen[SubmittedJob | None]):
                 self.param_values[self.param_keys[index]] = event.value
         elif ident == "f-job_definition":
             await self.rebuild_params()
+        elif ident == "f-depends_on":
+            self.check_dependencies(event.value)
         self.refresh_checks()
+
+    @work(exclusive=True, group="submit-deps", exit_on_error=False)
+    async def check_dependencies(self, text: str) -> None:
+        """Say what each dependency is: a FAILED (or unknown) one means this job will not start."""
+        ids = [x for x in re.split(r"[\s,]+", text) if x]
+        hint = self.query_one("#hint-depends", Static)
+        if not ids:
+            hint.update("")
+            return
+        await asyncio.sleep(0.3)  # typing: wait for a pause before asking Batch
+        try:
+            found = {job.job_id: job for job in await self.services.batch.describe_jobs(ids)}
+        except Exception as exc:
+            hint.update(Text(f"cannot check dependencies: {translate(exc)}", style="yellow"))
+            return
+        hint.update(dependency_hint(ids, found))
 
     def refresh_checks(self) -> None:
         if not self.composed:
