@@ -162,3 +162,28 @@ async def test_actions_from_the_palette_need_the_right_view(app: HybridApp) -> N
         assert any("only in the ce view" in n.message for n in app._notifications)
         run_view_action(app, "new_job", ("jobs", "queues", "jobdefs"))
         await wait_for(pilot, lambda: isinstance(app.screen, SubmitScreen))
+
+
+async def test_kill_and_clone_from_the_job_detail(app: HybridApp) -> None:
+    name = f"detail-{uuid.uuid4().hex[:6]}"
+    submitted = await app.services.batch_actions.submit(SubmitRequest("cpu-etl", "etl-parquet", name))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await wait_for(pilot, lambda: loaded(app, "jobs"))
+        view = app.views["jobs"]
+        app.apply_filter(name)
+        await wait_for(pilot, lambda: len(view._order) == 1)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, JobDetailScreen))
+        detail = app.screen
+        assert detail.job.job_id == submitted.job_id  # type: ignore[attr-defined]
+        await pilot.press("ctrl+k")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        app.screen.query_one("#confirm-reason", Input).value = "from detail"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ProgressScreen) and app.screen.done)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: detail.job.status is JobStatus.FAILED)  # type: ignore[attr-defined]
+        assert detail.job.status_reason == "from detail"  # type: ignore[attr-defined]
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, SubmitScreen))
+        assert app.screen.field("job_name").value == name  # type: ignore[attr-defined]

@@ -107,11 +107,11 @@ class ArrayChildrenScreen(Screen[None]):
         return self.children_jobs[table.cursor_row]
 
     def action_open_child(self) -> None:
-        from hybridml.tui.screens.job_detail import JobDetailScreen
+        from hybridml.tui.screens.job_actions_detail import JobDetailActionsScreen
 
         child = self.selected
         if child is not None:
-            self.app.push_screen(JobDetailScreen(self.services, child))
+            self.app.push_screen(JobDetailActionsScreen(self.services, child))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()

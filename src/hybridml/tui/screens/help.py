@@ -26,10 +26,14 @@ GLOBAL_KEYS: tuple[tuple[str, str], ...] = (
 
 BATCH_ACTION_KEYS: tuple[tuple[str, str], ...] = (
     ("n", "new job (jobs, queues, jobdefs): submit form with fit check; ctrl+s submits after a confirm"),
-    ("c", "clone the selected job into the submit form"),
-    ("R", "resubmit the selected FAILED job as it was (one confirm)"),
+    ("c", "clone the selected job into the submit form (also in the job detail)"),
+    ("R", "resubmit the selected FAILED job as it was (one confirm; also in the job detail)"),
     ("space / U", "mark / unmark jobs for bulk actions; U clears every mark"),
-    ("ctrl+k", "cancel (not started) or terminate (running) the marked or selected jobs, with a reason"),
+    (
+        "ctrl+k",
+        "cancel (not started) or terminate (running) the marked or selected jobs, with a reason; "
+        "also in the job detail and on an array child",
+    ),
     ("enter on array", "the children of an array job, each with its status; enter opens a child"),
     ("s", "ce: scale min / desired / max vCPUs (before/after, confirm)"),
     ("e", "ce / queues: enable or disable (confirm)"),

@@ -82,9 +82,9 @@ class JobsView(ResourceView[Job]):
 
             self.app.push_screen(ArrayChildrenScreen(self.services, item))
             return
-        from hybridml.tui.screens.job_detail import JobDetailScreen
+        from hybridml.tui.screens.job_actions_detail import JobDetailActionsScreen
 
-        self.app.push_screen(JobDetailScreen(self.services, item))
+        self.app.push_screen(JobDetailActionsScreen(self.services, item))
 
     # -- selecting a job that was just submitted --------------------------------------------------
     def select_job(self, job_id: str) -> None:
