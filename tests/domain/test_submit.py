@@ -41,7 +41,13 @@ def test_form_numbers_and_problems() -> None:
     assert any("vCPUs: 'abc'" in p for p in problems) and any("whole number" in p for p in problems)
     assert any("KEY=VALUE" in p for p in problems)
     ok, problems = request_from_form(form_values(SubmitRequest("q", "d", "n")) | {"timeout_s": "30", "gpus": "65"})
-    assert ok is not None and any("at least 60" in p for p in problems) and any("GPUs" in p for p in problems)
+    assert ok is not None and any("timeout must be 60.." in p for p in problems) and any("GPUs" in p for p in problems)
+    _, problems = request_from_form(
+        form_values(SubmitRequest("q", "d", "n")) | {"timeout_s": "9" * 30, "vcpus": "1e400"}
+    )
+    assert any("finite" in p for p in problems)
+    huge, problems = request_from_form(form_values(SubmitRequest("q", "d", "n")) | {"timeout_s": "9" * 30})
+    assert huge is not None and any("timeout must be" in p for p in problems)
 
 
 def test_clone_only_overrides_what_differs() -> None:

@@ -27,6 +27,7 @@ MAX_ARRAY_SIZE = 10_000
 MIN_ARRAY_SIZE = 2
 MAX_RETRY_ATTEMPTS = 10
 MAX_DEPENDS_ON = 20
+MAX_TIMEOUT_S = 2**31 - 1  # the API's integer range
 
 
 def default_job_name(definition: str, now: datetime) -> str:
@@ -94,8 +95,8 @@ class SubmitRequest:
                 out.append(f"environment name {key!r} is not valid")
             elif key.startswith("AWS_BATCH"):
                 out.append(f"environment name {key!r} is reserved by Batch")
-        if self.timeout_s is not None and self.timeout_s < MIN_TIMEOUT_S:
-            out.append(f"timeout must be at least {MIN_TIMEOUT_S} seconds (got {self.timeout_s})")
+        if self.timeout_s is not None and not MIN_TIMEOUT_S <= self.timeout_s <= MAX_TIMEOUT_S:
+            out.append(f"timeout must be {MIN_TIMEOUT_S}..{MAX_TIMEOUT_S} seconds (got {self.timeout_s})")
         if self.retry_attempts is not None and not 1 <= self.retry_attempts <= MAX_RETRY_ATTEMPTS:
             out.append(f"retry attempts must be 1..{MAX_RETRY_ATTEMPTS} (got {self.retry_attempts})")
         if self.array_size is not None and not MIN_ARRAY_SIZE <= self.array_size <= MAX_ARRAY_SIZE:
