@@ -46,6 +46,10 @@ async def test_mark_and_stop_jobs_with_a_reason(fleet: EmbeddedFleet, tmp_path: 
         await pilot.press("space", "space")
         assert view.marked == {queued.job_id, running.job_id}
         assert "2 marked" in str(view.query_one("#view-title").render())
+        app.apply_filter(f"{tag}-queued")
+        assert "1 marked" in str(view.query_one("#view-title").render())
+        assert "1 hidden by the filter" in str(view.query_one("#view-title").render())
+        app.apply_filter(tag)
         assert view.table.get_cell_at((0, 0)) == "●"  # the mark column shows it
         await pilot.press("ctrl+k")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))

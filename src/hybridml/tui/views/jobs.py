@@ -46,7 +46,12 @@ class JobsView(ResourceView[Job]):
 
     def heading(self) -> str:
         base = super().heading()
-        return f"{base}  ● {len(self.marked)} marked (ctrl+k acts on them)" if self.marked else base
+        if not self.marked:
+            return base
+        shown = len(self.marked.intersection(self._order))
+        hidden = len(self.marked) - shown
+        note = f", {hidden} hidden by the filter and left alone" if hidden else ""
+        return f"{base}  ● {shown} marked (ctrl+k acts on them{note})"
 
     async def fetch(self) -> list[Job]:
         return await self.services.batch.all_jobs(self.services.settings.batch.queues)
