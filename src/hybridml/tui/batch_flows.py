@@ -116,7 +116,7 @@ def stop_plan_text(jobs: Sequence[Job]) -> Text:
     out.append("\n\n")
     for job, verb in plan[:MAX_LISTED]:
         out.append(f"{verb or 'skip':<10}", style="bold red" if verb else "dim")
-        out.append(f"{job.name[:30]:<31}")
+        out.append(f"{job.name[:24]:<25}")
         out.append_text(status_text(job.status.value))
         out.append(" → FAILED" if verb else " (left as is)", style="" if verb else "dim")
         out.append(f"  {job.job_id[:8]}\n", style="dim")

@@ -80,9 +80,8 @@ class ProgressScreen(ModalScreen[list[ActionResult]]):
                 except Exception as exc:
                     message, ok = str(translate(exc)), False
             self.results[task.key] = ActionResult(task.key, task.label, ok, message)
-            table.update_cell(
-                task.key, "result", Text(("✔ " if ok else "✖ ") + message, style="green" if ok else "red")
-            )
+            cell = Text(("✔ " if ok else "✖ ") + message, style="green" if ok else "red")
+            table.update_cell(task.key, "result", cell, update_width=True)
             bar.advance(1)
 
         await asyncio.gather(*(one(task) for task in self.tasks))
