@@ -169,3 +169,28 @@ async def test_template_prefills_the_form(fleet: EmbeddedFleet) -> None:
         assert screen.field("vcpus").value == "2" and screen.field("environment").value == "CONF=0.5"
         assert screen.query_one("#p-0", Input).value == "s3://videos/park.mp4"
         assert screen.query_one("#p-1", Input).value == "http://127.0.0.1:8765/"
+
+
+async def test_unreachable_batch_keeps_the_form_and_says_so(fleet: EmbeddedFleet) -> None:
+    from hybridml.config import AwsSettings, Settings
+
+    services = Services.build(
+        Settings(aws=AwsSettings(connect_timeout_s=0.5, read_timeout_s=0.5, max_attempts=1), audit_log=""),
+        region="us-east-1",
+        endpoint_url="http://127.0.0.1:9",
+        static_credentials=("a", "b"),
+    )
+    app = HybridApp(services)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await wait_for(pilot, lambda: app.views["jobs"].error is not None)
+        await pilot.press("n")  # the view's keys work while the endpoint is down
+        await wait_for(pilot, lambda: isinstance(app.screen, SubmitScreen) and bool(app.screen.send_error))
+        screen = form(app)
+        assert "cannot read queues/definitions" in screen.send_error and not screen.catalog_loaded
+        fill(screen, queue="cpu-etl", job_definition="etl-parquet", job_name="offline-1", vcpus="2")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.click("#confirm-ok")
+        await wait_for(pilot, lambda: "no answer from Batch" in screen.send_error)
+        assert isinstance(app.screen, SubmitScreen) and screen.field("vcpus").value == "2"
+        assert "check the jobs view before submitting again" in text_of(app, "#submit-errors")

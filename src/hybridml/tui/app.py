@@ -149,6 +149,8 @@ class HybridApp(App[int]):
 
     @on(ResourceView.LoadFailed)
     def _load_failed(self, event: ResourceView.LoadFailed) -> None:
+        if event.view is self.active_view and self.focused is None:
+            self._focus_view()  # the view's keys (n, r, ...) work while the endpoint is down
         self.report_problem(str(event.error))
 
     @on(ResourceView.Drill)

@@ -22,7 +22,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from hybridml.aws.batch_actions import SubmittedJob
-from hybridml.aws.errors import translate
+from hybridml.aws.errors import Unreachable, translate
 from hybridml.domain.batch import ComputeEnvironment, JobDefinition, JobQueue
 from hybridml.domain.submit import (
     FORM_FIELDS,
@@ -341,7 +341,13 @@ class SubmitScreen(Screen[SubmittedJob | None]):
             self.send_error = str(exc)
         except Exception as exc:
             error = translate(exc, "batch", "SubmitJob")
-            self.send_error = f"Batch refused the job ({error.kind}): {error.message}"
+            if isinstance(error, Unreachable):
+                self.send_error = (
+                    f"no answer from Batch ({error.message}); if the request went out the job may exist: "
+                    "check the jobs view before submitting again"
+                )
+            else:
+                self.send_error = f"Batch refused the job ({error.kind}): {error.message}"
         else:
             self.sending = False
             self.notify(f"submitted {submitted.name} ({submitted.job_id})", title="Batch", timeout=5)
