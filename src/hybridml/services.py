@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from hybridml.audit import AuditLog
 from hybridml.aws.batch import BatchService
+from hybridml.aws.batch_actions import BatchActions
 from hybridml.aws.errors import AwsError
 from hybridml.aws.session import AwsSession
 from hybridml.config import Settings
@@ -34,6 +35,10 @@ class Services:
     read_only: bool = False
     demo: bool = False
     audit_log: AuditLog = field(default_factory=lambda: AuditLog(None))
+    batch_actions: BatchActions = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.batch_actions = BatchActions(self.session, self.mutate)
 
     @classmethod
     def build(

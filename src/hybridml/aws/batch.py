@@ -280,6 +280,10 @@ class BatchService:
             self._jobs_inflight = asyncio.ensure_future(self._sweep(key))
         return await asyncio.shield(self._jobs_inflight)
 
+    def invalidate_jobs(self) -> None:
+        """Forget the cached sweep (after a submit / cancel / terminate the next read goes to Batch)."""
+        self._jobs_cache = None
+
     async def _sweep(self, key: tuple[str, ...]) -> list[Job]:
         jobs = await self.jobs(await self.queue_names(key))
         self._jobs_cache = (time.monotonic(), key, jobs)

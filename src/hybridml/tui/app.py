@@ -13,6 +13,7 @@ from textual.widgets import ContentSwitcher, Footer
 from hybridml.aws.errors import translate
 from hybridml.services import Services
 from hybridml.tui import views as view_registry
+from hybridml.tui.batch_commands import BatchActionCommands
 from hybridml.tui.commands import HybridCommands
 from hybridml.tui.widgets.command_bar import CommandBar
 from hybridml.tui.widgets.resource_view import ResourceView, Scope
@@ -27,7 +28,7 @@ START_VIEW = "jobs"
 class HybridApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "hybridml"
-    COMMANDS = App.COMMANDS | {HybridCommands}
+    COMMANDS = App.COMMANDS | {HybridCommands, BatchActionCommands}
     ENABLE_COMMAND_PALETTE = True
 
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
@@ -161,6 +162,8 @@ class HybridApp(App[int]):
 
     @on(ResourceView.LoadFailed)
     def _load_failed(self, event: ResourceView.LoadFailed) -> None:
+        if event.view is self.active_view and self.focused is None:
+            self._focus_view()  # the view's keys (n, r, ...) work while the endpoint is down
         self.report_problem(str(event.error))
 
     @on(ResourceView.Drill)

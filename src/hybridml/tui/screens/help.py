@@ -24,6 +24,22 @@ GLOBAL_KEYS: tuple[tuple[str, str], ...] = (
     ("q", "back, or quit from the first view"),
 )
 
+BATCH_ACTION_KEYS: tuple[tuple[str, str], ...] = (
+    ("n", "new job (jobs, queues, jobdefs): submit form with fit check; ctrl+s submits after a confirm"),
+    ("c", "clone the selected job into the submit form (also in the job detail)"),
+    ("R", "resubmit the selected FAILED job as it was (one confirm; also in the job detail)"),
+    ("space / U", "mark / unmark jobs for bulk actions; U clears every mark"),
+    (
+        "ctrl+k",
+        "cancel (not started) or terminate (running) the marked or selected jobs, with a reason; "
+        "also in the job detail and on an array child",
+    ),
+    ("enter on array", "the children of an array job, each with its status; enter opens a child"),
+    ("s", "ce: scale min / desired / max vCPUs (before/after, confirm)"),
+    ("e", "ce / queues: enable or disable (confirm)"),
+    ("p", "queues: priority (confirm)"),
+)
+
 
 def keys_table(rows: tuple[tuple[str, str], ...], title: str) -> Table:
     table = Table(title=title, title_justify="left", show_header=False, box=None, padding=(0, 2))
@@ -42,3 +58,4 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):
             yield Static(keys_table(GLOBAL_KEYS, "Keys"))
+            yield Static(keys_table(BATCH_ACTION_KEYS, "Batch actions (refused with --read-only)"))
