@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 if TYPE_CHECKING:
@@ -29,6 +30,17 @@ class HybridCommands(Provider):
             for kind, view in views.VIEWS.items()
         ]
         entries += [(name, help_text, partial(app.run_action, action)) for name, help_text, action in ACTIONS]
+        view = app.active_view
+        if view is not None:  # the current view's own keys (scale, stop, clone ...), from its bindings
+            for binding in view.BINDINGS:
+                if isinstance(binding, Binding) and binding.description and binding.id:
+                    entries.append(
+                        (
+                            f"{view.kind}: {binding.description.lower()}",
+                            f"key {binding.key}",
+                            partial(view.run_action, binding.action),
+                        )
+                    )
         return entries
 
     async def discover(self) -> Hits:
