@@ -228,8 +228,8 @@ def sagemaker_runtime_invoke_needs_an_endpoint() -> None:
 
     def invoke_endpoint(self: Any) -> Any:
         parts = self.path.split("/")
-        name = unquote(parts[2]) if len(parts) > 2 and parts[1] == "endpoints" else None
-        name = self._get_params().get("EndpointName") or name
+        from_path = unquote(parts[2]) if len(parts) > 2 and parts[1] == "endpoints" else ""
+        name = str(self._get_params().get("EndpointName") or from_path)
         endpoint = sagemaker_backends[self.current_account][self.region].endpoints.get(name)
         if endpoint is None:
             raise ValidationError(message=f"Endpoint {name} of account {self.current_account} not found.")

@@ -46,7 +46,7 @@ async def run_list(args: argparse.Namespace, services: Services) -> int:
                 str(e.desired_instances if e.desired_instances is not None else "-"),
                 ",".join(v.autoscaling for v in e.variants) or "-",
                 age(e.created_at, now),
-                e.failure_reason[:60],
+                e.failure_reason,
             )
             for e in endpoints
         ],
