@@ -19,7 +19,7 @@ __all__ = ["fast_settle"]
 
 
 async def test_endpoints_view_lists_capacity_and_autoscaling(fleet: EmbeddedFleet, tmp_path: Path) -> None:
-    app = HybridApp(make_services(fleet, settings(tmp_path)))
+    app = HybridApp(make_services(fleet, settings(tmp_path)), start_view="smjobs")
     async with app.run_test(size=(160, 40)) as pilot:
         await wait_for(pilot, lambda: app.active_view is not None and app.active_view.loaded_at is not None)
         await pilot.press("colon", *"ep", "enter")  # the `:ep` alias
@@ -94,3 +94,27 @@ async def test_read_only_refuses_scale_delete_invoke(fleet: EmbeddedFleet, tmp_p
         messages = [n.message for n in app._notifications]
         assert sum("read-only mode" in m for m in messages) >= 1
         assert (await app.services.sagemaker.endpoint(name)).status == "InService"
+
+
+async def test_scale_from_detail_shows_progress_there(fleet: EmbeddedFleet, tmp_path: Path, fast_settle: None) -> None:
+    from hybridml.tui.commands import HybridCommands
+    from hybridml.tui.screens.endpoint_detail import EndpointDetailScreen
+
+    name = create_endpoint(fleet, instances=1)
+    app = HybridApp(make_services(fleet, settings(tmp_path)), start_view="endpoints")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await open_on(pilot, app, name)
+        palette = [entry[0] for entry in HybridCommands(app.screen)._entries()]
+        assert {"endpoints: scale", "endpoints: invoke", "endpoints: delete"} <= set(palette)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, EndpointDetailScreen))
+        detail = app.screen
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ScaleScreen))
+        await pilot.press("2", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.click("#confirm-ok")
+        await wait_for(pilot, lambda: app.screen is detail)
+        await wait_for(
+            pilot, lambda: "InService with 2 instances" in plain(detail.query_one("#detail-progress", Static)), 15
+        )

@@ -40,6 +40,7 @@ TRAINING_COLUMNS = (
 )
 SMJOB_COLUMNS = ("KIND", "NAME", "STATUS", "AGE", "DURATION", "REASON")
 BARS = "▁▂▃▄▅▆▇█"
+FINAL_SECONDARY = ("Completed", "Failed", "Stopped", "MaxRuntimeExceeded", "MaxWaitTimeExceeded", "Interrupted")
 
 
 def spark(values: Sequence[float], width: int = 60) -> str:
@@ -178,11 +179,12 @@ def training_detail(j: TrainingJob, now: datetime) -> RenderableType:
     for col in ("STATUS", "START", "END", "TOOK", "MESSAGE"):
         steps.add_column(col)
     for t in j.transitions:
-        took = (t.end or now) - t.start if t.start else None
+        final = t.status in FINAL_SECONDARY and t.end is None  # a terminal state has no end and takes no time
+        took = (t.end or now) - t.start if t.start and not final else None
         steps.add_row(
             status_text(t.status) if t.status in ("Completed", "Failed", "Stopped", "Stopping") else t.status,
             f"{t.start:%m-%d %H:%M:%S}" if t.start else "-",
-            f"{t.end:%m-%d %H:%M:%S}" if t.end else "…",
+            f"{t.end:%m-%d %H:%M:%S}" if t.end else ("-" if final else "…"),
             human_duration(took.total_seconds()) if took is not None else "-",
             truncate(t.message, 60),
         )

@@ -48,10 +48,17 @@ class EndpointDetailScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(f"endpoint {self.endpoint.name}", classes="view-title", id="detail-title")
+        yield Static("", id="detail-progress", classes="progress-line")
         with VerticalScroll():
             yield Static(endpoint_detail(self.endpoint, datetime.now(UTC)), id="detail-body")
             yield Static(Text("loading metrics …", style="dim"), id="detail-metrics")
         yield Footer()
+
+    def show_progress(self, message: str | Text) -> None:
+        if self.is_mounted:
+            self.query_one("#detail-progress", Static).update(message)
+            if str(message).startswith("✓"):
+                self.load_endpoint()
 
     def on_mount(self) -> None:
         self.action_reload()

@@ -73,7 +73,12 @@ class EndpointsView(ResourceView[Endpoint]):
 
     # -- helpers ----------------------------------------------------------------------------------
     def progress(self, message: str | Text) -> None:
+        """The scale progress line, here and on an open endpoint detail (which covers this view)."""
         self.query_one("#ep-progress", Static).update(message)
+        for screen in self.app.screen_stack:
+            show = getattr(screen, "show_progress", None)
+            if callable(show):
+                show(message)
 
     def _writable(self, action: str) -> bool:
         try:
