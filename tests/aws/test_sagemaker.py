@@ -184,3 +184,25 @@ async def test_read_only_refuses_scale_delete_and_invoke(fleet: EmbeddedFleet, t
         assert {e["result"] for e in services.audit_log.entries()} == {"refused"}
     finally:
         await services.close()
+
+
+async def test_refresh_reuses_unchanged_describes(services: Services, fleet: EmbeddedFleet, fast_settle: None) -> None:
+    name = create_endpoint(fleet, instances=1)
+    first = {e.name: e for e in await services.sagemaker.endpoints()}
+    describes = services.session.meter.by_operation.get("DescribeEndpoint", 0)
+    again = {e.name: e for e in await services.sagemaker.endpoints()}
+    assert services.session.meter.by_operation.get("DescribeEndpoint", 0) == describes  # nothing changed
+    assert again.keys() == first.keys()
+    await services.sagemaker.update_capacity(services, name, "AllTraffic", 2)
+    changed = {e.name: e for e in await services.sagemaker.endpoints()}
+    assert services.session.meter.by_operation["DescribeEndpoint"] == describes + 1  # only the one that changed
+    assert changed[name].desired_instances == 2
+
+
+async def test_scale_one_variant_of_two(services: Services, fleet: EmbeddedFleet, fast_settle: None) -> None:
+    name = create_endpoint(fleet, instances=1, variants=("Blue", "Green"))
+    await services.sagemaker.scale(services, ScaleRequest(name, "Green", desired=3))
+    done = await services.sagemaker.wait_in_service(name, timeout_s=10, poll_s=0.05)
+    assert done.variant("Green").current_instance_count == 3  # type: ignore[union-attr]
+    assert done.variant("Blue").current_instance_count == 1  # type: ignore[union-attr]
+    assert done.variant("Blue").current_weight == 1.0  # type: ignore[union-attr]

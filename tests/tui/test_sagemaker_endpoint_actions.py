@@ -94,3 +94,15 @@ async def test_detail_shows_curves_and_switches_window(fleet: EmbeddedFleet, tmp
         await wait_for(pilot, lambda: screen.metrics_loaded > 1 and screen.window == "1h", 10)
         text = plain(screen.query_one("#detail-metrics", Static))
         assert "Metrics, last 1h" in text and "Invocations" in text and any(ch in text for ch in "▁▂▃▄▅▆▇█")
+
+
+async def test_scale_an_endpoint_deleted_since_the_list_loaded(fleet: EmbeddedFleet, tmp_path: Path) -> None:
+    name = create_endpoint(fleet)
+    app = HybridApp(make_services(fleet, settings(tmp_path)), start_view="endpoints")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await open_on(pilot, app, name)
+        await app.services.sagemaker.delete_endpoint(app.services, name)
+        await pilot.press("s")
+        await wait_for(pilot, lambda: any("no longer exists" in n.message for n in app._notifications), 10)
+        assert len(app.screen_stack) == 1 and app.is_running
+        assert "no longer exists" in app.header.problem

@@ -21,6 +21,7 @@ SERVICE = "sagemaker"
 RUNTIME = "sagemaker-runtime"
 AUTOSCALING = "application-autoscaling"
 SCALABLE_DIMENSION = "sagemaker:variant:DesiredInstanceCount"
+DESCRIBE_TTL_S = 60.0
 
 
 class EndpointWaitFailed(AwsError):
@@ -91,6 +92,7 @@ class SageMakerService:
     def __init__(self, session: AwsSession) -> None:
         self.session = session
         self._configs: dict[str, dict[str, Any]] = {}  # endpoint configs are immutable: cache by name
+        self._described: dict[str, tuple[tuple[str, str], float, dict[str, Any]]] = {}
 
     @property
     def _limit(self) -> int:
@@ -132,26 +134,44 @@ class SageMakerService:
                     found[str(t["ResourceId"])] = (int(t.get("MinCapacity", 0)), int(t.get("MaxCapacity", 0)))
         return found
 
-    async def endpoint_names(self) -> list[str]:
+    async def _summaries(self) -> list[dict[str, Any]]:
         client = await self.session.client(SERVICE)
-        names: list[str] = []
+        found: list[dict[str, Any]] = []
         async with aws_call(SERVICE, "ListEndpoints"):
             async for page in client.get_paginator("list_endpoints").paginate():
-                names += [str(e["EndpointName"]) for e in page.get("Endpoints", []) or []]
-        return names
+                found += list(page.get("Endpoints", []) or [])
+        return found
+
+    async def endpoint_names(self) -> list[str]:
+        return [str(e["EndpointName"]) for e in await self._summaries()]
 
     async def endpoints(self) -> list[Endpoint]:
-        """Every endpoint with its variants (instance type from the config) and autoscaling bounds."""
-        names, scaling = await asyncio.gather(self.endpoint_names(), self.scaling_bounds())
+        """Every endpoint with its variants (instance type from the config) and autoscaling bounds.
 
-        async def one(name: str) -> Endpoint | None:
-            try:
-                raw = await self._describe(name)
-            except NotFound:
-                return None  # deleted between the list and the describe
+        A DescribeEndpoint is reused while the endpoint's status and LastModifiedTime are unchanged (and it
+        is younger than DESCRIBE_TTL_S), so a refresh of an idle account costs two calls, not one per endpoint.
+        """
+        summaries, scaling = await asyncio.gather(self._summaries(), self.scaling_bounds())
+        now = time.monotonic()
+
+        async def one(summary: dict[str, Any]) -> Endpoint | None:
+            name = str(summary["EndpointName"])
+            stamp = (str(summary.get("EndpointStatus")), str(summary.get("LastModifiedTime")))
+            cached = self._described.get(name)
+            if cached is not None and cached[0] == stamp and now - cached[1] < DESCRIBE_TTL_S:
+                raw = cached[2]
+            else:
+                try:
+                    raw = await self._describe(name)
+                except NotFound:
+                    return None  # deleted between the list and the describe
+                self._described[name] = (stamp, now, raw)
             return _endpoint_from_api(raw, await self._config(str(raw.get("EndpointConfigName", ""))), scaling)
 
-        found = await bounded_gather(self._limit, one, names)
+        found = await bounded_gather(self._limit, one, summaries)
+        live = {str(s["EndpointName"]) for s in summaries}
+        for gone in set(self._described) - live:
+            del self._described[gone]
         return sorted((e for e in found if e is not None), key=lambda e: e.name)
 
     async def endpoint(self, name: str) -> Endpoint:
