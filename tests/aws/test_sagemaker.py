@@ -206,3 +206,15 @@ async def test_scale_one_variant_of_two(services: Services, fleet: EmbeddedFleet
     assert done.variant("Green").current_instance_count == 3  # type: ignore[union-attr]
     assert done.variant("Blue").current_instance_count == 1  # type: ignore[union-attr]
     assert done.variant("Blue").current_weight == 1.0  # type: ignore[union-attr]
+
+
+async def test_demo_endpoints_answer_like_models(services: Services) -> None:
+    dogs = await services.sagemaker.invoke(services, "yolo-dogs-prod", b'{"image": "dog.jpg"}', "application/json")
+    answer = json.loads(dogs.text())
+    assert answer["model"] == "yolo-dogs-prod" and answer["detections"][0]["label"] == "dog"
+    again = await services.sagemaker.invoke(services, "yolo-dogs-prod", b'{"image": "dog.jpg"}', "application/json")
+    assert again.body == dogs.body  # the same request gets the same answer
+    embed = await services.sagemaker.invoke(services, "text-embed", b'{"image": "dog.jpg"}', "application/json")
+    assert len(json.loads(embed.text())["embedding"]) == 16  # not another endpoint's cached answer
+    with pytest.raises(InvalidRequest, match="not in service"):
+        await services.sagemaker.invoke(services, "llm-summarizer", b"{}", "application/json")

@@ -217,14 +217,16 @@ def sagemaker_stop_training_job_is_implemented() -> None:
 @patch
 def sagemaker_runtime_invoke_needs_an_endpoint() -> None:
     """moto answers InvokeEndpoint for any name (in server mode it even reads the name as None, since it
-    comes in the URL path); AWS rejects an unknown endpoint, or one not in service, with a ValidationError."""
+    comes in the URL path, so every endpoint shares one answer cache); AWS rejects an unknown endpoint, or one
+    not in service, with a ValidationError. Unqueued requests get a model-shaped JSON answer (`_demo_answer`);
+    answers queued via /moto-api/static/sagemaker/endpoint-results still come first."""
+    import base64
+    import json
     from urllib.parse import unquote
 
     from moto.sagemaker.exceptions import ValidationError
     from moto.sagemaker.models import sagemaker_backends
     from moto.sagemakerruntime.responses import SageMakerRuntimeResponse
-
-    original = SageMakerRuntimeResponse.invoke_endpoint
 
     def invoke_endpoint(self: Any) -> Any:
         parts = self.path.split("/")
@@ -235,9 +237,42 @@ def sagemaker_runtime_invoke_needs_an_endpoint() -> None:
             raise ValidationError(message=f"Endpoint {name} of account {self.current_account} not found.")
         if endpoint.endpoint_status not in ("InService", "Updating"):
             raise ValidationError(message=f"Endpoint {name} is not in service ({endpoint.endpoint_status}).")
-        return original(self)
+        unique = {k: v for k, v in self.headers.items() if k.lower().startswith("x-amzn-sagemaker")}
+        unique["Accept"] = self.headers.get("Accept")
+        unique["Body"] = self.body if isinstance(self.body, str) else base64.b64encode(self.body or b"").decode()
+        key = base64.b64encode(json.dumps(unique).encode("utf-8"))
+        backend = self.sagemakerruntime_backend
+        if key not in backend.results.get(name, {}) and not backend.results_queue:
+            backend.results_queue.append(_demo_answer(name, self.body))
+        body, content_type, variant, attributes = backend.invoke_endpoint(endpoint_name=name, unique_repr=key)
+        headers = {"Content-Type": content_type}
+        if variant:
+            headers["x-Amzn-Invoked-Production-Variant"] = variant
+        if attributes:
+            headers["X-Amzn-SageMaker-Custom-Attributes"] = attributes
+        return 200, headers, body
 
     SageMakerRuntimeResponse.invoke_endpoint = invoke_endpoint  # type: ignore[method-assign]
+
+
+def _demo_answer(endpoint: str, body: Any) -> tuple[str, str, str, str]:
+    """What the demo's endpoints answer when no result was queued: JSON shaped like a real model's output
+    (moto's own default is the literal body 'body' with content type 'content_type')."""
+    import hashlib
+    import json
+
+    digest = hashlib.sha256(body if isinstance(body, bytes) else str(body).encode()).digest()
+    if "yolo" in endpoint:
+        detections = [
+            {"label": "dog", "confidence": round(0.55 + digest[i] / 600, 3), "box": [digest[i], digest[i + 1], 64, 48]}
+            for i in range(1 + digest[0] % 3)
+        ]
+        answer: dict[str, Any] = {"model": endpoint, "detections": detections}
+    elif "embed" in endpoint:
+        answer = {"model": endpoint, "embedding": [round((b - 128) / 128, 4) for b in digest[:16]], "dim": 16}
+    else:
+        answer = {"model": endpoint, "predictions": [round(digest[0] / 255, 4)]}
+    return (json.dumps(answer), "application/json", "AllTraffic", "")
 
 
 @patch

@@ -158,7 +158,7 @@ class EndpointsView(ResourceView[Endpoint]):
         def on_status(current: Endpoint, elapsed: float) -> None:
             v = current.variant(request.variant)
             cur = "-" if v is None else v.current_instance_count
-            self.progress(f"⟳ {label}: {current.status}  instances {cur}/{request.desired}  {int(elapsed)}s")
+            self.progress(f"⟳ {label}: {current.status}  current {cur}, desired {request.desired}  {int(elapsed)}s")
 
         settings = self.services.settings.sagemaker
         try:
