@@ -103,3 +103,19 @@ async def test_no_specs_no_call(services: Services) -> None:
     before = services.session.meter.total
     assert await services.metrics.series([], 3600) == []
     assert services.session.meter.total == before
+
+
+async def test_refresh_reuses_unchanged_training_describes(
+    services: Services, fleet: EmbeddedFleet, fast_settle: None
+) -> None:
+    name = create_training_job(fleet)
+    await services.training.training_jobs()
+    describes = services.session.meter.by_operation.get("DescribeTrainingJob", 0)
+    await services.training.training_jobs()
+    assert services.session.meter.by_operation.get("DescribeTrainingJob", 0) == describes
+    await services.training.stop(services, name)
+    deadline = time.monotonic() + 5
+    jobs = {j.name: j for j in await services.training.training_jobs()}
+    while jobs[name].status != "Stopped" and time.monotonic() < deadline:
+        jobs = {j.name: j for j in await services.training.training_jobs()}
+    assert jobs[name].status == "Stopped"  # the list sees the change, the cache does not hide it

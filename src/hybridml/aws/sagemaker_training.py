@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from typing import TYPE_CHECKING, Any
 
 from hybridml.aws._util import as_utc, bounded_gather, pairs
@@ -18,7 +19,9 @@ if TYPE_CHECKING:
     from hybridml.services import Services
 
 SERVICE = "sagemaker"
-DESCRIBE_LIMIT = 200  # full details for the newest jobs; older ones show their summary
+DESCRIBE_LIMIT = 200
+DESCRIBE_TTL_S = 60.0  # a running job's describe is reused at most this long even if its summary is unchanged
+FINISHED = ("Completed", "Failed", "Stopped")  # full details for the newest jobs; older ones show their summary
 _NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
 # What CreateTrainingJob accepts from a DescribeTrainingJob answer.
 _CLONE_KEYS = (
@@ -140,6 +143,7 @@ def clone_request(source: dict[str, Any], new_name: str, template: TrainingTempl
 class TrainingService:
     def __init__(self, session: AwsSession) -> None:
         self.session = session
+        self._described: dict[str, tuple[tuple[str, str], float, TrainingJob]] = {}
 
     async def _list(self, operation: str, key: str) -> list[dict[str, Any]]:
         client = await self.session.client(SERVICE)
@@ -161,14 +165,26 @@ class TrainingService:
         return raw
 
     async def training_jobs(self) -> list[TrainingJob]:
-        """Every training job, newest first; the newest DESCRIBE_LIMIT with full details."""
+        """Every training job, newest first; the newest DESCRIBE_LIMIT with full details.
+
+        A DescribeTrainingJob answer is reused while the job's status and LastModifiedTime are unchanged
+        (finished jobs never change), so a refresh costs one ListTrainingJobs plus the jobs that moved.
+        """
         summaries = await self._list("list_training_jobs", "TrainingJobSummaries")
+        now = time.monotonic()
 
         async def one(summary: dict[str, Any]) -> TrainingJob:
+            name = str(summary["TrainingJobName"])
+            stamp = (str(summary.get("TrainingJobStatus")), str(summary.get("LastModifiedTime")))
+            cached = self._described.get(name)
+            if cached is not None and cached[0] == stamp and (stamp[0] in FINISHED or now - cached[1] < DESCRIBE_TTL_S):
+                return cached[2]
             try:
-                return _training_from_api(await self._describe(str(summary["TrainingJobName"])))
+                job = _training_from_api(await self._describe(name))
             except NotFound:
                 return _training_from_api(summary)
+            self._described[name] = (stamp, now, job)
+            return job
 
         detailed = await bounded_gather(self.session.settings.max_concurrency, one, summaries[:DESCRIBE_LIMIT])
         return detailed + [_training_from_api(s) for s in summaries[DESCRIBE_LIMIT:]]

@@ -173,12 +173,13 @@ def sagemaker_update_endpoint_is_implemented() -> None:
 
 @patch
 def sagemaker_stop_training_job_is_implemented() -> None:
-    """moto has no StopTrainingJob (HTTP 500): InProgress -> Stopping, then Stopped on a later read."""
+    """moto has no StopTrainingJob (HTTP 500): InProgress -> Stopping, then Stopped on a later read
+    (DescribeTrainingJob or ListTrainingJobs)."""
     from moto.sagemaker.exceptions import ValidationError
     from moto.sagemaker.models import SageMakerModelBackend
     from moto.sagemaker.responses import SageMakerResponse
 
-    describe = SageMakerModelBackend.describe_training_job
+    describe, list_jobs = SageMakerModelBackend.describe_training_job, SageMakerModelBackend.list_training_jobs
 
     def stop_training_job(self: Any, name: str) -> None:
         describe(self, name)  # ValidationException "Could not find training job" when unknown
@@ -203,6 +204,11 @@ def sagemaker_stop_training_job_is_implemented() -> None:
             settle_training_job(job)
         return describe(self, name)  # type: ignore[no-any-return]
 
+    def list_training_jobs(self: Any, *args: Any, **kwargs: Any) -> Any:
+        for job in list(self.training_jobs.values()):
+            settle_training_job(job)
+        return list_jobs(self, *args, **kwargs)
+
     def stop_training_job_response(self: Any) -> Any:
         from moto.core.responses import EmptyResult
 
@@ -211,6 +217,7 @@ def sagemaker_stop_training_job_is_implemented() -> None:
 
     SageMakerModelBackend.stop_training_job = stop_training_job  # type: ignore[attr-defined]
     SageMakerModelBackend.describe_training_job = describe_training_job  # type: ignore[method-assign,assignment]
+    SageMakerModelBackend.list_training_jobs = list_training_jobs  # type: ignore[method-assign]
     SageMakerResponse.stop_training_job = stop_training_job_response  # type: ignore[attr-defined]
 
 
