@@ -218,3 +218,27 @@ async def test_demo_endpoints_answer_like_models(services: Services) -> None:
     assert len(json.loads(embed.text())["embedding"]) == 16  # not another endpoint's cached answer
     with pytest.raises(InvalidRequest, match="not in service"):
         await services.sagemaker.invoke(services, "llm-summarizer", b"{}", "application/json")
+
+
+async def test_wait_rides_out_failing_polls(fleet: EmbeddedFleet, fast_settle: None) -> None:
+    from hybridml.config import AwsSettings
+    from hybridml.fleet.faultproxy import FaultProxy
+    from hybridml.fleet.faultrules import FaultRules
+
+    name = create_endpoint(fleet, instances=1)
+    once = AwsSettings(connect_timeout_s=2, read_timeout_s=5, max_attempts=1, retry_mode="standard")
+    with FaultProxy(fleet.url) as proxy:
+        services = Services.build(
+            Settings(aws=once, audit_log=""),
+            region=fleet.region,
+            endpoint_url=proxy.url,
+            static_credentials=(fleet.access_key, fleet.secret_key),
+        )
+        try:
+            await services.sagemaker.update_capacity(services, name, "AllTraffic", 2)
+            proxy.set_rules(FaultRules(error_rate=0.6, operations={"DescribeEndpoint"}, seed=7))
+            done = await services.sagemaker.wait_in_service(name, timeout_s=20, poll_s=0.05)
+            assert done.status == "InService" and done.desired_instances == 2
+            assert proxy.count(operation="DescribeEndpoint", outcome="error") >= 1
+        finally:
+            await services.close()

@@ -118,3 +118,19 @@ async def test_scale_from_detail_shows_progress_there(fleet: EmbeddedFleet, tmp_
         await wait_for(
             pilot, lambda: "InService with 2 instances" in plain(detail.query_one("#detail-progress", Static)), 15
         )
+
+
+async def test_second_scale_of_the_same_endpoint_waits(fleet: EmbeddedFleet, tmp_path: Path) -> None:
+    name = create_endpoint(fleet, instances=1)  # default settle: seconds, so the first flow is still waiting
+    app = HybridApp(make_services(fleet, settings(tmp_path)), start_view="endpoints")
+    async with app.run_test(size=(160, 40)) as pilot:
+        view = await open_on(pilot, app, name)
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ScaleScreen))
+        await pilot.press("2", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.click("#confirm-ok")
+        await wait_for(pilot, lambda: "Updating" in progress(view), 10)
+        await pilot.press("s")
+        assert len(app.screen_stack) == 1
+        assert any("already being scaled" in n.message for n in app._notifications)

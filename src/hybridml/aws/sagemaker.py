@@ -10,7 +10,15 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from hybridml.aws._util import as_utc, bounded_gather
-from hybridml.aws.errors import AwsError, InvalidRequest, NotFound, aws_call
+from hybridml.aws.errors import (
+    AwsError,
+    InvalidRequest,
+    NotFound,
+    ServiceFailure,
+    Throttled,
+    Unreachable,
+    aws_call,
+)
 from hybridml.aws.session import AwsSession
 from hybridml.domain.sagemaker import Endpoint, EndpointVariant, Invocation, ScaleRequest
 
@@ -246,25 +254,34 @@ class SageMakerService:
         poll_s: float = 2.0,
         on_status: Callable[[Endpoint, float], None] | None = None,
     ) -> Endpoint:
-        """Poll DescribeEndpoint until InService; raise EndpointWaitFailed on Failed, deletion or the deadline."""
+        """Poll DescribeEndpoint until InService; raise EndpointWaitFailed on Failed, deletion or the deadline.
+
+        A failed poll (throttled, 5xx, connection lost) is not the endpoint failing: polling goes on until the
+        deadline, and the last such error is named if the deadline passes."""
         started = time.monotonic()
+        last_status, last_error = "unknown", ""
         while True:
             try:
-                endpoint = await self.endpoint(name)
+                endpoint: Endpoint | None = await self.endpoint(name)
             except NotFound:
                 raise EndpointWaitFailed(f"endpoint {name} was deleted while waiting", service=SERVICE) from None
+            except (Throttled, Unreachable, ServiceFailure) as exc:
+                endpoint, last_error = None, str(exc)
             elapsed = time.monotonic() - started
-            if on_status is not None:
-                on_status(endpoint, elapsed)
-            if endpoint.status == "InService":
-                return endpoint
-            if endpoint.status in ("Failed", "OutOfService"):
-                reason = f": {endpoint.failure_reason}" if endpoint.failure_reason else ""
-                raise EndpointWaitFailed(f"endpoint {name} is {endpoint.status}{reason}", service=SERVICE)
+            if endpoint is not None:
+                last_status = endpoint.status
+                if on_status is not None:
+                    on_status(endpoint, elapsed)
+                if endpoint.status == "InService":
+                    return endpoint
+                if endpoint.status in ("Failed", "OutOfService"):
+                    reason = f": {endpoint.failure_reason}" if endpoint.failure_reason else ""
+                    raise EndpointWaitFailed(f"endpoint {name} is {endpoint.status}{reason}", service=SERVICE)
             if elapsed + poll_s > timeout_s:
+                why = f"; last poll failed: {last_error}" if endpoint is None and last_error else ""
                 raise EndpointWaitFailed(
-                    f"endpoint {name} still {endpoint.status} after {int(elapsed)}s (gave up waiting; "
-                    "the change continues in AWS)",
+                    f"endpoint {name} still {last_status} after {int(elapsed)}s (gave up waiting; "
+                    f"the change continues in AWS){why}",
                     service=SERVICE,
                 )
             await asyncio.sleep(poll_s)

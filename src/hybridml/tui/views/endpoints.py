@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import work
@@ -49,6 +49,10 @@ class EndpointsView(ResourceView[Endpoint]):
         Binding("i", "invoke", "Invoke", id="endpoints.invoke"),
         Binding("ctrl+k", "delete", "Delete", id="endpoints.delete"),
     ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.scaling: set[str] = set()  # endpoints with a scale flow open or waiting
 
     def compose(self) -> ComposeResult:
         yield from super().compose()
@@ -105,8 +109,12 @@ class EndpointsView(ResourceView[Endpoint]):
     # -- actions ----------------------------------------------------------------------------------
     def action_scale(self, endpoint: Endpoint | None = None) -> None:
         target = endpoint or self._target()
-        if target is not None and self._writable("scale endpoint"):
-            self.scale_flow(target)
+        if target is None or not self._writable("scale endpoint"):
+            return
+        if target.name in self.scaling:
+            self.notify(f"{target.name} is already being scaled: wait for it to be InService", severity="warning")
+            return
+        self.scale_flow(target)
 
     def action_invoke(self, endpoint: Endpoint | None = None) -> None:
         from hybridml.tui.screens.invoke import InvokeScreen
@@ -120,8 +128,16 @@ class EndpointsView(ResourceView[Endpoint]):
         if target is not None and self._writable("delete endpoint"):
             self.delete_flow(target)
 
-    @work(exclusive=True, group="endpoint-scale", exit_on_error=False)
+    @work(group="endpoint-scale", exit_on_error=False)
     async def scale_flow(self, endpoint: Endpoint) -> None:
+        """Form, confirm, send, then wait for InService. Several endpoints may be scaled at once."""
+        self.scaling.add(endpoint.name)
+        try:
+            await self._scale(endpoint)
+        finally:
+            self.scaling.discard(endpoint.name)
+
+    async def _scale(self, endpoint: Endpoint) -> None:
         from hybridml.tui.screens.scale_form import ScaleScreen
 
         try:
