@@ -106,3 +106,29 @@ async def test_scale_an_endpoint_deleted_since_the_list_loaded(fleet: EmbeddedFl
         await wait_for(pilot, lambda: any("no longer exists" in n.message for n in app._notifications), 10)
         assert len(app.screen_stack) == 1 and app.is_running
         assert "no longer exists" in app.header.problem
+
+
+async def test_no_cloudwatch_access_only_blanks_the_curves(fleet: EmbeddedFleet, tmp_path: Path) -> None:
+    from hybridml.fleet.faultproxy import FaultProxy
+    from hybridml.fleet.faultrules import FaultRules
+    from hybridml.services import Services
+
+    with FaultProxy(fleet.url) as proxy:
+        proxy.set_rules(FaultRules(access_denied={"monitoring"}))
+        services = Services.build(
+            settings(tmp_path),
+            region=fleet.region,
+            endpoint_url=proxy.url,
+            static_credentials=(fleet.access_key, fleet.secret_key),
+        )
+        app = HybridApp(services, start_view="endpoints")
+        async with app.run_test(size=(160, 40)) as pilot:
+            view = await open_on(pilot, app, "yolo-dogs-prod")
+            assert [str(c) for c in view._rendered["yolo-dogs-prod"]][6:8] == ["-", "-"]
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: isinstance(app.screen, EndpointDetailScreen))
+            metrics = app.screen.query_one("#detail-metrics", Static)
+            await wait_for(pilot, lambda: "metrics unavailable" in plain(metrics), 10)
+            assert "access denied" in plain(metrics)
+            assert "InService" in plain(app.screen.query_one("#detail-title", Static))
+        assert proxy.count(outcome="denied") >= 2

@@ -28,6 +28,16 @@ def endpoint_metric_specs(endpoint: str, variant: str) -> list[MetricSpec]:
     ]
 
 
+def traffic_specs(endpoints: Sequence[tuple[str, str]]) -> list[MetricSpec]:
+    """Invocations and 5xx of each (endpoint, variant): the list view's traffic column, in one request."""
+    specs: list[MetricSpec] = []
+    for endpoint, variant in endpoints:
+        dims = (("EndpointName", endpoint), ("VariantName", variant))
+        specs.append(MetricSpec(f"{endpoint}|inv", SAGEMAKER_NS, "Invocations", dims, "Sum"))
+        specs.append(MetricSpec(f"{endpoint}|5xx", SAGEMAKER_NS, "Invocation5XXErrors", dims, "Sum"))
+    return specs
+
+
 def training_metric_specs(job: str, metric_names: Sequence[str] = ("train:loss",)) -> list[MetricSpec]:
     """Training metrics as SageMaker publishes them: namespace /aws/sagemaker/TrainingJobs, dimension Host."""
     dims = (("Host", f"{job}/algo-1"),)
@@ -56,12 +66,14 @@ class MetricsService:
         self.session = session
 
     async def series(
-        self, specs: Sequence[MetricSpec], window_s: int, *, end: datetime | None = None
+        self, specs: Sequence[MetricSpec], window_s: int, *, end: datetime | None = None, period: int | None = None
     ) -> list[MetricSeries]:
-        """One series per spec (same order), oldest point first, over the last `window_s` seconds."""
+        """One series per spec (same order), oldest point first, over the last `window_s` seconds.
+
+        All specs go in one GetMetricData request (up to 500), however many endpoints they cover."""
         if not specs:
             return []
-        period = period_for(window_s)
+        period = period or period_for(window_s)
         end = (end or datetime.now(UTC)).replace(microsecond=0)
         start = end - timedelta(seconds=window_s)
         queries = [_query(i, spec, period) for i, spec in enumerate(specs[:MAX_QUERIES])]

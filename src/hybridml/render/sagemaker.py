@@ -22,6 +22,8 @@ ENDPOINT_COLUMNS = (
     "INSTANCE TYPE",
     "INSTANCES",
     "AUTOSCALING",
+    "TRAFFIC 1h",
+    "5XX 1h",
     "AGE",
     "MODIFIED",
     "REASON",
@@ -72,8 +74,13 @@ def counts(endpoint: Endpoint) -> Text:
     return Text(shown, style="yellow" if cur is not None and want is not None and cur != want else "")
 
 
-def endpoint_row(e: Endpoint, now: datetime) -> tuple[Cell, ...]:
+def endpoint_row(
+    e: Endpoint, now: datetime, traffic: tuple[MetricSeries, MetricSeries] | None = None
+) -> tuple[Cell, ...]:
     bounds = ",".join(v.autoscaling for v in e.variants) or "-"
+    invocations, errors = traffic if traffic is not None else (None, None)
+    trend: Cell = Text(spark(invocations.values, 12), style="cyan") if invocations and invocations.values else "-"
+    failed = errors.total if errors is not None else None
     return (
         e.name,
         status_text(e.status),
@@ -81,6 +88,8 @@ def endpoint_row(e: Endpoint, now: datetime) -> tuple[Cell, ...]:
         truncate(e.instance_type or "-", 24),
         counts(e),
         bounds,
+        trend,
+        Text(number(failed), style="bold red") if failed else ("0" if failed == 0 else "-"),
         age(e.created_at, now),
         age(e.modified_at, now),
         truncate(e.failure_reason, 60),

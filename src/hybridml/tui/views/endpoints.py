@@ -13,11 +13,15 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from hybridml.aws.errors import AwsError, NotFound, translate
+from hybridml.aws.metrics import traffic_specs
+from hybridml.domain.metrics import MetricSeries
 from hybridml.domain.sagemaker import Endpoint, ScaleRequest
 from hybridml.render.sagemaker import ENDPOINT_COLUMNS, Cell, endpoint_row
 from hybridml.services import ReadOnlyRefused
 from hybridml.tui.screens.confirm import ConfirmScreen
 from hybridml.tui.widgets.resource_view import ResourceView
+
+TRAFFIC_WINDOW_S = 3600
 
 
 def scale_body(endpoint: Endpoint, request: ScaleRequest) -> Text:
@@ -53,19 +57,36 @@ class EndpointsView(ResourceView[Endpoint]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.scaling: set[str] = set()  # endpoints with a scale flow open or waiting
+        self.traffic: dict[str, tuple[MetricSeries, MetricSeries]] = {}
 
     def compose(self) -> ComposeResult:
         yield from super().compose()
         yield Static("", id="ep-progress", classes="progress-line")
 
     async def fetch(self) -> list[Endpoint]:
-        return await self.services.sagemaker.endpoints()
+        endpoints = await self.services.sagemaker.endpoints()
+        await self._load_traffic(endpoints)
+        return endpoints
+
+    async def _load_traffic(self, endpoints: list[Endpoint]) -> None:
+        """Invocations and 5xx over the last hour for every endpoint, in one GetMetricData; a failure here
+        only blanks the column."""
+        pairs = [(e.name, v.name) for e in endpoints if (v := e.variant()) is not None]
+        try:
+            found = await self.services.metrics.series(traffic_specs(pairs), TRAFFIC_WINDOW_S, period=300)
+        except AwsError:
+            self.traffic = {}
+            return
+        self.traffic = {
+            invocations.label.split("|")[0]: (invocations, errors)
+            for invocations, errors in zip(found[::2], found[1::2], strict=True)
+        }
 
     def row_key(self, item: Endpoint) -> str:
         return item.name
 
     def render_row(self, item: Endpoint, now: datetime) -> tuple[Cell, ...]:
-        return endpoint_row(item, now)
+        return endpoint_row(item, now, self.traffic.get(item.name))
 
     async def describe_json(self, item: Endpoint) -> str:
         return await self.services.sagemaker.endpoint_json(item.name)
