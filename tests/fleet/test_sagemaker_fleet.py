@@ -52,3 +52,36 @@ def test_stop_then_settle(fleet: EmbeddedFleet) -> None:
         "Stopping",
         "Stopped",
     ]
+
+
+def test_demo_training_walks_through_secondary_statuses(fleet: EmbeddedFleet) -> None:
+    from datetime import UTC, datetime
+
+    from hybridml.fleet.sagemaker_extras import advance_secondary
+
+    name = create_training_job(fleet)
+    job = sagemaker_backend().training_jobs[name]
+    job.secondary_status, job.training_start_time = "Starting", None
+    job.secondary_status_transitions = [{"Status": "Starting", "StartTime": job.creation_time}]
+    rng = random.Random(5)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    assert advance_secondary(job, now, rng) is False  # first sight: only schedules the next step
+    seen = []
+    while job.training_job_status == "InProgress":
+        job.hybridml_next_at = time.monotonic() - 1
+        assert advance_secondary(job, now, rng)
+        seen.append(job.secondary_status)
+    assert seen == ["Downloading", "Training", "Uploading", "Completed"]
+    assert job.training_job_status == "Completed" and job.training_start_time is not None
+    assert all("EndTime" in t for t in job.secondary_status_transitions[:-1])
+    assert job.final_metric_data_list[0]["MetricName"] == "train:loss"
+
+
+def test_demo_starts_new_training_when_few_run(fleet: EmbeddedFleet) -> None:
+    live = LiveMetrics(random.Random(9), fleet.url, keep_running=1000)
+    live.tick(sagemaker_backend())
+    assert len(live.started) == 1
+    job = sagemaker_backend().training_jobs[live.started[0]]
+    assert (job.training_job_status, job.secondary_status) == ("InProgress", "Starting")
+    live.tick(sagemaker_backend())  # at most one a minute
+    assert len(live.started) == 1

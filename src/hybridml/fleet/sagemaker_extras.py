@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import random
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -160,15 +161,82 @@ def seed_batch_style_jobs(url: str, backend: Any, role: str) -> None:
         job.failure_reason = failure
 
 
-class LiveMetrics:
-    """Called by the simulator: one new point per endpoint / training job per minute of wall time."""
+NEXT_SECONDARY = {
+    "Starting": "Downloading",
+    "Downloading": "Training",
+    "Training": "Uploading",
+    "Uploading": "Completed",
+}
+SECONDARY_MESSAGES = {
+    "Starting": "Preparing the instances for training",
+    "Downloading": "Downloading input data",
+    "Training": "Training image download completed. Training in progress.",
+    "Uploading": "Uploading generated training model",
+    "Completed": "Training job completed",
+}
+STEP_S = {"Starting": 40.0, "Downloading": 40.0, "Training": 240.0, "Uploading": 30.0}  # demo pace, wall time
 
-    def __init__(self, rng: random.Random) -> None:
+
+def advance_secondary(job: Any, now: datetime, rng: random.Random) -> bool:
+    """Move an InProgress job one secondary status on when its time has come (demo only). True if it moved."""
+    due = getattr(job, "hybridml_next_at", None)
+    clock = time.monotonic()
+    current = job.secondary_status
+    if current not in NEXT_SECONDARY:
+        return False
+    if due is None:
+        job.hybridml_next_at = clock + STEP_S[current] * rng.uniform(0.5, 1.5)
+        return False
+    if clock < due:
+        return False
+    nxt = NEXT_SECONDARY[current]
+    transitions = list(job.secondary_status_transitions or [])
+    if transitions and "EndTime" not in transitions[-1]:
+        transitions[-1] = {**transitions[-1], "EndTime": now}
+    transitions.append({"Status": nxt, "StartTime": now, "StatusMessage": SECONDARY_MESSAGES[nxt]})
+    job.secondary_status_transitions = transitions
+    job.secondary_status = nxt
+    job.last_modified_time = now
+    if nxt == "Training" and job.training_start_time is None:
+        job.training_start_time = now
+        from hybridml.fleet.seed_sagemaker import TRAINING_LOG_GROUP, _put
+
+        stream = f"{job.training_job_name}/algo-1-{int(job.creation_time.timestamp())}"
+        _put(TRAINING_LOG_GROUP, stream, [f"INFO starting training of {job.training_job_name}"], now)
+    if nxt == "Completed":
+        job.training_job_status = "Completed"
+        job.training_end_time = now
+        start = job.training_start_time or job.creation_time
+        job.billable_time_in_seconds = int((now - start).total_seconds())
+        loss = round(_loss_at(1.0, rng, getattr(job, "hybridml_loss_seed", 0.1)), 4)
+        job.final_metric_data_list = [{"MetricName": "train:loss", "Value": loss, "Timestamp": now}]
+        job.hybridml_next_at = None
+        return True
+    job.hybridml_next_at = clock + STEP_S[nxt] * rng.uniform(0.5, 1.5)
+    return True
+
+
+class LiveMetrics:
+    """Called by the simulator: one new point per endpoint / training job per minute of wall time, and
+    InProgress training jobs walk through their secondary statuses at demo pace."""
+
+    def __init__(self, rng: random.Random, url: str = "", keep_running: int = 2) -> None:
         self.rng = rng
+        self.url = url
+        self.keep_running = keep_running  # start new training jobs (through the API) below this many
         self.last: datetime | None = None
+        self.started: list[str] = []
+        self._client: Any = None
 
     def tick(self, backend: Any) -> None:
         now = _utcnow()
+        running = 0
+        for job in list(backend.training_jobs.values()):
+            if job.training_job_status == "InProgress":
+                advance_secondary(job, now, self.rng)
+                running += job.training_job_status == "InProgress"
+        if self.url and running < self.keep_running and (self.last is None or now - self.last >= timedelta(seconds=60)):
+            self._start_training(now)
         if self.last is not None and now - self.last < timedelta(seconds=60):
             return
         self.last = now
@@ -189,3 +257,33 @@ class LiveMetrics:
             training += _training_points(job.training_job_name, now, progress, self.rng, seed)
         if training:
             cloudwatch_backend().put_metric_data(TRAINING_NS, training)
+
+    def _start_training(self, now: datetime) -> None:
+        """New work arrives through the real API, as a person's pipeline would start it."""
+        from hybridml.fleet.seed import boto3_client
+
+        if self._client is None:
+            self._client = boto3_client(self.url, "sagemaker")
+        name = f"dogs-yolo11s-ft-{now:%m%d-%H%M%S}"
+        self._client.create_training_job(
+            TrainingJobName=name,
+            AlgorithmSpecification={
+                "TrainingImage": "763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-training:2.3-gpu",
+                "TrainingInputMode": "File",
+            },
+            RoleArn="arn:aws:iam::123456789012:role/SageMakerExecution",
+            HyperParameters={"epochs": "30", "lr": f"{self.rng.choice((0.001, 0.0005, 0.002))}"},
+            OutputDataConfig={"S3OutputPath": "s3://hybridml-models/output"},
+            ResourceConfig={"InstanceType": "ml.g5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 100},
+            StoppingCondition={"MaxRuntimeInSeconds": 6 * 3600},
+        )
+        from hybridml.fleet.backends import sagemaker_backend
+
+        job = sagemaker_backend().training_jobs[name]
+        job.training_job_status, job.secondary_status = "InProgress", "Starting"
+        job.training_start_time = job.training_end_time = None
+        job.secondary_status_transitions = [
+            {"Status": "Starting", "StartTime": now, "StatusMessage": SECONDARY_MESSAGES["Starting"]}
+        ]
+        job.final_metric_data_list = []
+        self.started.append(name)

@@ -34,7 +34,7 @@ class Simulator:
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._batch_client: Any = None
-        self.live_metrics = LiveMetrics(random.Random(rng_seed + 1))
+        self.live_metrics = LiveMetrics(random.Random(rng_seed + 1), fleet.url)
 
     # -- one tick -------------------------------------------------------------------------------
     def step(self) -> None:
