@@ -119,3 +119,22 @@ async def test_refresh_reuses_unchanged_training_describes(
     while jobs[name].status != "Stopped" and time.monotonic() < deadline:
         jobs = {j.name: j for j in await services.training.training_jobs()}
     assert jobs[name].status == "Stopped"  # the list sees the change, the cache does not hide it
+
+
+async def test_processing_and_transform_raw_json(services: Services) -> None:
+    import json
+
+    processing = json.loads(await services.training.job_json("processing", "dogs-label-qa-1124"))
+    assert processing["ProcessingJobName"] == "dogs-label-qa-1124" and processing["ProcessingJobStatus"] == "InProgress"
+    transform = json.loads(await services.training.job_json("transform", "text-embed-batch-1123"))
+    assert transform["TransformJobName"] == "text-embed-batch-1123"
+
+
+async def test_log_locations(services: Services) -> None:
+    job = await services.training.training_job("dogs-yolo11s-ft-1124")
+    endpoint = await services.sagemaker.endpoint("yolo-dogs-prod")
+    client = await services.session.client("logs")
+    streams = await client.describe_log_streams(logGroupName=job.log_group, logStreamNamePrefix=job.log_stream_prefix)
+    assert streams["logStreams"]
+    groups = await client.describe_log_groups(logGroupNamePrefix=endpoint.log_group)
+    assert [g["logGroupName"] for g in groups["logGroups"]] == [endpoint.log_group]

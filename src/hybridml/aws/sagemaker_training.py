@@ -206,6 +206,22 @@ class TrainingService:
             _summary_from_api("transform", d) for d in await self._list("list_transform_jobs", "TransformJobSummaries")
         ]
 
+    async def job_json(self, kind: str, name: str) -> str:
+        """DescribeProcessingJob / DescribeTransformJob as pretty JSON (for the `d` view)."""
+        operation, param = (
+            ("describe_processing_job", "ProcessingJobName")
+            if kind == "processing"
+            else ("describe_transform_job", "TransformJobName")
+        )
+        client = await self.session.client(SERVICE)
+        try:
+            async with aws_call(SERVICE, operation):
+                raw = dict(await getattr(client, operation)(**{param: name}))
+        except AwsError as exc:
+            raise _not_found(exc, f"{kind} job {name}") from exc
+        raw.pop("ResponseMetadata", None)
+        return json.dumps(raw, indent=2, sort_keys=True, default=str)
+
     async def stop(self, services: Services, name: str) -> None:
         async def call() -> Any:
             client = await self.session.mutation_client(SERVICE)

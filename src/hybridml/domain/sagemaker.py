@@ -59,6 +59,11 @@ class Endpoint:
         return sum(counts) if counts else None
 
     @property
+    def log_group(self) -> str:
+        """Where the endpoint's containers log (one stream per instance: `<variant>/<instance id>`)."""
+        return f"/aws/sagemaker/Endpoints/{self.name}"
+
+    @property
     def busy(self) -> bool:
         """A change is in progress: AWS refuses another update until it is InService again."""
         return self.status in ("Creating", "Updating", "SystemUpdating", "RollingBack", "Deleting")
@@ -164,6 +169,15 @@ class TrainingJob:
     volume_gb: int | None = None
     output_path: str = ""
     spot: bool = False
+
+    @property
+    def log_group(self) -> str:
+        return "/aws/sagemaker/TrainingJobs"
+
+    @property
+    def log_stream_prefix(self) -> str:
+        """The job's streams in `log_group`: `<job name>/algo-<n>-<epoch>`."""
+        return f"{self.name}/"
 
     def duration_s(self, now: datetime) -> float | None:
         if self.started_at is None:

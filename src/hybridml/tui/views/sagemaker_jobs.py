@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from datetime import datetime
 from typing import Any, ClassVar
 
 from hybridml.domain.sagemaker import BatchJobSummary
-from hybridml.headless.output import to_jsonable
 from hybridml.render.sagemaker import SMJOB_COLUMNS, Cell, smjob_row
 from hybridml.tui.widgets.resource_view import ResourceView
 
@@ -37,4 +35,4 @@ class SageMakerJobsView(ResourceView[BatchJobSummary]):
         return super().sort_value(column, item, cells, now)
 
     async def describe_json(self, item: BatchJobSummary) -> str:
-        return json.dumps(to_jsonable(item), indent=2)
+        return await self.services.training.job_json(item.kind, item.name)
