@@ -8,6 +8,7 @@ from hybridml.tui.views.compute_environments import ComputeEnvironmentsView
 from hybridml.tui.views.endpoints import EndpointsView
 from hybridml.tui.views.job_definitions import JobDefinitionsView
 from hybridml.tui.views.jobs import JobsView
+from hybridml.tui.views.launches import LaunchesView
 from hybridml.tui.views.queues import QueuesView
 from hybridml.tui.views.sagemaker_jobs import SageMakerJobsView
 from hybridml.tui.views.training import TrainingJobsView
@@ -23,6 +24,7 @@ VIEWS: dict[str, type[ResourceView[Any]]] = {
         EndpointsView,
         TrainingJobsView,
         SageMakerJobsView,
+        LaunchesView,
     )
 }
 
@@ -44,6 +46,8 @@ ALIASES: dict[str, str] = {
     "processing": "smjobs",
     "transform": "smjobs",
     "pj": "smjobs",
+    "launch": "launches",
+    "yolo": "launches",
 }
 
 
