@@ -70,7 +70,7 @@ def test_scale_bad_input_is_one_clear_line(
 
 def test_scale_missing_endpoint(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert main([*args, "scale", "no-such-endpoint", "--instances", "2"]) == 1
-    assert "no longer exists" in capsys.readouterr().err
+    assert "not found (deleted" in capsys.readouterr().err
 
 
 def test_scale_read_only(args: list[str], fleet: EmbeddedFleet, capsys: pytest.CaptureFixture[str]) -> None:
@@ -86,3 +86,16 @@ def test_training_json_and_filter(args: list[str], capsys: pytest.CaptureFixture
     assert any(j["name"] == "resnet50-sweep-01" and "CUDA" in j["failure_reason"] for j in jobs)
     assert main([*args, "training"]) == 0
     assert "dogs-yolo11s-ft-1124" in capsys.readouterr().out
+
+
+def test_invoke_prints_the_answer(args: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*args, "invoke", "yolo-dogs-prod", "--body", '{"image": "a.jpg"}', "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["content_type"] == "application/json" and out["latency_ms"] > 0
+    assert json.loads(out["body"])["detections"][0]["label"] == "dog"
+    payload = tmp_path / "p.json"
+    payload.write_text("{")
+    assert main([*args, "invoke", "yolo-dogs-prod", "--file", str(payload)]) == 2
+    assert "not valid JSON" in capsys.readouterr().err
+    assert main([*args, "invoke", "no-such-endpoint", "--body", "{}"]) == 1
+    assert "not found (deleted" in capsys.readouterr().err

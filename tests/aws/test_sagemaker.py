@@ -45,7 +45,7 @@ async def test_endpoint_json_includes_config(services: Services) -> None:
 
 
 async def test_missing_endpoint_is_not_found(services: Services) -> None:
-    with pytest.raises(NotFound, match="no longer exists"):
+    with pytest.raises(NotFound, match=r"not found \(deleted"):
         await services.sagemaker.endpoint("no-such-endpoint")
 
 

@@ -63,7 +63,7 @@ def test_spark() -> None:
 
 
 def test_payload_from(tmp_path: Path) -> None:
-    from hybridml.tui.screens.invoke import payload_from
+    from hybridml.payload import payload_from
 
     assert payload_from('{"a": 1}', "", "application/json") == b'{"a": 1}'
     assert payload_from("a,b\n1,2", "", "text/csv") == b"a,b\n1,2"

@@ -103,9 +103,9 @@ async def test_scale_an_endpoint_deleted_since_the_list_loaded(fleet: EmbeddedFl
         await open_on(pilot, app, name)
         await app.services.sagemaker.delete_endpoint(app.services, name)
         await pilot.press("s")
-        await wait_for(pilot, lambda: any("no longer exists" in n.message for n in app._notifications), 10)
+        await wait_for(pilot, lambda: any("not found (deleted" in n.message for n in app._notifications), 10)
         assert len(app.screen_stack) == 1 and app.is_running
-        assert "no longer exists" in app.header.problem
+        assert "not found (deleted" in app.header.problem
 
 
 async def test_no_cloudwatch_access_only_blanks_the_curves(fleet: EmbeddedFleet, tmp_path: Path) -> None:

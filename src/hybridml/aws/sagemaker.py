@@ -47,7 +47,12 @@ def _not_found(exc: AwsError, what: str) -> AwsError:
     if isinstance(exc, InvalidRequest) and (
         "could not find" in exc.message.lower() or "not found" in exc.message.lower()
     ):
-        return NotFound(f"{what} no longer exists", service=exc.service, operation=exc.operation, code=exc.code)
+        return NotFound(
+            f"{what} not found (deleted, or never existed here)",
+            service=exc.service,
+            operation=exc.operation,
+            code=exc.code,
+        )
     return exc
 
 

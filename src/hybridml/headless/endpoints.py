@@ -1,4 +1,5 @@
-"""`hybridml endpoints [--json]` and `hybridml scale ENDPOINT --instances N [--variant V] [--min N --max N]`."""
+"""`hybridml endpoints [--json]`, `hybridml scale ENDPOINT --instances N [--variant V] [--min N --max N]` and
+`hybridml invoke ENDPOINT (--body TEXT | --file PATH) [--content-type T] [--accept A] [--json]`."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from datetime import UTC, datetime
 from hybridml.aws.errors import InvalidRequest
 from hybridml.domain.sagemaker import ScaleRequest, parse_count
 from hybridml.headless.output import print_json, print_table
+from hybridml.payload import payload_from
 from hybridml.render.fmt import age
 from hybridml.services import ReadOnlyRefused, Services
 
@@ -27,6 +29,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     s.add_argument("--no-wait", action="store_true", help="return once the request is accepted")
     s.add_argument("--timeout", type=float, help="seconds to wait for InService (default: config)")
     s.set_defaults(func=run_scale)
+    i = subparsers.add_parser("invoke", help="send one request to a SageMaker endpoint; the body goes to stdout")
+    i.add_argument("endpoint")
+    source = i.add_mutually_exclusive_group(required=True)
+    source.add_argument("--body", help="the payload as text (e.g. JSON)")
+    source.add_argument("--file", help="read the payload from this file")
+    i.add_argument("--content-type", help="default: [sagemaker] invoke_content_type (application/json)")
+    i.add_argument("--accept", default="", help="Accept header")
+    i.add_argument("--json", action="store_true", help="print status, latency and body as one JSON object")
+    i.set_defaults(func=run_invoke)
 
 
 async def run_list(args: argparse.Namespace, services: Services) -> int:
@@ -96,4 +107,33 @@ async def run_scale(args: argparse.Namespace, services: Services) -> int:
     now_variant = done.variant(variant.name)
     count = now_variant.current_instance_count if now_variant else "?"
     print(f"{done.name}/{variant.name}: InService with {count} instances ({time.monotonic() - started:.0f}s)")
+    return 0
+
+
+async def run_invoke(args: argparse.Namespace, services: Services) -> int:
+    content_type = args.content_type or services.settings.sagemaker.invoke_content_type
+    try:
+        body = payload_from(args.body or "", args.file or "", content_type)
+    except ValueError as exc:
+        print(f"hybridml invoke: {exc}", file=sys.stderr)
+        return 2
+    try:
+        result = await services.sagemaker.invoke(services, args.endpoint, body, content_type, args.accept)
+    except ReadOnlyRefused as exc:
+        print(f"hybridml invoke: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print_json(
+            {
+                "endpoint": result.endpoint,
+                "content_type": result.content_type,
+                "latency_ms": round(result.latency_ms, 1),
+                "invoked_variant": result.invoked_variant,
+                "body": result.text(),
+            }
+        )
+        return 0
+    print(f"{result.content_type}  {result.latency_ms:.1f} ms  {len(result.body)} bytes", file=sys.stderr)
+    sys.stdout.buffer.write(result.body)
+    sys.stdout.flush()
     return 0
