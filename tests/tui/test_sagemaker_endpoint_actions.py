@@ -81,21 +81,6 @@ async def test_endpoint_deleted_while_viewed(fleet: EmbeddedFleet, tmp_path: Pat
         assert any("no longer exists" in n.message for n in app._notifications)
 
 
-async def test_detail_shows_curves_and_switches_window(fleet: EmbeddedFleet, tmp_path: Path) -> None:
-    app = HybridApp(make_services(fleet, settings(tmp_path)), start_view="endpoints")
-    async with app.run_test(size=(160, 50)) as pilot:
-        await open_on(pilot, app, "yolo-dogs-prod")
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, EndpointDetailScreen))
-        screen = app.screen
-        assert isinstance(screen, EndpointDetailScreen)
-        await wait_for(pilot, lambda: screen.metrics_loaded > 0, 10)
-        await pilot.press("1")
-        await wait_for(pilot, lambda: screen.metrics_loaded > 1 and screen.window == "1h", 10)
-        text = plain(screen.query_one("#detail-metrics", Static))
-        assert "Metrics, last 1h" in text and "Invocations" in text and any(ch in text for ch in "▁▂▃▄▅▆▇█")
-
-
 async def test_scale_an_endpoint_deleted_since_the_list_loaded(fleet: EmbeddedFleet, tmp_path: Path) -> None:
     name = create_endpoint(fleet)
     app = HybridApp(make_services(fleet, settings(tmp_path)), start_view="endpoints")

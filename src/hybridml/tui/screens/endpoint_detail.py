@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.console import Group
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -94,14 +96,17 @@ class EndpointDetailScreen(Screen[None]):
 
     @work(exclusive=True, group="endpoint-metrics", exit_on_error=False)
     async def load_metrics(self) -> None:
-        variant = self.endpoint.variant()
-        if variant is None:
+        """The curves of every variant (labelled by variant when there are several), in one request."""
+        variants = self.endpoint.variants
+        if not variants:
             self.query_one("#detail-metrics", Static).update(Text("no variant: no metrics", style="dim"))
             return
+        specs = []
+        for v in variants:
+            for spec in endpoint_metric_specs(self.endpoint.name, v.name):
+                specs.append(replace(spec, label=f"{v.name} {spec.label}") if len(variants) > 1 else spec)
         try:
-            series = await self.services.metrics.series(
-                endpoint_metric_specs(self.endpoint.name, variant.name), WINDOWS[self.window]
-            )
+            series = await self.services.metrics.series(specs, WINDOWS[self.window])
         except Exception as exc:
             self.query_one("#detail-metrics", Static).update(
                 Text(f"metrics unavailable: {translate(exc)}", style="red")
@@ -109,8 +114,6 @@ class EndpointDetailScreen(Screen[None]):
             return
         self.metrics_loaded += 1
         hint = Text("  keys: 1 = 1h, 6 = 6h, 2 = 24h", style="dim")
-        from rich.console import Group
-
         self.query_one("#detail-metrics", Static).update(Group(metrics_block(series, self.window), hint))
 
     @work(exclusive=True, group="endpoint-describe", exit_on_error=False)

@@ -88,6 +88,15 @@ class EndpointsView(ResourceView[Endpoint]):
     def render_row(self, item: Endpoint, now: datetime) -> tuple[Cell, ...]:
         return endpoint_row(item, now, self.traffic.get(item.name))
 
+    def sort_value(self, column: str, item: Endpoint, cells: tuple[Cell, ...], now: datetime) -> Any:
+        if column == "TRAFFIC 1h":  # by invocations in the hour, not by the sparkline's characters
+            found = self.traffic.get(item.name)
+            return (0, found[0].total if found else -1.0, "")
+        if column in ("AGE", "MODIFIED"):
+            when = item.created_at if column == "AGE" else item.modified_at
+            return (0, -(when.timestamp() if when else 0.0), "")
+        return super().sort_value(column, item, cells, now)
+
     async def describe_json(self, item: Endpoint) -> str:
         return await self.services.sagemaker.endpoint_json(item.name)
 
