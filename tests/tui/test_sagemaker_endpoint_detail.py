@@ -42,6 +42,10 @@ async def test_detail_labels_curves_per_variant(fleet: EmbeddedFleet, tmp_path: 
         await wait_for(pilot, lambda: screen.metrics_loaded > 0, 10)
         text = plain(screen.query_one("#detail-metrics", Static))
         assert "Blue Invocations" in text and "Green 5xx errors" in text
+        from hybridml.tui.commands import HybridCommands
+
+        palette = {entry[0] for entry in HybridCommands(screen)._entries()}
+        assert {"endpointdetail: scale", "endpointdetail: 24h", "endpointdetail: back"} <= palette
         assert "no data in this window" in text  # a new endpoint has no traffic yet, and says so
 
 

@@ -30,15 +30,18 @@ class HybridCommands(Provider):
             for kind, view in views.VIEWS.items()
         ]
         entries += [(name, help_text, partial(app.run_action, action)) for name, help_text, action in ACTIONS]
-        view = app.active_view
-        if view is not None:  # the current view's own keys (scale, stop, clone ...), from its bindings
-            for binding in view.BINDINGS:
+        # The keys of what is in front: a detail screen's own (scale, 1h/6h/24h ...), else the current view's.
+        screen = self.screen
+        owner: Any = screen if screen is not app.screen_stack[0] and screen.BINDINGS else app.active_view
+        if owner is not None:
+            label = getattr(owner, "kind", "") or type(owner).__name__.removesuffix("Screen").lower()
+            for binding in owner.BINDINGS:
                 if isinstance(binding, Binding) and binding.description and binding.id:
                     entries.append(
                         (
-                            f"{view.kind}: {binding.description.lower()}",
+                            f"{label}: {binding.description.lower()}",
                             f"key {binding.key}",
-                            partial(view.run_action, binding.action),
+                            partial(owner.run_action, binding.action),
                         )
                     )
         return entries
