@@ -242,3 +242,24 @@ async def test_wait_rides_out_failing_polls(fleet: EmbeddedFleet, fast_settle: N
             assert proxy.count(operation="DescribeEndpoint", outcome="error") >= 1
         finally:
             await services.close()
+
+
+async def test_endpoints_show_without_autoscaling_permission(fleet: EmbeddedFleet) -> None:
+    from hybridml.fleet.faultproxy import FaultProxy
+    from hybridml.fleet.faultrules import FaultRules
+
+    with FaultProxy(fleet.url) as proxy:
+        proxy.set_rules(FaultRules(access_denied={"application-autoscaling"}))
+        services = Services.build(
+            Settings(aws=TEST_AWS, audit_log=""),
+            region=fleet.region,
+            endpoint_url=proxy.url,
+            static_credentials=(fleet.access_key, fleet.secret_key),
+        )
+        try:
+            endpoints = {e.name: e for e in await services.sagemaker.endpoints()}
+            prod = endpoints["yolo-dogs-prod"].variant()
+            assert prod is not None and prod.autoscaling == "?" and prod.current_instance_count == 2
+            assert proxy.count(outcome="denied") >= 1
+        finally:
+            await services.close()

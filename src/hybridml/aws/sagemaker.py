@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from hybridml.aws._util import as_utc, bounded_gather
 from hybridml.aws.errors import (
+    AccessDenied,
     AwsError,
     InvalidRequest,
     NotFound,
@@ -57,13 +58,13 @@ def _not_found(exc: AwsError, what: str) -> AwsError:
 
 
 def _variant_from_api(
-    d: dict[str, Any], config: dict[str, Any] | None, scaling: dict[str, tuple[int, int]], endpoint: str
+    d: dict[str, Any], config: dict[str, Any] | None, scaling: dict[str, tuple[int, int]] | None, endpoint: str
 ) -> EndpointVariant:
     name = str(d.get("VariantName", ""))
     cfg: dict[str, Any] = next(
         (v for v in (config or {}).get("ProductionVariants", []) or [] if v.get("VariantName") == name), {}
     )
-    bounds = scaling.get(resource_id(endpoint, name))
+    bounds = (scaling or {}).get(resource_id(endpoint, name))
     current = d.get("CurrentInstanceCount")
     desired = d.get("DesiredInstanceCount")
     return EndpointVariant(
@@ -77,12 +78,14 @@ def _variant_from_api(
         autoscaling_min=bounds[0] if bounds else None,
         autoscaling_max=bounds[1] if bounds else None,
         volume_gb=int(cfg["VolumeSizeInGB"]) if cfg.get("VolumeSizeInGB") else None,
+        autoscaling_known=scaling is not None,
     )
 
 
 def _endpoint_from_api(
     d: dict[str, Any], config: dict[str, Any] | None = None, scaling: dict[str, tuple[int, int]] | None = None
 ) -> Endpoint:
+    """`scaling` None: the autoscaling bounds are unknown (shown as '?'), not absent."""
     """Map a DescribeEndpoint (or ListEndpoints summary) plus its endpoint config to an Endpoint."""
     name = str(d["EndpointName"])
     return Endpoint(
@@ -93,9 +96,7 @@ def _endpoint_from_api(
         modified_at=as_utc(d.get("LastModifiedTime")),
         config_name=str(d.get("EndpointConfigName", "") or ""),
         failure_reason=str(d.get("FailureReason", "") or ""),
-        variants=tuple(
-            _variant_from_api(v, config, scaling or {}, name) for v in d.get("ProductionVariants", []) or []
-        ),
+        variants=tuple(_variant_from_api(v, config, scaling, name) for v in d.get("ProductionVariants", []) or []),
     )
 
 
@@ -136,6 +137,13 @@ class SageMakerService:
         self._configs[name] = config
         return config
 
+    async def scaling_bounds_or_none(self) -> dict[str, tuple[int, int]] | None:
+        """The bounds, or None when Application Auto Scaling cannot be read (denied): the endpoints still show."""
+        try:
+            return await self.scaling_bounds()
+        except AccessDenied:
+            return None
+
     async def scaling_bounds(self) -> dict[str, tuple[int, int]]:
         """Application Auto Scaling targets of every SageMaker variant: resource id -> (min, max)."""
         client = await self.session.client(AUTOSCALING)
@@ -164,7 +172,7 @@ class SageMakerService:
         A DescribeEndpoint is reused while the endpoint's status and LastModifiedTime are unchanged (and it
         is younger than DESCRIBE_TTL_S), so a refresh of an idle account costs two calls, not one per endpoint.
         """
-        summaries, scaling = await asyncio.gather(self._summaries(), self.scaling_bounds())
+        summaries, scaling = await asyncio.gather(self._summaries(), self.scaling_bounds_or_none())
         now = time.monotonic()
 
         async def one(summary: dict[str, Any]) -> Endpoint | None:
@@ -189,7 +197,7 @@ class SageMakerService:
 
     async def endpoint(self, name: str) -> Endpoint:
         """One endpoint; raises NotFound when it no longer exists."""
-        raw, scaling = await asyncio.gather(self._describe(name), self.scaling_bounds())
+        raw, scaling = await asyncio.gather(self._describe(name), self.scaling_bounds_or_none())
         return _endpoint_from_api(raw, await self._config(str(raw.get("EndpointConfigName", ""))), scaling)
 
     async def endpoint_json(self, name: str) -> str:

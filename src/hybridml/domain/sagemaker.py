@@ -18,9 +18,12 @@ class EndpointVariant:
     autoscaling_max: int | None = None
     desired_weight: float | None = None
     volume_gb: int | None = None
+    autoscaling_known: bool = True  # False when the bounds could not be read (e.g. no permission)
 
     @property
     def autoscaling(self) -> str:
+        if not self.autoscaling_known:
+            return "?"
         if self.autoscaling_min is None and self.autoscaling_max is None:
             return "-"
         return f"{self.autoscaling_min if self.autoscaling_min is not None else '?'}..{self.autoscaling_max or '?'}"
