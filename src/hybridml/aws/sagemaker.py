@@ -131,8 +131,8 @@ class SageMakerService:
         try:
             async with aws_call(SERVICE, "DescribeEndpointConfig"):
                 config = dict(await client.describe_endpoint_config(EndpointConfigName=name))
-        except (NotFound, InvalidRequest):
-            return None  # a deleted config still leaves the endpoint worth showing
+        except (NotFound, InvalidRequest, AccessDenied):
+            return None  # a deleted (or unreadable) config still leaves the endpoint worth showing
         config.pop("ResponseMetadata", None)
         self._configs[name] = config
         return config

@@ -10,7 +10,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from hybridml.aws._util import as_utc, bounded_gather, pairs
-from hybridml.aws.errors import AwsError, InvalidRequest, NotFound, aws_call
+from hybridml.aws.errors import AccessDenied, AwsError, InvalidRequest, NotFound, aws_call
 from hybridml.aws.session import AwsSession
 from hybridml.domain.sagemaker import BatchJobSummary, StatusTransition, TrainingJob
 
@@ -186,8 +186,8 @@ class TrainingService:
                 return cached[2]
             try:
                 job = _training_from_api(await self._describe(name))
-            except NotFound:
-                return _training_from_api(summary)
+            except (NotFound, AccessDenied):
+                return _training_from_api(summary)  # gone meanwhile, or describe not allowed: the summary
             self._described[name] = (stamp, now, job)
             return job
 
