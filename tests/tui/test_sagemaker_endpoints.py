@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, Static
 
 from hybridml.fleet.embedded import EmbeddedFleet
 from hybridml.tui.app import HybridApp
 from hybridml.tui.screens.confirm import ConfirmScreen
 from hybridml.tui.screens.scale_form import ScaleScreen
+from hybridml.tui.views import endpoints as endpoints_module
 from tests.conftest import make_services
 from tests.sagemaker_helpers import create_endpoint, fast_settle
 from tests.tui.helpers import plain, wait_for
@@ -34,8 +36,9 @@ async def test_endpoints_view_lists_capacity_and_autoscaling(fleet: EmbeddedFlee
 
 
 async def test_scale_flow_confirms_and_waits_for_in_service(
-    fleet: EmbeddedFleet, tmp_path: Path, fast_settle: None
+    fleet: EmbeddedFleet, tmp_path: Path, fast_settle: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(endpoints_module, "PROGRESS_KEEP_S", 0.3)
     name = create_endpoint(fleet, instances=1)
     app = HybridApp(make_services(fleet, settings(tmp_path)), start_view="endpoints")
     async with app.run_test(size=(160, 40)) as pilot:
@@ -48,6 +51,7 @@ async def test_scale_flow_confirms_and_waits_for_in_service(
         assert "1  →  3" in body and "-  →  1..4" in body
         await pilot.click("#confirm-ok")
         await wait_for(pilot, lambda: "InService with 3 instances" in progress(view), 15)
+        await wait_for(pilot, lambda: progress(view) == "", 5)  # the finished line clears itself
         endpoint = await app.services.sagemaker.endpoint(name)
         assert endpoint.desired_instances == 3 and endpoint.variant().autoscaling == "1..4"  # type: ignore[union-attr]
         assert [e["action"] for e in app.services.audit_log.entries()] == [

@@ -56,3 +56,27 @@ async def test_second_scale_of_the_same_endpoint_waits(fleet: EmbeddedFleet, tmp
         await pilot.press("s")
         assert len(app.screen_stack) == 1
         assert any("already being scaled" in n.message for n in app._notifications)
+
+
+async def test_scale_form_picks_the_variant(fleet: EmbeddedFleet, tmp_path: Path, fast_settle: None) -> None:
+    from textual.widgets import Input, Select
+
+    name = create_endpoint(fleet, instances=1, variants=("Blue", "Green"))
+    app = HybridApp(make_services(fleet, settings(tmp_path)), start_view="endpoints")
+    async with app.run_test(size=(160, 50)) as pilot:
+        view = await open_on(pilot, app, name)
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ScaleScreen))
+        form = app.screen
+        form.query_one("#scale-variant", Select).value = "Green"
+        await wait_for(pilot, lambda: "variant Green" in plain(form.query_one("#scale-current", Static)))
+        form.query_one("#scale-desired", Input).value = "2"
+        form.query_one("#scale-desired", Input).focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        assert f"{name} / Green" in plain(app.screen.query_one("#confirm-body", Static))
+        await pilot.click("#confirm-ok")
+        await wait_for(pilot, lambda: "InService with 2 instances" in progress(view), 15)
+        endpoint = await app.services.sagemaker.endpoint(name)
+        assert endpoint.variant("Green").desired_instance_count == 2  # type: ignore[union-attr]
+        assert endpoint.variant("Blue").desired_instance_count == 1  # type: ignore[union-attr]

@@ -22,6 +22,12 @@ from hybridml.tui.screens.confirm import ConfirmScreen
 from hybridml.tui.widgets.resource_view import ResourceView
 
 TRAFFIC_WINDOW_S = 3600
+PROGRESS_KEEP_S = 30.0  # a finished scale's line stays this long
+
+
+def plain_text(widget: Static) -> str:
+    content = widget.content
+    return content.plain if isinstance(content, Text) else str(content)
 
 
 def scale_body(endpoint: Endpoint, request: ScaleRequest) -> Text:
@@ -113,6 +119,11 @@ class EndpointsView(ResourceView[Endpoint]):
             show = getattr(screen, "show_progress", None)
             if callable(show):
                 show(message)
+
+    def _clear_progress(self, line: str) -> None:
+        """Clear a finished flow's line, unless another flow has written since."""
+        if plain_text(self.query_one("#ep-progress", Static)) == line:
+            self.progress("")
 
     def _writable(self, action: str) -> bool:
         try:
@@ -219,7 +230,9 @@ class EndpointsView(ResourceView[Endpoint]):
         took = time.monotonic() - started
         v = done.variant(request.variant)
         count = v.current_instance_count if v is not None else "?"
-        self.progress(Text(f"✓ {endpoint.name} InService with {count} instances ({took:.0f}s)", style="green"))
+        done_line = f"✓ {endpoint.name} InService with {count} instances ({took:.0f}s)"
+        self.progress(Text(done_line, style="green"))
+        self.set_timer(PROGRESS_KEEP_S, lambda: self._clear_progress(done_line))
         self.notify(f"{endpoint.name} is InService with {count} instances", title="scaled")
         self.reload()
 
