@@ -263,3 +263,29 @@ async def test_endpoints_show_without_autoscaling_permission(fleet: EmbeddedFlee
             assert proxy.count(outcome="denied") >= 1
         finally:
             await services.close()
+
+
+async def test_half_done_scale_says_what_changed(fleet: EmbeddedFleet, tmp_path: Path) -> None:
+    from hybridml.aws.errors import ServiceFailure
+    from hybridml.fleet.faultproxy import FaultProxy
+    from hybridml.fleet.faultrules import FaultRules
+
+    name = create_endpoint(fleet, instances=1)
+    with FaultProxy(fleet.url) as proxy:
+        proxy.set_rules(FaultRules(error_rate=1.0, operations={"UpdateEndpointWeightsAndCapacities"}))
+        services = Services.build(
+            Settings(aws=TEST_AWS, audit_log=str(tmp_path / "audit.jsonl")),
+            region=fleet.region,
+            endpoint_url=proxy.url,
+            static_credentials=(fleet.access_key, fleet.secret_key),
+        )
+        try:
+            request = ScaleRequest(name, "AllTraffic", desired=2, min_capacity=1, max_capacity=3)
+            with pytest.raises(ServiceFailure, match=r"bounds were already set to 1\.\.3"):
+                await services.sagemaker.scale(services, request)
+            assert proxy.count(operation="UpdateEndpointWeightsAndCapacities") == 1  # sent once, not retried
+            variant = (await services.sagemaker.endpoint(name)).variant()
+            assert variant is not None and variant.autoscaling == "1..3" and variant.desired_instance_count == 1
+            assert [e["result"] for e in services.audit_log.entries()] == ["ok", "error"]
+        finally:
+            await services.close()

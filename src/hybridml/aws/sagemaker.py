@@ -251,13 +251,23 @@ class SageMakerService:
             raise InvalidRequest(
                 f"endpoint {endpoint.name} is {endpoint.status}: it can be scaled once it is InService"
             )
+        bounds_sent: tuple[int, int] | None = None
         if request.min_capacity is not None or request.max_capacity is not None:
             lo = request.min_capacity if request.min_capacity is not None else current.autoscaling_min
             hi = request.max_capacity if request.max_capacity is not None else current.autoscaling_max
             assert lo is not None and hi is not None  # problems() checked both are known
             await self.register_scaling(services, endpoint.name, current.name, lo, hi)
+            bounds_sent = (lo, hi)
         if request.desired is not None and request.desired != current.desired_instance_count:
-            await self.update_capacity(services, endpoint.name, current.name, request.desired)
+            try:
+                await self.update_capacity(services, endpoint.name, current.name, request.desired)
+            except AwsError as exc:
+                if bounds_sent is None:
+                    raise
+                note = f" (the autoscaling bounds were already set to {bounds_sent[0]}..{bounds_sent[1]})"
+                raise type(exc)(
+                    exc.message + note, service=exc.service, operation=exc.operation, code=exc.code
+                ) from exc
 
     async def wait_in_service(
         self,
