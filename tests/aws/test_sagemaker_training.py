@@ -138,3 +138,8 @@ async def test_log_locations(services: Services) -> None:
     assert streams["logStreams"]
     groups = await client.describe_log_groups(logGroupNamePrefix=endpoint.log_group)
     assert [g["logGroupName"] for g in groups["logGroups"]] == [endpoint.log_group]
+
+
+async def test_training_jobs_newest_first(services: Services) -> None:
+    created = [j.created_at for j in await services.training.training_jobs() if j.created_at is not None]
+    assert created == sorted(created, reverse=True)

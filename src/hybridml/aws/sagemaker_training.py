@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import time
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from hybridml.aws._util import as_utc, bounded_gather, pairs
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from hybridml.services import Services
 
 SERVICE = "sagemaker"
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 DESCRIBE_LIMIT = 200
 DESCRIBE_TTL_S = 60.0  # a running job's describe is reused at most this long even if its summary is unchanged
 FINISHED = ("Completed", "Failed", "Stopped")  # full details for the newest jobs; older ones show their summary
@@ -191,6 +193,7 @@ class TrainingService:
             self._described[name] = (stamp, now, job)
             return job
 
+        summaries.sort(key=lambda d: as_utc(d.get("CreationTime")) or _EPOCH, reverse=True)  # moto ignores SortBy
         detailed = await bounded_gather(self.session.settings.max_concurrency, one, summaries[:DESCRIBE_LIMIT])
         return detailed + [_training_from_api(s) for s in summaries[DESCRIBE_LIMIT:]]
 

@@ -28,13 +28,14 @@ async def run(args: argparse.Namespace, services: Services) -> int:
         return 0
     now = datetime.now(UTC)
     print_table(
-        ("NAME", "STATUS", "SECONDARY", "INSTANCE TYPE", "DURATION", "BILLABLE", "AGE", "REASON"),
+        ("NAME", "STATUS", "SECONDARY", "INSTANCE TYPE", "N", "DURATION", "BILLABLE", "AGE", "REASON"),
         [
             (
                 j.name,
                 j.status,
                 j.secondary_status,
-                f"{j.instance_count}x{j.instance_type}" if j.instance_type else "-",
+                j.instance_type or "-",
+                str(j.instance_count or "-"),
                 human_duration(j.duration_s(now)),
                 human_duration(j.billable_seconds) if j.billable_seconds is not None else "-",
                 age(j.created_at, now),
