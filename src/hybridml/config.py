@@ -70,6 +70,27 @@ class SubmitTemplate(_Section):
     array_size: int | None = None
 
 
+class TrainingTemplate(_Section):
+    """`[sagemaker.training_templates.NAME]`: overrides applied when cloning a training job."""
+
+    instance_type: str | None = None
+    instance_count: int | None = Field(default=None, ge=1, le=100)
+    volume_gb: int | None = Field(default=None, ge=1, le=16384)
+    image: str | None = None
+    hyperparameters: dict[str, str] = {}
+    max_runtime_s: int | None = Field(default=None, ge=1, le=28 * 24 * 3600)
+    output_path: str | None = None
+    spot: bool | None = None
+
+
+class SageMakerSettings(_Section):
+    endpoint_wait_s: float = Field(default=900.0, gt=0, le=6 * 3600)  # how long `s` waits for InService
+    endpoint_poll_s: float = Field(default=5.0, ge=0.05, le=300)
+    metrics_window: Literal["1h", "6h", "24h"] = "6h"
+    invoke_content_type: str = "application/json"
+    training_templates: dict[str, TrainingTemplate] = {}
+
+
 class LaunchSettings(_Section):
     """The bundled YOLO container: where it lives locally, and how it runs on Batch."""
 
@@ -92,6 +113,7 @@ class Settings(_Section):
     batch: BatchSettings = BatchSettings()
     launch: LaunchSettings = LaunchSettings()
     templates: dict[str, SubmitTemplate] = {}
+    sagemaker: SageMakerSettings = SageMakerSettings()
     keymap: dict[str, str] = {}
     read_only: bool = False
     audit_log: str = "~/.local/state/hybridml/audit.jsonl"

@@ -13,6 +13,9 @@ from hybridml.audit import AuditLog
 from hybridml.aws.batch import BatchService
 from hybridml.aws.batch_actions import BatchActions
 from hybridml.aws.errors import AwsError
+from hybridml.aws.metrics import MetricsService
+from hybridml.aws.sagemaker import SageMakerService
+from hybridml.aws.sagemaker_training import TrainingService
 from hybridml.aws.session import AwsSession
 from hybridml.config import Settings
 
@@ -32,6 +35,9 @@ class Services:
     settings: Settings
     session: AwsSession
     batch: BatchService
+    sagemaker: SageMakerService
+    training: TrainingService
+    metrics: MetricsService
     read_only: bool = False
     demo: bool = False
     audit_log: AuditLog = field(default_factory=lambda: AuditLog(None))
@@ -63,6 +69,9 @@ class Services:
             settings=settings,
             session=session,
             batch=BatchService(session),
+            sagemaker=SageMakerService(session),
+            training=TrainingService(session),
+            metrics=MetricsService(session),
             read_only=read_only or settings.read_only,
             demo=demo,
             audit_log=AuditLog(settings.audit_log),

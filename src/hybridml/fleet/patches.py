@@ -301,6 +301,8 @@ def apply_patches() -> None:
     with _lock:
         if _applied:
             return
+        import hybridml.fleet.patches_sagemaker  # noqa: F401  (registers its @patch functions)
+
         for func in PATCHES:
             func()
         _applied = True

@@ -150,5 +150,11 @@ def seed_training(url: str, result: SeededFleet, role: str, rng: random.Random) 
 
 
 def seed_sagemaker(url: str, result: SeededFleet, role: str, rng: random.Random) -> None:
+    from hybridml.fleet import sagemaker_extras as extras
+
     seed_endpoints(url, result, role, rng)
     seed_training(url, result, role, rng)
+    extras.seed_scaling(url)
+    extras.seed_batch_style_jobs(url, sagemaker_backend(), role)
+    extras.seed_endpoint_metrics(rng)
+    extras.seed_training_metrics(sagemaker_backend(), rng)

@@ -40,6 +40,18 @@ BATCH_ACTION_KEYS: tuple[tuple[str, str], ...] = (
     ("p", "queues: priority (confirm)"),
 )
 
+SAGEMAKER_KEYS: tuple[tuple[str, str], ...] = (
+    (":endpoints / :ep", "SageMaker endpoints: status, variants, current/desired instances, autoscaling min..max"),
+    ("  s", "scale the selected endpoint variant: instance count and/or autoscaling min/max (confirm, then waits)"),
+    ("  i", "invoke: send a JSON/text payload or a file, see body, content type and latency (ctrl+s sends)"),
+    ("  ctrl+k", "delete the endpoint (type its name to confirm)"),
+    ("  enter", "detail: variants, config, Invocations/ModelLatency/4xx/5xx curves; 1 / 6 / 2 = 1h / 6h / 24h"),
+    (":training / :tj", "training jobs: status, secondary status, duration, billable time, final metrics"),
+    ("  ctrl+k / c", "stop an InProgress job / clone into a new job (optional config template)"),
+    ("  enter", "detail: status transitions with times, hyperparameters, loss curves over the run"),
+    (":smjobs", "processing and transform jobs (read-only)"),
+)
+
 
 def keys_table(rows: tuple[tuple[str, str], ...], title: str) -> Table:
     table = Table(title=title, title_justify="left", show_header=False, box=None, padding=(0, 2))
@@ -59,3 +71,4 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help-box"):
             yield Static(keys_table(GLOBAL_KEYS, "Keys"))
             yield Static(keys_table(BATCH_ACTION_KEYS, "Batch actions (refused with --read-only)"))
+            yield Static(keys_table(SAGEMAKER_KEYS, "SageMaker"))
