@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from hybridml.audit import AuditLog
 from hybridml.aws.batch import BatchService
 from hybridml.aws.errors import AwsError
+from hybridml.aws.logs import LogsService
 from hybridml.aws.session import AwsSession
 from hybridml.config import Settings
 
@@ -31,6 +32,7 @@ class Services:
     settings: Settings
     session: AwsSession
     batch: BatchService
+    logs: LogsService
     read_only: bool = False
     demo: bool = False
     audit_log: AuditLog = field(default_factory=lambda: AuditLog(None))
@@ -58,6 +60,7 @@ class Services:
             settings=settings,
             session=session,
             batch=BatchService(session),
+            logs=LogsService(session),
             read_only=read_only or settings.read_only,
             demo=demo,
             audit_log=AuditLog(settings.audit_log),

@@ -17,11 +17,25 @@ GLOBAL_KEYS: tuple[tuple[str, str], ...] = (
     ("esc", "clear the filter, else go back"),
     ("enter", "drill in: CE → its queues, queue → its jobs, jobdef → its jobs, job → detail"),
     ("d", "describe: the raw AWS JSON of the selected resource"),
+    ("l", "live logs of the selected job (all attempts; array: children interleaved), training job, endpoint"),
     ("o / O", "sort by the next column / reverse the sort"),
     ("r", "refresh now (views also refresh every few seconds, keeping cursor and filter)"),
     ("ctrl+p", "command palette: every view and action"),
     ("?", "this help"),
     ("q", "back, or quit from the first view"),
+)
+
+
+LOG_KEYS: tuple[tuple[str, str], ...] = (
+    ("f", "follow on/off (scrolling up turns it off; a badge counts new lines; G resumes)"),
+    ("w / T", "wrap long lines / show timestamps (UTC)"),
+    ("/  n  N", "search (regex, highlighted); next / previous match"),
+    ("&", "filter: show only matching lines (empty: all)"),
+    ("e", "jump to the first ERROR / Traceback, again: the next"),
+    ("g / G", "top / bottom (bottom resumes follow)"),
+    ("0 1 2 3 4 5", "time window: from start, 1m, 5m, 15m, 30m, 1h"),
+    ("S", "save the lines shown to a file (ui.log_save_dir)"),
+    ("esc / q", "back"),
 )
 
 
@@ -42,3 +56,4 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):
             yield Static(keys_table(GLOBAL_KEYS, "Keys"))
+            yield Static(keys_table(LOG_KEYS, "In a log view (l)"))

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from hybridml.domain.batch import Job
+from hybridml.domain.logs import LogSource
 from hybridml.render.batch import JOB_COLUMNS, Cell, job_row, job_sort_key
 from hybridml.tui.widgets.resource_view import ResourceView
 
@@ -41,6 +42,9 @@ class JobsView(ResourceView[Job]):
 
     async def describe_json(self, item: Job) -> str:
         return await self.services.batch.job_json(item.job_id)
+
+    def log_source(self, item: Job) -> LogSource:
+        return LogSource.batch_job(item.job_id)
 
     def drill(self, item: Job) -> None:
         from hybridml.tui.screens.job_detail import JobDetailScreen
