@@ -64,7 +64,7 @@ def test_since_windows() -> None:
     assert parse_since("2h", now_ms=10_000_000) == 10_000_000 - 7_200_000
     assert parse_since("start") is None and parse_since(None) is None
     assert parse_since("2026-11-24T09:00:00Z") == 1795510800000
-    with pytest.raises(ValueError, match="use e.g. 30s"):
+    with pytest.raises(ValueError, match=r"use e\.g\. 30s"):
         parse_since("yesterday-ish")
 
 
