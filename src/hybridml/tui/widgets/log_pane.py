@@ -86,7 +86,7 @@ class LogPane(ScrollView, can_focus=True):
             self.new_since_follow += max(0, added)
         self._update_size()
         if self.follow:
-            self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
+            self.scroll_end(animate=False, x_axis=False)
         self.refresh()
 
     def reset(self) -> None:
@@ -103,7 +103,7 @@ class LogPane(ScrollView, can_focus=True):
         self._wrap_ends = []
         self._update_size()
         if self.follow:
-            self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
+            self.scroll_end(animate=False, x_axis=False)
         self.refresh()
 
     def toggle_wrap(self) -> None:
@@ -177,7 +177,7 @@ class LogPane(ScrollView, can_focus=True):
     def to_bottom(self) -> None:
         self.follow = True
         self.new_since_follow = 0
-        self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
+        self.scroll_end(animate=False, x_axis=False)
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
@@ -189,7 +189,7 @@ class LogPane(ScrollView, can_focus=True):
 
     # -- rendering --------------------------------------------------------------------------------
     def line_text(self, event: LogEvent, number: int) -> Text:
-        text = Text(no_wrap=not self.wrap, end="")
+        text = Text(no_wrap=True, end="")
         if self.timestamps:
             text.append(stamp(event.timestamp_ms) + " ", STAMP_STYLE)
         if self.show_tags and event.label:
@@ -219,13 +219,10 @@ class LogPane(ScrollView, can_focus=True):
             return Strip.blank(width)
         number = self.buffer.visible(row)
         text = self.line_text(self.buffer.event(number), number)
-        console = self.app.console
-        if self.wrap:
-            lines = text.wrap(console, self._text_width())
-            if sub >= len(lines):
-                return Strip.blank(width)
-            strip = Strip(list(lines[sub].render(console)))
-            return strip.extend_cell_length(width).crop(0, width)
-        segments: list[Segment] = list(text.render(console))
+        segments: list[Segment] = list(text.render(self.app.console))
+        if self.wrap:  # fold at the width, like `less`: row counts stay exact and cheap
+            text_width = self._text_width()
+            start = sub * text_width
+            return Strip(segments).crop(start, start + text_width).extend_cell_length(width).crop(0, width)
         scroll_x = round(self.scroll_x)
         return Strip(segments).crop(scroll_x, scroll_x + width).extend_cell_length(width)
