@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 
 from hybridml.aws.errors import AwsError, NotFound, Throttled, Unreachable
-from hybridml.aws.logs import LogsService
+from hybridml.aws.logs import PAGE_LIMIT, LogsService
 from hybridml.domain.logs import FollowStatus, LogEvent, LogStreamRef, ResolvedLogs
 from hybridml.logtail.livetail import LiveTailer
 from hybridml.logtail.sources import SourceNotFound
@@ -35,12 +35,12 @@ class LogBatch:
 class SeenEvents:
     """Bounded set of event keys: an event re-delivered (overlapping pages, a reconnect) is dropped."""
 
-    def __init__(self, cap: int = 200_000) -> None:
+    def __init__(self, cap: int = 50_000) -> None:
         self.cap = cap
-        self._keys: dict[tuple[str, int, int, int], None] = {}
+        self._keys: dict[int, None] = {}  # one int per event: hash of (stream, time, ingestion, message)
 
     def fresh(self, event: LogEvent) -> bool:
-        key = (event.stream, event.timestamp_ms, event.ingestion_ms, hash(event.message))
+        key = hash((event.stream, event.timestamp_ms, event.ingestion_ms, event.message))
         if key in self._keys:
             return False
         self._keys[key] = None
@@ -84,6 +84,7 @@ class LogFollower:
         resolve_every_s: float = 5.0,
         live_tail: LiveTailer | None = None,
         pages_per_round: int = 3,
+        page_limit: int = PAGE_LIMIT,
         concurrency: int = 8,
     ) -> None:
         self.logs = logs
@@ -94,6 +95,7 @@ class LogFollower:
         self.resolve_every_s = resolve_every_s
         self.live_tail = live_tail
         self.pages_per_round = pages_per_round
+        self.page_limit = page_limit
         self.concurrency = concurrency
         self.streams: dict[tuple[str, str], StreamState] = {}
         self.seen = SeenEvents()
@@ -205,7 +207,7 @@ class LogFollower:
             state.caught_up = False
             for _ in range(self.pages_per_round):
                 page = await self.logs.events(
-                    state.ref.group, state.ref.name, token=state.token, start_ms=state.start_ms
+                    state.ref.group, state.ref.name, token=state.token, start_ms=state.start_ms, limit=self.page_limit
                 )
                 self._take(state, page.events)
                 same = page.next_token == state.token

@@ -33,6 +33,9 @@ if TYPE_CHECKING:
     from hybridml.services import Services
 
 FLUSH_LINES = 5_000
+# Pages stay small in the view: botocore parses a page on the event loop, and 10,000 events take
+# long enough to delay a keypress's repaint; 2,000 keep each parse short at ~40k lines/s backlog speed.
+VIEW_PAGE_LIMIT = 2_000
 WINDOWS: dict[str, tuple[str, int | None]] = {  # key -> (label, seconds back; None = from the start)
     "0": ("start", None),
     "1": ("1m", 60),
@@ -138,6 +141,7 @@ class LogScreen(Screen[None]):
             poll_s=ui.log_poll_s,
             since_ms=self.since_ms,
             live_tail=LiveTailer.for_aws(services.logs, ui.log_live_tail),
+            page_limit=VIEW_PAGE_LIMIT,
         )
 
     @work(exclusive=True, group="log-follow", exit_on_error=False)
