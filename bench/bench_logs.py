@@ -9,6 +9,7 @@ RSS is the viewer's alone (the moto server lives in this process).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -27,6 +28,8 @@ GROUP = "/aws/sagemaker/TrainingJobs"
 TUI_LINES = 100_000
 LIVE_S = 6.0
 LATENCY_SAMPLES = 60
+LOGS_ARGS = ("logs", "--follow", "--poll", "1")
+AWSLOGS_ARGS = ("--watch", "-i", "1", "-G", "-S", "-s", "5m", "--aws-region", "us-east-1")
 TARGETS = {"p50_s": 1.5, "lines_per_s": 5000, "key_ms": 100, "rss_mb": 300}
 
 
@@ -61,7 +64,7 @@ def _pct(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 # -- latency: hybridml logs --follow vs awslogs get --watch, same stream ---------------------------------
@@ -116,8 +119,17 @@ def latency_phase(url: str) -> dict[str, Any]:
     readers = [
         Reader(
             "hybridml logs --follow",
-            [sys.executable, "-m", "hybridml", "--endpoint-url", url, "--region", DEMO_REGION]
-            + ["logs", f"training/{job}", "--follow", "--poll", "1"],
+            [
+                sys.executable,
+                "-m",
+                "hybridml",
+                "--endpoint-url",
+                url,
+                "--region",
+                DEMO_REGION,
+                *LOGS_ARGS,
+                f"training/{job}",
+            ],
             env,
         )
     ]
@@ -126,8 +138,7 @@ def latency_phase(url: str) -> dict[str, Any]:
         readers.append(
             Reader(
                 "awslogs get --watch",
-                [awslogs, "get", GROUP, f"{job}/algo-1-1", "--watch", "-i", "1", "-G", "-S", "-s", "5m"]
-                + ["--aws-endpoint-url", url, "--aws-region", DEMO_REGION],
+                [awslogs, "get", GROUP, f"{job}/algo-1-1", *AWSLOGS_ARGS, "--aws-endpoint-url", url],
                 env,
             )
         )
@@ -276,9 +287,12 @@ async def _tui_child(url: str, job: str) -> dict[str, Any]:
         pane = screen.pane
         render_line, toggle = pane.render_line, screen.action_toggle_timestamps
 
+        painted = asyncio.Event()
+
         def timed_render_line(y: int) -> Any:
             if mark["handled"] is not None and mark["painted"] is None:
                 mark["painted"] = time.perf_counter()
+                painted.set()
             return render_line(y)
 
         def timed_toggle() -> None:
@@ -292,10 +306,11 @@ async def _tui_child(url: str, job: str) -> dict[str, Any]:
             from textual import events
 
             mark.update(handled=None, painted=None)
+            painted.clear()
             start = time.perf_counter()
             app._driver.send_message(events.Key("T", "T"))  # what Pilot.press does, without waiting for idle
-            while mark["painted"] is None and time.perf_counter() - start < 5:
-                await asyncio.sleep(0.001)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(painted.wait(), timeout=5)
             if mark["handled"] is not None and mark["painted"] is not None:
                 handled.append(mark["handled"] - start)
                 keys.append(mark["painted"] - start)
