@@ -47,19 +47,11 @@ async def test_merge_holds_back_lines_while_another_stream_still_pages(services:
     put(GROUP, big, [f"big{i}" for i in range(30)], start_ms=base, step_ms=10)
     put(GROUP, small, ["small-early", "small-late"], start_ms=base + 5, step_ms=1000)
     refs = [LogStreamRef(GROUP, big, "big", live=False), LogStreamRef(GROUP, small, "small", live=False)]
-    follower = LogFollower(services.logs, fixed(refs), follow=False, pages_per_round=1)
-    follower.logs = _SmallPages(services)  # 10 events per page: `big` needs several rounds
+    # 10 events per page: `big` needs several rounds while `small` is read at once
+    follower = LogFollower(services.logs, fixed(refs), follow=False, pages_per_round=1, page_limit=10)
     events = [e async for batch in follower.batches() for e in batch.events]
     stamps = [e.timestamp_ms for e in events]
     assert stamps == sorted(stamps) and len(events) == 32
-
-
-class _SmallPages:
-    def __init__(self, services: Services) -> None:
-        self._logs = services.logs
-
-    async def events(self, group: str, stream: str, **kwargs: object) -> object:
-        return await self._logs.events(group, stream, limit=10, **kwargs)  # type: ignore[arg-type]
 
 
 async def test_events_delivered_twice_are_dropped(services: Services) -> None:

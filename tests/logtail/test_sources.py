@@ -119,3 +119,13 @@ def test_backoff_grows_with_failures_and_is_capped() -> None:
     first = follower._backoff()
     follower._failures = 10
     assert 1.5 <= first <= 2.5 and follower._backoff() <= 36
+
+
+async def test_follow_ends_when_the_job_is_finished_and_read(services: Services, seeder: JobSeeder) -> None:
+    job = seeder.submit(unique("logs-done"), "cpu-etl", "etl-parquet")
+    seeder.set_state(job, "SUCCEEDED", 600)
+    source = LogSource.batch_job(job.job_id)
+    follower = LogFollower(services.logs, lambda: resolve(services.batch, services.logs, source), poll_s=0.2)
+    batches = [b async for b in follower.batches()]  # follow=True, yet it ends
+    assert batches[-1].status.state == "ended"
+    assert sum(len(b.events) for b in batches) >= 3

@@ -137,6 +137,9 @@ class LogFollower:
             yield self._batch(events, status)
             if self._all_caught_up() and not self.follow:
                 return
+            if self._ended():
+                yield self._batch((), FollowStatus("ended", "finished: every stream read", streams=len(self.streams)))
+                return
             if self.live_tail is not None and self.live_tail.usable and self._all_caught_up() and self.streams:
                 async for batch in self._live_tail_session():
                     yield batch
@@ -182,6 +185,11 @@ class LogFollower:
                 if state.ref.live and not ref.live:
                     state.polled_since_final = False  # read once more: the last lines land before the status
                 state.ref = ref
+
+    def _ended(self) -> bool:
+        """The source is finished (every job terminal) and each of its streams was read to the end."""
+        resolved = self.resolved
+        return bool(resolved and resolved.finished) and all(s.retired for s in self.streams.values())
 
     def _active(self) -> list[StreamState]:
         return [s for s in self.streams.values() if not s.retired]
