@@ -140,3 +140,27 @@ async def test_missing_group_raises_not_found_from_the_service(services: Service
 
     with pytest.raises(NotFound):
         await services.logs.events("/hybridml/tests/never", "s")
+
+
+async def test_known_streams_keep_flowing_when_resolving_again_fails(services: Services) -> None:
+    from hybridml.aws.errors import Throttled
+    from hybridml.domain.logs import LogSource, ResolvedLogs
+
+    stream = unique("resolve-fails")
+    put(GROUP, stream, ["first"])
+    calls = {"n": 0}
+
+    async def flaky() -> ResolvedLogs:
+        calls["n"] += 1
+        if calls["n"] > 1:
+            raise Throttled("throttled by AWS (ThrottlingException); retrying later", service="batch")
+        return ResolvedLogs(LogSource.batch_job("x"), "t", (LogStreamRef(GROUP, stream),))
+
+    follower = LogFollower(services.logs, flaky, poll_s=0.2, resolve_every_s=0.2)
+    follower._backoff = lambda: 0.2  # type: ignore[method-assign]
+    batches = follower.batches()
+    assert await collect(batches, lambda m, b: bool(m)) == ["first"]
+    await collect(batches, lambda m, b: b.status.state == "throttled")
+    put(GROUP, stream, ["second"])
+    assert await collect(batches, lambda m, b: bool(m)) == ["second"]
+    follower.stop()

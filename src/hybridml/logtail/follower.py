@@ -128,9 +128,12 @@ class LogFollower:
                     yield self._batch((), FollowStatus("not found", str(problem)))
                     return
                 if problem is not None:
-                    yield self._batch((), self._failure_status(problem))
-                    await self._sleep(self._backoff())
-                    continue
+                    yield self._batch((), self._failure_status(problem, len(self.streams)))
+                    if self.resolved is None:  # nothing to read yet: wait, then ask again
+                        await self._sleep(self._backoff())
+                        continue
+                    # streams already known keep being read; the next resolve comes after a back-off
+                    next_resolve = time.monotonic() + max(self.resolve_every_s, self._backoff())
             await self._poll_round()
             events = self._drain()
             status = self._round_status()
