@@ -189,3 +189,23 @@ async def test_cap_keeps_memory_bounded(fleet: EmbeddedFleet) -> None:
         screen.flush()
         assert len(screen.pane.buffer) <= 1000 and messages(screen)[-1] == "line 4999"
         assert "oldest dropped" in str(screen.query_one("#log-status").render())
+
+
+async def test_l_on_the_job_detail_screen_and_on_a_view_without_logs(log_app: HybridApp) -> None:
+    from hybridml.tui.screens.job_detail import JobDetailScreen
+
+    job, _ = running_job(["from the detail screen"])
+    async with log_app.run_test(size=(120, 30)) as pilot:
+        await wait_for(pilot, lambda: log_app.active_view is not None and log_app.active_view.loaded_at is not None)
+        listed = next(j for j in log_app.active_view.items if j.job_id == job.job_id)  # type: ignore[union-attr]
+        log_app.push_screen(JobDetailScreen(log_app.services, listed))
+        await pilot.pause()
+        await pilot.press("l")
+        await wait_for(pilot, lambda: opened(log_app))
+        await wait_for(pilot, lambda: messages(log_screen(log_app)) == ["from the detail screen"])
+        await pilot.press("escape", "escape")
+        await pilot.press("colon", *"queues", "enter")
+        await wait_for(pilot, lambda: log_app.current_kind == "queues" and log_app.active_view.selected is not None)  # type: ignore[union-attr]
+        await pilot.press("l")
+        assert not opened(log_app)
+        assert any("no logs for this kind" in n.message for n in log_app._notifications)
