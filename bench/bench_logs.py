@@ -408,10 +408,10 @@ def main() -> int:
     )
     print(
         _row(
-            f"ingest into view: live ({tui['live_sent']:,} lines put in {LIVE_S:g} s)",
+            f"ingest into view: live, {tui['live_lines']:,} of {tui['live_sent']:,} put in {LIVE_S:g} s",
             f"{live_rate:,.0f} lines/s",
-            "(= put rate)",
-            None,
+            "(put rate)",
+            tui["live_lines"] >= tui["live_sent"],
         )
     )
     print(
