@@ -124,7 +124,7 @@ async def test_search_filter_error_jump_and_save(log_app: HybridApp, tmp_path: P
         assert messages(screen) == [f"INFO step {i} loss=1.{i - 10}" for i in range(10, 20)]
         await pilot.press("ampersand", *"loss=[", "enter")  # invalid regex: literal, with a warning
         assert messages(screen) == []
-        assert any("invalid regex" in n.message for n in log_app._notifications)
+        await wait_for(pilot, lambda: any("invalid regex" in n.message for n in log_app._notifications))
         await pilot.press("ampersand", "ctrl+u", "enter")  # the field opens with the filter; cleared: all lines
         assert len(messages(screen)) == 50
         await pilot.press("S")
@@ -174,7 +174,8 @@ async def test_unknown_job_says_not_found(log_app: HybridApp) -> None:
         await wait_for(pilot, lambda: opened(log_app))
         screen = log_screen(log_app)
         await wait_for(pilot, lambda: screen.status.state == "not found")
-        assert any("not found" in n.message for n in log_app._notifications)
+        await wait_for(pilot, lambda: any("not found" in n.message for n in log_app._notifications))
+        assert "Batch job no-such-job not found" in str(screen.query_one("#log-status").render())
 
 
 async def test_cap_keeps_memory_bounded(fleet: EmbeddedFleet) -> None:
@@ -207,5 +208,5 @@ async def test_l_on_the_job_detail_screen_and_on_a_view_without_logs(log_app: Hy
         await pilot.press("colon", *"queues", "enter")
         await wait_for(pilot, lambda: log_app.current_kind == "queues" and log_app.active_view.selected is not None)  # type: ignore[union-attr]
         await pilot.press("l")
+        await wait_for(pilot, lambda: any("no logs for this kind" in n.message for n in log_app._notifications))
         assert not opened(log_app)
-        assert any("no logs for this kind" in n.message for n in log_app._notifications)
