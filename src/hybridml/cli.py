@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from hybridml.services import Services
 
 # Modules under hybridml.headless that add a subcommand (each has `register(subparsers)`).
-HEADLESS_COMMANDS: tuple[str, ...] = ("jobs", "logs")
+HEADLESS_COMMANDS: tuple[str, ...] = ("jobs", "yolo", "logs")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -103,11 +103,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"hybridml: {exc}", file=sys.stderr)
             return 2
         if args.command is not None:
+            from hybridml.launch.launcher import LaunchError
+            from hybridml.services import ReadOnlyRefused
+
             try:
                 return asyncio.run(_run_headless(args, services))
-            except AwsError as exc:
+            except (AwsError, LaunchError, ReadOnlyRefused) as exc:
                 print(f"hybridml: {exc}", file=sys.stderr)
                 return 1
+            except KeyboardInterrupt:
+                return 130
         from hybridml.tui.app import HybridApp
 
         app = HybridApp(services)

@@ -73,10 +73,27 @@ class SubmitTemplate(_Section):
     array_size: int | None = None
 
 
+class LaunchSettings(_Section):
+    """The bundled YOLO container: where it lives locally, and how it runs on Batch."""
+
+    image_uri: str = "123456789012.dkr.ecr.us-east-1.amazonaws.com/hybridml/yolo-dogs:latest"
+    job_definition: str = "yolo-dog-detect"
+    queue: str = "gpu-inference"
+    container_dir: str | None = None  # default: gpu_container/ of this checkout
+    python: str | None = None  # the container's own environment; default: <checkout>/.venv-gpu/bin/python
+    weights: str | None = None  # default: the weights baked into the image (demo: yolo11n.yaml)
+    device: str = "auto"
+    use_docker: Literal["auto", "always", "never"] = "auto"
+    callback_host: str = "127.0.0.1"
+    callback_port: int = Field(default=0, ge=0, le=65535)
+    callback_public_url: str | None = None  # what a Batch instance can reach (e.g. a tunnel)
+
+
 class Settings(_Section):
     aws: AwsSettings = AwsSettings()
     ui: UiSettings = UiSettings()
     batch: BatchSettings = BatchSettings()
+    launch: LaunchSettings = LaunchSettings()
     templates: dict[str, SubmitTemplate] = {}
     keymap: dict[str, str] = {}
     read_only: bool = False

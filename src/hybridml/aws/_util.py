@@ -43,8 +43,11 @@ async def bounded_gather(limit: int, func: Callable[[T], Awaitable[R]], items: I
         async with semaphore:
             return await func(item)
 
-    async with asyncio.TaskGroup() as group:
-        tasks = [group.create_task(one(item)) for item in items]
+    try:
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(one(item)) for item in items]
+    except BaseExceptionGroup as grouped:  # surface the first real error, not the group
+        raise grouped.exceptions[0] from None
     return [task.result() for task in tasks]
 
 

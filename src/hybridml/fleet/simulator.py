@@ -21,7 +21,17 @@ NEXT_STATUS = {"SUBMITTED": "PENDING", "PENDING": "RUNNABLE", "RUNNABLE": "START
 
 
 class Simulator:
-    def __init__(self, fleet: SeededFleet, *, rng_seed: int = 11, submit_every: int = 5) -> None:
+    def __init__(
+        self,
+        fleet: SeededFleet,
+        *,
+        rng_seed: int = 11,
+        submit_every: int = 3,
+        advance_p: float = 0.08,
+        finish_p: float = 0.01,
+    ) -> None:
+        self.advance_p = advance_p  # chance per tick that a waiting job moves one state on
+        self.finish_p = finish_p  # chance per tick that a running job ends
         self.fleet = fleet
         self.rng = random.Random(rng_seed)
         self.seeder = JobSeeder(self.rng, datetime.now())
@@ -55,9 +65,9 @@ class Simulator:
             if job._child_jobs:
                 self._roll_up_array(job)
                 continue
-            if status in NEXT_STATUS and self.rng.random() < 0.25:
+            if status in NEXT_STATUS and self.rng.random() < self.advance_p:
                 self._move(job, NEXT_STATUS[status], now)
-            elif status == "RUNNING" and self.rng.random() < 0.03:
+            elif status == "RUNNING" and self.rng.random() < self.finish_p:
                 self._finish(job, now, ok=self.rng.random() < 0.85)
 
     def _move(self, job: Any, status: str, now: datetime) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import App, ComposeResult
@@ -17,6 +17,9 @@ from hybridml.tui.commands import HybridCommands
 from hybridml.tui.widgets.command_bar import CommandBar
 from hybridml.tui.widgets.resource_view import ResourceView, Scope
 from hybridml.tui.widgets.status_header import StatusHeader
+
+if TYPE_CHECKING:
+    from hybridml.launch.launcher import Launcher
 
 START_VIEW = "jobs"
 
@@ -48,6 +51,16 @@ class HybridApp(App[int]):
         self.current_kind = ""
         self.last_problem = ""
         self.loaded_at: float | None = None
+        self._launcher: Launcher | None = None
+
+    @property
+    def launcher(self) -> Launcher:
+        """The YOLO launcher (callback receiver and runs), created on first use."""
+        if self._launcher is None:
+            from hybridml.launch.launcher import Launcher
+
+            self._launcher = Launcher(self.services)
+        return self._launcher
 
     # -- layout -----------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -72,8 +85,8 @@ class HybridApp(App[int]):
             m for m, on_ in (("DEMO", self.services.demo), ("READ-ONLY", self.services.read_only)) if on_
         )
         self.show_view(self.start_view)
-        self.set_interval(self.services.settings.ui.refresh_s, self.refresh_active_view)
-        self.set_interval(1.0, self.tick_header)
+        self.refresh_timer = self.set_interval(self.services.settings.ui.refresh_s, self.refresh_active_view)
+        self.header_timer = self.set_interval(1.0, self.tick_header)
         self.load_account()
 
     @property
@@ -156,10 +169,17 @@ class HybridApp(App[int]):
         self.show_view(event.kind, event.scope)
 
     # -- command bar ------------------------------------------------------------------------------
+    def _back_to_views(self) -> None:
+        """The bar lives on the main screen: close detail screens first (like k9s)."""
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+
     def action_command_bar(self) -> None:
+        self._back_to_views()
         self.query_one(CommandBar).open("command")
 
     def action_filter_bar(self) -> None:
+        self._back_to_views()
         view = self.active_view
         self.query_one(CommandBar).open("filter", view.filter_text if view else "")
 
@@ -284,4 +304,6 @@ class HybridApp(App[int]):
         self.exit(0)
 
     async def on_unmount(self) -> None:
+        if self._launcher is not None:
+            await self._launcher.close()
         await self.services.close()

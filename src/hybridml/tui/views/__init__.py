@@ -7,11 +7,12 @@ from typing import Any
 from hybridml.tui.views.compute_environments import ComputeEnvironmentsView
 from hybridml.tui.views.job_definitions import JobDefinitionsView
 from hybridml.tui.views.jobs import JobsView
+from hybridml.tui.views.launches import LaunchesView
 from hybridml.tui.views.queues import QueuesView
 from hybridml.tui.widgets.resource_view import ResourceView
 
 VIEWS: dict[str, type[ResourceView[Any]]] = {
-    view.kind: view for view in (JobsView, QueuesView, ComputeEnvironmentsView, JobDefinitionsView)
+    view.kind: view for view in (JobsView, QueuesView, ComputeEnvironmentsView, JobDefinitionsView, LaunchesView)
 }
 
 ALIASES: dict[str, str] = {
@@ -25,6 +26,8 @@ ALIASES: dict[str, str] = {
     "jobdef": "jobdefs",
     "jd": "jobdefs",
     "definitions": "jobdefs",
+    "launch": "launches",
+    "yolo": "launches",
 }
 
 

@@ -21,9 +21,11 @@ class StatusHeader(Static):
     def render(self) -> Text:
         text = Text()
         text.append(" hybridml ", style="bold reverse")
-        text.append(f" acct {self.account} ", style="bold")
+        text.append(f" {self.account} ", style="bold")
         text.append(f"│ {self.aws_region} ")
-        text.append(f"│ {self.aws_endpoint} ", style="dim" if self.aws_endpoint == "AWS" else "yellow")
+        if self.aws_endpoint != "AWS":
+            shown = self.aws_endpoint.split("://", 1)[-1]
+            text.append(f"│ {shown} ", style="yellow")
         if self.mode:
             text.append(f"│ {self.mode} ", style="bold magenta")
         text.append(f"│ :{self.view_name} ", style="bold cyan")
