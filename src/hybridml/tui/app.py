@@ -35,7 +35,7 @@ class HybridApp(App[int]):
         Binding("/", "filter_bar", "Filter", id="app.filter"),
         Binding("enter", "drill", "Open", id="app.open", show=False),
         Binding("d", "describe", "Describe", id="app.describe"),
-        Binding("l", "open_logs", "Logs", id="app.logs"),
+        Binding("l", "open_logs", "Logs", id="app.logs", show=False),  # views with logs show their own
         Binding("r", "refresh", "Refresh", id="app.refresh"),
         Binding("escape", "go_back", "Back", id="app.back", show=False),
         Binding("question_mark", "help", "Help", id="app.help"),

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar
 
+from textual.binding import Binding
+
 from hybridml.domain.batch import Job
 from hybridml.domain.logs import LogSource
 from hybridml.render.batch import JOB_COLUMNS, Cell, job_row, job_sort_key
@@ -16,6 +18,10 @@ class JobsView(ResourceView[Job]):
     title: ClassVar[str] = "Jobs"
     columns: ClassVar[tuple[str, ...]] = JOB_COLUMNS
     default_sort: ClassVar[str] = "AGE"
+
+    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+        Binding("l", "app.open_logs", "Logs", id="jobs.logs"),
+    ]
 
     async def fetch(self) -> list[Job]:
         return await self.services.batch.all_jobs(self.services.settings.batch.queues)
