@@ -47,6 +47,9 @@ class UiSettings(_Section):
     theme: str = "textual-dark"
     log_max_lines: int = Field(default=50_000, ge=100, le=5_000_000)
     log_poll_s: float = Field(default=1.0, ge=0.2, le=60)
+    log_flush_ms: int = Field(default=100, ge=10, le=5000)  # log view repaints at most this often
+    log_live_tail: bool = True  # use CloudWatch StartLiveTail on real AWS when permitted (else poll)
+    log_save_dir: str = "."  # where `S` in a log view writes files
 
 
 class BatchSettings(_Section):

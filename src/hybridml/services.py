@@ -13,6 +13,7 @@ from hybridml.audit import AuditLog
 from hybridml.aws.batch import BatchService
 from hybridml.aws.batch_actions import BatchActions
 from hybridml.aws.errors import AwsError
+from hybridml.aws.logs import LogsService
 from hybridml.aws.metrics import MetricsService
 from hybridml.aws.sagemaker import SageMakerService
 from hybridml.aws.sagemaker_training import TrainingService
@@ -38,6 +39,7 @@ class Services:
     sagemaker: SageMakerService
     training: TrainingService
     metrics: MetricsService
+    logs: LogsService
     read_only: bool = False
     demo: bool = False
     audit_log: AuditLog = field(default_factory=lambda: AuditLog(None))
@@ -72,6 +74,7 @@ class Services:
             sagemaker=SageMakerService(session),
             training=TrainingService(session),
             metrics=MetricsService(session),
+            logs=LogsService(session),
             read_only=read_only or settings.read_only,
             demo=demo,
             audit_log=AuditLog(settings.audit_log),

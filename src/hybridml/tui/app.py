@@ -36,6 +36,7 @@ class HybridApp(App[int]):
         Binding("/", "filter_bar", "Filter", id="app.filter"),
         Binding("enter", "drill", "Open", id="app.open", show=False),
         Binding("d", "describe", "Describe", id="app.describe"),
+        Binding("l", "open_logs", "Logs", id="app.logs", show=False),  # views with logs show their own
         Binding("r", "refresh", "Refresh", id="app.refresh"),
         Binding("escape", "go_back", "Back", id="app.back", show=False),
         Binding("question_mark", "help", "Help", id="app.help"),
@@ -279,6 +280,23 @@ class HybridApp(App[int]):
             self.report_problem(str(translate(exc)))
             return
         self.push_screen(JsonScreen(f"{view.kind} {view.row_key(item)}", body))
+
+    def action_open_logs(self) -> None:
+        """`l`: the live log view of the selected resource (views say what via `log_source`)."""
+        from hybridml.tui.screens.log_view import open_logs
+
+        view = self.active_view
+        item = view.selected if view is not None else None
+        if len(self.screen_stack) > 1 or view is None:
+            return
+        if item is None:
+            self.notify("nothing selected", severity="warning")
+            return
+        source = view.log_source(item)
+        if source is None:
+            self.notify(f"{view.kind}: no logs for this kind of resource", severity="warning")
+            return
+        open_logs(self, source)
 
     def action_help(self) -> None:
         from hybridml.tui.screens.help import HelpScreen

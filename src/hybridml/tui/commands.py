@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("refresh", "Refresh the current view now", "refresh"),
     ("describe", "Describe the selected resource (raw JSON)", "describe"),
+    ("logs", "Live CloudWatch logs of the selected job / training job / endpoint", "open_logs"),
     ("filter", "Filter the current view (regex)", "filter_bar"),
     ("back", "Back / clear filter", "go_back"),
     ("help", "Show keys and commands", "help"),

@@ -17,6 +17,7 @@ GLOBAL_KEYS: tuple[tuple[str, str], ...] = (
     ("esc", "clear the filter, else go back"),
     ("enter", "drill in: CE → its queues, queue → its jobs, jobdef → its jobs, job → detail"),
     ("d", "describe: the raw AWS JSON of the selected resource"),
+    ("l", "live logs of the selected job (all attempts; array: children interleaved), training job, endpoint"),
     ("o / O", "sort by the next column / reverse the sort"),
     ("r", "refresh now (views also refresh every few seconds, keeping cursor and filter)"),
     ("ctrl+p", "command palette: every view and action"),
@@ -53,6 +54,19 @@ SAGEMAKER_KEYS: tuple[tuple[str, str], ...] = (
 )
 
 
+LOG_KEYS: tuple[tuple[str, str], ...] = (
+    ("f", "follow on/off (scrolling up turns it off; a badge counts new lines; G resumes)"),
+    ("w / T", "wrap long lines / show timestamps (UTC)"),
+    ("/  n  N", "search (regex, highlighted); next / previous match"),
+    ("&", "filter: show only matching lines (empty: all)"),
+    ("e", "jump to the first ERROR / Traceback, again: the next"),
+    ("g / G", "top / bottom (bottom resumes follow)"),
+    ("0 1 2 3 4 5", "time window: from start, 1m, 5m, 15m, 30m, 1h"),
+    ("S", "save the lines shown to a file (ui.log_save_dir)"),
+    ("esc / q", "back"),
+)
+
+
 def keys_table(rows: tuple[tuple[str, str], ...], title: str) -> Table:
     table = Table(title=title, title_justify="left", show_header=False, box=None, padding=(0, 2))
     table.add_column(style="bold cyan", no_wrap=True)
@@ -72,3 +86,4 @@ class HelpScreen(ModalScreen[None]):
             yield Static(keys_table(GLOBAL_KEYS, "Keys"))
             yield Static(keys_table(BATCH_ACTION_KEYS, "Batch actions (refused with --read-only)"))
             yield Static(keys_table(SAGEMAKER_KEYS, "SageMaker"))
+            yield Static(keys_table(LOG_KEYS, "In a log view (l)"))

@@ -13,6 +13,7 @@ from textual.binding import Binding
 
 from hybridml.aws.errors import translate
 from hybridml.domain.batch import Job, JobStatus
+from hybridml.domain.logs import LogSource
 from hybridml.domain.submit import SubmitRequest
 from hybridml.render.batch import JOB_COLUMNS, Cell, job_row, job_sort_key
 from hybridml.tui import batch_flows
@@ -36,6 +37,7 @@ class JobsView(ResourceView[Job]):
         Binding("n", "new_job", "New", id="jobs.new"),
         Binding("c", "clone", "Clone", id="jobs.clone"),
         Binding("R", "resubmit", "Resubmit", id="jobs.resubmit", show=False),
+        Binding("l", "app.open_logs", "Logs", id="jobs.logs"),
     ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -80,6 +82,9 @@ class JobsView(ResourceView[Job]):
 
     async def describe_json(self, item: Job) -> str:
         return await self.services.batch.job_json(item.job_id)
+
+    def log_source(self, item: Job) -> LogSource:
+        return LogSource.batch_job(item.job_id)
 
     def drill(self, item: Job) -> None:
         if item.is_array_parent:

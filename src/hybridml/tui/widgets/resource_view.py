@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from hybridml.aws.errors import AwsError, translate
+from hybridml.domain.logs import LogSource
 
 if TYPE_CHECKING:
     from hybridml.services import Services
@@ -129,6 +130,10 @@ class ResourceView(Vertical, Generic[T]):
 
     def drill(self, item: T) -> None:
         """What enter does; default: nothing."""
+
+    def log_source(self, item: T) -> LogSource | None:
+        """What `l` follows for this item (a Batch job, training job, endpoint); None: this kind has no logs."""
+        return None
 
     # -- compose & state --------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
