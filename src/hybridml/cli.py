@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from hybridml.services import Services
 
 # Modules under hybridml.headless that add a subcommand (each has `register(subparsers)`).
-HEADLESS_COMMANDS: tuple[str, ...] = ("jobs",)
+HEADLESS_COMMANDS: tuple[str, ...] = ("jobs", "triage")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -12,8 +12,11 @@ from typing import Any, TypeVar
 from hybridml.audit import AuditLog
 from hybridml.aws.batch import BatchService
 from hybridml.aws.errors import AwsError
+from hybridml.aws.quotas import QuotasService
+from hybridml.aws.sagemaker import SageMakerService
 from hybridml.aws.session import AwsSession
 from hybridml.config import Settings
+from hybridml.domain.triage import PaneAccess
 
 T = TypeVar("T")
 
@@ -31,9 +34,13 @@ class Services:
     settings: Settings
     session: AwsSession
     batch: BatchService
+    sagemaker: SageMakerService
+    quotas: QuotasService
     read_only: bool = False
     demo: bool = False
     audit_log: AuditLog = field(default_factory=lambda: AuditLog(None))
+    # pane (client service name) -> what the start-up permission check found; empty until it ran
+    permissions: dict[str, PaneAccess] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -58,6 +65,8 @@ class Services:
             settings=settings,
             session=session,
             batch=BatchService(session),
+            sagemaker=SageMakerService(session),
+            quotas=QuotasService(session),
             read_only=read_only or settings.read_only,
             demo=demo,
             audit_log=AuditLog(settings.audit_log),
@@ -65,6 +74,14 @@ class Services:
 
     async def close(self) -> None:
         await self.session.close()
+
+    def denied_services(self) -> set[str]:
+        """Panes the start-up permission check found denied."""
+        return {name for name, access in self.permissions.items() if access.allowed is False}
+
+    def denied(self, service: str) -> PaneAccess | None:
+        access = self.permissions.get(service)
+        return access if access is not None and access.allowed is False else None
 
     def check_writable(self, action: str) -> None:
         if self.read_only:

@@ -8,10 +8,13 @@ from hybridml.tui.views.compute_environments import ComputeEnvironmentsView
 from hybridml.tui.views.job_definitions import JobDefinitionsView
 from hybridml.tui.views.jobs import JobsView
 from hybridml.tui.views.queues import QueuesView
+from hybridml.tui.views.triage import TriageView
+from hybridml.tui.views.workloads import WorkloadsView
 from hybridml.tui.widgets.resource_view import ResourceView
 
 VIEWS: dict[str, type[ResourceView[Any]]] = {
-    view.kind: view for view in (JobsView, QueuesView, ComputeEnvironmentsView, JobDefinitionsView)
+    view.kind: view
+    for view in (JobsView, QueuesView, ComputeEnvironmentsView, JobDefinitionsView, TriageView, WorkloadsView)
 }
 
 ALIASES: dict[str, str] = {
@@ -25,6 +28,9 @@ ALIASES: dict[str, str] = {
     "jobdef": "jobdefs",
     "jd": "jobdefs",
     "definitions": "jobdefs",
+    "findings": "triage",
+    "why": "triage",
+    "workloads": "all",
 }
 
 
