@@ -84,7 +84,7 @@ def raise_max_action(job: Job, ces: list[ComputeEnvironment], used: float = 0.0)
         return None
     step = result.smallest_fit.vcpus if result.smallest_fit else 1
     needed = int(math.ceil((used + job.resources.vcpus) / step) * step)
-    new = max(needed, target.resources.max_vcpus + step)
+    new = needed if needed > target.resources.max_vcpus else target.resources.max_vcpus + step
     return FindingAction(
         ActionKind.RAISE_MAX_VCPUS,
         target.name,
