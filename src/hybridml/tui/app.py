@@ -52,6 +52,7 @@ class HybridApp(App[int]):
         self.alerts: list[Alert] = []
         self.alert_keys: set[str] = set()
         self.bells = 0
+        self.watched = False  # the first watch run waits for the first view to load (not to slow it down)
 
     # -- layout -----------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -152,7 +153,6 @@ class HybridApp(App[int]):
             view = self.active_view
             if view is not None and view.service in denied:
                 view.reload()
-        self.run_watches()
 
     @work(exclusive=True, group="watches", exit_on_error=False)
     async def run_watches(self) -> None:
@@ -188,6 +188,9 @@ class HybridApp(App[int]):
 
     @on(ResourceView.Loaded)
     def _loaded(self, event: ResourceView.Loaded) -> None:
+        if not self.watched and self.services.settings.watches.enabled:
+            self.watched = True
+            self.run_watches()
         if event.view is self.active_view:
             if self.focused is None:
                 self._focus_view()
