@@ -7,7 +7,7 @@ A service the credentials cannot read (or an endpoint that lacks it) leaves its 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 from hybridml.aws.errors import AwsError, translate
@@ -56,8 +56,10 @@ async def gather_context(
     details: bool = True,
     sagemaker: bool = True,
     quotas: bool = True,
+    extra_jobs: Sequence[str] = (),
 ) -> TriageContext:
-    """One snapshot. `details=False` skips DescribeJobs (enough for watches and `:all`)."""
+    """One snapshot. `details=False` skips DescribeJobs (enough for watches and `:all`); `extra_jobs` are
+    described and added when the listing does not hold them."""
     skipped: list[tuple[str, str]] = []
     batch = services.batch
     denied = services.denied_services()
@@ -82,6 +84,9 @@ async def gather_context(
         queues, ces, defs, jobs = await asyncio.gather(queues_t, ces_t, defs_t, jobs_t)
         if details:
             jobs = await _described(services, jobs)
+        listed = {j.job_id for j in jobs}
+        if any(i not in listed for i in extra_jobs):  # e.g. an array child, which ListJobs by queue omits
+            jobs = jobs + await batch.describe_jobs([i for i in extra_jobs if i not in listed])
         endpoints, training, (quota_values, quota_why) = await asyncio.gather(eps_t, tjs_t, quota_t)
     except BaseException:
         for task in (queues_t, ces_t, defs_t, jobs_t, eps_t, tjs_t, quota_t):

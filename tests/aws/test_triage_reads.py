@@ -78,3 +78,12 @@ async def test_snapshot_degrades_when_sagemaker_is_denied_mid_session(fleet: Emb
         assert any(part == "sagemaker" and "access denied" in why for part, why in ctx.unreadable)
     finally:
         await services.close()
+
+
+async def test_ec2_vcpu_quotas_are_read(services: Services) -> None:
+    from hybridml.triage.instances import QUOTA_CODES
+
+    values, why = await services.quotas.ec2_vcpu_quotas(QUOTA_CODES)
+    assert why == ""
+    assert values["L-DB2E81BA"] == 512.0 and values["L-417A185B"] == 0.0
+    assert "L-1945791B" not in values  # a quota the endpoint does not know is skipped, not an error

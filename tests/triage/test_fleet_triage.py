@@ -85,7 +85,7 @@ def test_headless_triage_json_lists_the_stuck_jobs(fleet: EmbeddedFleet, monkeyp
         assert (scenario, cause) in pairs
     first = report["findings"][0]
     assert first["severity"] == "error" and first["evidence"] and first["fix"]
-    assert {"part": "quotas", "why": "EC2 quotas not available from this endpoint"} in report["not_read"]
+    assert report["not_read"] == []  # EC2 quotas come from the fleet's Service Quotas patch
 
 
 def test_headless_triage_exits_zero_when_nothing_is_found(fleet: EmbeddedFleet, tmp_path: object) -> None:
@@ -174,3 +174,12 @@ async def test_fixes_are_refused_in_read_only_mode(fleet: EmbeddedFleet) -> None
             )
     finally:
         await services.close()
+
+
+async def test_explain_reaches_jobs_the_listing_omits(services: Services, fleet: EmbeddedFleet) -> None:
+    children = await services.batch.array_children(fleet.seeded.array_parents[0])
+    child = children[0]
+    plain = await gather_context(services, details=False, quotas=False, sagemaker=False)
+    assert child.job_id not in plain.job_by_id  # AWS lists array children only by arrayJobId
+    ctx = await gather_context(services, details=False, quotas=False, sagemaker=False, extra_jobs=[child.job_id])
+    assert ctx.job_by_id[child.job_id].array is not None

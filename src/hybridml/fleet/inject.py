@@ -75,12 +75,19 @@ class Injector:
     def starting_too_long(self) -> str:
         return str(self._job("yolo-image-pull", "gpu-inference", "yolo-dog-detect", "STARTING", 40).job_id)
 
-    def _small_queue(self, max_vcpus: int) -> str:
-        """A fresh CE (c6i, `max_vcpus`) and a queue on it, built like the seeded ones."""
+    def ec2_quota(self) -> str:
+        """A P-instance queue in an account whose P vCPU quota is 0 (the default for new accounts)."""
+        queue = self._small_queue(max_vcpus=192, instance_types=("p4d.24xlarge",), base="gpu-p4d")
+        return str(self._job("p3-finetune", queue, "train-resnet50", "RUNNABLE", 45).job_id)
+
+    def _small_queue(
+        self, max_vcpus: int, instance_types: tuple[str, ...] = ("c6i.large", "c6i.2xlarge"), base: str = "cpu-small"
+    ) -> str:
+        """A fresh CE (`instance_types`, `max_vcpus`) and a queue on it, built like the seeded ones."""
         batch = boto3_client(self.url, "batch")
         template = batch.describe_compute_environments(computeEnvironments=["cpu-ondemand"])["computeEnvironments"][0]
         cr = template["computeResources"]
-        name = self._name("cpu-small")
+        name = self._name(base)
         batch.create_compute_environment(
             computeEnvironmentName=name,
             type="MANAGED",
@@ -91,7 +98,7 @@ class Injector:
                 "minvCpus": 0,
                 "maxvCpus": max_vcpus,
                 "desiredvCpus": 0,
-                "instanceTypes": ["c6i.large", "c6i.2xlarge"],
+                "instanceTypes": list(instance_types),
                 "instanceRole": cr["instanceRole"],
                 "subnets": cr["subnets"],
                 "securityGroupIds": cr["securityGroupIds"],
@@ -203,6 +210,7 @@ CAUSES: dict[str, tuple[str, Callable[[Injector], str]]] = {
     "starting_too_long": ("STARTING_TOO_LONG", Injector.starting_too_long),
     "max_vcpus_too_low": ("CE_MAX_VCPUS_TOO_LOW", Injector.max_vcpus_too_low),
     "ce_at_max": ("CE_AT_MAX_VCPUS", Injector.ce_at_max),
+    "ec2_quota": ("EC2_VCPU_QUOTA", Injector.ec2_quota),
     "endpoint_failed": ("ENDPOINT_FAILED", Injector.endpoint_failed),
     "endpoint_stuck": ("ENDPOINT_TRANSITION_TOO_LONG", Injector.endpoint_stuck),
     "training_starting": ("TRAINING_STARTING_TOO_LONG", Injector.training_starting),

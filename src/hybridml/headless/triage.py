@@ -40,6 +40,8 @@ async def run(args: argparse.Namespace, services: Services) -> int:
                 "not_read": [{"part": part, "why": why} for part, why in ctx.unreadable],
             }
         )
+    elif not findings:
+        print("no findings: nothing stuck or broken at or above", args.min_severity)
     else:
         print_table(
             ("SEVERITY", "KIND", "NAME", "CAUSE", "SUMMARY"),

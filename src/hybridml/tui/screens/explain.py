@@ -104,7 +104,8 @@ class ExplainScreen(Screen[None]):
     @work(exclusive=True, group="explain", exit_on_error=False)
     async def action_reload(self) -> None:
         try:
-            ctx = await gather_context(self.services)
+            extra = (self.ident,) if self.kind == ResourceKind.JOB else ()
+            ctx = await gather_context(self.services, extra_jobs=extra)
         except Exception as exc:
             self.query_one("#explain-body", Static).update(Text(f"cannot gather state: {translate(exc)}", style="red"))
             return

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 from textual import work
 from textual.binding import Binding
 
-from hybridml.domain.triage import Finding
+from hybridml.domain.triage import Finding, Severity
 from hybridml.headless.output import to_jsonable
 from hybridml.render.triage import FINDING_COLUMNS, Cell, finding_row, finding_sort_key
 from hybridml.snapshot import gather_context
@@ -35,6 +35,11 @@ class TriageView(ResourceView[Finding]):
     async def fetch(self) -> list[Finding]:
         self.context = await gather_context(self.services)
         return triage(self.context, datetime.now(UTC))
+
+    def heading(self) -> str:
+        counts = {s: sum(1 for f in self.items if f.severity is s) for s in Severity}
+        tally = "  ".join(f"{s.label} {counts[s]}" for s in reversed(Severity) if counts[s])
+        return super().heading() + (f"  ({tally})" if tally else "  (nothing stuck)")
 
     def row_key(self, item: Finding) -> str:
         return item.key
