@@ -71,5 +71,8 @@ def test_workloads_cover_every_kind() -> None:
     rows = {w.kind: w for w in workloads(ctx)}
     assert set(rows) == {"job", "endpoint", "training"}
     assert rows["job"].where == "q (gpu)" and rows["job"].instance_type == "g5.xlarge"
+    assert not rows["job"].instance_known  # what the CE may launch, not what it runs on
+    placed = workloads(context((job(instance_type="g5.2xlarge", status=JobStatus.RUNNING),)))[0]
+    assert placed.instance_type == "g5.2xlarge" and placed.instance_known
     assert rows["endpoint"].instance_type == "ml.g5.xlarge"
     assert rows["training"].instance_type == "ml.g5.xlarge" and rows["training"].active

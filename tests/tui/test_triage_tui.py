@@ -57,6 +57,8 @@ async def test_all_view_has_every_kind_of_workload(app: HybridApp) -> None:
         assert view is not None
         kinds = {view.by_key[k].kind for k in view._order}
         assert kinds == {"job", "endpoint", "training"}
+        running = [w for w in view.items if w.kind == "job" and w.status == "RUNNING"]
+        assert running and all(w.instance_known and "," not in w.instance_type for w in running)
         await pilot.press("slash", *"resnet-shadow", "enter")
         [key] = view._order
         row = view.by_key[key]

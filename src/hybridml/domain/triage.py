@@ -87,6 +87,7 @@ class Workload:
     instance_type: str
     detail: str = ""  # status reason, secondary status, failure reason
     active: bool = True  # not finished
+    instance_known: bool = True  # False: `instance_type` lists what the job's compute environments may launch
 
     @property
     def key(self) -> str:

@@ -197,6 +197,9 @@ class Injector:
         return self._training("Failed", "Failed", 30, "AlgorithmError: CUDA out of memory")
 
 
+# Causes the seed does not hold already; `--demo` injects them at start so every rule has an example.
+DEMO_EXTRAS: tuple[str, ...] = ("max_vcpus_too_low", "ce_at_max", "ec2_quota", "starting_too_long")
+
 # cause -> (what triage calls it, how to make it)
 CAUSES: dict[str, tuple[str, Callable[[Injector], str]]] = {
     "capacity": ("CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY", Injector.capacity),

@@ -50,7 +50,7 @@ def workload_row(w: Workload, now: datetime) -> tuple[Cell, ...]:
         status_text(w.status),
         age(w.created_at, now),
         truncate(w.where, 40),
-        truncate(w.instance_type, 36),
+        truncate(w.instance_type, 36) if w.instance_known else Text(truncate(w.instance_type, 36), style="dim"),
         truncate(w.detail, 50),
     )
 

@@ -13,6 +13,7 @@ def job_workload(job: Job, ctx: TriageContext) -> Workload:
     ces = [ce.name for ce in ctx.queue_ces(queue)] if queue else []
     where = job.queue + (f" ({','.join(ces)})" if ces else "")
     instance = job.instance_type
+    known = bool(instance)
     if not instance and queue is not None:
         types = {t for ce in ctx.queue_ces(queue) if ce.resources for t in ce.resources.instance_types}
         instance = ",".join(sorted(types))
@@ -26,6 +27,7 @@ def job_workload(job: Job, ctx: TriageContext) -> Workload:
         instance_type=instance,
         detail=job.status_reason,
         active=not job.status.is_terminal,
+        instance_known=known,
     )
 
 

@@ -26,7 +26,8 @@ class WorkloadsView(ResourceView[Workload]):
         self.context: TriageContext | None = None
 
     async def fetch(self) -> list[Workload]:
-        self.context = await gather_context(self.services, details=False, quotas=False)
+        # details: running jobs' actual instance type (DescribeJobs, 100 per call) — the cost-relevant one
+        self.context = await gather_context(self.services, quotas=False)
         return workloads(self.context)
 
     def heading(self) -> str:
