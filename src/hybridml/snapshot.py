@@ -78,10 +78,17 @@ async def gather_context(
     quota_t = asyncio.ensure_future(
         _optional("quotas", services.quotas.ec2_vcpu_quotas(QUOTA_CODES), ({}, ""), skipped)
         if use_q
-        else _none(({}, "not requested"))
+        else _none(({}, "access denied at start-up" if quotas else ""))
     )
+    # Wait for every read (no cancelling: a shared job sweep must finish and be collected), then fail on the first
+    # Batch error; the optional parts never raise.
+    parts = await asyncio.gather(queues_t, ces_t, defs_t, jobs_t, return_exceptions=True)
+    for part in parts:
+        if isinstance(part, BaseException):
+            await asyncio.gather(eps_t, tjs_t, quota_t, return_exceptions=True)
+            raise part
+    queues, ces, defs, jobs = queues_t.result(), ces_t.result(), defs_t.result(), jobs_t.result()
     try:
-        queues, ces, defs, jobs = await asyncio.gather(queues_t, ces_t, defs_t, jobs_t)
         if details:
             jobs = await _described(services, jobs)
         listed = {j.job_id for j in jobs}
@@ -89,7 +96,7 @@ async def gather_context(
             jobs = jobs + await batch.describe_jobs([i for i in extra_jobs if i not in listed])
         endpoints, training, (quota_values, quota_why) = await asyncio.gather(eps_t, tjs_t, quota_t)
     except BaseException:
-        for task in (queues_t, ces_t, defs_t, jobs_t, eps_t, tjs_t, quota_t):
+        for task in (eps_t, tjs_t, quota_t):
             task.cancel()
         raise
     if sagemaker and not use_sm:

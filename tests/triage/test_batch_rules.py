@@ -183,3 +183,10 @@ def test_worst_first() -> None:
     found = triage(context((capacity, role)), NOW)
     assert [f.severity for f in found] == sorted((f.severity for f in found), reverse=True)
     assert found[0].resource_name == "b"
+
+
+def test_explaining_a_queue_or_ce_lists_the_jobs_it_blocks() -> None:
+    ctx = context((job("a"), job("b")), (ce(state="DISABLED"),), queues=(queue(state="DISABLED"),))
+    by_queue = explain(ctx, "queue", "q", NOW)
+    assert {(f.resource_name, f.cause) for f in by_queue} >= {("a", "QUEUE_DISABLED"), ("b", "QUEUE_DISABLED")}
+    assert {f.cause for f in explain(ctx, "ce", "gpu", NOW)} == {"CE_DISABLED"}

@@ -74,3 +74,19 @@ async def test_denied_pane_is_named_in_the_header(fleet: EmbeddedFleet) -> None:
             assert {view.by_key[k].kind for k in view._order} == {"job"}
             assert "no SageMaker" in view.heading()
             assert app.is_running
+
+
+async def test_denied_batch_pane_says_so_instead_of_failing(fleet: EmbeddedFleet) -> None:
+    from tests.aws.test_triage_reads import _ProxyFleet
+
+    with FaultProxy(fleet.url) as proxy:
+        proxy.set_rules(FaultRules(access_denied={"batch"}))
+        app = HybridApp(make_services(_ProxyFleet(fleet, proxy.url)))  # type: ignore[arg-type]
+        async with app.run_test(size=(200, 30)) as pilot:
+            await wait_for(pilot, lambda: app.header.denied == "batch", limit_s=15)
+            await command(pilot, "queues")
+            view = app.views["queues"]
+            await wait_for(pilot, lambda: view.error is not None)
+            assert "batch:DescribeJobQueues" in str(view.query_one("#view-title", Static).render())
+            assert "access denied" in app.header.problem
+            assert app.is_running

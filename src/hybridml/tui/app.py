@@ -265,6 +265,8 @@ class HybridApp(App[int]):
         view = self.active_view
         if view is not None:
             view.reload()
+        if self.services.settings.watches.enabled:
+            self.run_watches()
 
     def action_go_back(self) -> None:
         view = self.active_view

@@ -15,7 +15,7 @@ from textual.widgets import Footer, Static
 
 from hybridml.aws import remedies
 from hybridml.aws.errors import translate
-from hybridml.domain.batch import Job
+from hybridml.domain.batch import ComputeEnvironment, Job, JobQueue
 from hybridml.domain.sagemaker import Endpoint, TrainingJob
 from hybridml.domain.triage import Finding, FindingAction, ResourceKind, Workload
 from hybridml.render.triage import explanation
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 
 def explain_target(item: Any) -> tuple[str, str, str] | None:
-    """(kind, id, name) of anything `t` can explain, or None."""
+    """(kind, id, name) of anything `t` can explain, or None. A queue or CE lists the findings it causes."""
     if isinstance(item, Job):
         return ResourceKind.JOB, item.job_id, item.name
     if isinstance(item, Endpoint):
@@ -39,6 +39,10 @@ def explain_target(item: Any) -> tuple[str, str, str] | None:
         return item.kind, item.ident, item.name
     if isinstance(item, Finding):
         return item.resource_kind, item.resource_id, item.resource_name
+    if isinstance(item, JobQueue):
+        return ResourceKind.QUEUE, item.name, item.name
+    if isinstance(item, ComputeEnvironment):
+        return ResourceKind.COMPUTE_ENVIRONMENT, item.name, item.name
     return None
 
 
