@@ -25,15 +25,16 @@ class Injector:
     def _name(self, base: str) -> str:
         return f"{base}-inj{next(_counter):03d}"
 
-    def _stuck(self, spec_name: str, *, reason: str | None = None) -> str:
+    def _stuck(self, spec_name: str, name: str) -> str:
+        """Like the seeded scenario `spec_name`, under a new `name` (never a seeded name's prefix)."""
         spec = next(s for s in catalog.STUCK_JOBS if s.name == spec_name)
         job = self.seeder.submit(
-            self._name(spec.name),
+            self._name(name),
             spec.queue,
             spec.job_definition,
             container_overrides=_overrides(spec.vcpus, spec.memory_mib, spec.gpus),
         )
-        self.seeder.set_state(job, spec.status, spec.age_min * 60, reason=spec.reason if reason is None else reason)
+        self.seeder.set_state(job, spec.status, spec.age_min * 60, reason=spec.reason)
         self.created.append(str(job.job_id))
         return str(job.job_id)
 
@@ -45,35 +46,35 @@ class Injector:
 
     # -- Batch --------------------------------------------------------------------------------------
     def capacity(self) -> str:
-        return self._stuck("yolo-spot-burst-7")
+        return self._stuck("yolo-spot-burst-7", "burst-capacity")
 
     def ce_max_resource(self) -> str:
-        return self._stuck("train-llm-8gpu")
+        return self._stuck("train-llm-8gpu", "pretrain-384vcpu")
 
     def job_resource_requirement(self) -> str:
-        return self._stuck("etl-huge-memory")
+        return self._stuck("etl-huge-memory", "etl-900g")
 
     def service_role(self) -> str:
-        return self._stuck("embed-no-role")
+        return self._stuck("embed-no-role", "embed-role-check")
 
     def invalid_ce(self) -> str:
-        return self._stuck("p4-benchmark")
+        return self._stuck("p4-benchmark", "p4-bench-legacy")
 
     def gpu_on_cpu_queue(self) -> str:
-        return self._stuck("yolo-cpu-queue")
+        return self._stuck("yolo-cpu-queue", "detect-on-cpu")
 
     def disabled_queue(self) -> str:
-        return str(self._job("archive-reindex", "spot-archive", "etl-parquet", "RUNNABLE", 180).job_id)
+        return str(self._job("archive-rebuild", "spot-archive", "etl-parquet", "RUNNABLE", 180).job_id)
 
     def dependency_failed(self) -> str:
-        upstream = self._job("etl-upstream", "cpu-etl", "etl-parquet", "FAILED", 90)
+        upstream = self._job("extract-upstream", "cpu-etl", "etl-parquet", "FAILED", 90)
         job = self._job(
-            "etl-after-failed", "cpu-etl", "etl-parquet", "PENDING", 70, depends_on=[{"jobId": upstream.job_id}]
+            "load-after-failed", "cpu-etl", "etl-parquet", "PENDING", 70, depends_on=[{"jobId": upstream.job_id}]
         )
         return str(job.job_id)
 
     def starting_too_long(self) -> str:
-        return str(self._job("yolo-image-pull", "gpu-inference", "yolo-dog-detect", "STARTING", 40).job_id)
+        return str(self._job("detect-image-pull", "gpu-inference", "yolo-dog-detect", "STARTING", 40).job_id)
 
     def ec2_quota(self) -> str:
         """A P-instance queue in an account whose P vCPU quota is 0 (the default for new accounts)."""
