@@ -87,3 +87,19 @@ async def test_ec2_vcpu_quotas_are_read(services: Services) -> None:
     assert why == ""
     assert values["L-DB2E81BA"] == 512.0 and values["L-417A185B"] == 0.0
     assert "L-1945791B" not in values  # a quota the endpoint does not know is skipped, not an error
+
+
+async def test_second_snapshot_reuses_what_does_not_change(services: Services) -> None:
+    await gather_context(services)
+    meter = services.session.meter
+    before = dict(meter.by_operation)
+    ctx = await gather_context(services)
+    unfinished = [t for t in ctx.training_jobs if t.status not in ("Completed", "Failed", "Stopped")]
+
+    def calls(op: str) -> int:
+        return meter.by_operation.get(op, 0) - before.get(op, 0)
+
+    assert calls("GetServiceQuota") == 0  # quotas: cached for 10 minutes
+    assert calls("DescribeEndpointConfig") == 0  # immutable
+    assert calls("DescribeEndpoint") >= 5  # status changes: asked every time
+    assert calls("DescribeTrainingJob") == len(unfinished) < len(ctx.training_jobs)  # only the unfinished ones

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,13 +20,21 @@ def _quota_value(d: dict[str, Any]) -> float | None:
 
 
 class QuotasService:
-    def __init__(self, session: AwsSession) -> None:
+    """Quotas change rarely (an increase takes a support request): answers are reused for `max_age_s`."""
+
+    def __init__(self, session: AwsSession, max_age_s: float = 600.0) -> None:
         self.session = session
+        self.max_age_s = max_age_s
+        self._cache: tuple[float, tuple[str, ...], dict[str, float], str] | None = None
 
     async def ec2_vcpu_quotas(self, codes: Sequence[str]) -> tuple[dict[str, float], str]:
         """Quota code -> vCPU limit for the codes that could be read, and why others could not ('' if all read).
 
         Denied or unknown quotas are skipped, never raised: a missing quota only means one rule stays quiet."""
+        key = tuple(codes)
+        cached = self._cache
+        if cached is not None and cached[1] == key and time.monotonic() - cached[0] < self.max_age_s:
+            return dict(cached[2]), cached[3]
         client = await self.session.client(SERVICE)
         problems: list[str] = []
 
@@ -47,4 +56,6 @@ class QuotasService:
         why = ", ".join(sorted(set(problems)))
         if not found and not why:
             why = "EC2 quotas not available from this endpoint"
+        if not problems:  # a transient failure is retried next time
+            self._cache = (time.monotonic(), key, dict(found), why)
         return found, why

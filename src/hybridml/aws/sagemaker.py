@@ -10,6 +10,7 @@ from hybridml.aws.session import AwsSession
 from hybridml.domain.sagemaker import Endpoint, EndpointVariant, StatusTransition, TrainingJob
 
 SERVICE = "sagemaker"
+FINISHED = ("Completed", "Failed", "Stopped")
 
 
 def _variant_from_api(d: dict[str, Any], config: dict[str, dict[str, Any]]) -> EndpointVariant:
@@ -81,6 +82,8 @@ class SageMakerService:
 
     def __init__(self, session: AwsSession) -> None:
         self.session = session
+        self._configs: dict[str, dict[str, Any]] = {}  # endpoint configs are immutable: cached by name
+        self._finished: dict[str, TrainingJob] = {}  # a finished training job no longer changes
 
     async def _paginate(self, operation: str, key: str, **kwargs: Any) -> list[dict[str, Any]]:
         client = await self.session.client(SERVICE)
@@ -97,11 +100,13 @@ class SageMakerService:
                 d = await client.describe_endpoint(EndpointName=name)
         except NotFound:
             return None  # deleted between list and describe
-        config: dict[str, Any] = {}
-        if d.get("EndpointConfigName"):
+        config_name = str(d.get("EndpointConfigName", "") or "")
+        config = self._configs.get(config_name, {})
+        if config_name and not config:
             try:
                 async with aws_call(SERVICE, "DescribeEndpointConfig"):
-                    config = await client.describe_endpoint_config(EndpointConfigName=d["EndpointConfigName"])
+                    config = await client.describe_endpoint_config(EndpointConfigName=config_name)
+                self._configs[config_name] = config
             except NotFound:
                 config = {}
         return _endpoint_from_api(d, config)
@@ -113,13 +118,18 @@ class SageMakerService:
         return sorted((e for e in found if e is not None), key=lambda e: e.name)
 
     async def _describe_training(self, name: str) -> TrainingJob | None:
+        if name in self._finished:
+            return self._finished[name]
         client = await self.session.client(SERVICE)
         try:
             async with aws_call(SERVICE, "DescribeTrainingJob"):
                 d = await client.describe_training_job(TrainingJobName=name)
         except NotFound:
             return None
-        return _training_from_api(d)
+        job = _training_from_api(d)
+        if job.status in FINISHED:
+            self._finished[name] = job
+        return job
 
     async def list_training_jobs(self, max_jobs: int = 200) -> list[TrainingJob]:
         """The newest `max_jobs` training jobs, described (instance type, MaxRuntime, FailureReason)."""
