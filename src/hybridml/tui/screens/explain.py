@@ -95,6 +95,7 @@ class ExplainScreen(Screen[None]):
         self.findings: list[Finding] = []
         self.selected = -1
         self.loaded = False
+        self.read_at = datetime.now(UTC)
 
     def compose(self) -> ComposeResult:
         yield Static(f"why: {self.kind} {self.name_text}", classes="view-title", id="explain-title")
@@ -113,7 +114,8 @@ class ExplainScreen(Screen[None]):
         except Exception as exc:
             self.query_one("#explain-body", Static).update(Text(f"cannot gather state: {translate(exc)}", style="red"))
             return
-        self.findings = explain(ctx, self.kind, self.ident, datetime.now(UTC))
+        self.read_at = datetime.now(UTC)
+        self.findings = explain(ctx, self.kind, self.ident, self.read_at)
         actionable = [i for i, f in enumerate(self.findings) if f.action is not None]
         if self.selected not in actionable:
             self.selected = actionable[0] if actionable else -1
@@ -126,7 +128,10 @@ class ExplainScreen(Screen[None]):
             body.append(f"(not read: {part} — {why})\n", style="dim")
         self.query_one("#explain-body", Static).update(body)
         count = len(self.findings)
-        self.query_one("#explain-title", Static).update(f"why: {self.kind} {self.name_text}  [{count} finding(s)]")
+        stamp = self.read_at.strftime("%H:%M:%S")
+        self.query_one("#explain-title", Static).update(
+            f"why: {self.kind} {self.name_text}  [{count} finding(s)]  read {stamp} UTC (r to read again)"
+        )
 
     def _move(self, step: int) -> None:
         actionable = [i for i, f in enumerate(self.findings) if f.action is not None]
