@@ -76,3 +76,16 @@ def test_workloads_cover_every_kind() -> None:
     assert placed.instance_type == "g5.2xlarge" and placed.instance_known
     assert rows["endpoint"].instance_type == "ml.g5.xlarge"
     assert rows["training"].instance_type == "ml.g5.xlarge" and rows["training"].active
+
+
+def test_watch_and_triage_settings_are_validated() -> None:
+    import pytest
+
+    from hybridml.config import ConfigError, parse_settings
+
+    settings = parse_settings({"watches": {"runnable_after_min": 5, "bell": False}, "triage": {}})
+    assert settings.watches.runnable_after_min == 5 and not settings.watches.bell
+    with pytest.raises(ConfigError, match=r"watches\.failed_in_a_row"):
+        parse_settings({"watches": {"failed_in_a_row": -1}})
+    with pytest.raises(ConfigError, match="unknown key"):
+        parse_settings({"watches": {"runable_after_min": 5}})
