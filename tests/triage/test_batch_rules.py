@@ -190,3 +190,14 @@ def test_explaining_a_queue_or_ce_lists_the_jobs_it_blocks() -> None:
     by_queue = explain(ctx, "queue", "q", NOW)
     assert {(f.resource_name, f.cause) for f in by_queue} >= {("a", "QUEUE_DISABLED"), ("b", "QUEUE_DISABLED")}
     assert {f.cause for f in explain(ctx, "ce", "gpu", NOW)} == {"CE_DISABLED"}
+
+
+def test_pending_without_dependency_and_fair_share_hint() -> None:
+    plain = triage(context((job(status=JobStatus.PENDING),)), NOW)
+    assert causes(plain) == {"WAITING_TOO_LONG"} and "fair-share" not in plain[0].fix
+    fair = context((job(status=JobStatus.SUBMITTED),), queues=(queue(scheduling_policy_arn="arn:sp/fair"),))
+    [f] = triage(fair, NOW)
+    assert f.cause == "WAITING_TOO_LONG" and "fair-share" in f.fix
+    # a dependency explains a PENDING job: no extra hint
+    waiting = (job("up", JobStatus.RUNNING), job("down", JobStatus.PENDING, depends_on=("id-up",)))
+    assert "WAITING_TOO_LONG" not in causes(triage(context(waiting), NOW))

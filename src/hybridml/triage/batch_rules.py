@@ -239,6 +239,33 @@ def hints_rule(job: Job, ctx: TriageContext, now: datetime, found: list[Finding]
                 [("job.statusReason", job.status_reason or "(none)")],
             )
         )
+    elif (
+        stuck
+        and job.status in (JobStatus.SUBMITTED, JobStatus.PENDING)
+        and not any(f.severity >= Severity.INFO for f in found)
+    ):
+        queue = ctx.queue_by_name.get(job.queue)
+        fair_share = bool(queue and queue.scheduling_policy_arn)
+        evidence: Evidence = [("job.dependsOn", ",".join(job.depends_on) or "(none)")]
+        if queue is not None and fair_share:
+            evidence += [("queue.schedulingPolicyArn", queue.scheduling_policy_arn)]
+            evidence += [("job.shareIdentifier", job.share_identifier or "(none)")]
+        out.append(
+            finding(
+                job,
+                Severity.WARNING,
+                "WAITING_TOO_LONG",
+                f"{job.status.value} for {age} without a dependency holding it.",
+                (
+                    "The queue uses a fair-share scheduling policy: this job's share may be used up by other work "
+                    "of the same share identifier, or its weight too low — check the policy's share weights."
+                    if fair_share
+                    else "Batch moves SUBMITTED/PENDING jobs on within seconds; this long usually means an API-side "
+                    "delay or a dependency that was deleted. Cancel and resubmit if it does not move."
+                ),
+                evidence,
+            )
+        )
     jd = ctx.jobdef_of(job)
     if jd is not None and jd.log_driver and jd.log_driver != "awslogs":
         out.append(
