@@ -84,6 +84,9 @@ class HybridApp(App[int]):
         if self.services.settings.watches.enabled:
             self.set_interval(self.services.settings.watches.interval_s, self.run_watches)
 
+    def _header_mounted(self) -> bool:
+        return bool(self.is_running and self.query(StatusHeader))
+
     @property
     def header(self) -> StatusHeader:
         return self.query_one(StatusHeader)
@@ -146,6 +149,8 @@ class HybridApp(App[int]):
 
         self.services.permissions = await check_permissions(self.services.session)
         denied = sorted(self.services.denied_services())
+        if not self._header_mounted():
+            return
         self.header.denied = ", ".join(denied)
         if denied:
             needs = ", ".join(self.services.permissions[s].permission for s in denied)
@@ -167,6 +172,8 @@ class HybridApp(App[int]):
         except Exception as exc:
             self.report_problem(str(translate(exc)))
             return
+        if not self._header_mounted():  # the app is closing
+            return
         self.alerts = evaluate(ctx, self.services.settings.watches, datetime.now(UTC))
         keys = {a.key for a in self.alerts}
         new = [a for a in self.alerts if a.key not in self.alert_keys]
@@ -181,6 +188,8 @@ class HybridApp(App[int]):
 
     def report_problem(self, message: str) -> None:
         """One place where errors surface: the header, and a notification when it is new."""
+        if not self._header_mounted():  # a worker finishing while the app closes
+            return
         self.header.problem = message[:80]
         if message != self.last_problem:
             self.notify(message, title="AWS", severity="error", timeout=8)
