@@ -18,7 +18,16 @@ if TYPE_CHECKING:
     from hybridml.services import Services
 
 # Modules under hybridml.headless that add a subcommand (each has `register(subparsers)`).
-HEADLESS_COMMANDS: tuple[str, ...] = ("jobs", "submit", "stop", "yolo", "endpoints", "training", "logs")
+HEADLESS_COMMANDS: tuple[str, ...] = (
+    "jobs",
+    "submit",
+    "stop",
+    "yolo",
+    "endpoints",
+    "training",
+    "logs",
+    "triage",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -93,6 +102,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from hybridml.fleet.embedded import EmbeddedFleet
 
         fleet = EmbeddedFleet.start(jobs=args.demo_jobs, simulate=args.command is None)
+        from hybridml.fleet.inject import DEMO_EXTRAS
+
+        for cause in DEMO_EXTRAS:  # the triage causes the seed does not show by itself
+            fleet.simulator.inject(cause)
     try:
         from hybridml.aws.errors import AwsError
         from hybridml.aws.session import NoRegionConfigured

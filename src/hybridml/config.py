@@ -58,6 +58,26 @@ class BatchSettings(_Section):
     stuck_after_min: float = Field(default=15.0, gt=0)
 
 
+class TriageSettings(_Section):
+    """SageMaker thresholds (Batch jobs use [batch].stuck_after_min)."""
+
+    endpoint_transition_after_min: float = Field(default=30.0, gt=0)  # Creating/Updating longer is stuck
+    training_starting_after_min: float = Field(default=20.0, gt=0)
+    training_downloading_after_min: float = Field(default=30.0, gt=0)
+
+
+class WatchSettings(_Section):
+    """Alerts in the header (and a bell), evaluated on refresh. 0 turns a watch off."""
+
+    enabled: bool = True
+    runnable_after_min: float = Field(default=30.0, ge=0)
+    queue_blocked: bool = True
+    failed_in_a_row: int = Field(default=3, ge=0, le=100)
+    endpoint_not_in_service_after_min: float = Field(default=15.0, ge=0)
+    bell: bool = True
+    interval_s: float = Field(default=30.0, ge=5, le=3600)
+
+
 class SubmitTemplate(_Section):
     queue: str | None = None
     job_definition: str | None = None
@@ -115,6 +135,8 @@ class Settings(_Section):
     ui: UiSettings = UiSettings()
     batch: BatchSettings = BatchSettings()
     launch: LaunchSettings = LaunchSettings()
+    triage: TriageSettings = TriageSettings()
+    watches: WatchSettings = WatchSettings()
     templates: dict[str, SubmitTemplate] = {}
     sagemaker: SageMakerSettings = SageMakerSettings()
     keymap: dict[str, str] = {}

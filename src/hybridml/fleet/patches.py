@@ -296,6 +296,44 @@ def sagemaker_accepts_current_instance_types() -> None:
         cls.validate_instance_type = make(validate)
 
 
+# The demo account's EC2 vCPU quotas (a new account's P quota is 0, as on AWS).
+DEMO_EC2_VCPU_QUOTAS: dict[str, tuple[str, float]] = {
+    "L-1216C47A": ("Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances", 1152.0),
+    "L-DB2E81BA": ("Running On-Demand G and VT instances", 512.0),
+    "L-417A185B": ("Running On-Demand P instances", 0.0),
+    "L-34B43A08": ("All Standard (A, C, D, H, I, M, R, T, Z) Spot Instance Requests", 1152.0),
+    "L-3819A6DF": ("All G and VT Spot Instance Requests", 256.0),
+    "L-7212CCBC": ("All P Spot Instance Requests", 0.0),
+}
+
+
+@patch
+def servicequotas_knows_ec2_vcpu_quotas() -> None:
+    """moto's Service Quotas only knows "vpc"; AWS answers the EC2 vCPU quotas triage reads."""
+    from moto.servicequotas.models import ServiceQuotasBackend
+
+    original = ServiceQuotasBackend.get_service_quota
+
+    def get_service_quota(self: Any, service_code: str, quota_code: str) -> dict[str, Any]:
+        if service_code == "ec2" and quota_code in DEMO_EC2_VCPU_QUOTAS:
+            name, value = DEMO_EC2_VCPU_QUOTAS[quota_code]
+            return {
+                "ServiceCode": "ec2",
+                "ServiceName": "Amazon Elastic Compute Cloud (Amazon EC2)",
+                "QuotaArn": f"arn:aws:servicequotas:{self.region_name}:{self.account_id}:ec2/{quota_code}",
+                "QuotaCode": quota_code,
+                "QuotaName": name,
+                "Value": value,
+                "Unit": "None",
+                "Adjustable": True,
+                "GlobalQuota": False,
+            }
+        result: dict[str, Any] = original(self, service_code, quota_code)
+        return result
+
+    ServiceQuotasBackend.get_service_quota = get_service_quota  # type: ignore[method-assign]
+
+
 def apply_patches() -> None:
     global _applied
     with _lock:

@@ -161,6 +161,20 @@ class Simulator:
         self.seeder.set_state(job, "SUBMITTED", 0)
         self.submitted.append(job.job_id)
 
+    def inject(self, cause: str) -> str:
+        """Create a fresh job / CE / endpoint / training job stuck for `cause` (see `fleet/inject.py` CAUSES);
+        returns its id (job id or SageMaker name). Batch jobs made this way are left where they are."""
+        from hybridml.fleet.inject import CAUSES, Injector
+
+        if cause not in CAUSES:
+            raise ValueError(f"unknown cause {cause!r}; one of: {', '.join(sorted(CAUSES))}")
+        with self._lock:
+            self.seeder.now = datetime.now()
+            injector = Injector(self.fleet.url, self.seeder)
+            ident = CAUSES[cause][1](injector)
+            self.pinned.update(injector.created)
+        return ident
+
     # -- thread ---------------------------------------------------------------------------------
     def start(self, interval_s: float = 1.0) -> None:
         def loop() -> None:

@@ -12,6 +12,7 @@ from textual.widgets import ContentSwitcher, Footer
 
 from hybridml.aws.errors import translate
 from hybridml.services import Services
+from hybridml.triage.watches import Alert
 from hybridml.tui import views as view_registry
 from hybridml.tui.batch_commands import BatchActionCommands
 from hybridml.tui.commands import HybridCommands
@@ -38,6 +39,7 @@ class HybridApp(App[int]):
         Binding("d", "describe", "Describe", id="app.describe"),
         Binding("l", "open_logs", "Logs", id="app.logs", show=False),  # views with logs show their own
         Binding("r", "refresh", "Refresh", id="app.refresh"),
+        Binding("t", "explain", "Explain", id="app.explain"),
         Binding("escape", "go_back", "Back", id="app.back", show=False),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("q", "back_or_quit", "Quit", id="app.quit"),
@@ -53,6 +55,10 @@ class HybridApp(App[int]):
         self.last_problem = ""
         self.loaded_at: float | None = None
         self._launcher: Launcher | None = None
+        self.alerts: list[Alert] = []
+        self.alert_keys: set[str] = set()
+        self.bells = 0
+        self.watched = False  # the first watch run waits for the first view to load (not to slow it down)
 
     @property
     def launcher(self) -> Launcher:
@@ -89,6 +95,12 @@ class HybridApp(App[int]):
         self.refresh_timer = self.set_interval(self.services.settings.ui.refresh_s, self.refresh_active_view)
         self.header_timer = self.set_interval(1.0, self.tick_header)
         self.load_account()
+        self.check_permissions()
+        if self.services.settings.watches.enabled:
+            self.set_interval(self.services.settings.watches.interval_s, self.run_watches)
+
+    def _header_mounted(self) -> bool:
+        return bool(self.is_running and self.query(StatusHeader))
 
     @property
     def header(self) -> StatusHeader:
@@ -145,8 +157,54 @@ class HybridApp(App[int]):
             self.header.account = "?"
             self.report_problem(str(translate(exc, "sts", "GetCallerIdentity")))
 
+    @work(exclusive=True, group="permissions", exit_on_error=False)
+    async def check_permissions(self) -> None:
+        """One cheap read per pane; denied panes are named in the header and their views say so."""
+        from hybridml.aws.permissions import check_permissions
+
+        self.services.permissions = await check_permissions(self.services.session)
+        denied = sorted(self.services.denied_services())
+        if not self._header_mounted():
+            return
+        self.header.denied = ", ".join(denied)
+        if denied:
+            needs = ", ".join(self.services.permissions[s].permission for s in denied)
+            self.notify(f"these panes are not readable: {', '.join(denied)} (needs {needs})", title="permissions")
+            view = self.active_view
+            if view is not None and view.service in denied:
+                view.reload()
+
+    @work(exclusive=True, group="watches", exit_on_error=False)
+    async def run_watches(self) -> None:
+        """Evaluate the `[watches]` thresholds; a new alert rings the bell once and shows in the header."""
+        from datetime import UTC, datetime
+
+        from hybridml.snapshot import gather_context
+        from hybridml.triage.watches import evaluate, summary
+
+        try:
+            ctx = await gather_context(self.services, details=False, quotas=False)
+        except Exception as exc:
+            self.report_problem(str(translate(exc)))
+            return
+        if not self._header_mounted():  # the app is closing
+            return
+        self.alerts = evaluate(ctx, self.services.settings.watches, datetime.now(UTC))
+        keys = {a.key for a in self.alerts}
+        new = [a for a in self.alerts if a.key not in self.alert_keys]
+        self.alert_keys = keys
+        self.header.alerts = summary(self.alerts)
+        if new:
+            if self.services.settings.watches.bell:
+                self.bell()
+                self.bells += 1
+            more = f" (+{len(new) - 3} more)" if len(new) > 3 else ""
+            self.notify("\n".join(a.text for a in new[:3]) + more, title="watch", severity="warning", timeout=10)
+
     def report_problem(self, message: str) -> None:
         """One place where errors surface: the header, and a notification when it is new."""
+        if not self._header_mounted():  # a worker finishing while the app closes
+            return
         self.header.problem = message[:80]
         if message != self.last_problem:
             self.notify(message, title="AWS", severity="error", timeout=8)
@@ -154,6 +212,9 @@ class HybridApp(App[int]):
 
     @on(ResourceView.Loaded)
     def _loaded(self, event: ResourceView.Loaded) -> None:
+        if not self.watched and self.services.settings.watches.enabled:
+            self.watched = True
+            self.run_watches()
         if event.view is self.active_view:
             if self.focused is None:
                 self._focus_view()
@@ -237,6 +298,8 @@ class HybridApp(App[int]):
         view = self.active_view
         if view is not None:
             view.reload()
+        if self.services.settings.watches.enabled:
+            self.run_watches()
 
     def action_go_back(self) -> None:
         view = self.active_view
@@ -297,6 +360,28 @@ class HybridApp(App[int]):
             self.notify(f"{view.kind}: no logs for this kind of resource", severity="warning")
             return
         open_logs(self, source)
+
+    def action_explain(self) -> None:
+        from hybridml.tui.screens.explain import ExplainScreen, explain_target
+
+        view = self.active_view
+        item = view.selected if view is not None else None
+        target = explain_target(item) if item is not None else None
+        if target is None:
+            self.notify("select a job, endpoint or training job to explain", severity="warning")
+            return
+        self.push_screen(ExplainScreen(self.services, *target))
+
+    def action_apply_fix(self) -> None:
+        from hybridml.tui.screens.explain import ExplainScreen
+        from hybridml.tui.views.triage import TriageView
+
+        if isinstance(self.screen, ExplainScreen):
+            self.screen.action_apply_fix()
+        elif isinstance(self.active_view, TriageView):
+            self.active_view.action_apply_fix()
+        else:
+            self.notify("open :triage or explain a workload (t) to apply a fix", severity="warning")
 
     def action_help(self) -> None:
         from hybridml.tui.screens.help import HelpScreen

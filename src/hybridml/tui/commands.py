@@ -18,6 +18,8 @@ ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("filter", "Filter the current view (regex)", "filter_bar"),
     ("back", "Back / clear filter", "go_back"),
     ("help", "Show keys and commands", "help"),
+    ("explain", "Why is the selected workload stuck? (triage)", "explain"),
+    ("apply fix", "Apply the selected finding's fix (asks first)", "apply_fix"),
 )
 
 

@@ -12,7 +12,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 GLOBAL_KEYS: tuple[tuple[str, str], ...] = (
-    (":", "command bar — jobs, queues, ce, jobdefs (aliases j, q, jd); `:jobs text` opens filtered"),
+    (":", "command bar — jobs, queues, ce, jobdefs, triage, all (aliases j, q, jd); `:jobs text` opens filtered"),
+    ("t", "explain: why is the selected job / endpoint / training job stuck (findings, evidence, fix)"),
+    ("a", "in :triage and the explain screen: apply the finding's fix (asks first); n/N pick another finding"),
+    (":triage", "every finding fleet-wide, worst first; :all — every workload across Batch and SageMaker"),
     ("/", "filter the current view (case-insensitive regex; live as you type)"),
     ("esc", "clear the filter, else go back"),
     ("enter", "drill in: CE → its queues, queue → its jobs, jobdef → its jobs, job → detail"),

@@ -12,6 +12,8 @@ from hybridml.tui.views.launches import LaunchesView
 from hybridml.tui.views.queues import QueuesView
 from hybridml.tui.views.sagemaker_jobs import SageMakerJobsView
 from hybridml.tui.views.training import TrainingJobsView
+from hybridml.tui.views.triage import TriageView
+from hybridml.tui.views.workloads import WorkloadsView
 from hybridml.tui.widgets.resource_view import ResourceView
 
 VIEWS: dict[str, type[ResourceView[Any]]] = {
@@ -25,6 +27,8 @@ VIEWS: dict[str, type[ResourceView[Any]]] = {
         TrainingJobsView,
         SageMakerJobsView,
         LaunchesView,
+        TriageView,
+        WorkloadsView,
     )
 }
 
@@ -48,6 +52,9 @@ ALIASES: dict[str, str] = {
     "pj": "smjobs",
     "launch": "launches",
     "yolo": "launches",
+    "findings": "triage",
+    "why": "triage",
+    "workloads": "all",
 }
 
 

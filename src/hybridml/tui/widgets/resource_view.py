@@ -20,7 +20,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
-from hybridml.aws.errors import AwsError, translate
+from hybridml.aws.errors import AccessDenied, AwsError, translate
 from hybridml.domain.logs import LogSource
 
 if TYPE_CHECKING:
@@ -59,6 +59,7 @@ class ResourceView(Vertical, Generic[T]):
     columns: ClassVar[tuple[str, ...]] = ()
     default_sort: ClassVar[str] = ""
     default_reverse: ClassVar[bool] = False
+    service: ClassVar[str] = "batch"  # the pane's AWS service: a denied one is shown as such, not fetched
 
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
         Binding("o", "sort_next", "Sort", id="view.sort"),
@@ -187,6 +188,14 @@ class ResourceView(Vertical, Generic[T]):
 
     @work(exclusive=True, group="view-load", exit_on_error=False)
     async def _load(self) -> None:
+        denied = self.services.denied(self.service)
+        if denied is not None:
+            error: AwsError = AccessDenied(f"access denied: needs {denied.permission}", service=denied.service)
+            self.error, self.stale = error, bool(self.items)
+            self.table.loading = False
+            self.query_one("#view-title", Static).update(f"{self.title or self.kind}  ⛔ {error.message}")
+            self.post_message(self.LoadFailed(self, error))
+            return
         try:
             items = await self.fetch()
         except Exception as exc:  # every failure ends up as one message, never a traceback

@@ -17,6 +17,7 @@ class StatusHeader(Static):
     problem: reactive[str] = reactive("")
     alerts: reactive[str] = reactive("")
     mode: reactive[str] = reactive("")
+    denied: reactive[str] = reactive("")  # panes the credentials cannot read
 
     def render(self) -> Text:
         text = Text()
@@ -33,6 +34,8 @@ class StatusHeader(Static):
         text.append(f"│ api {self.api_rate}/min ", style="dim")
         if self.problem:
             text.append(f"│ ⚠ {self.problem} ", style="bold red")
+        if self.denied:
+            text.append(f"│ ⛔ no access: {self.denied} ", style="bold red")
         if self.alerts:
             text.append(f"│ 🔔 {self.alerts} ", style="bold yellow")
         return text
