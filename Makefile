@@ -35,12 +35,15 @@ lint: venv
 typecheck: venv
 	$(BIN)/mypy
 
-unit: venv
+unit: venv gpu-venv
 	$(BIN)/pytest -q -p no:cacheprovider tests --ignore=tests/gpu_container
 
+# --confcutdir: tests/conftest.py belongs to the console (imports hybridml), not to this venv.
 gpu-test: gpu-venv
-	YOLO_OFFLINE=1 $(GPU_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/gpu_container
+	YOLO_OFFLINE=1 $(GPU_VENV)/bin/python -m pytest -q -p no:cacheprovider --confcutdir=tests/gpu_container \
+		-W ignore::pytest.PytestConfigWarning tests/gpu_container
 
+# unit needs the container env too: the launch tests run the real pipeline
 test: lint typecheck unit gpu-test
 
 bench: venv gpu-venv

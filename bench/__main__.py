@@ -22,10 +22,13 @@ def modules() -> list[str]:
 def main() -> int:
     failed: list[str] = []
     for name in modules():
-        python = str(GPU_PYTHON) if name in GPU_MODULES and GPU_PYTHON.exists() else sys.executable
+        if name in GPU_MODULES and not GPU_PYTHON.exists():
+            print(f"\n### bench.{name}: skipped ({GPU_PYTHON} missing: `make gpu-venv` creates it)", flush=True)
+            continue
+        python = str(GPU_PYTHON) if name in GPU_MODULES else sys.executable
         print(f"\n### bench.{name} ({python})", flush=True)
         started = time.perf_counter()
-        code = f"import bench.{name} as m; m.main()"
+        code = f"import bench.{name} as m; raise SystemExit(m.main() or 0)"
         done = subprocess.run([python, "-c", code], cwd=HERE.parent, check=False)
         print(f"### bench.{name}: exit {done.returncode} in {time.perf_counter() - started:.0f} s", flush=True)
         if done.returncode != 0:

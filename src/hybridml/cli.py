@@ -19,7 +19,16 @@ if TYPE_CHECKING:
     from hybridml.services import Services
 
 # Modules under hybridml.headless that add a subcommand (each has `register(subparsers)`).
-HEADLESS_COMMANDS: tuple[str, ...] = ("jobs",)
+HEADLESS_COMMANDS: tuple[str, ...] = (
+    "jobs",
+    "submit",
+    "stop",
+    "yolo",
+    "endpoints",
+    "training",
+    "logs",
+    "triage",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -88,8 +97,12 @@ def start_demo_fleet(args: argparse.Namespace) -> EmbeddedFleet | FleetProcess:
 
         return FleetProcess.start(jobs=args.demo_jobs, simulate=True)
     from hybridml.fleet.embedded import EmbeddedFleet
+    from hybridml.fleet.inject import DEMO_EXTRAS
 
-    return EmbeddedFleet.start(jobs=args.demo_jobs, simulate=False)
+    fleet = EmbeddedFleet.start(jobs=args.demo_jobs, simulate=False)
+    for cause in DEMO_EXTRAS:  # the triage causes the seed does not show by itself
+        fleet.simulator.inject(cause)
+    return fleet
 
 
 def hold_for_demo(services: Services, fleet: EmbeddedFleet | FleetProcess) -> None:
@@ -125,11 +138,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"hybridml: {exc}", file=sys.stderr)
             return 2
         if args.command is not None:
+            from hybridml.launch.launcher import LaunchError
+            from hybridml.services import ReadOnlyRefused
+
             try:
                 return asyncio.run(_run_headless(args, services))
-            except AwsError as exc:
+            except (AwsError, LaunchError, ReadOnlyRefused) as exc:
                 print(f"hybridml: {exc}", file=sys.stderr)
                 return 1
+            except KeyboardInterrupt:
+                return 130
         from hybridml.tui.app import HybridApp
 
         app = HybridApp(services)

@@ -47,6 +47,9 @@ class UiSettings(_Section):
     theme: str = "textual-dark"
     log_max_lines: int = Field(default=50_000, ge=100, le=5_000_000)
     log_poll_s: float = Field(default=1.0, ge=0.2, le=60)
+    log_flush_ms: int = Field(default=100, ge=10, le=5000)  # log view repaints at most this often
+    log_live_tail: bool = True  # use CloudWatch StartLiveTail on real AWS when permitted (else poll)
+    log_save_dir: str = "."  # where `S` in a log view writes files
 
 
 class BatchSettings(_Section):
@@ -54,6 +57,26 @@ class BatchSettings(_Section):
     terminal_window_h: float = Field(default=24.0, gt=0, le=24 * 14)  # finished jobs older than this are dropped
     terminal_refresh_s: float = Field(default=60.0, ge=0, le=3600)  # re-list SUCCEEDED/FAILED this often
     stuck_after_min: float = Field(default=15.0, gt=0)
+
+
+class TriageSettings(_Section):
+    """SageMaker thresholds (Batch jobs use [batch].stuck_after_min)."""
+
+    endpoint_transition_after_min: float = Field(default=30.0, gt=0)  # Creating/Updating longer is stuck
+    training_starting_after_min: float = Field(default=20.0, gt=0)
+    training_downloading_after_min: float = Field(default=30.0, gt=0)
+
+
+class WatchSettings(_Section):
+    """Alerts in the header (and a bell), evaluated on refresh. 0 turns a watch off."""
+
+    enabled: bool = True
+    runnable_after_min: float = Field(default=30.0, ge=0)
+    queue_blocked: bool = True
+    failed_in_a_row: int = Field(default=3, ge=0, le=100)
+    endpoint_not_in_service_after_min: float = Field(default=15.0, ge=0)
+    bell: bool = True
+    interval_s: float = Field(default=30.0, ge=5, le=3600)
 
 
 class SubmitTemplate(_Section):
@@ -71,11 +94,52 @@ class SubmitTemplate(_Section):
     array_size: int | None = None
 
 
+class TrainingTemplate(_Section):
+    """`[sagemaker.training_templates.NAME]`: overrides applied when cloning a training job."""
+
+    instance_type: str | None = None
+    instance_count: int | None = Field(default=None, ge=1, le=100)
+    volume_gb: int | None = Field(default=None, ge=1, le=16384)
+    image: str | None = None
+    hyperparameters: dict[str, str] = {}
+    max_runtime_s: int | None = Field(default=None, ge=1, le=28 * 24 * 3600)
+    output_path: str | None = None
+    spot: bool | None = None
+
+
+class SageMakerSettings(_Section):
+    endpoint_wait_s: float = Field(default=900.0, gt=0, le=6 * 3600)  # how long `s` waits for InService
+    endpoint_poll_s: float = Field(default=5.0, ge=0.05, le=300)
+    metrics_window: Literal["1h", "6h", "24h"] = "6h"
+    invoke_content_type: str = "application/json"
+    training_templates: dict[str, TrainingTemplate] = {}
+
+
+class LaunchSettings(_Section):
+    """The bundled YOLO container: where it lives locally, and how it runs on Batch."""
+
+    image_uri: str = "123456789012.dkr.ecr.us-east-1.amazonaws.com/hybridml/yolo-dogs:latest"
+    job_definition: str = "yolo-dog-detect"
+    queue: str = "gpu-inference"
+    container_dir: str | None = None  # default: gpu_container/ of this checkout
+    python: str | None = None  # the container's own environment; default: <checkout>/.venv-gpu/bin/python
+    weights: str | None = None  # default: the weights baked into the image (demo: yolo11n.yaml)
+    device: str = "auto"
+    use_docker: Literal["auto", "always", "never"] = "auto"
+    callback_host: str = "127.0.0.1"
+    callback_port: int = Field(default=0, ge=0, le=65535)
+    callback_public_url: str | None = None  # what a Batch instance can reach (e.g. a tunnel)
+
+
 class Settings(_Section):
     aws: AwsSettings = AwsSettings()
     ui: UiSettings = UiSettings()
     batch: BatchSettings = BatchSettings()
+    launch: LaunchSettings = LaunchSettings()
+    triage: TriageSettings = TriageSettings()
+    watches: WatchSettings = WatchSettings()
     templates: dict[str, SubmitTemplate] = {}
+    sagemaker: SageMakerSettings = SageMakerSettings()
     keymap: dict[str, str] = {}
     read_only: bool = False
     audit_log: str = "~/.local/state/hybridml/audit.jsonl"

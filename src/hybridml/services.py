@@ -11,9 +11,16 @@ from typing import Any, TypeVar
 
 from hybridml.audit import AuditLog
 from hybridml.aws.batch import BatchService
+from hybridml.aws.batch_actions import BatchActions
 from hybridml.aws.errors import AwsError, mark_outcome_unknown, may_have_landed
+from hybridml.aws.logs import LogsService
+from hybridml.aws.metrics import MetricsService
+from hybridml.aws.quotas import QuotasService
+from hybridml.aws.sagemaker import SageMakerService
+from hybridml.aws.sagemaker_training import TrainingService
 from hybridml.aws.session import AwsSession
 from hybridml.config import Settings
+from hybridml.domain.triage import PaneAccess
 
 T = TypeVar("T")
 
@@ -31,9 +38,20 @@ class Services:
     settings: Settings
     session: AwsSession
     batch: BatchService
+    sagemaker: SageMakerService
+    training: TrainingService
+    metrics: MetricsService
+    logs: LogsService
+    quotas: QuotasService
     read_only: bool = False
     demo: bool = False
     audit_log: AuditLog = field(default_factory=lambda: AuditLog(None))
+    # pane (client service name) -> what the start-up permission check found; empty until it ran
+    permissions: dict[str, PaneAccess] = field(default_factory=dict)
+    batch_actions: BatchActions = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.batch_actions = BatchActions(self.session, self.mutate)
 
     @classmethod
     def build(
@@ -58,6 +76,11 @@ class Services:
             settings=settings,
             session=session,
             batch=BatchService(session, settings.batch),
+            sagemaker=SageMakerService(session),
+            training=TrainingService(session),
+            metrics=MetricsService(session),
+            logs=LogsService(session),
+            quotas=QuotasService(session),
             read_only=read_only or settings.read_only,
             demo=demo,
             audit_log=AuditLog(settings.audit_log),
@@ -65,6 +88,14 @@ class Services:
 
     async def close(self) -> None:
         await self.session.close()
+
+    def denied_services(self) -> set[str]:
+        """Panes the start-up permission check found denied."""
+        return {name for name, access in self.permissions.items() if access.allowed is False}
+
+    def denied(self, service: str) -> PaneAccess | None:
+        access = self.permissions.get(service)
+        return access if access is not None and access.allowed is False else None
 
     def check_writable(self, action: str) -> None:
         if self.read_only:

@@ -140,7 +140,7 @@ async def test_blackout_times_out_then_recovers(proxy: FaultProxy, open_client: 
 async def test_a_held_request_is_answered_late_when_its_client_waits(
     proxy: FaultProxy, open_client: OpenClient
 ) -> None:
-    proxy.set_rules(FaultRules(blackout_s=0.5))
+    proxy.set_rules(FaultRules(blackout_s=2.0))
     response = await read(open_client, "batch", read_timeout=10.0)
     assert response["ResponseMetadata"]["HTTPStatusCode"] == 200
     assert list(proxy.calls) == [("batch", "DescribeJobQueues", "blackout", True)]

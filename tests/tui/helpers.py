@@ -15,3 +15,17 @@ async def wait_for(pilot: Pilot[object], condition: Callable[[], object], limit_
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {limit_s}s")
         await pilot.pause(0.05)
+
+
+def plain(widget: object) -> str:
+    """The text a Static shows (a str, rich Text or any rich renderable), without styles."""
+    import io
+
+    from rich.console import Console
+
+    content = getattr(widget, "content", "")
+    if isinstance(content, str):
+        return content
+    console = Console(width=200, file=io.StringIO(), record=True, color_system=None)
+    console.print(content)
+    return console.export_text()

@@ -141,7 +141,8 @@ async def test_unreachable_endpoint_at_start(fleet: EmbeddedFleet) -> None:
     app = HybridApp(services)
     async with app.run_test(size=(100, 24)) as pilot:
         await wait_for(pilot, lambda: app.views["jobs"].error is not None)
-        assert "cannot connect" in app.header.problem
+        # the view's LoadFailed message reaches the app a moment after the error is set
+        await wait_for(pilot, lambda: "cannot connect" in app.header.problem)
         assert app.is_running
         await command(pilot, "queues")
         assert app.current_kind == "queues"

@@ -313,6 +313,8 @@ class BatchService:
             return cached[2]
         if self._jobs_inflight is None or self._jobs_inflight.done():
             self._jobs_inflight = asyncio.ensure_future(self._sweep(key))
+            # a caller cancelled mid-sweep leaves nobody to collect a failure: collect it here (no warning)
+            self._jobs_inflight.add_done_callback(lambda t: t.cancelled() or t.exception())
         return await asyncio.shield(self._jobs_inflight)
 
     async def _sweep(self, key: tuple[str, ...]) -> list[Job]:

@@ -11,7 +11,7 @@ from hybridml.domain.batch import (
     JobStatus,
     ResourceRequest,
 )
-from hybridml.domain.logs import LogEvent
+from hybridml.domain.logs import FollowStatus, LogEvent, LogSource, LogSourceKind, LogStreamRef, ResolvedLogs
 from hybridml.domain.sagemaker import Endpoint, EndpointVariant, StatusTransition, TrainingJob
 
 __all__ = [
@@ -20,12 +20,17 @@ __all__ = [
     "ComputeResources",
     "Endpoint",
     "EndpointVariant",
+    "FollowStatus",
     "Job",
     "JobAttempt",
     "JobDefinition",
     "JobQueue",
     "JobStatus",
     "LogEvent",
+    "LogSource",
+    "LogSourceKind",
+    "LogStreamRef",
+    "ResolvedLogs",
     "ResourceRequest",
     "StatusTransition",
     "TrainingJob",

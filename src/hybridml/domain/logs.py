@@ -1,8 +1,16 @@
-"""CloudWatch Logs events."""
+"""CloudWatch Logs: events, what to follow (a `LogSource`) and where its lines live (`LogStreamRef`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
+
+BATCH_LOG_GROUP = "/aws/batch/job"
+TRAINING_LOG_GROUP = "/aws/sagemaker/TrainingJobs"
+
+
+def endpoint_log_group(name: str) -> str:
+    return f"/aws/sagemaker/Endpoints/{name}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -12,3 +20,95 @@ class LogEvent:
     stream: str = ""
     ingestion_ms: int = 0
     event_id: str = ""
+    label: str = ""  # short tag of the source stream when several are merged ("attempt 2", "[3]")
+
+
+class LogSourceKind(StrEnum):
+    BATCH_JOB = "batch"
+    TRAINING_JOB = "training"
+    ENDPOINT = "endpoint"
+
+
+@dataclass(frozen=True, slots=True)
+class LogSource:
+    """What to follow: a Batch job (all attempts, or one; an array job means all its children),
+    a SageMaker training job or an endpoint. `parse("training/NAME")` reads the CLI spelling."""
+
+    kind: LogSourceKind
+    name: str
+    attempt: int | None = None  # Batch only: 1-based attempt; None = every attempt
+
+    @classmethod
+    def batch_job(cls, job_id: str, attempt: int | None = None) -> LogSource:
+        return cls(LogSourceKind.BATCH_JOB, job_id, attempt)
+
+    @classmethod
+    def training_job(cls, name: str) -> LogSource:
+        return cls(LogSourceKind.TRAINING_JOB, name)
+
+    @classmethod
+    def endpoint(cls, name: str) -> LogSource:
+        return cls(LogSourceKind.ENDPOINT, name)
+
+    @classmethod
+    def parse(cls, text: str) -> LogSource:
+        """`JOB_ID`, `JOB_ID#2` (one attempt), `training/NAME` or `endpoint/NAME`."""
+        value = text.strip()
+        if not value:
+            raise ValueError("empty log source: give JOB_ID, training/NAME or endpoint/NAME")
+        head, sep, rest = value.partition("/")
+        if sep and head in ("training", "endpoint"):
+            if not rest:
+                raise ValueError(f"'{value}': missing the {head} name after '/'")
+            kind = LogSourceKind.TRAINING_JOB if head == "training" else LogSourceKind.ENDPOINT
+            return cls(kind, rest)
+        job_id, hash_, attempt = value.partition("#")
+        if hash_:
+            if not attempt.isdigit() or int(attempt) < 1:
+                raise ValueError(f"'{value}': attempt after '#' must be a number from 1")
+            return cls.batch_job(job_id, int(attempt))
+        return cls.batch_job(value)
+
+    def __str__(self) -> str:
+        if self.kind is LogSourceKind.BATCH_JOB:
+            return self.name + (f"#{self.attempt}" if self.attempt else "")
+        return f"{self.kind.value}/{self.name}"
+
+
+@dataclass(frozen=True, slots=True)
+class LogStreamRef:
+    """One stream to read. `live`: lines may still be appended (a running attempt, an in-progress job)."""
+
+    group: str
+    name: str
+    label: str = ""
+    live: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedLogs:
+    """Where a source's lines are now. Resolving again later finds streams that appeared meanwhile (a new
+    attempt, an array child starting). `note` says why nothing is there yet (e.g. the job is RUNNABLE)."""
+
+    source: LogSource
+    title: str
+    streams: tuple[LogStreamRef, ...] = ()
+    note: str = ""
+    finished: bool = False  # nothing will ever be appended (every job terminal)
+
+
+@dataclass(frozen=True, slots=True)
+class FollowStatus:
+    """The follower's state for the status line: following / caught up / waiting / throttled / reconnecting."""
+
+    state: str
+    detail: str = ""
+    mode: str = "poll"  # poll | live tail
+    sampled: bool = False
+    streams: int = 0
+
+    def __str__(self) -> str:
+        parts = [self.state]
+        if self.detail:
+            parts.append(self.detail)
+        return " — ".join(parts)

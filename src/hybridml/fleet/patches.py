@@ -160,6 +160,117 @@ def batch_job_summary_has_array_properties() -> None:
     Job.describe_short = describe_short  # type: ignore[method-assign]
 
 
+@patch
+def batch_update_compute_environment_applies_vcpus() -> None:
+    """moto ignores computeResources in UpdateComputeEnvironment; AWS applies min/desired/max vCPUs."""
+    from moto.batch.exceptions import ClientException
+    from moto.batch.models import BatchBackend
+
+    original = BatchBackend.update_compute_environment
+
+    def update_compute_environment(
+        self: Any, compute_environment_name: str, state: Any, compute_resources: Any, service_role: Any
+    ) -> Any:
+        env = self.get_compute_environment(compute_environment_name)
+        if env is not None and compute_resources:
+            current = env.compute_resources or {}
+            new = {k: compute_resources[k] for k in ("minvCpus", "desiredvCpus", "maxvCpus") if k in compute_resources}
+            merged = {**{k: current.get(k, 0) for k in ("minvCpus", "desiredvCpus", "maxvCpus")}, **new}
+            if min(merged.values()) < 0:
+                raise ClientException("vCPU values must not be negative")
+            if merged["minvCpus"] > merged["maxvCpus"]:
+                raise ClientException("minvCpus must be less than or equal to maxvCpus")
+            if not merged["minvCpus"] <= merged["desiredvCpus"] <= merged["maxvCpus"]:
+                raise ClientException("desiredvCpus must be between minvCpus and maxvCpus")
+        result = original(self, compute_environment_name, state, compute_resources, service_role)
+        if env is not None and compute_resources:
+            env.compute_resources.update(new)
+        return result
+
+    BatchBackend.update_compute_environment = update_compute_environment  # type: ignore[method-assign]
+
+
+@patch
+def batch_submit_job_rejects_disabled_queue() -> None:
+    """AWS refuses new jobs on a DISABLED queue; moto accepts them."""
+    from moto.batch.exceptions import ClientException
+    from moto.batch_simple.models import BatchSimpleBackend
+
+    original = BatchSimpleBackend.submit_job
+
+    def submit_job(self: Any, job_name: str, job_def_id: str, job_queue: str, *args: Any, **kwargs: Any) -> Any:
+        queue = self.get_job_queue(job_queue)
+        if queue is not None and queue.state != "ENABLED":
+            raise ClientException(f"Job queue {queue.name} is {queue.state} and does not accept new jobs")
+        return original(self, job_name, job_def_id, job_queue, *args, **kwargs)
+
+    BatchSimpleBackend.submit_job = submit_job  # type: ignore[method-assign]
+
+
+def _submitted_job(response: Any) -> Any:
+    import json
+
+    from moto.batch_simple.models import batch_simple_backends
+
+    job_id = json.loads(response)["jobId"]
+    for regions in batch_simple_backends.values():
+        for backend in regions.values():
+            job = backend._jobs.get(job_id)
+            if job is not None:
+                return job
+    return None
+
+
+@patch
+def batch_submit_job_keeps_retry_strategy() -> None:
+    """moto drops SubmitJob's retryStrategy; AWS keeps it (or the definition's) and returns it in DescribeJobs."""
+    from moto.batch.models import Job
+    from moto.batch.responses import BatchResponse
+
+    submitjob, describe = BatchResponse.submitjob, Job.describe
+
+    def submit(self: Any) -> str:
+        response: str = submitjob(self)
+        strategy = self._get_param("retryStrategy")
+        job = _submitted_job(response) if strategy else None
+        for each in ([job, *(job._child_jobs or [])]) if job is not None else []:
+            each.hybridml_retry_strategy = strategy
+        return response
+
+    def describe_job(self: Any) -> dict[str, Any]:
+        result: dict[str, Any] = describe(self)
+        strategy = getattr(self, "hybridml_retry_strategy", None) or self.job_definition.retry_strategy
+        if strategy:
+            result["retryStrategy"] = strategy
+        return result
+
+    BatchResponse.submitjob = submit  # type: ignore[method-assign]
+    Job.describe = describe_job  # type: ignore[method-assign]
+
+
+@patch
+def batch_api_submitted_jobs_start_submitted() -> None:
+    """Docker-less moto finishes a job the moment it is submitted; on AWS it starts SUBMITTED (the simulator
+    moves it on). In-process seeding sets its own states and is not affected."""
+    from datetime import datetime
+
+    from moto.batch.responses import BatchResponse
+
+    submitjob = BatchResponse.submitjob
+
+    def submit(self: Any) -> str:
+        response: str = submitjob(self)
+        job = _submitted_job(response)
+        for each in [job, *(job._child_jobs or [])] if job is not None else []:
+            each.job_stopped, each.job_stopped_reason, each.exit_code = False, None, None
+            each.attempts, each.latest_attempt, each.log_stream_name = [], None, None
+            each.job_started_at = datetime(1970, 1, 1)
+            each.status = "SUBMITTED"
+        return response
+
+    BatchResponse.submitjob = submit  # type: ignore[method-assign]
+
+
 _EXTRA_SAGEMAKER_TYPES = re.compile(r"^ml\.(g5|g6|g6e|p4d|p4de|p5|p5e|inf2|trn1|c6i|m6i|r6i|c7i|m7i)\.\w+$")
 
 
@@ -185,11 +296,51 @@ def sagemaker_accepts_current_instance_types() -> None:
         cls.validate_instance_type = make(validate)
 
 
+# The demo account's EC2 vCPU quotas (a new account's P quota is 0, as on AWS).
+DEMO_EC2_VCPU_QUOTAS: dict[str, tuple[str, float]] = {
+    "L-1216C47A": ("Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances", 1152.0),
+    "L-DB2E81BA": ("Running On-Demand G and VT instances", 512.0),
+    "L-417A185B": ("Running On-Demand P instances", 0.0),
+    "L-34B43A08": ("All Standard (A, C, D, H, I, M, R, T, Z) Spot Instance Requests", 1152.0),
+    "L-3819A6DF": ("All G and VT Spot Instance Requests", 256.0),
+    "L-7212CCBC": ("All P Spot Instance Requests", 0.0),
+}
+
+
+@patch
+def servicequotas_knows_ec2_vcpu_quotas() -> None:
+    """moto's Service Quotas only knows "vpc"; AWS answers the EC2 vCPU quotas triage reads."""
+    from moto.servicequotas.models import ServiceQuotasBackend
+
+    original = ServiceQuotasBackend.get_service_quota
+
+    def get_service_quota(self: Any, service_code: str, quota_code: str) -> dict[str, Any]:
+        if service_code == "ec2" and quota_code in DEMO_EC2_VCPU_QUOTAS:
+            name, value = DEMO_EC2_VCPU_QUOTAS[quota_code]
+            return {
+                "ServiceCode": "ec2",
+                "ServiceName": "Amazon Elastic Compute Cloud (Amazon EC2)",
+                "QuotaArn": f"arn:aws:servicequotas:{self.region_name}:{self.account_id}:ec2/{quota_code}",
+                "QuotaCode": quota_code,
+                "QuotaName": name,
+                "Value": value,
+                "Unit": "None",
+                "Adjustable": True,
+                "GlobalQuota": False,
+            }
+        result: dict[str, Any] = original(self, service_code, quota_code)
+        return result
+
+    ServiceQuotasBackend.get_service_quota = get_service_quota  # type: ignore[method-assign]
+
+
 def apply_patches() -> None:
     global _applied
     with _lock:
         if _applied:
             return
+        import hybridml.fleet.patches_sagemaker  # noqa: F401  (registers its @patch functions)
+
         for func in PATCHES:
             func()
         _applied = True

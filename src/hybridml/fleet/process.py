@@ -105,6 +105,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--simulate", action="store_true")
     args = parser.parse_args(argv)
 
+    from hybridml.fleet.inject import DEMO_EXTRAS
     from hybridml.fleet.seed import finish_seed, seed_batch
     from hybridml.fleet.server import start_moto_server
     from hybridml.fleet.simulator import Simulator
@@ -117,14 +118,16 @@ def main(argv: Sequence[str] | None = None) -> None:
         plan = seed_batch(server.url, jobs=args.jobs, defer_logs=True)
         print(BATCH_MILESTONE, flush=True)
         finish_seed(plan)
+        simulator = Simulator(plan.result)
+        for cause in DEMO_EXTRAS:  # the triage causes the seed does not show by itself
+            simulator.inject(cause)
         print(READY_MILESTONE, flush=True)
         if args.simulate:
-            simulator = Simulator(plan.result)
             simulator.start(1.0)
         sys.stdin.read()  # until the parent closes our stdin or exits
     finally:
         if simulator is not None:
-            simulator.stop()
+            simulator.stop()  # a no-op when it never started
         server.stop()
 
 

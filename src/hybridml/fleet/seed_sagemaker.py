@@ -67,7 +67,7 @@ def seed_endpoints(url: str, result: SeededFleet, role: str, rng: random.Random)
         age = timedelta(minutes=rng.uniform(20, 60 * 24 * 9))
         endpoint.creation_time = now - age
         endpoint.last_modified_time = now - (
-            timedelta(minutes=rng.uniform(12, 40)) if status in ("Updating", "Creating") else age / 2
+            timedelta(minutes=rng.uniform(35, 60)) if status in ("Updating", "Creating") else age / 2
         )
         variant = endpoint.production_variants[0]
         if status == "Creating":
@@ -132,6 +132,9 @@ def seed_training(url: str, result: SeededFleet, role: str, rng: random.Random) 
         job.secondary_status_transitions = _transitions(
             "Completed" if status == "Completed" else ("Training" if ended else secondary), created, ended
         )
+        if secondary == "Downloading":  # stuck downloading: the phase began soon after creation
+            job.secondary_status_transitions[0]["EndTime"] = created + timedelta(minutes=4)
+            job.secondary_status_transitions[-1]["StartTime"] = created + timedelta(minutes=4)
         if secondary == "MaxRuntimeExceeded":
             job.stopping_condition = {"MaxRuntimeInSeconds": int(age_min * 0.6 * 60)}
         if failure:
@@ -150,5 +153,11 @@ def seed_training(url: str, result: SeededFleet, role: str, rng: random.Random) 
 
 
 def seed_sagemaker(url: str, result: SeededFleet, role: str, rng: random.Random) -> None:
+    from hybridml.fleet import sagemaker_extras as extras
+
     seed_endpoints(url, result, role, rng)
     seed_training(url, result, role, rng)
+    extras.seed_scaling(url)
+    extras.seed_batch_style_jobs(url, sagemaker_backend(), role)
+    extras.seed_endpoint_metrics(rng)
+    extras.seed_training_metrics(sagemaker_backend(), rng)

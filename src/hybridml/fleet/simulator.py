@@ -14,6 +14,7 @@ from typing import Any
 from hybridml.fleet import catalog
 from hybridml.fleet.backends import batch_backend, logs_backend, sagemaker_backend
 from hybridml.fleet.logtext import log_line
+from hybridml.fleet.sagemaker_extras import LiveMetrics
 from hybridml.fleet.seed import BATCH_LOG_GROUP, JobSeeder, SeededFleet, boto3_client
 from hybridml.fleet.seed_sagemaker import TRAINING_LOG_GROUP
 
@@ -21,7 +22,17 @@ NEXT_STATUS = {"SUBMITTED": "PENDING", "PENDING": "RUNNABLE", "RUNNABLE": "START
 
 
 class Simulator:
-    def __init__(self, fleet: SeededFleet, *, rng_seed: int = 11, submit_every: int = 5) -> None:
+    def __init__(
+        self,
+        fleet: SeededFleet,
+        *,
+        rng_seed: int = 11,
+        submit_every: int = 3,
+        advance_p: float = 0.08,
+        finish_p: float = 0.01,
+    ) -> None:
+        self.advance_p = advance_p  # chance per tick that a waiting job moves one state on
+        self.finish_p = finish_p  # chance per tick that a running job ends
         self.fleet = fleet
         self.rng = random.Random(rng_seed)
         self.seeder = JobSeeder(self.rng, datetime.now())
@@ -33,6 +44,7 @@ class Simulator:
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._batch_client: Any = None
+        self.live_metrics = LiveMetrics(random.Random(rng_seed + 1), fleet.url)
 
     # -- one tick -------------------------------------------------------------------------------
     def step(self) -> None:
@@ -42,6 +54,7 @@ class Simulator:
             self._advance_jobs()
             self._grow_logs()
             self._advance_training()
+            self.live_metrics.tick(sagemaker_backend())
             if self.submit_every and self.ticks % self.submit_every == 0:
                 self._submit_new()
 
@@ -55,9 +68,9 @@ class Simulator:
             if job._child_jobs:
                 self._roll_up_array(job)
                 continue
-            if status in NEXT_STATUS and self.rng.random() < 0.25:
+            if status in NEXT_STATUS and self.rng.random() < self.advance_p:
                 self._move(job, NEXT_STATUS[status], now)
-            elif status == "RUNNING" and self.rng.random() < 0.03:
+            elif status == "RUNNING" and self.rng.random() < self.finish_p:
                 self._finish(job, now, ok=self.rng.random() < 0.85)
 
     def _move(self, job: Any, status: str, now: datetime) -> None:
@@ -147,6 +160,20 @@ class Simulator:
         job = batch_backend()._jobs[response["jobId"]]
         self.seeder.set_state(job, "SUBMITTED", 0)
         self.submitted.append(job.job_id)
+
+    def inject(self, cause: str) -> str:
+        """Create a fresh job / CE / endpoint / training job stuck for `cause` (see `fleet/inject.py` CAUSES);
+        returns its id (job id or SageMaker name). Batch jobs made this way are left where they are."""
+        from hybridml.fleet.inject import CAUSES, Injector
+
+        if cause not in CAUSES:
+            raise ValueError(f"unknown cause {cause!r}; one of: {', '.join(sorted(CAUSES))}")
+        with self._lock:
+            self.seeder.now = datetime.now()
+            injector = Injector(self.fleet.url, self.seeder)
+            ident = CAUSES[cause][1](injector)
+            self.pinned.update(injector.created)
+        return ident
 
     # -- thread ---------------------------------------------------------------------------------
     def start(self, interval_s: float = 1.0) -> None:

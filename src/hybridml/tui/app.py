@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import time
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import App, ComposeResult
@@ -13,11 +13,16 @@ from textual.widgets import ContentSwitcher, Footer
 
 from hybridml.aws.errors import translate
 from hybridml.services import Services
+from hybridml.triage.watches import Alert
 from hybridml.tui import views as view_registry
+from hybridml.tui.batch_commands import BatchActionCommands
 from hybridml.tui.commands import HybridCommands
 from hybridml.tui.widgets.command_bar import CommandBar
 from hybridml.tui.widgets.resource_view import ResourceView, Scope
 from hybridml.tui.widgets.status_header import StatusHeader
+
+if TYPE_CHECKING:
+    from hybridml.launch.launcher import Launcher
 
 START_VIEW = "jobs"
 STALLED_AFTER_S = 3.0
@@ -26,7 +31,7 @@ STALLED_AFTER_S = 3.0
 class HybridApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "hybridml"
-    COMMANDS = App.COMMANDS | {HybridCommands}
+    COMMANDS = App.COMMANDS | {HybridCommands, BatchActionCommands}
     ENABLE_COMMAND_PALETTE = True
 
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
@@ -34,7 +39,9 @@ class HybridApp(App[int]):
         Binding("/", "filter_bar", "Filter", id="app.filter"),
         Binding("enter", "drill", "Open", id="app.open", show=False),
         Binding("d", "describe", "Describe", id="app.describe"),
+        Binding("l", "open_logs", "Logs", id="app.logs", show=False),  # views with logs show their own
         Binding("r", "refresh", "Refresh", id="app.refresh"),
+        Binding("t", "explain", "Explain", id="app.explain"),
         Binding("escape", "go_back", "Back", id="app.back", show=False),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("q", "back_or_quit", "Quit", id="app.quit"),
@@ -49,6 +56,20 @@ class HybridApp(App[int]):
         self.current_kind = ""
         self.last_problem = ""
         self.loaded_at: float | None = None
+        self._launcher: Launcher | None = None
+        self.alerts: list[Alert] = []
+        self.alert_keys: set[str] = set()
+        self.bells = 0
+        self.watched = False  # the first watch run waits for the first view to load (not to slow it down)
+
+    @property
+    def launcher(self) -> Launcher:
+        """The YOLO launcher (callback receiver and runs), created on first use."""
+        if self._launcher is None:
+            from hybridml.launch.launcher import Launcher
+
+            self._launcher = Launcher(self.services)
+        return self._launcher
 
     # -- layout -----------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -80,9 +101,15 @@ class HybridApp(App[int]):
             m for m, on_ in (("DEMO", self.services.demo), ("READ-ONLY", self.services.read_only)) if on_
         )
         self.show_view(self.start_view)
-        self.set_interval(self.services.settings.ui.refresh_s, self.refresh_active_view)
-        self.set_interval(1.0, self.tick_header)
+        self.refresh_timer = self.set_interval(self.services.settings.ui.refresh_s, self.refresh_active_view)
+        self.header_timer = self.set_interval(1.0, self.tick_header)
         self.load_account()
+        self.check_permissions()
+        if self.services.settings.watches.enabled:
+            self.set_interval(self.services.settings.watches.interval_s, self.run_watches)
+
+    def _header_mounted(self) -> bool:
+        return bool(self.is_running and self.query(StatusHeader))
 
     @property
     def header(self) -> StatusHeader:
@@ -147,8 +174,54 @@ class HybridApp(App[int]):
             self.header.account = "?"
             self.report_problem(str(translate(exc, "sts", "GetCallerIdentity")))
 
+    @work(exclusive=True, group="permissions", exit_on_error=False)
+    async def check_permissions(self) -> None:
+        """One cheap read per pane; denied panes are named in the header and their views say so."""
+        from hybridml.aws.permissions import check_permissions
+
+        self.services.permissions = await check_permissions(self.services.session)
+        denied = sorted(self.services.denied_services())
+        if not self._header_mounted():
+            return
+        self.header.denied = ", ".join(denied)
+        if denied:
+            needs = ", ".join(self.services.permissions[s].permission for s in denied)
+            self.notify(f"these panes are not readable: {', '.join(denied)} (needs {needs})", title="permissions")
+            view = self.active_view
+            if view is not None and view.service in denied:
+                view.reload()
+
+    @work(exclusive=True, group="watches", exit_on_error=False)
+    async def run_watches(self) -> None:
+        """Evaluate the `[watches]` thresholds; a new alert rings the bell once and shows in the header."""
+        from datetime import UTC, datetime
+
+        from hybridml.snapshot import gather_context
+        from hybridml.triage.watches import evaluate, summary
+
+        try:
+            ctx = await gather_context(self.services, details=False, quotas=False)
+        except Exception as exc:
+            self.report_problem(str(translate(exc)))
+            return
+        if not self._header_mounted():  # the app is closing
+            return
+        self.alerts = evaluate(ctx, self.services.settings.watches, datetime.now(UTC))
+        keys = {a.key for a in self.alerts}
+        new = [a for a in self.alerts if a.key not in self.alert_keys]
+        self.alert_keys = keys
+        self.header.alerts = summary(self.alerts)
+        if new:
+            if self.services.settings.watches.bell:
+                self.bell()
+                self.bells += 1
+            more = f" (+{len(new) - 3} more)" if len(new) > 3 else ""
+            self.notify("\n".join(a.text for a in new[:3]) + more, title="watch", severity="warning", timeout=10)
+
     def report_problem(self, message: str) -> None:
         """One place where errors surface: the header, and a notification when it is new."""
+        if not self._header_mounted():  # a worker finishing while the app closes
+            return
         self.header.problem = message[:80]
         if message != self.last_problem:
             self.notify(message, title="AWS", severity="error", timeout=8)
@@ -156,6 +229,9 @@ class HybridApp(App[int]):
 
     @on(ResourceView.Loaded)
     def _loaded(self, event: ResourceView.Loaded) -> None:
+        if not self.watched and self.services.settings.watches.enabled:
+            self.watched = True
+            self.run_watches()
         if event.view is self.active_view:
             if self.focused is None:
                 self._focus_view()
@@ -165,6 +241,8 @@ class HybridApp(App[int]):
 
     @on(ResourceView.LoadFailed)
     def _load_failed(self, event: ResourceView.LoadFailed) -> None:
+        if event.view is self.active_view and self.focused is None:
+            self._focus_view()  # the view's keys (n, r, ...) work while the endpoint is down
         self.report_problem(str(event.error))
 
     @on(ResourceView.Drill)
@@ -172,10 +250,17 @@ class HybridApp(App[int]):
         self.show_view(event.kind, event.scope)
 
     # -- command bar ------------------------------------------------------------------------------
+    def _back_to_views(self) -> None:
+        """The bar lives on the main screen: close detail screens first (like k9s)."""
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+
     def action_command_bar(self) -> None:
+        self._back_to_views()
         self.query_one(CommandBar).open("command")
 
     def action_filter_bar(self) -> None:
+        self._back_to_views()
         view = self.active_view
         self.query_one(CommandBar).open("filter", view.filter_text if view else "")
 
@@ -230,6 +315,8 @@ class HybridApp(App[int]):
         view = self.active_view
         if view is not None:
             view.reload()
+        if self.services.settings.watches.enabled:
+            self.run_watches()
 
     def action_go_back(self) -> None:
         view = self.active_view
@@ -274,6 +361,45 @@ class HybridApp(App[int]):
             return
         self.push_screen(JsonScreen(f"{view.kind} {view.row_key(item)}", body))
 
+    def action_open_logs(self) -> None:
+        """`l`: the live log view of the selected resource (views say what via `log_source`)."""
+        from hybridml.tui.screens.log_view import open_logs
+
+        view = self.active_view
+        item = view.selected if view is not None else None
+        if len(self.screen_stack) > 1 or view is None:
+            return
+        if item is None:
+            self.notify("nothing selected", severity="warning")
+            return
+        source = view.log_source(item)
+        if source is None:
+            self.notify(f"{view.kind}: no logs for this kind of resource", severity="warning")
+            return
+        open_logs(self, source)
+
+    def action_explain(self) -> None:
+        from hybridml.tui.screens.explain import ExplainScreen, explain_target
+
+        view = self.active_view
+        item = view.selected if view is not None else None
+        target = explain_target(item) if item is not None else None
+        if target is None:
+            self.notify("select a job, endpoint or training job to explain", severity="warning")
+            return
+        self.push_screen(ExplainScreen(self.services, *target))
+
+    def action_apply_fix(self) -> None:
+        from hybridml.tui.screens.explain import ExplainScreen
+        from hybridml.tui.views.triage import TriageView
+
+        if isinstance(self.screen, ExplainScreen):
+            self.screen.action_apply_fix()
+        elif isinstance(self.active_view, TriageView):
+            self.active_view.action_apply_fix()
+        else:
+            self.notify("open :triage or explain a workload (t) to apply a fix", severity="warning")
+
     def action_help(self) -> None:
         from hybridml.tui.screens.help import HelpScreen
 
@@ -283,4 +409,6 @@ class HybridApp(App[int]):
         self.exit(0)
 
     async def on_unmount(self) -> None:
+        if self._launcher is not None:
+            await self._launcher.close()
         await self.services.close()

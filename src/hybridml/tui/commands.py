@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 if TYPE_CHECKING:
@@ -13,9 +14,12 @@ if TYPE_CHECKING:
 ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("refresh", "Refresh the current view now", "refresh"),
     ("describe", "Describe the selected resource (raw JSON)", "describe"),
+    ("logs", "Live CloudWatch logs of the selected job / training job / endpoint", "open_logs"),
     ("filter", "Filter the current view (regex)", "filter_bar"),
     ("back", "Back / clear filter", "go_back"),
     ("help", "Show keys and commands", "help"),
+    ("explain", "Why is the selected workload stuck? (triage)", "explain"),
+    ("apply fix", "Apply the selected finding's fix (asks first)", "apply_fix"),
 )
 
 
@@ -29,6 +33,20 @@ class HybridCommands(Provider):
             for kind, view in views.VIEWS.items()
         ]
         entries += [(name, help_text, partial(app.run_action, action)) for name, help_text, action in ACTIONS]
+        # The keys of what is in front: a detail screen's own (scale, 1h/6h/24h ...), else the current view's.
+        screen = self.screen
+        owner: Any = screen if screen is not app.screen_stack[0] and screen.BINDINGS else app.active_view
+        if owner is not None:
+            label = getattr(owner, "kind", "") or type(owner).__name__.removesuffix("Screen").lower()
+            for binding in owner.BINDINGS:
+                if isinstance(binding, Binding) and binding.description and binding.id:
+                    entries.append(
+                        (
+                            f"{label}: {binding.description.lower()}",
+                            f"key {binding.key}",
+                            partial(owner.run_action, binding.action),
+                        )
+                    )
         return entries
 
     async def discover(self) -> Hits:

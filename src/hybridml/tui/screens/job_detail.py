@@ -24,6 +24,7 @@ class JobDetailScreen(Screen[None]):
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
         Binding("escape,q", "app.pop_screen", "Back", id="detail.back"),
         Binding("d", "describe", "Describe", id="detail.describe"),
+        Binding("l", "logs", "Logs", id="detail.logs"),
         Binding("r", "reload", "Refresh", id="detail.refresh"),
     ]
 
@@ -54,6 +55,12 @@ class JobDetailScreen(Screen[None]):
             return
         self.job = job
         self.query_one("#detail-body", Static).update(job_detail(job, datetime.now(UTC)))
+
+    def action_logs(self) -> None:
+        from hybridml.domain.logs import LogSource
+        from hybridml.tui.screens.log_view import open_logs
+
+        open_logs(self.app, LogSource.batch_job(self.job.job_id))
 
     @work(exclusive=True, group="job-describe", exit_on_error=False)
     async def action_describe(self) -> None:

@@ -5,13 +5,31 @@ from __future__ import annotations
 from typing import Any
 
 from hybridml.tui.views.compute_environments import ComputeEnvironmentsView
+from hybridml.tui.views.endpoints import EndpointsView
 from hybridml.tui.views.job_definitions import JobDefinitionsView
 from hybridml.tui.views.jobs import JobsView
+from hybridml.tui.views.launches import LaunchesView
 from hybridml.tui.views.queues import QueuesView
+from hybridml.tui.views.sagemaker_jobs import SageMakerJobsView
+from hybridml.tui.views.training import TrainingJobsView
+from hybridml.tui.views.triage import TriageView
+from hybridml.tui.views.workloads import WorkloadsView
 from hybridml.tui.widgets.resource_view import ResourceView
 
 VIEWS: dict[str, type[ResourceView[Any]]] = {
-    view.kind: view for view in (JobsView, QueuesView, ComputeEnvironmentsView, JobDefinitionsView)
+    view.kind: view
+    for view in (
+        JobsView,
+        QueuesView,
+        ComputeEnvironmentsView,
+        JobDefinitionsView,
+        EndpointsView,
+        TrainingJobsView,
+        SageMakerJobsView,
+        LaunchesView,
+        TriageView,
+        WorkloadsView,
+    )
 }
 
 ALIASES: dict[str, str] = {
@@ -25,6 +43,18 @@ ALIASES: dict[str, str] = {
     "jobdef": "jobdefs",
     "jd": "jobdefs",
     "definitions": "jobdefs",
+    "ep": "endpoints",
+    "endpoint": "endpoints",
+    "tj": "training",
+    "trainingjobs": "training",
+    "processing": "smjobs",
+    "transform": "smjobs",
+    "pj": "smjobs",
+    "launch": "launches",
+    "yolo": "launches",
+    "findings": "triage",
+    "why": "triage",
+    "workloads": "all",
 }
 
 

@@ -6,8 +6,11 @@ import json
 from datetime import datetime
 from typing import ClassVar
 
+from textual.binding import Binding
+
 from hybridml.domain.batch import ComputeEnvironment
 from hybridml.render.batch import CE_COLUMNS, Cell, ce_row
+from hybridml.tui import batch_flows
 from hybridml.tui.widgets.resource_view import ResourceView, Scope
 
 
@@ -15,6 +18,11 @@ class ComputeEnvironmentsView(ResourceView[ComputeEnvironment]):
     kind: ClassVar[str] = "ce"
     title: ClassVar[str] = "Compute environments"
     columns: ClassVar[tuple[str, ...]] = CE_COLUMNS
+
+    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+        Binding("s", "scale", "Scale", id="ce.scale"),
+        Binding("e", "toggle_state", "Enable/disable", id="ce.toggle"),
+    ]
 
     async def fetch(self) -> list[ComputeEnvironment]:
         return await self.services.batch.compute_environments()
@@ -30,3 +38,11 @@ class ComputeEnvironmentsView(ResourceView[ComputeEnvironment]):
 
     def drill(self, item: ComputeEnvironment) -> None:
         self.post_message(self.Drill("queues", Scope("ce", item.name)))
+
+    def action_scale(self) -> None:
+        if self.selected is not None:
+            batch_flows.scale_compute_environment(self.app, self.selected, self.reload)
+
+    def action_toggle_state(self) -> None:
+        if self.selected is not None:
+            batch_flows.toggle_compute_environment(self.app, self.selected, self.reload)

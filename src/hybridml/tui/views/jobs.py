@@ -1,20 +1,59 @@
-"""`:jobs` — Batch jobs of every status across all (or the configured) queues."""
+"""`:jobs` — Batch jobs of every status across all (or the configured) queues.
+
+Keys: space marks rows for bulk actions, ctrl+k cancels/terminates, n submits, c clones, R resubmits.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any, ClassVar
 
-from hybridml.domain.batch import Job
+from textual import work
+from textual.binding import Binding
+
+from hybridml.aws.errors import translate
+from hybridml.domain.batch import Job, JobStatus
+from hybridml.domain.logs import LogSource
+from hybridml.domain.submit import SubmitRequest
 from hybridml.render.batch import JOB_COLUMNS, Cell, job_row, job_sort_key
+from hybridml.tui import batch_flows
+from hybridml.tui.screens.progress import ActionResult
 from hybridml.tui.widgets.resource_view import ResourceView
+
+MARK_COLUMN = "✓"
+SELECT_RETRIES = 5
 
 
 class JobsView(ResourceView[Job]):
     kind: ClassVar[str] = "jobs"
     title: ClassVar[str] = "Jobs"
-    columns: ClassVar[tuple[str, ...]] = JOB_COLUMNS
+    columns: ClassVar[tuple[str, ...]] = (MARK_COLUMN, *JOB_COLUMNS)
     default_sort: ClassVar[str] = "AGE"
+
+    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+        Binding("space", "toggle_mark", "Mark", id="jobs.mark"),
+        Binding("U", "clear_marks", "Unmark all", id="jobs.unmark", show=False),
+        Binding("ctrl+k", "kill", "Kill", id="jobs.kill"),
+        Binding("n", "new_job", "New", id="jobs.new"),
+        Binding("c", "clone", "Clone", id="jobs.clone"),
+        Binding("R", "resubmit", "Resubmit", id="jobs.resubmit", show=False),
+        Binding("l", "app.open_logs", "Logs", id="jobs.logs"),
+    ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.marked: set[str] = set()
+        self.pending_select: str | None = None
+        self._select_tries = 0
+
+    def heading(self) -> str:
+        base = super().heading()
+        if not self.marked:
+            return base
+        shown = len(self.marked.intersection(self._order))
+        hidden = len(self.marked) - shown
+        note = f", {hidden} hidden by the filter and left alone" if hidden else ""
+        return f"{base}  ● {shown} marked (ctrl+k acts on them{note})"
 
     async def fetch(self) -> list[Job]:
         return await self.services.batch.all_jobs(self.services.settings.batch.queues)
@@ -23,9 +62,11 @@ class JobsView(ResourceView[Job]):
         return item.job_id
 
     def render_row(self, item: Job, now: datetime) -> tuple[Cell, ...]:
-        return job_row(item, now)
+        return ("●" if item.job_id in self.marked else " ", *job_row(item, now))
 
     def sort_value(self, column: str, item: Job, cells: tuple[Cell, ...], now: datetime) -> Any:
+        if column == MARK_COLUMN:
+            return (item.job_id not in self.marked, -(item.age_s(now) or 0.0))
         return job_sort_key(column, item, now)
 
     def in_scope(self, item: Job) -> bool:
@@ -42,7 +83,107 @@ class JobsView(ResourceView[Job]):
     async def describe_json(self, item: Job) -> str:
         return await self.services.batch.job_json(item.job_id)
 
-    def drill(self, item: Job) -> None:
-        from hybridml.tui.screens.job_detail import JobDetailScreen
+    def log_source(self, item: Job) -> LogSource:
+        return LogSource.batch_job(item.job_id)
 
-        self.app.push_screen(JobDetailScreen(self.services, item))
+    def drill(self, item: Job) -> None:
+        if item.is_array_parent:
+            from hybridml.tui.screens.array_children import ArrayChildrenScreen
+
+            self.app.push_screen(ArrayChildrenScreen(self.services, item))
+            return
+        from hybridml.tui.screens.job_actions_detail import JobDetailActionsScreen
+
+        self.app.push_screen(JobDetailActionsScreen(self.services, item))
+
+    # -- selecting a job that was just submitted --------------------------------------------------
+    def select_job(self, job_id: str) -> None:
+        """Put the cursor on `job_id` once it is listed (clears filter and scope so it can show)."""
+        self.pending_select, self._select_tries = job_id, 0
+        if self.filter_text:
+            self.set_filter("")
+        if self.scope is not None:
+            self.set_scope(None)
+        self.reload()
+
+    def on_resource_view_loaded(self, event: ResourceView.Loaded) -> None:
+        job_id = self.pending_select
+        if job_id is None or event.view is not self:
+            return
+        if job_id in self._order:
+            self.table.move_cursor(row=self._order.index(job_id), animate=False)
+            self.pending_select = None
+        elif self._select_tries < SELECT_RETRIES:
+            self._select_tries += 1
+            self.services.batch.invalidate_jobs()
+            self.set_timer(0.5, self.reload)
+        else:
+            self.pending_select = None
+            self.app.notify(f"job {job_id} is not listed yet; press r to refresh", severity="warning")
+
+    # -- marks and bulk actions -------------------------------------------------------------------
+    def action_toggle_mark(self) -> None:
+        job = self.selected
+        if job is None:
+            return
+        self.marked.symmetric_difference_update({job.job_id})
+        self.repaint()
+        self.table.action_cursor_down()
+
+    def action_clear_marks(self) -> None:
+        self.marked.clear()
+        self.repaint()
+
+    def targets(self) -> list[Job]:
+        """Marked jobs that are still listed, else the job under the cursor."""
+        marked = [self.by_key[k] for k in self._order if k in self.marked and k in self.by_key]
+        if marked:
+            return marked
+        return [self.selected] if self.selected is not None else []
+
+    def action_kill(self) -> None:
+        jobs = self.targets()
+        if not jobs:
+            self.app.notify("nothing selected", severity="warning")
+            return
+        batch_flows.stop_jobs(self.app, jobs, self._stopped)
+
+    def _stopped(self, results: list[ActionResult]) -> None:
+        self.marked.difference_update(r.key for r in results if r.ok)
+        failed = [r for r in results if not r.ok]
+        if failed:
+            self.app.notify(f"{len(failed)} of {len(results)} not stopped: {failed[0].message}", severity="error")
+        self.reload()
+
+    def action_new_job(self) -> None:
+        queue = self.scope.value if self.scope is not None and self.scope.field == "queue" else ""
+        definition = self.scope.value if self.scope is not None and self.scope.field == "definition" else ""
+        name = batch_flows.default_job_name(definition) if definition else ""
+        batch_flows.open_submit(self.app, SubmitRequest(queue, definition, name))
+
+    @work(exclusive=True, group="jobs-clone", exit_on_error=False)
+    async def action_clone(self) -> None:
+        job = self.selected
+        if job is None or batch_flows.refused_read_only(self.app, "clone"):
+            return
+        try:
+            request = await batch_flows.clone_of(self.services, job)
+        except Exception as exc:
+            self.app.notify(str(translate(exc)), title="clone", severity="error")
+            return
+        batch_flows.open_submit(self.app, request, title=f"Clone of {job.name} ({job.job_id})")
+
+    @work(exclusive=True, group="jobs-resubmit", exit_on_error=False)
+    async def action_resubmit(self) -> None:
+        job = self.selected
+        if job is None or batch_flows.refused_read_only(self.app, "resubmit"):
+            return
+        if job.status is not JobStatus.FAILED:
+            self.app.notify("R resubmits a FAILED job; use c to clone any job", severity="warning")
+            return
+        try:
+            request = await batch_flows.clone_of(self.services, job)
+        except Exception as exc:
+            self.app.notify(str(translate(exc)), title="resubmit", severity="error")
+            return
+        batch_flows.confirm_resubmit(self.app, job, request)

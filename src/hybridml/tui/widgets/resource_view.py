@@ -24,7 +24,8 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
-from hybridml.aws.errors import AwsError, translate
+from hybridml.aws.errors import AccessDenied, AwsError, translate
+from hybridml.domain.logs import LogSource
 from hybridml.tui.widgets.resource_table import ResourceTable
 
 if TYPE_CHECKING:
@@ -75,6 +76,7 @@ class ResourceView(Vertical, Generic[T]):
     columns: ClassVar[tuple[str, ...]] = ()
     default_sort: ClassVar[str] = ""
     default_reverse: ClassVar[bool] = False
+    service: ClassVar[str] = "batch"  # the pane's AWS service: a denied one is shown as such, not fetched
 
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
         Binding("o", "sort_next", "Sort", id="view.sort"),
@@ -151,6 +153,10 @@ class ResourceView(Vertical, Generic[T]):
     def drill(self, item: T) -> None:
         """What enter does; default: nothing."""
 
+    def log_source(self, item: T) -> LogSource | None:
+        """What `l` follows for this item (a Batch job, training job, endpoint); None: this kind has no logs."""
+        return None
+
     # -- compose & state --------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Static(self.heading(), classes="view-title", id="view-title")
@@ -220,6 +226,14 @@ class ResourceView(Vertical, Generic[T]):
                 self.loading_since = None
 
     async def _fetch_and_show(self) -> None:
+        denied = self.services.denied(self.service)
+        if denied is not None:
+            error: AwsError = AccessDenied(f"access denied: needs {denied.permission}", service=denied.service)
+            self.error, self.stale = error, bool(self.items)
+            self.table.loading = False
+            self.query_one("#view-title", Static).update(f"{self.title or self.kind}  ⛔ {error.message}")
+            self.post_message(self.LoadFailed(self, error))
+            return
         try:
             items = await self.fetch()
         except Exception as exc:  # every failure ends up as one message, never a traceback

@@ -17,13 +17,16 @@ class StatusHeader(Static):
     problem: reactive[str] = reactive("")
     alerts: reactive[str] = reactive("")
     mode: reactive[str] = reactive("")
+    denied: reactive[str] = reactive("")  # panes the credentials cannot read
 
     def render(self) -> Text:
         text = Text()
         text.append(" hybridml ", style="bold reverse")
-        text.append(f" acct {self.account} ", style="bold")
+        text.append(f" {self.account} ", style="bold")
         text.append(f"│ {self.aws_region} ")
-        text.append(f"│ {self.aws_endpoint} ", style="dim" if self.aws_endpoint == "AWS" else "yellow")
+        if self.aws_endpoint != "AWS":
+            shown = self.aws_endpoint.split("://", 1)[-1]
+            text.append(f"│ {shown} ", style="yellow")
         if self.mode:
             text.append(f"│ {self.mode} ", style="bold magenta")
         text.append(f"│ :{self.view_name} ", style="bold cyan")
@@ -31,6 +34,8 @@ class StatusHeader(Static):
         text.append(f"│ api {self.api_rate}/min ", style="dim")
         if self.problem:
             text.append(f"│ ⚠ {self.problem} ", style="bold red")
+        if self.denied:
+            text.append(f"│ ⛔ no access: {self.denied} ", style="bold red")
         if self.alerts:
             text.append(f"│ 🔔 {self.alerts} ", style="bold yellow")
         return text

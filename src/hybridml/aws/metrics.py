@@ -1,0 +1,104 @@
+"""CloudWatch GetMetricData: a few series over a window, for sparklines. Boto keys stay here."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from hybridml.aws._util import as_utc
+from hybridml.aws.errors import aws_call
+from hybridml.aws.session import AwsSession
+from hybridml.domain.metrics import MetricSeries, MetricSpec, period_for
+
+SERVICE = "cloudwatch"
+MAX_QUERIES = 500  # GetMetricData limit per request
+
+SAGEMAKER_NS = "AWS/SageMaker"
+TRAINING_NS = "/aws/sagemaker/TrainingJobs"
+
+
+def endpoint_metric_specs(endpoint: str, variant: str) -> list[MetricSpec]:
+    dims = (("EndpointName", endpoint), ("VariantName", variant))
+    return [
+        MetricSpec("Invocations", SAGEMAKER_NS, "Invocations", dims, "Sum", "count"),
+        MetricSpec("ModelLatency avg", SAGEMAKER_NS, "ModelLatency", dims, "Average", "us"),
+        MetricSpec("4xx errors", SAGEMAKER_NS, "Invocation4XXErrors", dims, "Sum", "count"),
+        MetricSpec("5xx errors", SAGEMAKER_NS, "Invocation5XXErrors", dims, "Sum", "count"),
+    ]
+
+
+def traffic_specs(endpoints: Sequence[tuple[str, str]]) -> list[MetricSpec]:
+    """Invocations and 5xx of each (endpoint, variant): the list view's traffic column, in one request."""
+    specs: list[MetricSpec] = []
+    for endpoint, variant in endpoints:
+        dims = (("EndpointName", endpoint), ("VariantName", variant))
+        specs.append(MetricSpec(f"{endpoint}|inv", SAGEMAKER_NS, "Invocations", dims, "Sum"))
+        specs.append(MetricSpec(f"{endpoint}|5xx", SAGEMAKER_NS, "Invocation5XXErrors", dims, "Sum"))
+    return specs
+
+
+def training_metric_specs(job: str, metric_names: Sequence[str] = ("train:loss",)) -> list[MetricSpec]:
+    """Training metrics as SageMaker publishes them: namespace /aws/sagemaker/TrainingJobs, dimension Host."""
+    dims = (("Host", f"{job}/algo-1"),)
+    return [MetricSpec(name, TRAINING_NS, name, dims, "Average") for name in metric_names]
+
+
+def _query(index: int, spec: MetricSpec, period: int) -> dict[str, Any]:
+    return {
+        "Id": f"m{index}",
+        "Label": spec.label,
+        "ReturnData": True,
+        "MetricStat": {
+            "Metric": {
+                "Namespace": spec.namespace,
+                "MetricName": spec.name,
+                "Dimensions": [{"Name": k, "Value": v} for k, v in spec.dimensions],
+            },
+            "Period": period,
+            "Stat": spec.stat,
+        },
+    }
+
+
+class MetricsService:
+    def __init__(self, session: AwsSession) -> None:
+        self.session = session
+
+    async def series(
+        self, specs: Sequence[MetricSpec], window_s: int, *, end: datetime | None = None, period: int | None = None
+    ) -> list[MetricSeries]:
+        """One series per spec (same order), oldest point first, over the last `window_s` seconds.
+
+        All specs go in one GetMetricData request (up to 500), however many endpoints they cover."""
+        if not specs:
+            return []
+        period = period or period_for(window_s)
+        end = (end or datetime.now(UTC)).replace(microsecond=0)
+        start = end - timedelta(seconds=window_s)
+        queries = [_query(i, spec, period) for i, spec in enumerate(specs[:MAX_QUERIES])]
+        client = await self.session.client(SERVICE)
+        found: dict[str, tuple[list[datetime], list[float]]] = {q["Id"]: ([], []) for q in queries}
+        async with aws_call(SERVICE, "GetMetricData"):
+            paginator = client.get_paginator("get_metric_data")
+            async for page in paginator.paginate(
+                MetricDataQueries=queries, StartTime=start, EndTime=end, ScanBy="TimestampAscending"
+            ):
+                for result in page.get("MetricDataResults", []) or []:
+                    stamps, values = found.setdefault(str(result["Id"]), ([], []))
+                    stamps += [t for t in (as_utc(x) for x in result.get("Timestamps", []) or []) if t is not None]
+                    values += [float(v) for v in result.get("Values", []) or []]
+        out = []
+        for query, spec in zip(queries, specs, strict=False):
+            stamps, values = found[query["Id"]]
+            points = sorted(zip(stamps, values, strict=False))
+            out.append(
+                MetricSeries(
+                    label=spec.label,
+                    timestamps=tuple(p[0] for p in points),
+                    values=tuple(p[1] for p in points),
+                    stat=spec.stat,
+                    unit_hint=spec.unit_hint,
+                )
+            )
+        return out

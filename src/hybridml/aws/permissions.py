@@ -1,0 +1,46 @@
+"""Start-up permission check: one cheap read per pane, so a denied pane says so instead of failing later."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from hybridml.aws.errors import AccessDenied, aws_call, translate
+from hybridml.aws.session import AwsSession
+from hybridml.domain.triage import PaneAccess
+
+# pane (client service name) -> (IAM action, probe)
+PROBES: dict[str, tuple[str, Callable[[Any], Awaitable[Any]]]] = {
+    "batch": ("batch:DescribeJobQueues", lambda c: c.describe_job_queues(maxResults=1)),
+    "sagemaker": ("sagemaker:ListEndpoints", lambda c: c.list_endpoints(MaxResults=1)),
+    "logs": ("logs:DescribeLogGroups", lambda c: c.describe_log_groups(limit=1)),
+    "cloudwatch": ("cloudwatch:ListMetrics", lambda c: c.list_metrics(Namespace="AWS/SageMaker")),
+    "application-autoscaling": (
+        "application-autoscaling:DescribeScalableTargets",
+        lambda c: c.describe_scalable_targets(ServiceNamespace="sagemaker", MaxResults=1),
+    ),
+    "service-quotas": (
+        "servicequotas:ListAWSDefaultServiceQuotas",
+        lambda c: c.list_aws_default_service_quotas(ServiceCode="vpc", MaxResults=1),
+    ),
+}
+
+
+async def probe(session: AwsSession, service: str) -> PaneAccess:
+    permission, call = PROBES[service]
+    try:
+        client = await session.mutation_client(service)  # no retries: a probe answers once, fast
+        async with aws_call(service, permission.split(":", 1)[1]):
+            await call(client)
+    except AccessDenied as exc:
+        return PaneAccess(service, False, permission, exc.message)
+    except Exception as exc:  # unreachable, not implemented...: unknown, not denied
+        return PaneAccess(service, None, permission, str(translate(exc, service)))
+    return PaneAccess(service, True, permission)
+
+
+async def check_permissions(session: AwsSession, services: tuple[str, ...] = tuple(PROBES)) -> dict[str, PaneAccess]:
+    """Every probe at once; never raises."""
+    results = await asyncio.gather(*(probe(session, s) for s in services))
+    return {r.service: r for r in results}

@@ -1,0 +1,260 @@
+"""SageMaker training jobs (list, describe, stop, clone) and processing / transform jobs (read-only).
+
+Mappers are the only place these SageMaker keys appear."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from hybridml.aws._util import as_utc, bounded_gather, pairs
+from hybridml.aws.errors import AccessDenied, AwsError, InvalidRequest, NotFound, aws_call
+from hybridml.aws.session import AwsSession
+from hybridml.domain.sagemaker import BatchJobSummary, StatusTransition, TrainingJob
+
+if TYPE_CHECKING:
+    from hybridml.config import TrainingTemplate
+    from hybridml.services import Services
+
+SERVICE = "sagemaker"
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+DESCRIBE_LIMIT = 200
+DESCRIBE_TTL_S = 60.0  # a running job's describe is reused at most this long even if its summary is unchanged
+FINISHED = ("Completed", "Failed", "Stopped")  # full details for the newest jobs; older ones show their summary
+_NAME = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
+# What CreateTrainingJob accepts from a DescribeTrainingJob answer.
+_CLONE_KEYS = (
+    "HyperParameters",
+    "AlgorithmSpecification",
+    "RoleArn",
+    "InputDataConfig",
+    "OutputDataConfig",
+    "ResourceConfig",
+    "VpcConfig",
+    "StoppingCondition",
+    "EnableNetworkIsolation",
+    "EnableInterContainerTrafficEncryption",
+    "EnableManagedSpotTraining",
+    "CheckpointConfig",
+    "Environment",
+    "RetryStrategy",
+)
+
+
+def valid_job_name(name: str) -> str | None:
+    """None when fine, else why SageMaker would reject it."""
+    if not name:
+        return "a name is required"
+    if not _NAME.match(name):
+        return "1-63 letters, digits and hyphens; starting with a letter or digit"
+    return None
+
+
+def _not_found(exc: AwsError, what: str) -> AwsError:
+    if isinstance(exc, InvalidRequest) and "could not find" in exc.message.lower():
+        return NotFound(
+            f"{what} not found (deleted, or never existed here)",
+            service=exc.service,
+            operation=exc.operation,
+            code=exc.code,
+        )
+    return exc
+
+
+def _training_from_api(d: dict[str, Any]) -> TrainingJob:
+    """Map a DescribeTrainingJob answer (or a ListTrainingJobs summary) to a TrainingJob."""
+    rc = d.get("ResourceConfig") or {}
+    algo = d.get("AlgorithmSpecification") or {}
+    stop = d.get("StoppingCondition") or {}
+    billable = d.get("BillableTimeInSeconds")
+    return TrainingJob(
+        name=str(d["TrainingJobName"]),
+        arn=str(d.get("TrainingJobArn", "")),
+        status=str(d.get("TrainingJobStatus", "")),
+        secondary_status=str(d.get("SecondaryStatus", "") or ""),
+        created_at=as_utc(d.get("CreationTime")),
+        started_at=as_utc(d.get("TrainingStartTime")),
+        ended_at=as_utc(d.get("TrainingEndTime")),
+        modified_at=as_utc(d.get("LastModifiedTime")),
+        instance_type=str(rc.get("InstanceType", "") or ""),
+        instance_count=int(rc.get("InstanceCount", 0) or 0),
+        billable_seconds=int(billable) if billable is not None else None,
+        failure_reason=str(d.get("FailureReason", "") or ""),
+        max_runtime_s=int(stop["MaxRuntimeInSeconds"]) if stop.get("MaxRuntimeInSeconds") else None,
+        transitions=tuple(
+            StatusTransition(
+                status=str(t.get("Status", "")),
+                start=as_utc(t.get("StartTime")),
+                end=as_utc(t.get("EndTime")),
+                message=str(t.get("StatusMessage", "") or ""),
+            )
+            for t in d.get("SecondaryStatusTransitions", []) or []
+        ),
+        final_metrics=tuple(
+            (str(m.get("MetricName", "")), float(m.get("Value", 0.0))) for m in d.get("FinalMetricDataList", []) or []
+        ),
+        image=str(algo.get("TrainingImage", "") or algo.get("AlgorithmName", "") or ""),
+        role_arn=str(d.get("RoleArn", "") or ""),
+        hyperparameters=pairs(d.get("HyperParameters")),
+        volume_gb=int(rc["VolumeSizeInGB"]) if rc.get("VolumeSizeInGB") else None,
+        output_path=str((d.get("OutputDataConfig") or {}).get("S3OutputPath", "") or ""),
+        spot=bool(d.get("EnableManagedSpotTraining", False)),
+    )
+
+
+def _summary_from_api(kind: str, d: dict[str, Any]) -> BatchJobSummary:
+    prefix = "ProcessingJob" if kind == "processing" else "TransformJob"
+    return BatchJobSummary(
+        kind=kind,
+        name=str(d.get(f"{prefix}Name", "")),
+        arn=str(d.get(f"{prefix}Arn", "")),
+        status=str(d.get(f"{prefix}Status", "")),
+        created_at=as_utc(d.get("CreationTime")),
+        ended_at=as_utc(d.get(f"{prefix.replace('Job', '')}EndTime") or d.get("TransformEndTime")),
+        modified_at=as_utc(d.get("LastModifiedTime")),
+        failure_reason=str(d.get("FailureReason", "") or ""),
+    )
+
+
+def clone_request(source: dict[str, Any], new_name: str, template: TrainingTemplate | None) -> dict[str, Any]:
+    """A CreateTrainingJob request copying `source` (a DescribeTrainingJob answer), with template overrides."""
+    request: dict[str, Any] = {k: json.loads(json.dumps(source[k], default=str)) for k in _CLONE_KEYS if k in source}
+    request["TrainingJobName"] = new_name
+    algo = request.setdefault("AlgorithmSpecification", {})
+    if algo.get("AlgorithmName"):
+        algo.pop("MetricDefinitions", None)  # built-in algorithms bring their own; AWS rejects extra ones
+    if template is not None:
+        rc = request.setdefault("ResourceConfig", {})
+        if template.instance_type:
+            rc["InstanceType"] = template.instance_type
+        if template.instance_count is not None:
+            rc["InstanceCount"] = template.instance_count
+        if template.volume_gb is not None:
+            rc["VolumeSizeInGB"] = template.volume_gb
+        if template.image:
+            algo["TrainingImage"] = template.image
+        if template.hyperparameters:
+            request["HyperParameters"] = {**request.get("HyperParameters", {}), **template.hyperparameters}
+        if template.max_runtime_s is not None:
+            request.setdefault("StoppingCondition", {})["MaxRuntimeInSeconds"] = template.max_runtime_s
+        if template.output_path:
+            request["OutputDataConfig"] = {**request.get("OutputDataConfig", {}), "S3OutputPath": template.output_path}
+        if template.spot is not None:
+            request["EnableManagedSpotTraining"] = template.spot
+    return request
+
+
+class TrainingService:
+    def __init__(self, session: AwsSession) -> None:
+        self.session = session
+        self._described: dict[str, tuple[tuple[str, str], float, TrainingJob]] = {}
+
+    async def _list(self, operation: str, key: str) -> list[dict[str, Any]]:
+        client = await self.session.client(SERVICE)
+        items: list[dict[str, Any]] = []
+        async with aws_call(SERVICE, operation):
+            paginator = client.get_paginator(operation)
+            async for page in paginator.paginate(SortBy="CreationTime", SortOrder="Descending"):
+                items.extend(page.get(key, []) or [])
+        return items
+
+    async def _describe(self, name: str) -> dict[str, Any]:
+        client = await self.session.client(SERVICE)
+        try:
+            async with aws_call(SERVICE, "DescribeTrainingJob"):
+                raw = dict(await client.describe_training_job(TrainingJobName=name))
+        except AwsError as exc:
+            raise _not_found(exc, f"training job {name}") from exc
+        raw.pop("ResponseMetadata", None)
+        return raw
+
+    async def training_jobs(self) -> list[TrainingJob]:
+        """Every training job, newest first; the newest DESCRIBE_LIMIT with full details.
+
+        A DescribeTrainingJob answer is reused while the job's status and LastModifiedTime are unchanged
+        (finished jobs never change), so a refresh costs one ListTrainingJobs plus the jobs that moved.
+        """
+        summaries = await self._list("list_training_jobs", "TrainingJobSummaries")
+        now = time.monotonic()
+
+        async def one(summary: dict[str, Any]) -> TrainingJob:
+            name = str(summary["TrainingJobName"])
+            stamp = (str(summary.get("TrainingJobStatus")), str(summary.get("LastModifiedTime")))
+            cached = self._described.get(name)
+            if cached is not None and cached[0] == stamp and (stamp[0] in FINISHED or now - cached[1] < DESCRIBE_TTL_S):
+                return cached[2]
+            try:
+                job = _training_from_api(await self._describe(name))
+            except (NotFound, AccessDenied):
+                return _training_from_api(summary)  # gone meanwhile, or describe not allowed: the summary
+            self._described[name] = (stamp, now, job)
+            return job
+
+        summaries.sort(key=lambda d: as_utc(d.get("CreationTime")) or _EPOCH, reverse=True)  # moto ignores SortBy
+        detailed = await bounded_gather(self.session.settings.max_concurrency, one, summaries[:DESCRIBE_LIMIT])
+        return detailed + [_training_from_api(s) for s in summaries[DESCRIBE_LIMIT:]]
+
+    async def training_job(self, name: str) -> TrainingJob:
+        return _training_from_api(await self._describe(name))
+
+    async def training_job_json(self, name: str) -> str:
+        return json.dumps(await self._describe(name), indent=2, sort_keys=True, default=str)
+
+    async def processing_jobs(self) -> list[BatchJobSummary]:
+        return [
+            _summary_from_api("processing", d)
+            for d in await self._list("list_processing_jobs", "ProcessingJobSummaries")
+        ]
+
+    async def transform_jobs(self) -> list[BatchJobSummary]:
+        return [
+            _summary_from_api("transform", d) for d in await self._list("list_transform_jobs", "TransformJobSummaries")
+        ]
+
+    async def job_json(self, kind: str, name: str) -> str:
+        """DescribeProcessingJob / DescribeTransformJob as pretty JSON (for the `d` view)."""
+        operation, param = (
+            ("describe_processing_job", "ProcessingJobName")
+            if kind == "processing"
+            else ("describe_transform_job", "TransformJobName")
+        )
+        client = await self.session.client(SERVICE)
+        try:
+            async with aws_call(SERVICE, operation):
+                raw = dict(await getattr(client, operation)(**{param: name}))
+        except AwsError as exc:
+            raise _not_found(exc, f"{kind} job {name}") from exc
+        raw.pop("ResponseMetadata", None)
+        return json.dumps(raw, indent=2, sort_keys=True, default=str)
+
+    async def stop(self, services: Services, name: str) -> None:
+        async def call() -> Any:
+            client = await self.session.mutation_client(SERVICE)
+            try:
+                async with aws_call(SERVICE, "StopTrainingJob"):
+                    return await client.stop_training_job(TrainingJobName=name)
+            except AwsError as exc:
+                raise _not_found(exc, f"training job {name}") from exc
+
+        await services.mutate("sagemaker:stop-training-job", name, {"TrainingJobName": name}, call)
+
+    async def clone(
+        self, services: Services, source: str, new_name: str, template: TrainingTemplate | None = None
+    ) -> str:
+        """CreateTrainingJob from the source job's spec (plus template overrides); returns the new ARN."""
+        problem = valid_job_name(new_name)
+        if problem:
+            raise InvalidRequest(f"job name {new_name!r}: {problem}")
+        request = clone_request(await self._describe(source), new_name, template)
+
+        async def call() -> Any:
+            client = await self.session.mutation_client(SERVICE)
+            async with aws_call(SERVICE, "CreateTrainingJob"):
+                return await client.create_training_job(**request)
+
+        shown = {k: v for k, v in request.items() if k in ("TrainingJobName", "ResourceConfig", "HyperParameters")}
+        response = await services.mutate("sagemaker:create-training-job", new_name, {"from": source, **shown}, call)
+        return str(response.get("TrainingJobArn", ""))

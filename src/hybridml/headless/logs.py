@@ -1,0 +1,159 @@
+"""`hybridml logs JOB_ID|training/NAME|endpoint/NAME [--follow] [--since 10m] [--filter TEXT]`.
+
+Prints lines to stdout (flushed per batch, fit for `| grep`), status and problems to stderr. Ends cleanly
+on ctrl-c (exit 130) and when the reader goes away (SIGPIPE / `| head`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import signal
+import sys
+import threading
+from collections.abc import Callable
+from typing import TextIO
+
+from hybridml.domain.logs import LogSource
+from hybridml.logtail.buffer import compile_pattern
+from hybridml.logtail.follower import LogFollower
+from hybridml.logtail.livetail import LiveTailer
+from hybridml.logtail.sources import resolve
+from hybridml.logtail.window import parse_since, plain_line
+from hybridml.services import Services
+
+QUIET_STATES = ("following", "caught up", "loading", "connecting")
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = subparsers.add_parser(
+        "logs",
+        help="print (and follow) CloudWatch logs of a Batch job, array job, training job or endpoint",
+        description="SOURCE: a Batch job id (JOB_ID, or JOB_ID#N for attempt N; an array job merges its "
+        "children), training/NAME or endpoint/NAME.",
+    )
+    p.add_argument("source", metavar="SOURCE", help="JOB_ID | JOB_ID#ATTEMPT | training/NAME | endpoint/NAME")
+    p.add_argument("-f", "--follow", action="store_true", help="keep printing new lines until ctrl-c")
+    p.add_argument("--since", help="start from 30s / 10m / 1h / 2d ago, an ISO time, or 'start' (default)")
+    p.add_argument("--filter", default="", help="only lines matching this case-insensitive regex")
+    p.add_argument("--attempt", type=int, help="Batch: only this attempt (1-based)")
+    p.add_argument("-t", "--timestamps", action="store_true", help="prefix each line with its UTC time")
+    p.add_argument("--no-tags", action="store_true", help="never prefix lines with their stream's tag")
+    p.add_argument("--poll", type=float, help="polling interval in seconds (default: ui.log_poll_s)")
+    p.set_defaults(func=run)
+
+
+async def run(args: argparse.Namespace, services: Services) -> int:
+    try:
+        source = LogSource.parse(args.source)
+        if args.attempt is not None:
+            if args.attempt < 1:
+                raise ValueError("--attempt counts from 1")
+            source = LogSource.batch_job(source.name, args.attempt)
+        since_ms = parse_since(args.since)
+        if args.poll is not None and args.poll < 0.2:
+            raise ValueError("--poll must be at least 0.2 seconds")
+    except ValueError as exc:
+        print(f"hybridml logs: {exc}", file=sys.stderr)
+        return 2
+    return await print_logs(
+        services,
+        source,
+        follow=args.follow,
+        since_ms=since_ms,
+        filter_text=args.filter,
+        timestamps=args.timestamps,
+        tags=False if args.no_tags else None,
+        poll_s=args.poll,
+    )
+
+
+async def print_logs(
+    services: Services,
+    source: LogSource,
+    *,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+    follow: bool = False,
+    since_ms: int | None = None,
+    filter_text: str = "",
+    timestamps: bool = False,
+    tags: bool | None = None,
+    poll_s: float | None = None,
+    until: Callable[[], bool] | None = None,
+) -> int:
+    """Print the source's lines; with `follow`, until ctrl-c or `until()` is true (checked per batch)."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    pattern, warning = compile_pattern(filter_text)
+    if warning:
+        print(f"hybridml logs: --filter {warning}", file=err)
+    ui = services.settings.ui
+    follower = LogFollower(
+        services.logs,
+        lambda: resolve(services.batch, services.logs, source),
+        poll_s=poll_s or ui.log_poll_s,
+        since_ms=since_ms,
+        follow=follow,
+        live_tail=LiveTailer.for_aws(services.logs, ui.log_live_tail) if follow else None,
+    )
+    interrupted = _on_interrupt(follower.interrupt)
+    last_status = ""
+    code = 0
+    try:
+        async for batch in follower.batches():
+            show_tags = tags if tags is not None else len(follower.streams) > 1
+            lines = [
+                plain_line(e, timestamps=timestamps, tags=show_tags)
+                for e in batch.events
+                if pattern is None or pattern.search(e.message)
+            ]
+            if lines:
+                out.write("\n".join(lines) + "\n")
+                out.flush()
+            status = str(batch.status)
+            if status != last_status and batch.status.state not in QUIET_STATES:
+                print(f"hybridml logs: {source}: {status}", file=err, flush=True)
+                if batch.status.state == "not found":
+                    code = 1
+                elif not follow and batch.status.state == "waiting":
+                    follower.stop()  # nothing to print yet and not asked to wait
+            last_status = status
+            if until is not None and until():
+                follower.stop()
+    except BrokenPipeError:
+        follower.stop()
+        _silence_stdout(out)
+        return 0
+    finally:
+        interrupted()
+    return 130 if follower.interrupted else code
+
+
+def _on_interrupt(stop: Callable[[], None]) -> Callable[[], None]:
+    """ctrl-c / SIGTERM stop the follower (clean exit, no traceback); returns the undo."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    loop = asyncio.get_running_loop()
+    installed: list[int] = []
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.add_signal_handler(sig, stop)
+            installed.append(sig)
+
+    def undo() -> None:
+        for sig in installed:
+            loop.remove_signal_handler(sig)
+
+    return undo
+
+
+def _silence_stdout(out: TextIO) -> None:
+    """After EPIPE, point stdout at /dev/null so the interpreter's final flush does not complain."""
+    if out is sys.stdout:
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())

@@ -1,0 +1,77 @@
+"""`hybridml yolo run`: launch the bundled YOLO dog-detection container locally or on Batch."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from hybridml.domain.launch import LaunchRun, LaunchStatus
+from hybridml.headless.output import print_json
+from hybridml.launch.launcher import Launcher
+from hybridml.render.launch import segments_lines
+from hybridml.services import Services
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = subparsers.add_parser("yolo", help="the bundled YOLO dog-detection container")
+    sub = p.add_subparsers(dest="yolo_command", required=True, metavar="ACTION")
+    run = sub.add_parser("run", help="run it locally (default) or as a Batch job (--batch)")
+    source = run.add_mutually_exclusive_group(required=True)
+    source.add_argument("--video-url", help="http(s) URL of the video")
+    source.add_argument("--synthetic", action="store_true", help="make a synthetic clip and serve it locally")
+    run.add_argument("--batch", action="store_true", help="submit to AWS Batch instead of running locally")
+    run.add_argument("--queue", help="Batch queue (default: [launch].queue)")
+    run.add_argument("--callback-url", help="Batch only: where the container reports (default: built-in receiver)")
+    run.add_argument("--no-wait", action="store_true", help="Batch only: print the job id and return")
+    run.add_argument("--timeout", type=float, default=3600, help="seconds to wait for the result")
+    run.add_argument("--json", action="store_true", help="print the final run as JSON")
+    run.add_argument("container_args", nargs=argparse.REMAINDER, help="after --: extra container flags")
+    p.set_defaults(func=run_command)
+
+
+def _print_run(run: LaunchRun) -> None:
+    print(f"run {run.run_id}: {run.status.value} ({run.target.value})", file=sys.stderr)
+    if run.message:
+        print(f"  {run.message}", file=sys.stderr)
+    for line in segments_lines(run):
+        print(line)
+
+
+async def run_command(args: argparse.Namespace, services: Services) -> int:
+    launcher = Launcher(services)
+    try:
+        address = await launcher.start()
+        print(f"callback receiver listening on {address}", file=sys.stderr)
+        video = args.video_url or await launcher.demo_video()
+        extra = tuple(a for a in (args.container_args or []) if a != "--")
+        if args.batch:
+            run = await launcher.launch_batch(video, args.queue, args.callback_url)
+            print(f"submitted Batch job {run.job_id} to {run.queue}", file=sys.stderr)
+            if args.no_wait:
+                if args.json:
+                    print_json(run)
+                return 0
+        else:
+            run = await launcher.launch_local(video, extra)
+            print(f"running locally ({run.target.value})", file=sys.stderr)
+        shown = 0
+        while True:
+            current = await launcher.wait(run.run_id, timeout_s=0.5)
+            for line in current.output[shown:]:
+                print(line, file=sys.stderr)
+            shown = len(current.output)
+            if current.status.is_final:
+                break
+            if (current.created_at.timestamp() + args.timeout) < __import__("time").time():
+                print(f"gave up waiting after {args.timeout:.0f}s", file=sys.stderr)
+                return 124
+        final = launcher.registry.runs[run.run_id]
+        if args.json:
+            print_json(final)
+        else:
+            _print_run(final)
+        if final.status is LaunchStatus.SUCCEEDED:
+            return 0
+        return final.exit_code if final.exit_code not in (None, 0) else 1
+    finally:
+        await launcher.close()

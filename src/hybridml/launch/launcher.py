@@ -1,0 +1,120 @@
+"""One entry point for launching the YOLO container (TUI and `hybridml yolo run` share it)."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+from pathlib import Path
+
+from hybridml.config import LaunchSettings
+from hybridml.domain.launch import LaunchRun, LaunchStatus, LaunchTarget
+from hybridml.launch.batch import launch_on_batch, poll_batch_runs
+from hybridml.launch.callback import CallbackReceiver
+from hybridml.launch.local import container_dir, container_python, plan_local, run_local
+from hybridml.launch.registry import LaunchRegistry
+from hybridml.services import Services
+
+DEMO_WEIGHTS = "yolo11n.yaml"
+
+
+class LaunchError(Exception):
+    """A launch that cannot start; the message says why."""  # architecture only: random weights, nothing to download
+
+
+class Launcher:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        settings = services.settings.launch
+        if services.demo and not settings.weights:
+            settings = settings.model_copy(update={"weights": DEMO_WEIGHTS})
+        self.settings: LaunchSettings = settings
+        self.registry = LaunchRegistry()
+        self._videos = tempfile.TemporaryDirectory(prefix="hybridml-videos-")
+        self.receiver = CallbackReceiver(
+            self.registry,
+            host=settings.callback_host,
+            port=settings.callback_port,
+            public_url=settings.callback_public_url,
+            video_dir=Path(self._videos.name),
+        )
+        self._tasks: set[asyncio.Task[int]] = set()
+
+    async def start(self) -> str:
+        return await self.receiver.start()
+
+    async def demo_video(self, frames: int = 90) -> str:
+        """Make a synthetic clip with the container's own OpenCV and serve it from the receiver."""
+        await self.start()
+        out = Path(self._videos.name) / f"synthetic-{len(self.registry.runs) + 1}.mp4"
+        code = (
+            "import sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]);"
+            "from dogwatch.synthetic import make_video;"
+            "make_video(Path(sys.argv[2]), frames=int(sys.argv[3]), width=320, height=240)"
+        )
+        python = container_python(self.settings)
+        if not python.exists():
+            python = Path(sys.executable)
+        proc = await asyncio.create_subprocess_exec(
+            str(python), "-c", code, str(container_dir(self.settings) / "src"), str(out), str(frames),
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        )  # fmt: skip
+        output, _ = await asyncio.wait_for(proc.communicate(), 120)
+        if proc.returncode != 0:
+            tail = output.decode(errors="replace").strip().splitlines()[-1:] or ["no output"]
+            raise LaunchError(f"cannot make a synthetic video: {tail[0]}")
+        return self.receiver.video_url(out.name)
+
+    async def launch_local(self, video_url: str, extra: tuple[str, ...] = ()) -> LaunchRun:
+        """Start a local run in the background; returns it at once (status STARTING/RUNNING)."""
+        await self.start()
+        run = self.registry.create(LaunchTarget.LOCAL_PROCESS, video_url)
+        callback = self.receiver.callback_url(run.run_id)
+        plan = await plan_local(self.settings, video_url, callback, extra)
+        run = self.registry.update(run.run_id, callback_url=callback, target=plan.target)
+        task = asyncio.ensure_future(run_local(self.registry, run.run_id, plan))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return self.registry.runs[run.run_id]
+
+    async def wait(self, run_id: str, timeout_s: float = 3600) -> LaunchRun:
+        """Wait until a run is final (local: process ended; Batch: polled)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout_s
+        while not self.registry.runs[run_id].status.is_final:
+            if loop.time() > deadline:
+                break
+            if self.registry.runs[run_id].target is LaunchTarget.BATCH:
+                await self.poll()
+            await asyncio.sleep(0.2)
+        return self.registry.runs[run_id]
+
+    async def launch_batch(
+        self, video_url: str, queue: str | None = None, callback_url: str | None = None
+    ) -> LaunchRun:
+        await self.start()
+        queue = queue or self.settings.queue
+        run = self.registry.create(LaunchTarget.BATCH, video_url, queue=queue)
+        callback = callback_url or self.receiver.callback_url(run.run_id)
+        run = self.registry.update(run.run_id, callback_url=callback)
+        return await launch_on_batch(self.services, self.registry, run, queue, self.settings)
+
+    async def poll(self) -> None:
+        await poll_batch_runs(self.services, self.registry)
+
+    def runs(self) -> list[LaunchRun]:
+        return self.registry.all()
+
+    async def close(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        for task in list(self._tasks):
+            try:
+                await task
+            except BaseException:
+                pass
+        await self.receiver.stop()
+        self._videos.cleanup()
+
+
+__all__ = ["LaunchError", "LaunchStatus", "Launcher"]

@@ -1,0 +1,73 @@
+"""TriageContext: one snapshot of everything the rules read. Built by `hybridml.snapshot.gather_context`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from hybridml.domain.batch import ComputeEnvironment, Job, JobDefinition, JobQueue
+from hybridml.domain.sagemaker import Endpoint, TrainingJob
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """How long is too long (minutes). From `[batch].stuck_after_min` and `[watches]`."""
+
+    job_stuck_min: float = 15.0
+    endpoint_transition_min: float = 30.0
+    training_starting_min: float = 20.0
+    training_downloading_min: float = 30.0
+
+
+@dataclass(frozen=True)
+class TriageContext:
+    jobs: tuple[Job, ...] = ()  # every listed job; non-terminal ones are described (resources, dependsOn)
+    queues: tuple[JobQueue, ...] = ()
+    compute_environments: tuple[ComputeEnvironment, ...] = ()
+    job_definitions: tuple[JobDefinition, ...] = ()
+    endpoints: tuple[Endpoint, ...] = ()
+    training_jobs: tuple[TrainingJob, ...] = ()
+    quotas: tuple[tuple[str, float], ...] = ()  # EC2 quota code -> vCPU limit; empty when unreadable
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    unreadable: tuple[tuple[str, str], ...] = ()  # part ("sagemaker", "quotas") -> why it was skipped
+
+    @cached_property
+    def job_by_id(self) -> dict[str, Job]:
+        return {j.job_id: j for j in self.jobs}
+
+    @cached_property
+    def queue_by_name(self) -> dict[str, JobQueue]:
+        out = {q.name: q for q in self.queues}
+        out.update({q.arn: q for q in self.queues if q.arn})
+        return out
+
+    @cached_property
+    def ce_by_ref(self) -> dict[str, ComputeEnvironment]:
+        """By ARN and by name (queues refer to CEs by ARN, people by name)."""
+        out = {ce.name: ce for ce in self.compute_environments}
+        out.update({ce.arn: ce for ce in self.compute_environments if ce.arn})
+        return out
+
+    @cached_property
+    def jobdef_by_ref(self) -> dict[str, JobDefinition]:
+        out: dict[str, JobDefinition] = {}
+        for jd in sorted(self.job_definitions, key=lambda d: d.revision):
+            out[jd.name] = jd  # latest revision wins for a bare name
+            out[jd.name_revision] = jd
+            if jd.arn:
+                out[jd.arn] = jd
+        return out
+
+    @cached_property
+    def quota_by_code(self) -> dict[str, float]:
+        return dict(self.quotas)
+
+    def queue_ces(self, queue: JobQueue) -> list[ComputeEnvironment]:
+        return [self.ce_by_ref[ref] for ref in queue.compute_environments if ref in self.ce_by_ref]
+
+    def jobdef_of(self, job: Job) -> JobDefinition | None:
+        ref = job.job_definition
+        if ref in self.jobdef_by_ref:
+            return self.jobdef_by_ref[ref]
+        tail = ref.rsplit("/", 1)[-1]
+        return self.jobdef_by_ref.get(tail) or self.jobdef_by_ref.get(job.job_definition_name)

@@ -1,0 +1,79 @@
+"""Watches: thresholds from `[watches]` evaluated on every refresh -> alerts for the header. Pure."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from hybridml.config import WatchSettings
+from hybridml.domain.batch import Job, JobStatus
+from hybridml.render.fmt import human_duration
+from hybridml.triage.context import TriageContext
+
+_EPOCH = datetime.min.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    key: str  # stable while the condition holds: the bell rings once per new key
+    text: str
+
+
+def _finished_at(job: Job) -> datetime:
+    return job.stopped_at or job.created_at or _EPOCH
+
+
+def evaluate(ctx: TriageContext, rules: WatchSettings, now: datetime) -> list[Alert]:
+    if not rules.enabled:
+        return []
+    alerts: list[Alert] = []
+    waiting: dict[str, int] = defaultdict(int)
+    for job in ctx.jobs:
+        if job.status in (JobStatus.SUBMITTED, JobStatus.PENDING, JobStatus.RUNNABLE):
+            waiting[job.queue] += 1
+        if rules.runnable_after_min and job.status is JobStatus.RUNNABLE and not job.is_array_parent:
+            age = job.age_s(now)
+            if age is not None and age >= rules.runnable_after_min * 60:
+                alerts.append(Alert(f"runnable/{job.job_id}", f"{job.name} RUNNABLE {human_duration(age)}"))
+    if rules.queue_blocked:
+        for queue in ctx.queues:
+            if not waiting.get(queue.name):
+                continue
+            why = ""
+            if queue.state == "DISABLED":
+                why = "disabled"
+            elif queue.status == "INVALID":
+                why = "invalid"
+            elif not any(ce.usable for ce in ctx.queue_ces(queue)):
+                why = "no valid CE"
+            if why:
+                alerts.append(Alert(f"queue/{queue.name}", f"queue {queue.name} blocked ({why})"))
+    if rules.failed_in_a_row:
+        by_def: dict[str, list[Job]] = defaultdict(list)
+        for job in ctx.jobs:
+            if job.status.is_terminal and not job.is_array_child:
+                by_def[job.job_definition_name].append(job)
+        for name, jobs in sorted(by_def.items()):
+            last = sorted(jobs, key=_finished_at)[-rules.failed_in_a_row :]
+            if len(last) == rules.failed_in_a_row and all(j.status is JobStatus.FAILED for j in last):
+                alerts.append(
+                    Alert(f"failed/{name}/{last[-1].job_id}", f"{name} failed {rules.failed_in_a_row}x in a row")
+                )
+    if rules.endpoint_not_in_service_after_min:
+        for ep in ctx.endpoints:
+            if ep.status == "InService":
+                continue
+            since = ep.modified_at or ep.created_at
+            waited = (now - since).total_seconds() if since else None
+            if ep.status == "Failed" or (waited is not None and waited >= rules.endpoint_not_in_service_after_min * 60):
+                alerts.append(Alert(f"endpoint/{ep.name}/{ep.status}", f"endpoint {ep.name} {ep.status}"))
+    return alerts
+
+
+def summary(alerts: list[Alert], width: int = 60) -> str:
+    """The header text: a count and the first alerts that fit."""
+    if not alerts:
+        return ""
+    text = f"{len(alerts)}: " + "; ".join(a.text for a in alerts)
+    return text if len(text) <= width else text[: width - 1] + "…"

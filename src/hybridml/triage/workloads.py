@@ -1,0 +1,68 @@
+"""`:all` — every workload across Batch and SageMaker as one kind of row. Pure."""
+
+from __future__ import annotations
+
+from hybridml.domain.batch import Job
+from hybridml.domain.sagemaker import Endpoint, TrainingJob
+from hybridml.domain.triage import ResourceKind, Workload
+from hybridml.triage.context import TriageContext
+
+
+def job_workload(job: Job, ctx: TriageContext) -> Workload:
+    queue = ctx.queue_by_name.get(job.queue)
+    ces = [ce.name for ce in ctx.queue_ces(queue)] if queue else []
+    where = job.queue + (f" ({','.join(ces)})" if ces else "")
+    instance = job.instance_type
+    known = bool(instance)
+    if not instance and queue is not None:
+        types = {t for ce in ctx.queue_ces(queue) if ce.resources for t in ce.resources.instance_types}
+        instance = ",".join(sorted(types))
+    return Workload(
+        kind=ResourceKind.JOB,
+        ident=job.job_id,
+        name=job.name,
+        status=job.status.value,
+        created_at=job.created_at,
+        where=where,
+        instance_type=instance,
+        detail=job.status_reason,
+        active=not job.status.is_terminal,
+        instance_known=known,
+    )
+
+
+def endpoint_workload(ep: Endpoint) -> Workload:
+    counts = sum(v.current_instance_count or 0 for v in ep.variants)
+    variants = ",".join(v.name for v in ep.variants)
+    return Workload(
+        kind=ResourceKind.ENDPOINT,
+        ident=ep.name,
+        name=ep.name,
+        status=ep.status,
+        created_at=ep.created_at,
+        where=f"endpoint {variants or '-'} x{counts}",
+        instance_type=ep.instance_type,
+        detail=ep.failure_reason,
+        active=ep.status not in ("Failed", "Deleting"),
+    )
+
+
+def training_workload(tj: TrainingJob) -> Workload:
+    return Workload(
+        kind=ResourceKind.TRAINING_JOB,
+        ident=tj.name,
+        name=tj.name,
+        status=tj.status,
+        created_at=tj.created_at,
+        where=f"training x{tj.instance_count}",
+        instance_type=tj.instance_type,
+        detail=tj.failure_reason or (tj.secondary_status if tj.secondary_status != tj.status else ""),
+        active=tj.status in ("InProgress", "Stopping"),
+    )
+
+
+def workloads(ctx: TriageContext) -> list[Workload]:
+    out = [job_workload(j, ctx) for j in ctx.jobs]
+    out += [endpoint_workload(e) for e in ctx.endpoints]
+    out += [training_workload(t) for t in ctx.training_jobs]
+    return out

@@ -1,0 +1,140 @@
+"""Enter on an array parent: its children with their own statuses; enter on a child opens its detail.
+
+ctrl+k stops the child under the cursor. `l` on a child calls `app.open_job_logs(job)` when the app has one
+(the log view wires it); until then it says that logs are not available here.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from hybridml.aws.errors import translate
+from hybridml.domain.batch import Job, JobStatus
+from hybridml.render.fmt import age, human_duration, status_text, truncate
+
+if TYPE_CHECKING:
+    from hybridml.services import Services
+
+CHILD_COLUMNS = ("INDEX", "STATUS", "AGE", "DURATION", "ATTEMPTS", "REASON", "JOB ID")
+
+
+def summary_text(parent: Job, children: list[Job]) -> Text:
+    counts = Counter(c.status for c in children)
+    out = Text(f"array {parent.name} [{len(children)}]  ", style="bold")
+    for status in JobStatus:
+        if counts.get(status):
+            out.append_text(status_text(status.value))
+            out.append(f"={counts[status]}  ")
+    return out
+
+
+class ArrayChildrenScreen(Screen[None]):
+    CSS_PATH = "../batch_actions.tcss"
+    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+        Binding("escape,q", "app.pop_screen", "Back", id="array.back"),
+        Binding("enter", "open_child", "Detail", id="array.open"),
+        Binding("l", "logs", "Logs", id="array.logs"),
+        Binding("ctrl+k", "kill", "Kill child", id="array.kill"),
+        Binding("r", "reload", "Refresh", id="array.refresh"),
+    ]
+
+    def __init__(self, services: Services, parent: Job) -> None:
+        super().__init__()
+        self.services = services
+        self.parent_job = parent
+        self.children_jobs: list[Job] = []
+        self.loaded = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(f"array {self.parent_job.name} — loading children…"), classes="view-title", id="array-title")
+        table: DataTable[str | Text] = DataTable(cursor_type="row", zebra_stripes=True, id="array-table")
+        for column in CHILD_COLUMNS:
+            table.add_column(column, key=column)
+        yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).focus()
+        self.action_reload()
+        self.set_interval(self.services.settings.ui.refresh_s, self.action_reload)
+
+    @work(exclusive=True, group="array-children", exit_on_error=False)
+    async def action_reload(self) -> None:
+        try:
+            listed = await self.services.batch.array_children(self.parent_job.job_id)
+        except Exception as exc:
+            self.notify(str(translate(exc)), title="array children", severity="error")
+            return
+        self.children_jobs = listed
+        self.loaded = True
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        table.clear()
+        now = datetime.now(UTC)
+        for child in listed:
+            table.add_row(*self._cells(child, now), key=child.job_id)
+        if listed:
+            table.move_cursor(row=min(max(row, 0), len(listed) - 1), animate=False)
+        self.query_one("#array-title", Static).update(summary_text(self.parent_job, listed))
+
+    @staticmethod
+    def _cells(child: Job, now: datetime) -> tuple[str | Text, ...]:
+        index = child.array.index if child.array is not None else None
+        return (
+            "-" if index is None else str(index),
+            status_text(child.status.value),
+            age(child.created_at, now),
+            human_duration(child.duration_s(now)),
+            str(len(child.attempts)) if child.attempts else "-",
+            truncate(child.status_reason, 48),
+            child.job_id,
+        )
+
+    @property
+    def selected(self) -> Job | None:
+        table = self.query_one(DataTable)
+        if not self.children_jobs or not 0 <= table.cursor_row < len(self.children_jobs):
+            return None
+        return self.children_jobs[table.cursor_row]
+
+    def action_open_child(self) -> None:
+        from hybridml.tui.screens.job_actions_detail import JobDetailActionsScreen
+
+        child = self.selected
+        if child is not None:
+            self.app.push_screen(JobDetailActionsScreen(self.services, child))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open_child()
+
+    def action_kill(self) -> None:
+        """Cancel / terminate the child under the cursor (the parent and its other children go on)."""
+        from hybridml.tui import batch_flows
+
+        child = self.selected
+        if child is not None:
+
+            def done(_: object) -> None:
+                self.action_reload()
+
+            batch_flows.stop_jobs(self.app, [child], done)
+
+    def action_logs(self) -> None:
+        child = self.selected
+        opener: Any = getattr(self.app, "open_job_logs", None)
+        if child is None:
+            return
+        if opener is None:
+            self.notify("logs are not available in this build", severity="warning", timeout=3)
+            return
+        opener(child)

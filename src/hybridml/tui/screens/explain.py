@@ -1,0 +1,158 @@
+"""`t` — why is this workload stuck? Findings with the evidence read, the fix, and `a` to apply it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from hybridml.aws import remedies
+from hybridml.aws.errors import translate
+from hybridml.domain.batch import ComputeEnvironment, Job, JobQueue
+from hybridml.domain.sagemaker import Endpoint, TrainingJob
+from hybridml.domain.triage import Finding, FindingAction, ResourceKind, Workload
+from hybridml.render.triage import explanation
+from hybridml.services import ReadOnlyRefused
+from hybridml.snapshot import gather_context
+from hybridml.triage.engine import explain
+
+if TYPE_CHECKING:
+    from hybridml.services import Services
+
+
+def explain_target(item: Any) -> tuple[str, str, str] | None:
+    """(kind, id, name) of anything `t` can explain, or None. A queue or CE lists the findings it causes."""
+    if isinstance(item, Job):
+        return ResourceKind.JOB, item.job_id, item.name
+    if isinstance(item, Endpoint):
+        return ResourceKind.ENDPOINT, item.name, item.name
+    if isinstance(item, TrainingJob):
+        return ResourceKind.TRAINING_JOB, item.name, item.name
+    if isinstance(item, Workload):
+        return item.kind, item.ident, item.name
+    if isinstance(item, Finding):
+        return item.resource_kind, item.resource_id, item.resource_name
+    if isinstance(item, JobQueue):
+        return ResourceKind.QUEUE, item.name, item.name
+    if isinstance(item, ComputeEnvironment):
+        return ResourceKind.COMPUTE_ENVIRONMENT, item.name, item.name
+    return None
+
+
+async def confirm_and_apply(app: App[Any], services: Services, action: FindingAction) -> bool:
+    """Ask (showing before/after and the exact request), then send it through `services.mutate`.
+
+    Must run inside a worker (it waits for the dialog). Returns True when the call succeeded."""
+    from hybridml.tui.screens.confirm import ConfirmScreen
+
+    request = remedies.request_of(action)
+    body = Text()
+    body.append(f"{action.label}\n\n", style="bold")
+    if action.before or action.after:
+        body.append("before: ", style="dim")
+        body.append(f"{action.before}\n")
+        body.append("after:  ", style="dim")
+        body.append(f"{action.after}\n\n", style="bold green")
+    body.append(f"{remedies.OPERATIONS[action.kind]}({request})", style="dim")
+    answer = await app.push_screen_wait(
+        ConfirmScreen(f"Apply fix: {action.kind}", body, confirm_label="Apply", danger=action.kind == "cancel_job")
+    )
+    if answer is None:
+        app.notify("not applied", severity="information")
+        return False
+    try:
+        await services.mutate(action.kind, action.target, request, lambda: remedies.apply(services.session, action))
+    except ReadOnlyRefused as exc:
+        app.notify(str(exc), title="read-only", severity="warning")
+        return False
+    except Exception as exc:
+        app.notify(str(translate(exc)), title="fix failed", severity="error", timeout=10)
+        return False
+    app.notify(f"done: {action.label}", title="fix applied")
+    return True
+
+
+class ExplainScreen(Screen[None]):
+    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+        Binding("escape,q", "app.pop_screen", "Back", id="explain.back"),
+        Binding("a", "apply_fix", "Apply fix", id="explain.apply"),
+        Binding("n", "next_finding", "Next", id="explain.next"),
+        Binding("N", "previous_finding", "Previous", id="explain.previous", show=False),
+        Binding("r", "reload", "Refresh", id="explain.refresh"),
+    ]
+
+    def __init__(self, services: Services, kind: str, ident: str, name: str) -> None:
+        super().__init__()
+        self.services = services
+        self.kind, self.ident, self.name_text = kind, ident, name
+        self.findings: list[Finding] = []
+        self.selected = -1
+        self.loaded = False
+        self.read_at = datetime.now(UTC)
+
+    def compose(self) -> ComposeResult:
+        yield Static(f"why: {self.kind} {self.name_text}", classes="view-title", id="explain-title")
+        with VerticalScroll(id="explain-scroll"):
+            yield Static(Text("gathering Batch, SageMaker and quota state…", style="dim"), id="explain-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.action_reload()
+
+    @work(exclusive=True, group="explain", exit_on_error=False)
+    async def action_reload(self) -> None:
+        try:
+            extra = (self.ident,) if self.kind == ResourceKind.JOB else ()
+            ctx = await gather_context(self.services, extra_jobs=extra)
+        except Exception as exc:
+            self.query_one("#explain-body", Static).update(Text(f"cannot gather state: {translate(exc)}", style="red"))
+            return
+        self.read_at = datetime.now(UTC)
+        self.findings = explain(ctx, self.kind, self.ident, self.read_at)
+        actionable = [i for i, f in enumerate(self.findings) if f.action is not None]
+        if self.selected not in actionable:
+            self.selected = actionable[0] if actionable else -1
+        self.loaded = True
+        self._paint(ctx.unreadable)
+
+    def _paint(self, unreadable: tuple[tuple[str, str], ...] = ()) -> None:
+        body = explanation(self.findings, self.selected)
+        for part, why in unreadable:
+            body.append(f"(not read: {part} — {why})\n", style="dim")
+        self.query_one("#explain-body", Static).update(body)
+        count = len(self.findings)
+        stamp = self.read_at.strftime("%H:%M:%S")
+        self.query_one("#explain-title", Static).update(
+            f"why: {self.kind} {self.name_text}  [{count} finding(s)]  read {stamp} UTC (r to read again)"
+        )
+
+    def _move(self, step: int) -> None:
+        actionable = [i for i, f in enumerate(self.findings) if f.action is not None]
+        if not actionable:
+            return
+        pos = actionable.index(self.selected) if self.selected in actionable else -1
+        self.selected = actionable[(pos + step) % len(actionable)]
+        self._paint()
+
+    def action_next_finding(self) -> None:
+        self._move(1)
+
+    def action_previous_finding(self) -> None:
+        self._move(-1)
+
+    @work(exclusive=True, group="explain-apply", exit_on_error=False)
+    async def action_apply_fix(self) -> None:
+        if not (0 <= self.selected < len(self.findings)) or self.findings[self.selected].action is None:
+            self.notify("no fix the app can apply here", severity="warning")
+            return
+        action = self.findings[self.selected].action
+        assert action is not None
+        if await confirm_and_apply(self.app, self.services, action):
+            self.action_reload()

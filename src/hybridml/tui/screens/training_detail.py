@@ -1,0 +1,108 @@
+"""Enter on a training job: status transitions with times, final metrics, and the run's loss curves."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.console import Group
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from hybridml.aws.errors import NotFound, translate
+from hybridml.aws.metrics import training_metric_specs
+from hybridml.domain.sagemaker import TrainingJob
+from hybridml.render.sagemaker import metrics_block, training_detail
+
+if TYPE_CHECKING:
+    from hybridml.services import Services
+    from hybridml.tui.views.training import TrainingJobsView
+
+METRIC_NAMES = ("train:loss", "validation:loss")
+
+
+def run_window(job: TrainingJob, now: datetime) -> tuple[int, datetime]:
+    """The whole run (start to end, or to now), as (seconds, end) for GetMetricData."""
+    start = job.started_at or job.created_at or now - timedelta(hours=1)
+    end = (job.ended_at or now) + timedelta(minutes=1)
+    return max(600, int((end - start).total_seconds()) + 60), end
+
+
+class TrainingDetailScreen(Screen[None]):
+    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+        Binding("escape,q", "app.pop_screen", "Back", id="trainingdetail.back"),
+        Binding("d", "describe", "Describe", id="trainingdetail.describe"),
+        Binding("r", "reload", "Refresh", id="trainingdetail.refresh"),
+        Binding("ctrl+k", "stop", "Stop", id="trainingdetail.stop"),
+        Binding("c", "clone", "Clone", id="trainingdetail.clone"),
+    ]
+
+    def __init__(self, services: Services, job: TrainingJob, view: TrainingJobsView | None = None) -> None:
+        super().__init__()
+        self.services = services
+        self.job = job
+        self.view = view
+        self.metrics_loaded = 0
+
+    def compose(self) -> ComposeResult:
+        yield Static(f"training job {self.job.name}", classes="view-title", id="detail-title")
+        with VerticalScroll():
+            yield Static(training_detail(self.job, datetime.now(UTC)), id="detail-body")
+            yield Static(Text("loading metrics …", style="dim"), id="detail-metrics")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.action_reload()
+        self.set_interval(self.services.settings.ui.refresh_s, self.action_reload)
+
+    @work(exclusive=True, group="training-detail", exit_on_error=False)
+    async def action_reload(self) -> None:
+        try:
+            job = await self.services.training.training_job(self.job.name)
+        except NotFound:
+            self.query_one("#detail-title", Static).update(
+                Text(f"training job {self.job.name} — no longer found", style="bold red")
+            )
+            return
+        except Exception as exc:
+            self.notify(str(translate(exc)), title="refresh failed", severity="error")
+            return
+        self.job = job
+        now = datetime.now(UTC)
+        self.query_one("#detail-title", Static).update(f"training job {job.name}  [{job.status}]")
+        self.query_one("#detail-body", Static).update(training_detail(job, now))
+        window_s, end = run_window(job, now)
+        names = tuple(dict.fromkeys((*METRIC_NAMES, *(name for name, _ in job.final_metrics))))
+        try:
+            series = await self.services.metrics.series(training_metric_specs(job.name, names), window_s, end=end)
+        except Exception as exc:
+            self.query_one("#detail-metrics", Static).update(
+                Text(f"metrics unavailable: {translate(exc)}", style="red")
+            )
+            return
+        self.metrics_loaded += 1
+        self.query_one("#detail-metrics", Static).update(Group(metrics_block(series, "whole run")))
+
+    @work(exclusive=True, group="training-describe", exit_on_error=False)
+    async def action_describe(self) -> None:
+        from hybridml.tui.screens.json_view import JsonScreen
+
+        try:
+            body = await self.services.training.training_job_json(self.job.name)
+        except Exception as exc:
+            self.notify(str(translate(exc)), title="describe failed", severity="error")
+            return
+        self.app.push_screen(JsonScreen(f"training job {self.job.name}", body))
+
+    def action_stop(self) -> None:
+        if self.view is not None:
+            self.view.action_stop(self.job)
+
+    def action_clone(self) -> None:
+        if self.view is not None:
+            self.view.action_clone(self.job)

@@ -1,0 +1,68 @@
+"""post_json(): retries with exponential backoff, bounded, and which failures are final."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from dogwatch.callback import CallbackPolicy, post_json
+from dogwatch.errors import CallbackError
+
+from .servers import CallbackServer
+
+REPORT = {"schema": "dogwatch.report/v1", "status": "ok"}
+
+
+class Sleeps(list[float]):
+    """Records backoff delays instead of sleeping."""
+
+    def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+
+
+def test_posts_json(callback: Any) -> None:
+    result = post_json(callback.url("/done"), REPORT)
+    assert (result.status, result.attempts) == (200, 1)
+    got = callback.next_report()
+    assert got == {"content_type": "application/json", "json": REPORT}
+
+
+def test_retries_5xx_and_429_with_exponential_backoff() -> None:
+    sleeps = Sleeps()
+    retried: list[tuple[int, str, float]] = []
+    policy = CallbackPolicy(attempts=5, backoff_s=0.5, max_backoff_s=1.5)
+    with CallbackServer(statuses=[503, 429, 500]) as server:
+        result = post_json(server.url("/"), REPORT, policy, sleep=sleeps, on_retry=lambda *a: retried.append(a))
+        assert server.next_report()["json"] == REPORT
+    assert (result.status, result.attempts) == (200, 4)
+    assert sleeps == [0.5, 1.0, 1.5]  # doubled, capped
+    assert [r[1] for r in retried] == [
+        "HTTP 503 Service Unavailable",
+        "HTTP 429 Too Many Requests",
+        "HTTP 500 Internal Server Error",
+    ]
+
+
+def test_gives_up_after_the_attempt_budget() -> None:
+    sleeps = Sleeps()
+    with CallbackServer(default_status=502) as server:
+        with pytest.raises(CallbackError, match=r"failed after 3 attempt\(s\): HTTP 502"):
+            post_json(server.url("/"), REPORT, CallbackPolicy(attempts=3, backoff_s=0.01), sleep=sleeps)
+        assert server.attempts == 3
+    assert sleeps == [0.01, 0.02]
+
+
+def test_client_error_is_not_retried() -> None:
+    sleeps = Sleeps()
+    with CallbackServer(default_status=400) as server:
+        with pytest.raises(CallbackError, match="refused the report: HTTP 400"):
+            post_json(server.url("/"), REPORT, CallbackPolicy(attempts=5), sleep=sleeps)
+        assert server.attempts == 1
+    assert sleeps == []
+
+
+def test_connection_refused_is_retried_then_fails(closed_port_url: str) -> None:
+    sleeps = Sleeps()
+    with pytest.raises(CallbackError, match=r"failed after 4 attempt\(s\)"):
+        post_json(closed_port_url, REPORT, CallbackPolicy(attempts=4, backoff_s=0.1), sleep=sleeps)
+    assert sleeps == [0.1, 0.2, 0.4]

@@ -1,0 +1,44 @@
+"""Snapshot tests at a fixed terminal size (80x24): views whose content the seed fixes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.pilot import Pilot
+
+from hybridml.fleet.embedded import EmbeddedFleet
+from hybridml.tui.app import HybridApp
+from tests.conftest import make_services
+from tests.tui.helpers import wait_for
+
+
+def freeze(kind: str) -> Any:
+    """Wait for the view, then stop the timers and pin the header's moving parts."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        assert isinstance(app, HybridApp)
+        await wait_for(pilot, lambda: app.current_kind == kind and app.views[kind].loaded_at is not None)
+        app.refresh_timer.pause()
+        app.header_timer.pause()
+        header = app.header
+        header.aws_endpoint, header.freshness, header.api_rate = "127.0.0.1:5000", "refreshed 0s ago", 0
+        await pilot.pause()
+
+    return run_before
+
+
+def test_compute_environments_80x24(snap_compare: Any, fleet: EmbeddedFleet) -> None:
+    app = HybridApp(make_services(fleet), start_view="ce")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=freeze("ce"))
+
+
+def test_help_80x24(snap_compare: Any, fleet: EmbeddedFleet) -> None:
+    app = HybridApp(make_services(fleet), start_view="ce")
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await freeze("ce")(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
