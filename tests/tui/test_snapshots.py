@@ -6,10 +6,16 @@ from typing import Any
 
 from textual.pilot import Pilot
 
+from hybridml.config import Settings, WatchSettings
 from hybridml.fleet.embedded import EmbeddedFleet
 from hybridml.tui.app import HybridApp
-from tests.conftest import make_services
+from tests.conftest import TEST_AWS, make_services
 from tests.tui.helpers import wait_for
+
+
+def quiet_services(fleet: EmbeddedFleet) -> Any:
+    """No watches: their toasts carry ages that change from run to run."""
+    return make_services(fleet, Settings(aws=TEST_AWS, audit_log="", watches=WatchSettings(enabled=False)))
 
 
 def freeze(kind: str) -> Any:
@@ -29,12 +35,12 @@ def freeze(kind: str) -> Any:
 
 
 def test_compute_environments_80x24(snap_compare: Any, fleet: EmbeddedFleet) -> None:
-    app = HybridApp(make_services(fleet), start_view="ce")
+    app = HybridApp(quiet_services(fleet), start_view="ce")
     assert snap_compare(app, terminal_size=(80, 24), run_before=freeze("ce"))
 
 
 def test_help_80x24(snap_compare: Any, fleet: EmbeddedFleet) -> None:
-    app = HybridApp(make_services(fleet), start_view="ce")
+    app = HybridApp(quiet_services(fleet), start_view="ce")
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await freeze("ce")(pilot)
