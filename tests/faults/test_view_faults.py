@@ -83,14 +83,28 @@ async def test_denied_batch_degrades_only_batch(services: Services, proxy: Fault
     async with app.run_test(size=(140, 30)) as pilot:
         view = app.active_view
         await wait_for(pilot, lambda: view is not None and view.error is not None and app.header.problem, limit_s=8)
-        assert "⚠ denied" in title(app)  # never loaded: not "stale", but the pane still says why
+        assert "denied" in title(app)  # never loaded: nothing is stale, but the pane still says why
         await wait_for(pilot, lambda: app.header.account == "123456789012", limit_s=8)  # STS still answers
         await pilot.press(":", *"queues", "enter")
         await wait_for(pilot, lambda: app.current_kind == "queues" and app.active_view.error is not None)
-        assert "⚠ denied" in title(app)
+        assert "denied" in title(app)
         await pilot.press("question_mark")  # the app keeps working
         await wait_for(pilot, lambda: len(app.screen_stack) == 2)
         assert proxy.count(service="batch", outcome="denied") >= 2
+
+
+async def test_denied_sagemaker_degrades_only_its_panes(services: Services, proxy: FaultProxy) -> None:
+    proxy.set_rules(FaultRules(access_denied={"sagemaker"}))
+    app = HybridApp(services)
+    async with app.run_test(size=(140, 30)) as pilot:
+        rows = await loaded(pilot, app)
+        assert rows > 0 and "denied" not in title(app)  # Batch is untouched
+        await pilot.press(":", *"endpoints", "enter")
+        await wait_for(pilot, lambda: app.current_kind == "endpoints" and app.active_view.error is not None)
+        assert "denied" in title(app) and app.active_view.error.kind == "denied"
+        await pilot.press(":", *"jobs", "enter")
+        await wait_for(pilot, lambda: app.current_kind == "jobs" and app.active_view.error is None)
+        assert app.active_view.table.row_count == rows
 
 
 async def test_missing_credentials_are_explained(
