@@ -1,4 +1,4 @@
-"""Snapshot tests at a fixed terminal size (80x24): views whose content the seed fixes."""
+"""Snapshot tests at a fixed terminal size (80x24): screens whose content the seed fixes and no test changes."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from textual.pilot import Pilot
 from hybridml.config import Settings, WatchSettings
 from hybridml.fleet.embedded import EmbeddedFleet
 from hybridml.tui.app import HybridApp
+from hybridml.tui.screens.json_view import JsonScreen
 from tests.conftest import TEST_AWS, make_services
 from tests.tui.helpers import wait_for
 
@@ -34,16 +35,32 @@ def freeze(kind: str) -> Any:
     return run_before
 
 
-def test_compute_environments_80x24(snap_compare: Any, fleet: EmbeddedFleet) -> None:
-    app = HybridApp(quiet_services(fleet), start_view="ce")
-    assert snap_compare(app, terminal_size=(80, 24), run_before=freeze("ce"))
+def describe_etl_definition() -> Any:
+    """`d` on the seeded etl-parquet job definition: nothing in the suite changes it, while other tests add
+    CEs, queues, jobs and definitions to the shared fleet (so list views are not stable across runs)."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await freeze("jobdefs")(pilot)
+        app = pilot.app
+        assert isinstance(app, HybridApp)
+        app.apply_filter("^etl-parquet$")
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, JsonScreen))
+        await pilot.pause()
+
+    return run_before
+
+
+def test_describe_job_definition_80x24(snap_compare: Any, fleet: EmbeddedFleet) -> None:
+    app = HybridApp(quiet_services(fleet), start_view="jobdefs")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=describe_etl_definition())
 
 
 def test_help_80x24(snap_compare: Any, fleet: EmbeddedFleet) -> None:
-    app = HybridApp(quiet_services(fleet), start_view="ce")
+    app = HybridApp(quiet_services(fleet), start_view="jobdefs")
 
     async def run_before(pilot: Pilot[Any]) -> None:
-        await freeze("ce")(pilot)
+        await describe_etl_definition()(pilot)
         await pilot.press("question_mark")
         await pilot.pause()
 

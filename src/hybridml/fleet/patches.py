@@ -192,19 +192,21 @@ def batch_update_compute_environment_applies_vcpus() -> None:
 
 @patch
 def batch_submit_job_rejects_disabled_queue() -> None:
-    """AWS refuses new jobs on a DISABLED queue; moto accepts them."""
+    """AWS refuses new jobs on a DISABLED queue; moto accepts them. Checked at the API, so the fleet can still
+    place jobs that were submitted before their queue was disabled."""
     from moto.batch.exceptions import ClientException
-    from moto.batch_simple.models import BatchSimpleBackend
+    from moto.batch.responses import BatchResponse
 
-    original = BatchSimpleBackend.submit_job
+    original = BatchResponse.submitjob
 
-    def submit_job(self: Any, job_name: str, job_def_id: str, job_queue: str, *args: Any, **kwargs: Any) -> Any:
-        queue = self.get_job_queue(job_queue)
+    def submitjob(self: Any) -> str:
+        queue = self.batch_backend.get_job_queue(self._get_param("jobQueue"))
         if queue is not None and queue.state != "ENABLED":
             raise ClientException(f"Job queue {queue.name} is {queue.state} and does not accept new jobs")
-        return original(self, job_name, job_def_id, job_queue, *args, **kwargs)
+        result: str = original(self)
+        return result
 
-    BatchSimpleBackend.submit_job = submit_job  # type: ignore[method-assign]
+    BatchResponse.submitjob = submitjob  # type: ignore[method-assign]
 
 
 def _submitted_job(response: Any) -> Any:

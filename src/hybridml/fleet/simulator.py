@@ -78,10 +78,18 @@ class Simulator:
             job.job_started_at = now
         if status == "RUNNING":
             job.job_started_at = now
+            job.hybridml_instance_type = self._placement(job)
             stream = self.seeder.new_stream(job)
             job.log_stream_name = stream
             self.seeder.write(stream, job, now, 2)
         job.status = status
+
+    def _placement(self, job: Any) -> str:
+        """The instance type a job lands on: one its queue's first compute environment allows."""
+        for env in job.job_queue.environments or []:
+            types = [t for t in (env.compute_resources or {}).get("instanceTypes", []) if t != "optimal"]
+            return str(self.rng.choice(types)) if types else "m5.large"
+        return ""
 
     def _finish(self, job: Any, now: datetime, ok: bool) -> None:
         code = 0 if ok else self.rng.choice([1, 137])

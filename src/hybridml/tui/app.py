@@ -12,6 +12,8 @@ from textual.binding import Binding
 from textual.widgets import ContentSwitcher, Footer
 
 from hybridml.aws.errors import translate
+from hybridml.domain.batch import Job
+from hybridml.domain.logs import LogSource
 from hybridml.services import Services
 from hybridml.triage.watches import Alert
 from hybridml.tui import views as view_registry
@@ -359,7 +361,7 @@ class HybridApp(App[int]):
         except Exception as exc:
             self.report_problem(str(translate(exc)))
             return
-        self.push_screen(JsonScreen(f"{view.kind} {view.row_key(item)}", body))
+        self.push_screen(JsonScreen(f"{view.kind} {view.display_name(item)}", body))
 
     def action_open_logs(self) -> None:
         """`l`: the live log view of the selected resource (views say what via `log_source`)."""
@@ -377,6 +379,12 @@ class HybridApp(App[int]):
             self.notify(f"{view.kind}: no logs for this kind of resource", severity="warning")
             return
         open_logs(self, source)
+
+    def open_job_logs(self, job: Job) -> None:
+        """Logs of one Batch job (array children call this)."""
+        from hybridml.tui.screens.log_view import open_logs
+
+        open_logs(self, LogSource.batch_job(job.job_id))
 
     def action_explain(self) -> None:
         from hybridml.tui.screens.explain import ExplainScreen, explain_target

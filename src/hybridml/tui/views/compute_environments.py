@@ -30,6 +30,9 @@ class ComputeEnvironmentsView(ResourceView[ComputeEnvironment]):
     def row_key(self, item: ComputeEnvironment) -> str:
         return item.arn or item.name
 
+    def display_name(self, item: ComputeEnvironment) -> str:
+        return item.name
+
     def render_row(self, item: ComputeEnvironment, now: datetime) -> tuple[Cell, ...]:
         return ce_row(item)
 

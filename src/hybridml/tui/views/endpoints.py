@@ -14,6 +14,7 @@ from textual.widgets import Static
 
 from hybridml.aws.errors import AwsError, NotFound, translate
 from hybridml.aws.metrics import traffic_specs
+from hybridml.domain.logs import LogSource
 from hybridml.domain.metrics import MetricSeries
 from hybridml.domain.sagemaker import Endpoint, ScaleRequest
 from hybridml.render.sagemaker import ENDPOINT_COLUMNS, Cell, endpoint_row
@@ -53,12 +54,17 @@ class EndpointsView(ResourceView[Endpoint]):
     kind: ClassVar[str] = "endpoints"
     title: ClassVar[str] = "SageMaker endpoints"
     columns: ClassVar[tuple[str, ...]] = ENDPOINT_COLUMNS
+    service: ClassVar[str] = "sagemaker"
 
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
         Binding("s", "scale", "Scale", id="endpoints.scale"),
         Binding("i", "invoke", "Invoke", id="endpoints.invoke"),
         Binding("ctrl+k", "delete", "Delete", id="endpoints.delete"),
+        Binding("l", "app.open_logs", "Logs", id="endpoints.logs"),
     ]
+
+    def log_source(self, item: Endpoint) -> LogSource:
+        return LogSource.endpoint(item.name)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -34,7 +34,12 @@ class JobDefinitionsView(ResourceView[JobDefinition]):
         return jobdef_row(item)
 
     async def describe_json(self, item: JobDefinition) -> str:
-        return json.dumps(await self.services.batch.raw("job_definition", item.name_revision), indent=2, default=str)
+        # by ARN: AWS also takes name:revision, moto only the ARN
+        raw = await self.services.batch.raw("job_definition", item.arn or item.name_revision)
+        return json.dumps(raw, indent=2, default=str)
+
+    def display_name(self, item: JobDefinition) -> str:
+        return item.name_revision
 
     def drill(self, item: JobDefinition) -> None:
         self.post_message(self.Drill("jobs", Scope("definition", item.name)))

@@ -9,6 +9,7 @@ from textual import work
 from textual.binding import Binding
 
 from hybridml.domain.launch import LaunchRun
+from hybridml.domain.logs import LogSource
 from hybridml.headless.output import to_jsonable
 from hybridml.render.launch import LAUNCH_COLUMNS, launch_row
 from hybridml.tui.widgets.resource_view import Cell, ResourceView
@@ -26,6 +27,7 @@ class LaunchesView(ResourceView[LaunchRun]):
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
         *ResourceView.BINDINGS,
         Binding("n", "new_launch", "New launch", id="launches.new"),
+        Binding("l", "app.open_logs", "Logs", id="launches.logs"),
     ]
 
     @property
@@ -63,6 +65,10 @@ class LaunchesView(ResourceView[LaunchRun]):
         import json
 
         return json.dumps(to_jsonable(item), indent=2)
+
+    def log_source(self, item: LaunchRun) -> LogSource | None:
+        """A Batch run's CloudWatch logs; a local run's output is on its result screen (enter)."""
+        return LogSource.batch_job(item.job_id) if item.job_id else None
 
     def drill(self, item: LaunchRun) -> None:
         from hybridml.tui.screens.launch_result import LaunchResultScreen

@@ -44,6 +44,9 @@ class QueuesView(ResourceView[JobQueue]):
     def row_key(self, item: JobQueue) -> str:
         return item.arn or item.name
 
+    def display_name(self, item: JobQueue) -> str:
+        return item.name
+
     def render_row(self, item: JobQueue, now: datetime) -> tuple[Cell, ...]:
         return queue_row(item, self.counts.get(item.name, Counter()), self.ce_names)
 

@@ -13,6 +13,7 @@ from hybridml.tui.widgets.resource_view import ResourceView
 
 class SageMakerJobsView(ResourceView[BatchJobSummary]):
     kind: ClassVar[str] = "smjobs"
+    service: ClassVar[str] = "sagemaker"
     title: ClassVar[str] = "SageMaker processing & transform jobs"
     columns: ClassVar[tuple[str, ...]] = SMJOB_COLUMNS
     default_sort: ClassVar[str] = "AGE"

@@ -10,6 +10,7 @@ from textual import work
 from textual.binding import Binding
 
 from hybridml.aws.errors import AwsError, translate
+from hybridml.domain.logs import LogSource
 from hybridml.domain.sagemaker import TrainingJob
 from hybridml.render.fmt import human_duration
 from hybridml.render.sagemaker import TRAINING_COLUMNS, Cell, training_row
@@ -25,11 +26,16 @@ class TrainingJobsView(ResourceView[TrainingJob]):
     title: ClassVar[str] = "SageMaker training jobs"
     columns: ClassVar[tuple[str, ...]] = TRAINING_COLUMNS
     default_sort: ClassVar[str] = "AGE"
+    service: ClassVar[str] = "sagemaker"
 
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
         Binding("ctrl+k", "stop", "Stop", id="training.stop"),
         Binding("c", "clone", "Clone", id="training.clone"),
+        Binding("l", "app.open_logs", "Logs", id="training.logs"),
     ]
+
+    def log_source(self, item: TrainingJob) -> LogSource:
+        return LogSource.training_job(item.name)
 
     async def fetch(self) -> list[TrainingJob]:
         return await self.services.training.training_jobs()

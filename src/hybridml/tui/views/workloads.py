@@ -6,6 +6,7 @@ import json
 from datetime import datetime
 from typing import Any, ClassVar
 
+from hybridml.domain.logs import LogSource
 from hybridml.domain.triage import ResourceKind, Workload
 from hybridml.headless.output import to_jsonable
 from hybridml.render.triage import WORKLOAD_COLUMNS, Cell, workload_row, workload_sort_key
@@ -35,6 +36,15 @@ class WorkloadsView(ResourceView[Workload]):
         if self.context is not None and any(p == "sagemaker" for p, _ in self.context.unreadable):
             text += "  (no SageMaker: not readable)"
         return text
+
+    def log_source(self, item: Workload) -> LogSource | None:
+        if item.kind == ResourceKind.JOB:
+            return LogSource.batch_job(item.ident)
+        if item.kind == ResourceKind.ENDPOINT:
+            return LogSource.endpoint(item.ident)
+        if item.kind == ResourceKind.TRAINING_JOB:
+            return LogSource.training_job(item.ident)
+        return None
 
     def row_key(self, item: Workload) -> str:
         return item.key

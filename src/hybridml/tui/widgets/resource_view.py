@@ -144,6 +144,10 @@ class ResourceView(Vertical, Generic[T]):
         except ValueError:
             return (1, 0.0, plain.lower())
 
+    def display_name(self, item: T) -> str:
+        """How the item is named in titles (default: its row key)."""
+        return self.row_key(item)
+
     def in_scope(self, item: T) -> bool:
         return True
 
