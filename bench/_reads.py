@@ -1,8 +1,8 @@
 """The reads one full refresh makes, done two ways: the app's concurrent services, and a sequential boto3 loop.
 
-SageMaker: `hybridml.aws.sagemaker` is being written on another branch and is not on main yet, so the
-bench uses this small local reader with the same calls a SageMaker view needs (ListEndpoints, one
-DescribeEndpoint per endpoint for its variants and instance counts, ListTrainingJobs).
+SageMaker: written while `hybridml.aws.sagemaker` was on another branch, this small local reader makes the
+calls a SageMaker list needs (ListEndpoints, one DescribeEndpoint per endpoint for its variants and instance
+counts, ListTrainingJobs); the service now on main also describes endpoint configs and recent training jobs.
 """
 
 from __future__ import annotations

@@ -127,7 +127,8 @@ def main() -> None:
     ]
     print_table("fleet scale: 10k jobs, +50 ms per call", rows)
     print(
-        "  SageMaker reads use bench/_reads.py (hybridml.aws.sagemaker is not on main yet).\n"
+        "  SageMaker reads: bench/_reads.py (ListEndpoints + DescribeEndpoint each + ListTrainingJobs), written\n"
+        "  before hybridml.aws.sagemaker reached main; that service also describes configs and training details.\n"
         "  Idle bound = (queues x 5 active statuses + 1) x 60/refresh_s + queues x 2 x 60/terminal_refresh_s.\n"
         f"  Load average during the TUI probe: {tui['load']:.1f} on {os.cpu_count()} CPUs "
         "(the fleet process and other work share them)."
