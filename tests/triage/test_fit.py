@@ -1,14 +1,10 @@
-"""The pure fit check: instance catalogue, ECS memory overhead, CE and queue states."""
+"""The queue-level fit check of the submit form: CE and queue states, Fargate, maxvCpus, over `instances.fit`."""
 
 from __future__ import annotations
 
 from hybridml.domain.batch import ComputeEnvironment, ComputeResources, JobQueue, ResourceRequest
-from hybridml.triage.fit import (
-    INSTANCE_TYPES,
-    expand_instance_types,
-    fit_check,
-    fits_any_instance_type,
-)
+from hybridml.triage.fit import fit_check
+from hybridml.triage.instances import CATALOGUE, fit
 
 
 def ce(name: str, types: tuple[str, ...], max_vcpus: int = 256, state: str = "ENABLED", status: str = "VALID",
@@ -25,15 +21,6 @@ CPU = ce("cpu-ondemand", ("c6i.large", "c6i.2xlarge", "m6i.4xlarge"), max_vcpus=
 GPU = ce("gpu-ondemand", ("g5.xlarge", "g5.2xlarge", "g5.12xlarge"))
 
 
-def test_catalogue_covers_the_common_families() -> None:
-    families = {t.family for t in INSTANCE_TYPES.values()}
-    assert {"c5", "c6i", "m5", "m6i", "r5", "g4dn", "g5", "g6", "p3", "p4d", "p5"} <= families
-    assert (INSTANCE_TYPES["p4d.24xlarge"].gpus, INSTANCE_TYPES["p4d.24xlarge"].vcpus) == (8, 96)
-    assert INSTANCE_TYPES["g5.12xlarge"].gpus == 4 and INSTANCE_TYPES["r5.24xlarge"].memory_mib == 768 * 1024
-    # ECS overhead: an 8 GiB instance leaves about 7.7 GiB for jobs
-    assert INSTANCE_TYPES["m5.large"].usable_memory_mib == 8192 - 492
-
-
 def test_gpu_job_on_cpu_queue_never_runs() -> None:
     result = fit_check(ResourceRequest(4, 15000, 1), queue(CPU), [CPU])
     assert not result.ok
@@ -46,9 +33,11 @@ def test_fits_reports_smallest_type() -> None:
 
 
 def test_memory_just_over_the_instance_is_explained() -> None:
-    # m6i.4xlarge has 64 GiB but leaves ~60 GiB to jobs
+    # m6i.4xlarge has 64 GiB but leaves 63,848 MiB to jobs
     result = fit_check(ResourceRequest(8, 64 * 1024, 0), queue(CPU), [CPU])
-    assert not result.ok and "m6i.4xlarge" in result.problems[0] and "ECS overhead" in result.problems[0]
+    assert not result.ok and "63,848 MiB on m6i.4xlarge (64 GiB less ECS overhead)" in result.problems[0]
+    near = fit_check(ResourceRequest(8, 62_000, 0), queue(CPU), [CPU])
+    assert near.ok and "within 5% of what m6i.4xlarge leaves" in near.warnings[0]
 
 
 def test_max_vcpus_and_gpu_count() -> None:
@@ -70,10 +59,7 @@ def test_one_usable_ce_is_enough_and_others_become_warnings() -> None:
     assert result.ok and any("gpu-spot is DISABLED" in w for w in result.warnings)
 
 
-def test_families_optimal_and_unknown_types() -> None:
-    types, unknown = expand_instance_types(["g5", "optimal", "x9z.huge"])
-    assert any(t.name == "g5.48xlarge" for t in types) and any(t.family == "r5" for t in types)
-    assert unknown == ["x9z.huge"]
+def test_unknown_types_are_a_warning_not_a_verdict() -> None:
     odd = ce("odd", ("x9z.huge",))
     result = fit_check(ResourceRequest(2, 1000, 0), queue(odd), [odd])
     assert result.ok and "not in the catalogue" in result.warnings[0]
@@ -88,9 +74,17 @@ def test_fargate_has_no_gpus_and_platforms_must_match() -> None:
     assert "is FARGATE" in fit_check(ResourceRequest(1, 2048, 0), queue(fargate), [fargate]).problems[0]
 
 
+def test_fargate_limits_have_no_ecs_overhead() -> None:
+    fargate = ce("fg", (), kind="FARGATE")
+    assert fit_check(ResourceRequest(16, 120 * 1024, 0), queue(fargate), [fargate], platform="FARGATE").ok
+    too_big = fit_check(ResourceRequest(16, 120 * 1024 + 1, 0), queue(fargate), [fargate], platform="FARGATE")
+    assert not too_big.ok and "at most 16 vCPU and 120 GiB" in too_big.problems[0]
+
+
 def test_bigger_than_any_instance_type() -> None:
-    assert fits_any_instance_type(ResourceRequest(400, 1000, 0)) is None
-    smallest = fits_any_instance_type(ResourceRequest(4, 8000, 1))
+    everything = tuple(CATALOGUE)
+    assert fit(ResourceRequest(400, 1000, 0), everything).fits is False
+    smallest = fit(ResourceRequest(4, 8000, 1), everything).smallest_fit
     assert smallest is not None and smallest.gpus == 1 and smallest.vcpus == 4
 
 

@@ -11,8 +11,18 @@ from tests.triage.factories import NOW, ago, ce, context, endpoint, job, queue, 
 
 
 def test_ecs_memory_overhead_matches_aws_example() -> None:
-    m4 = CATALOGUE["m4.large"]
-    assert 7900 <= m4.job_memory_mib < 8192  # AWS: an m4.large registers 7985 MiB, minus 32 MiB reserved
+    assert CATALOGUE["m4.large"].job_memory_mib == 7985 - 32  # AWS: an m4.large registers 7985 MiB, 32 reserved
+    assert CATALOGUE["m5.large"].job_memory_mib == 7953 and CATALOGUE["r4.large"].job_memory_mib < 15.25 * 1024
+
+
+def test_catalogue_covers_both_former_tables() -> None:
+    families = {t.family for t in CATALOGUE.values()}
+    assert {"c5", "c6i", "m5", "m6i", "r5", "g4dn", "g5", "g6", "p3", "p4d", "p5"} <= families  # the form's
+    assert {"c4", "m4", "r4", "c6a", "c7g", "m7i", "r7i", "x2idn", "g6e", "p3dn", "p4de"} <= families  # triage's
+    assert (CATALOGUE["p4d.24xlarge"].gpus, CATALOGUE["p4d.24xlarge"].vcpus) == (8, 96)
+    assert CATALOGUE["g5.12xlarge"].gpus == 4 and CATALOGUE["r5.24xlarge"].memory_mib == 768 * 1024
+    assert CATALOGUE["c5.24xlarge"].vcpus == 96 and CATALOGUE["g6.16xlarge"].gpus == 1
+    assert (CATALOGUE["c4.8xlarge"].vcpus, CATALOGUE["g6e.xlarge"].memory_mib) == (36, 32 * 1024)
 
 
 def test_fit_families_optimal_and_unknown_types() -> None:
@@ -23,8 +33,16 @@ def test_fit_families_optimal_and_unknown_types() -> None:
     assert fit(ResourceRequest(vcpus=4), ("z9.mystery",)).fits is None  # unknown: no claim
     known, unknown = expand(("g5.xlarge", "nope.large"))
     assert [t.name for t in known] == ["g5.xlarge"] and unknown == ["nope.large"]
+    types, unknown = expand(["g5", "optimal", " C6I.Large ", "g5.xlarge", "x9z.huge"])
+    names = [t.name for t in types]
+    assert "g5.48xlarge" in names and "r5.large" in names and "m4.large" in names and "c6i.large" in names
+    assert len(names) == len(set(names)) and unknown == ["x9z.huge"]
+    arm, _ = expand(["default_arm64"])
+    assert {t.family for t in arm} == {"c6g", "m6g", "r6g", "c7g"}
     smallest = fit(ResourceRequest(vcpus=3, memory_mib=4000, gpus=1), ("g5.xlarge", "g5.12xlarge")).smallest_fit
     assert smallest is not None and smallest.name == "g5.xlarge"
+    cpu_job = fit(ResourceRequest(vcpus=4, memory_mib=4000), ("g5.xlarge", "c6i.2xlarge")).smallest_fit
+    assert cpu_job is not None and cpu_job.name == "c6i.2xlarge"  # GPU hosts are kept for GPU work
 
 
 def test_quota_codes_by_family() -> None:

@@ -1,117 +1,22 @@
-"""Will this request ever run? Pure checks of vCPU / memory / GPU against a queue's compute environments.
+"""Will this request ever run on this queue? Pure checks of queue and compute-environment state, Fargate limits
+and maxvCpus, over the instance-type fit of `triage/instances.py` (the one catalogue and memory model).
 
-Used live by the submit form (before anything is sent) and by triage ("needs more than any instance type").
-
-Memory: ECS does not hand a job all of an instance's memory. The container agent, the OS and the kernel keep
-part of it, so an 8 GiB m4.large registers about 7.7 GiB with ECS (AWS Batch "Compute resource memory
-management"). We reserve `ECS_MEMORY_OVERHEAD_FRACTION` (6%) of the instance's memory, at least
-`ECS_MEMORY_OVERHEAD_MIN_MIB` (256 MiB): 8 GiB -> 7,700 MiB usable. It is an estimate; a request within a few
-percent of the limit gets a warning, not a verdict.
+Used live by the submit form and by `hybridml submit` (before anything is sent).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from hybridml.domain.batch import ComputeEnvironment, JobQueue, ResourceRequest
+from hybridml.triage.instances import InstanceType, fit
 
-ECS_MEMORY_OVERHEAD_FRACTION = 0.06
-ECS_MEMORY_OVERHEAD_MIN_MIB = 256
 GIB = 1024
-
-
-@dataclass(frozen=True, slots=True)
-class InstanceType:
-    name: str
-    vcpus: int
-    memory_mib: int
-    gpus: int = 0
-
-    @property
-    def family(self) -> str:
-        return self.name.split(".", 1)[0]
-
-    @property
-    def usable_memory_mib(self) -> int:
-        """Memory a job can ask for on this type (see the module docstring)."""
-        return self.memory_mib - max(ECS_MEMORY_OVERHEAD_MIN_MIB, round(self.memory_mib * ECS_MEMORY_OVERHEAD_FRACTION))
-
-    def fits(self, request: ResourceRequest) -> bool:
-        return (
-            request.vcpus <= self.vcpus and request.memory_mib <= self.usable_memory_mib and request.gpus <= self.gpus
-        )
-
-
-def _family(family: str, sizes: Iterable[tuple[str, int, float, int]]) -> dict[str, InstanceType]:
-    return {
-        f"{family}.{size}": InstanceType(f"{family}.{size}", vcpus, int(mem_gib * GIB), gpus)
-        for size, vcpus, mem_gib, gpus in sizes
-    }
-
-
-_C_SIZES = (("large", 2, 4, 0), ("xlarge", 4, 8, 0), ("2xlarge", 8, 16, 0), ("4xlarge", 16, 32, 0))
-_M_SIZES = (("large", 2, 8, 0), ("xlarge", 4, 16, 0), ("2xlarge", 8, 32, 0), ("4xlarge", 16, 64, 0))
-_R_SIZES = (("large", 2, 16, 0), ("xlarge", 4, 32, 0), ("2xlarge", 8, 64, 0), ("4xlarge", 16, 128, 0))
-_BIG = (("8xlarge", 32), ("12xlarge", 48), ("16xlarge", 64), ("24xlarge", 96))
-_G_SIZES = (
-    ("xlarge", 4, 16, 1),
-    ("2xlarge", 8, 32, 1),
-    ("4xlarge", 16, 64, 1),
-    ("8xlarge", 32, 128, 1),
-    ("12xlarge", 48, 192, 4),
-    ("16xlarge", 64, 256, 1),
-)
-
-# vCPU, memory and GPUs of the common Batch instance types (AWS EC2 instance type pages).
-INSTANCE_TYPES: dict[str, InstanceType] = {
-    **_family(
-        "c5",
-        (*_C_SIZES, ("9xlarge", 36, 72, 0), ("12xlarge", 48, 96, 0), ("18xlarge", 72, 144, 0)),
-    ),
-    **_family(
-        "c5",
-        (("24xlarge", 96, 192, 0),),
-    ),
-    **_family("c6i", (*_C_SIZES, *((s, v, v * 2, 0) for s, v in _BIG), ("32xlarge", 128, 256, 0))),
-    **_family("m5", (*_M_SIZES, *((s, v, v * 4, 0) for s, v in _BIG))),
-    **_family("m6i", (*_M_SIZES, *((s, v, v * 4, 0) for s, v in _BIG), ("32xlarge", 128, 512, 0))),
-    **_family("r5", (*_R_SIZES, *((s, v, v * 8, 0) for s, v in _BIG))),
-    **_family("g4dn", (*_G_SIZES, ("metal", 96, 384, 8))),
-    **_family("g5", (*_G_SIZES, ("24xlarge", 96, 384, 4), ("48xlarge", 192, 768, 8))),
-    **_family("g6", (*_G_SIZES, ("24xlarge", 96, 384, 4), ("48xlarge", 192, 768, 8))),
-    **_family("p3", (("2xlarge", 8, 61, 1), ("8xlarge", 32, 244, 4), ("16xlarge", 64, 488, 8))),
-    **_family("p3dn", (("24xlarge", 96, 768, 8),)),
-    **_family("p4d", (("24xlarge", 96, 1152, 8),)),
-    **_family("p5", (("48xlarge", 192, 2048, 8),)),
-}
-
-# `optimal` lets Batch pick from the C, M and R families (AWS: c4/m4/r4, or newer where those are absent).
-OPTIMAL_FAMILIES = ("c5", "m5", "r5")
-FARGATE_MAX = InstanceType("fargate", 16, 120 * GIB, 0)
-
-
-def expand_instance_types(names: Iterable[str]) -> tuple[list[InstanceType], list[str]]:
-    """CE `instanceTypes` entries (types, families, `optimal`) -> (known types, names we cannot size)."""
-    known: dict[str, InstanceType] = {}
-    unknown: list[str] = []
-    for raw in names:
-        name = raw.strip().lower()
-        families = OPTIMAL_FAMILIES if name == "optimal" else (name,) if "." not in name else ()
-        if families:
-            found = [t for t in INSTANCE_TYPES.values() if t.family in families]
-        else:
-            found = [INSTANCE_TYPES[name]] if name in INSTANCE_TYPES else []
-        if not found:
-            unknown.append(raw)
-        known.update((t.name, t) for t in found)
-    return list(known.values()), unknown
-
-
-def fits_any_instance_type(request: ResourceRequest) -> InstanceType | None:
-    """The smallest catalogued type that can hold `request`, or None when no instance type is big enough."""
-    fitting = [t for t in INSTANCE_TYPES.values() if t.fits(request)]
-    return min(fitting, key=lambda t: (t.gpus, t.vcpus, t.memory_mib)) if fitting else None
+# Fargate's largest task size: 16 vCPU with up to 120 GiB (AWS Batch, "Fargate compute environments"). No
+# ECS agent overhead applies: the task gets the memory it asks for.
+FARGATE_MAX_VCPUS = 16
+FARGATE_MAX_MEMORY_MIB = 120 * GIB
 
 
 def describe_request(request: ResourceRequest) -> str:
@@ -138,26 +43,22 @@ class FitResult:
         return "will never run: " + (self.problems[0] if self.problems else "no compute environment can hold it")
 
 
-def _smallest(types: Sequence[InstanceType]) -> InstanceType:
-    return min(types, key=lambda t: (t.gpus, t.vcpus, t.memory_mib))
-
-
-def _why_no_type(request: ResourceRequest, ce: str, types: Sequence[InstanceType]) -> str:
+def _why_no_type(request: ResourceRequest, ce: str, short: tuple[str, ...], types: Sequence[InstanceType]) -> str:
+    """The first thing in `short` (from `instances.fit`) that no type of `ce` offers, in words."""
     listed = ", ".join(t.name for t in sorted(types, key=lambda t: (t.vcpus, t.memory_mib))[:6])
-    if request.gpus:
+    if "gpus" in short:
         most = max(t.gpus for t in types)
         if most == 0:
             return f"needs {request.gpus} GPU but {ce} has only CPU instance types ({listed})"
-        if request.gpus > most:
-            return f"needs {request.gpus} GPUs; the most in {ce} is {most} ({listed})"
-    top_cpu = max(t.vcpus for t in types)
-    if request.vcpus > top_cpu:
+        return f"needs {request.gpus} GPUs; the most in {ce} is {most} ({listed})"
+    if "vcpus" in short:
+        top_cpu = max(t.vcpus for t in types)
         return f"needs {request.vcpus:g} vCPUs; the largest instance type in {ce} has {top_cpu} ({listed})"
-    top_mem = max(types, key=lambda t: t.usable_memory_mib)
-    if request.memory_mib > top_mem.usable_memory_mib:
+    if "memory" in short:
+        top = max(types, key=lambda t: t.job_memory_mib)
         return (
             f"needs {request.memory_mib:,} MiB; the most {ce} can give one job is "
-            f"{top_mem.usable_memory_mib:,} MiB on {top_mem.name} ({top_mem.memory_mib // GIB} GiB less ECS overhead)"
+            f"{top.job_memory_mib:,} MiB on {top.name} ({top.memory_mib / GIB:g} GiB less ECS overhead)"
         )
     return f"no single instance type in {ce} has {describe_request(request)} together ({listed})"
 
@@ -182,22 +83,22 @@ def _check_ce(
     if fargate:
         if request.gpus:
             return None, f"{ce.name} is {r.type}: Fargate has no GPUs", None
-        if not FARGATE_MAX.fits(request):
+        if request.vcpus > FARGATE_MAX_VCPUS or request.memory_mib > FARGATE_MAX_MEMORY_MIB:
             return None, f"{ce.name} is {r.type}: at most 16 vCPU and 120 GiB per job", None
         return "fargate", None, None
-    types, unknown = expand_instance_types(r.instance_types)
-    fitting = [t for t in types if t.fits(request)]
-    if fitting:
-        best = _smallest(fitting)
+    result = fit(request, r.instance_types)
+    if result.smallest_fit is not None:
+        best = result.smallest_fit
         warning = None
-        if request.memory_mib > best.usable_memory_mib * 0.95:
+        if request.memory_mib > best.job_memory_mib * 0.95:
             warning = f"memory is within 5% of what {best.name} leaves for jobs; it may not be placed"
         return best.name, None, warning
-    if unknown:
-        return unknown[0], None, f"{ce.name}: instance types {', '.join(unknown)} are not in the catalogue"
-    if not types:
+    if result.unknown:
+        unknown = ", ".join(result.unknown)
+        return result.unknown[0], None, f"{ce.name}: instance types {unknown} are not in the catalogue"
+    if not result.types:
         return None, f"{ce.name} lists no instance types", None
-    return None, _why_no_type(request, ce.name, types), None
+    return None, _why_no_type(request, ce.name, result.short, result.types), None
 
 
 def fit_check(
