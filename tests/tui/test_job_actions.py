@@ -16,6 +16,7 @@ from hybridml.tui.app import HybridApp
 from hybridml.tui.screens.array_children import ArrayChildrenScreen
 from hybridml.tui.screens.confirm import ConfirmScreen
 from hybridml.tui.screens.job_detail import JobDetailScreen
+from hybridml.tui.screens.log_view import LogScreen
 from hybridml.tui.screens.progress import ProgressScreen
 from hybridml.tui.screens.submit_form import SubmitScreen
 from tests.conftest import TEST_AWS, make_services
@@ -120,9 +121,11 @@ async def test_array_parent_opens_its_children(app: HybridApp, fleet: EmbeddedFl
         assert len(screen.children_jobs) == 24
         title = str(screen.query_one("#array-title").render())
         assert "[24]" in title and "SUCCEEDED=" in title
-        await pilot.press("l")  # the log view's hook: app.open_job_logs(job) when present
-        await pilot.pause()
-        assert hasattr(app, "open_job_logs") or any("logs are not available" in n.message for n in app._notifications)
+        await pilot.press("l")  # the child's live logs
+        await wait_for(pilot, lambda: isinstance(app.screen, LogScreen))
+        assert screen.children_jobs[0].job_id in str(app.screen.source)  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen)
         live = next(i for i, c in enumerate(screen.children_jobs) if not c.status.is_terminal)
         screen.query_one(DataTable).move_cursor(row=live)
         await pilot.press("ctrl+k")
