@@ -120,7 +120,7 @@ async def test_reset_drops_the_connection(
 
 
 async def test_blackout_times_out_then_recovers(proxy: FaultProxy, open_client: OpenClient) -> None:
-    proxy.set_rules(FaultRules(blackout_s=1.0))
+    proxy.set_rules(FaultRules(blackout_s=3.0))
     with pytest.raises(ReadTimeoutError):
         await read(open_client, "logs", read_timeout=0.3)
     assert proxy.count(outcome="blackout") == 1

@@ -141,7 +141,7 @@ JOB_DEFINITIONS: tuple[JobDefSpec, ...] = (
         "123456789012.dkr.ecr.us-east-1.amazonaws.com/hybridml/features:2.1",
         ("python", "backfill.py"),
         vcpus=16,
-        memory_mib=64000,
+        memory_mib=60000,  # fits m6i.4xlarge (64 GiB less the ECS overhead)
     ),
 )
 
