@@ -146,3 +146,19 @@ async def test_unreachable_endpoint_at_start(fleet: EmbeddedFleet) -> None:
         assert app.is_running
         await command(pilot, "queues")
         assert app.current_kind == "queues"
+
+
+async def test_keymap_from_config_rebinds_a_key(fleet: EmbeddedFleet) -> None:
+    from hybridml.config import Settings
+    from tests.conftest import TEST_AWS, make_services
+
+    settings = Settings(aws=TEST_AWS, audit_log="", keymap={"app.refresh": "ctrl+r"})
+    app = HybridApp(make_services(fleet, settings))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for(pilot, lambda: loaded(app, "jobs"))
+        app.refresh_timer.pause()
+        view = app.active_view
+        assert view is not None
+        stamp = view.loaded_at
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: view.loaded_at != stamp)
