@@ -162,3 +162,16 @@ async def test_keymap_from_config_rebinds_a_key(fleet: EmbeddedFleet) -> None:
         stamp = view.loaded_at
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: view.loaded_at != stamp)
+
+
+async def test_command_palette_finds_views_and_batch_actions(app: HybridApp) -> None:
+    from textual.command import CommandList, CommandPalette
+
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for(pilot, lambda: loaded(app, "jobs"))
+        await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await pilot.press(*":queues")
+        await wait_for(pilot, lambda: app.screen.query_one(CommandList).option_count > 0)  # searched in a worker
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: loaded(app, "queues"))

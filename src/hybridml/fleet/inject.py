@@ -12,6 +12,7 @@ from typing import Any
 from hybridml.fleet import catalog
 from hybridml.fleet.backends import sagemaker_backend
 from hybridml.fleet.seed import JobSeeder, _overrides, boto3_client
+from hybridml.fleet.seed_sagemaker import create_endpoint
 
 _counter = itertools.count(1)
 
@@ -129,23 +130,7 @@ class Injector:
         sm = boto3_client(self.url, "sagemaker")
         name = self._name(f"ep-{status.lower()}")
         role = "arn:aws:iam::123456789012:role/SageMakerExecution"
-        sm.create_model(
-            ModelName=f"{name}-model",
-            ExecutionRoleArn=role,
-            PrimaryContainer={"Image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/hybridml/serve:1.2"},
-        )
-        sm.create_endpoint_config(
-            EndpointConfigName=f"{name}-config",
-            ProductionVariants=[
-                {
-                    "VariantName": "AllTraffic",
-                    "ModelName": f"{name}-model",
-                    "InitialInstanceCount": 1,
-                    "InstanceType": "ml.g5.xlarge",
-                }
-            ],
-        )
-        sm.create_endpoint(EndpointName=name, EndpointConfigName=f"{name}-config")
+        create_endpoint(sm, name, role, "ml.g5.xlarge", 1)
         endpoint = sagemaker_backend().endpoints[name]
         now = datetime.now(UTC).replace(tzinfo=None)
         endpoint.endpoint_status, endpoint.failure_reason = status, failure or None

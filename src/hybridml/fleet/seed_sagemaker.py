@@ -36,6 +36,27 @@ def _put(group: str, stream: str, lines: list[str], start: datetime) -> None:
     logs.put_log_events(group, stream, [{"timestamp": base + i * 1000, "message": m} for i, m in enumerate(lines)])
 
 
+SERVE_IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/hybridml/serve:1.2"
+
+
+def create_endpoint(sm: Any, name: str, role: str, instance_type: str, count: int) -> None:
+    """Model, endpoint config (one AllTraffic variant) and endpoint, through the API."""
+    sm.create_model(ModelName=f"{name}-model", ExecutionRoleArn=role, PrimaryContainer={"Image": SERVE_IMAGE})
+    sm.create_endpoint_config(
+        EndpointConfigName=f"{name}-config",
+        ProductionVariants=[
+            {
+                "VariantName": "AllTraffic",
+                "ModelName": f"{name}-model",
+                "InitialInstanceCount": count,
+                "InstanceType": instance_type,
+                "InitialVariantWeight": 1.0,
+            }
+        ],
+    )
+    sm.create_endpoint(EndpointName=name, EndpointConfigName=f"{name}-config")
+
+
 def seed_endpoints(url: str, result: SeededFleet, role: str, rng: random.Random) -> None:
     from hybridml.fleet.seed import boto3_client
 
@@ -43,24 +64,7 @@ def seed_endpoints(url: str, result: SeededFleet, role: str, rng: random.Random)
     backend = sagemaker_backend()
     now = _utcnow()
     for name, instance_type, count, status, failure in catalog.ENDPOINTS:
-        sm.create_model(
-            ModelName=f"{name}-model",
-            ExecutionRoleArn=role,
-            PrimaryContainer={"Image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/hybridml/serve:1.2"},
-        )
-        sm.create_endpoint_config(
-            EndpointConfigName=f"{name}-config",
-            ProductionVariants=[
-                {
-                    "VariantName": "AllTraffic",
-                    "ModelName": f"{name}-model",
-                    "InitialInstanceCount": count,
-                    "InstanceType": instance_type,
-                    "InitialVariantWeight": 1.0,
-                }
-            ],
-        )
-        sm.create_endpoint(EndpointName=name, EndpointConfigName=f"{name}-config")
+        create_endpoint(sm, name, role, instance_type, count)
         endpoint = backend.endpoints[name]
         endpoint.endpoint_status = status
         endpoint.failure_reason = failure or None

@@ -6,7 +6,8 @@ from functools import partial
 from typing import Any
 
 from textual.app import App
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from hybridml.tui.commands import EntriesProvider
 
 # (palette name, help, view action, views that have it)
 BATCH_ACTIONS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
@@ -36,20 +37,9 @@ def run_view_action(app: App[Any], action: str, kinds: tuple[str, ...]) -> None:
     method()
 
 
-class BatchActionCommands(Provider):
+class BatchActionCommands(EntriesProvider):
     def _entries(self) -> list[tuple[str, str, Any]]:
         return [
             (name, help_text, partial(run_view_action, self.app, action, kinds))
             for name, help_text, action, kinds in BATCH_ACTIONS
         ]
-
-    async def discover(self) -> Hits:
-        for name, help_text, callback in self._entries():
-            yield DiscoveryHit(name, callback, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for name, help_text, callback in self._entries():
-            score = matcher.match(f"{name} {help_text}")
-            if score > 0:
-                yield Hit(score, matcher.highlight(name), callback, help=help_text)

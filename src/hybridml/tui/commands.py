@@ -23,7 +23,25 @@ ACTIONS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-class HybridCommands(Provider):
+class EntriesProvider(Provider):
+    """A palette provider over `_entries()`: (name, help, callback) triples, searched by name and help."""
+
+    def _entries(self) -> list[tuple[str, str, Any]]:
+        raise NotImplementedError
+
+    async def discover(self) -> Hits:
+        for name, help_text, callback in self._entries():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, callback in self._entries():
+            score = matcher.match(f"{name} {help_text}")
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+
+
+class HybridCommands(EntriesProvider):
     def _entries(self) -> list[tuple[str, str, Any]]:
         from hybridml.tui import views
 
@@ -48,14 +66,3 @@ class HybridCommands(Provider):
                         )
                     )
         return entries
-
-    async def discover(self) -> Hits:
-        for name, help_text, callback in self._entries():
-            yield DiscoveryHit(name, callback, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for name, help_text, callback in self._entries():
-            score = matcher.match(f"{name} {help_text}")
-            if score > 0:
-                yield Hit(score, matcher.highlight(name), callback, help=help_text)
