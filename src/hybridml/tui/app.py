@@ -57,7 +57,6 @@ class HybridApp(App[int]):
         self.history: list[tuple[str, Scope | None]] = []
         self.current_kind = ""
         self.last_problem = ""
-        self.loaded_at: float | None = None
         self._launcher: Launcher | None = None
         self.alerts: list[Alert] = []
         self.alert_keys: set[str] = set()
