@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -43,7 +44,7 @@ def resource_id(endpoint: str, variant: str) -> str:
     return f"endpoint/{endpoint}/variant/{variant}"
 
 
-def _not_found(exc: AwsError, what: str) -> AwsError:
+def as_not_found(exc: AwsError, what: str) -> AwsError:
     """SageMaker answers 'Could not find endpoint' with a ValidationException: make it a NotFound."""
     if isinstance(exc, InvalidRequest) and (
         "could not find" in exc.message.lower() or "not found" in exc.message.lower()
@@ -55,6 +56,31 @@ def _not_found(exc: AwsError, what: str) -> AwsError:
             code=exc.code,
         )
     return exc
+
+
+async def send_mutation(
+    services: Services,
+    service: str,
+    operation: str,
+    action: str,
+    target: str,
+    request: dict[str, Any],
+    params: dict[str, Any],
+    missing: str = "",
+) -> Any:
+    """One audited, never-retried call `operation` (CamelCase) with `params`; a 'could not find' answer about
+    `missing` (when given) becomes a NotFound. `request` is what the audit log records."""
+    method = re.sub(r"(?<!^)(?=[A-Z])", "_", operation).lower()
+
+    async def call() -> Any:
+        client = await services.session.mutation_client(service)
+        try:
+            async with aws_call(service, operation):
+                return await getattr(client, method)(**params)
+        except AwsError as exc:
+            raise (as_not_found(exc, missing) if missing else exc) from exc
+
+    return await services.mutate(action, target, request, call)
 
 
 def _variant_from_api(
@@ -119,7 +145,7 @@ class SageMakerService:
             async with aws_call(SERVICE, "DescribeEndpoint"):
                 return dict(await client.describe_endpoint(EndpointName=name))
         except AwsError as exc:
-            raise _not_found(exc, f"endpoint {name}") from exc
+            raise as_not_found(exc, f"endpoint {name}") from exc
 
     async def _config(self, name: str) -> dict[str, Any] | None:
         if not name:
@@ -210,16 +236,10 @@ class SageMakerService:
     # -- mutations --------------------------------------------------------------------------------
     async def update_capacity(self, services: Services, endpoint: str, variant: str, desired: int) -> None:
         request = {"DesiredWeightsAndCapacities": [{"VariantName": variant, "DesiredInstanceCount": desired}]}
-
-        async def call() -> Any:
-            client = await self.session.mutation_client(SERVICE)
-            try:
-                async with aws_call(SERVICE, "UpdateEndpointWeightsAndCapacities"):
-                    return await client.update_endpoint_weights_and_capacities(EndpointName=endpoint, **request)
-            except AwsError as exc:
-                raise _not_found(exc, f"endpoint {endpoint}") from exc
-
-        await services.mutate("sagemaker:update-capacity", endpoint, request, call)
+        await send_mutation(
+            services, SERVICE, "UpdateEndpointWeightsAndCapacities", "sagemaker:update-capacity", endpoint,
+            request, {"EndpointName": endpoint, **request}, f"endpoint {endpoint}",
+        )  # fmt: skip
 
     async def register_scaling(self, services: Services, endpoint: str, variant: str, lo: int, hi: int) -> None:
         request = {
@@ -229,13 +249,10 @@ class SageMakerService:
             "MinCapacity": lo,
             "MaxCapacity": hi,
         }
-
-        async def call() -> Any:
-            client = await self.session.mutation_client(AUTOSCALING)
-            async with aws_call(AUTOSCALING, "RegisterScalableTarget"):
-                return await client.register_scalable_target(**request)
-
-        await services.mutate("autoscaling:register-scalable-target", endpoint, request, call)
+        await send_mutation(
+            services, AUTOSCALING, "RegisterScalableTarget", "autoscaling:register-scalable-target", endpoint,
+            request, request,
+        )  # fmt: skip
 
     async def scale(self, services: Services, request: ScaleRequest) -> None:
         """Validate against the live endpoint, then send bounds first (so the new count fits), then the count."""
@@ -312,27 +329,17 @@ class SageMakerService:
     async def update_endpoint(self, services: Services, endpoint: str, config_name: str) -> None:
         """Switch an endpoint to another endpoint config (UpdateEndpoint)."""
         request = {"EndpointConfigName": config_name}
-
-        async def call() -> Any:
-            client = await self.session.mutation_client(SERVICE)
-            try:
-                async with aws_call(SERVICE, "UpdateEndpoint"):
-                    return await client.update_endpoint(EndpointName=endpoint, **request)
-            except AwsError as exc:
-                raise _not_found(exc, f"endpoint {endpoint}") from exc
-
-        await services.mutate("sagemaker:update-endpoint", endpoint, request, call)
+        await send_mutation(
+            services, SERVICE, "UpdateEndpoint", "sagemaker:update-endpoint", endpoint,
+            request, {"EndpointName": endpoint, **request}, f"endpoint {endpoint}",
+        )  # fmt: skip
 
     async def delete_endpoint(self, services: Services, endpoint: str) -> None:
-        async def call() -> Any:
-            client = await self.session.mutation_client(SERVICE)
-            try:
-                async with aws_call(SERVICE, "DeleteEndpoint"):
-                    return await client.delete_endpoint(EndpointName=endpoint)
-            except AwsError as exc:
-                raise _not_found(exc, f"endpoint {endpoint}") from exc
-
-        await services.mutate("sagemaker:delete-endpoint", endpoint, {"EndpointName": endpoint}, call)
+        request = {"EndpointName": endpoint}
+        await send_mutation(
+            services, SERVICE, "DeleteEndpoint", "sagemaker:delete-endpoint", endpoint, request, request,
+            f"endpoint {endpoint}",
+        )  # fmt: skip
 
     async def invoke(
         self, services: Services, endpoint: str, body: bytes, content_type: str, accept: str = ""
@@ -357,7 +364,7 @@ class SageMakerService:
                     timing["ms"] = (time.perf_counter() - started) * 1000.0
                     return response
             except AwsError as exc:
-                raise _not_found(exc, f"endpoint {endpoint}") from exc
+                raise as_not_found(exc, f"endpoint {endpoint}") from exc
 
         response = await services.mutate("sagemaker:invoke-endpoint", endpoint, request, call)
         return Invocation(

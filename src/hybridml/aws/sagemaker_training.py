@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from hybridml.aws._util import as_utc, bounded_gather, pairs
 from hybridml.aws.errors import AccessDenied, AwsError, InvalidRequest, NotFound, aws_call
+from hybridml.aws.sagemaker import as_not_found, send_mutation
 from hybridml.aws.session import AwsSession
 from hybridml.domain.sagemaker import BatchJobSummary, StatusTransition, TrainingJob
 
@@ -51,17 +52,6 @@ def valid_job_name(name: str) -> str | None:
     if not _NAME.match(name):
         return "1-63 letters, digits and hyphens; starting with a letter or digit"
     return None
-
-
-def _not_found(exc: AwsError, what: str) -> AwsError:
-    if isinstance(exc, InvalidRequest) and "could not find" in exc.message.lower():
-        return NotFound(
-            f"{what} not found (deleted, or never existed here)",
-            service=exc.service,
-            operation=exc.operation,
-            code=exc.code,
-        )
-    return exc
 
 
 def _training_from_api(d: dict[str, Any]) -> TrainingJob:
@@ -167,7 +157,7 @@ class TrainingService:
             async with aws_call(SERVICE, "DescribeTrainingJob"):
                 raw = dict(await client.describe_training_job(TrainingJobName=name))
         except AwsError as exc:
-            raise _not_found(exc, f"training job {name}") from exc
+            raise as_not_found(exc, f"training job {name}") from exc
         raw.pop("ResponseMetadata", None)
         return raw
 
@@ -226,20 +216,16 @@ class TrainingService:
             async with aws_call(SERVICE, operation):
                 raw = dict(await getattr(client, operation)(**{param: name}))
         except AwsError as exc:
-            raise _not_found(exc, f"{kind} job {name}") from exc
+            raise as_not_found(exc, f"{kind} job {name}") from exc
         raw.pop("ResponseMetadata", None)
         return json.dumps(raw, indent=2, sort_keys=True, default=str)
 
     async def stop(self, services: Services, name: str) -> None:
-        async def call() -> Any:
-            client = await self.session.mutation_client(SERVICE)
-            try:
-                async with aws_call(SERVICE, "StopTrainingJob"):
-                    return await client.stop_training_job(TrainingJobName=name)
-            except AwsError as exc:
-                raise _not_found(exc, f"training job {name}") from exc
-
-        await services.mutate("sagemaker:stop-training-job", name, {"TrainingJobName": name}, call)
+        request = {"TrainingJobName": name}
+        await send_mutation(
+            services, SERVICE, "StopTrainingJob", "sagemaker:stop-training-job", name, request, request,
+            f"training job {name}",
+        )  # fmt: skip
 
     async def clone(
         self, services: Services, source: str, new_name: str, template: TrainingTemplate | None = None
@@ -249,12 +235,9 @@ class TrainingService:
         if problem:
             raise InvalidRequest(f"job name {new_name!r}: {problem}")
         request = clone_request(await self._describe(source), new_name, template)
-
-        async def call() -> Any:
-            client = await self.session.mutation_client(SERVICE)
-            async with aws_call(SERVICE, "CreateTrainingJob"):
-                return await client.create_training_job(**request)
-
         shown = {k: v for k, v in request.items() if k in ("TrainingJobName", "ResourceConfig", "HyperParameters")}
-        response = await services.mutate("sagemaker:create-training-job", new_name, {"from": source, **shown}, call)
+        response = await send_mutation(
+            services, SERVICE, "CreateTrainingJob", "sagemaker:create-training-job", new_name,
+            {"from": source, **shown}, request,
+        )  # fmt: skip
         return str(response.get("TrainingJobArn", ""))
