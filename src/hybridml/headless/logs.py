@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from hybridml.domain.logs import LogSource
+from hybridml.headless.exits import guarded
 from hybridml.logtail.buffer import compile_pattern
 from hybridml.logtail.follower import LogFollower
 from hybridml.logtail.livetail import LiveTailer
@@ -42,7 +43,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("-t", "--timestamps", action="store_true", help="prefix each line with its UTC time")
     p.add_argument("--no-tags", action="store_true", help="never prefix lines with their stream's tag")
     p.add_argument("--poll", type=float, help="polling interval in seconds (default: ui.log_poll_s)")
-    p.set_defaults(func=run)
+    p.set_defaults(func=guarded("logs", run))
 
 
 async def run(args: argparse.Namespace, services: Services) -> int:

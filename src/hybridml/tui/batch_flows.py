@@ -1,49 +1,46 @@
-"""Keyboard flows for Batch mutations: open the submit form, confirm and run cancel/terminate, scale and
-enable/disable CEs, queue state and priority. Views call these; every path confirms before anything is sent,
-is refused up front in read-only mode, and reports per-target results in a ProgressScreen."""
+"""The Batch action flows (each runs in a worker started by `flows.act`): submit / clone / resubmit,
+cancel / terminate, compute environment scale and state, queue state and priority."""
 
 from __future__ import annotations
 
 import getpass
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
-from hybridml.aws.batch_actions import ScaleChange, SubmittedJob, scale_kwargs, stop_verb
-from hybridml.aws.errors import AwsError
+from hybridml.actions.batch import (
+    CancelJob,
+    ScaleComputeEnvironment,
+    SetComputeEnvironmentState,
+    SetQueuePriority,
+    SetQueueState,
+    SubmitJob,
+    TerminateJob,
+    stop_action,
+    stop_job,
+)
+from hybridml.aws.batch_actions import ScaleChange, SubmittedJob, stop_verb
+from hybridml.aws.errors import AwsError, InvalidRequest
 from hybridml.domain import submit as submit_domain
-from hybridml.domain.batch import ComputeEnvironment, Job, JobQueue
+from hybridml.domain.batch import ComputeEnvironment, Job, JobQueue, JobStatus
 from hybridml.domain.submit import SubmitRequest, clone_request, resolve_definition
 from hybridml.render.fmt import status_text
 from hybridml.render.submit import request_summary
-from hybridml.tui.screens.confirm import Confirmation, ConfirmScreen
-from hybridml.tui.screens.progress import ActionResult, ActionTask, ProgressScreen
+from hybridml.tui.console import console
+from hybridml.tui.flows import confirm_and_run
+from hybridml.tui.screens.progress import ActionResult
 from hybridml.tui.screens.values_form import Values, ValuesFormScreen
 
 if TYPE_CHECKING:
-    from textual.app import App
+    from textual.widget import Widget
 
+    from hybridml.actions.base import Action
     from hybridml.services import Services
 
 MAX_LISTED = 12
 TYPE_COUNT_FROM = 10  # bulk actions on this many jobs ask for the count to be typed
-
-
-def _services(app: App[Any]) -> Services:
-    services: Services = app.services  # type: ignore[attr-defined]
-    return services
-
-
-def refused_read_only(app: App[Any], what: str) -> bool:
-    """True (and says so) when running with --read-only: nothing is asked, nothing is sent."""
-    if _services(app).read_only:
-        app.notify(
-            f"read-only mode: {what} is disabled (start without --read-only)", title="read-only", severity="error"
-        )
-        return True
-    return False
 
 
 def default_job_name(definition: str) -> str:
@@ -51,26 +48,14 @@ def default_job_name(definition: str) -> str:
 
 
 # -- submit / clone / resubmit -----------------------------------------------------------------------
-def open_submit(app: App[Any], initial: SubmitRequest | None = None, *, title: str = "New job") -> None:
+async def submit_flow(host: Widget, initial: SubmitRequest | None = None, *, title: str = "New job") -> None:
+    """The submit form (it confirms and sends itself); a submitted job is then selected in :jobs."""
     from hybridml.tui.screens.submit_form import SubmitScreen
 
-    if refused_read_only(app, "submit"):
-        return
-
-    def done(result: SubmittedJob | None) -> None:
-        if result is not None:
-            show_submitted(app, result)
-
-    app.push_screen(SubmitScreen(_services(app), initial, title=title), done)
-
-
-def show_submitted(app: App[Any], submitted: SubmittedJob) -> None:
-    """Open the jobs view with the new job selected."""
-    _services(app).batch.invalidate_jobs()
-    show_view: Callable[[str], None] = app.show_view  # type: ignore[attr-defined]
-    show_view("jobs")
-    views: dict[str, Any] = app.views  # type: ignore[attr-defined]
-    views["jobs"].select_job(submitted.job_id)
+    app = console(host)
+    submitted: SubmittedJob | None = await host.app.push_screen_wait(SubmitScreen(app.services, initial, title=title))
+    if submitted is not None:
+        app.show_job(submitted.job_id)
 
 
 async def clone_of(services: Services, job: Job) -> SubmitRequest:
@@ -83,24 +68,25 @@ async def clone_of(services: Services, job: Job) -> SubmitRequest:
     return clone_request(described, definition)
 
 
-def confirm_resubmit(app: App[Any], job: Job, request: SubmitRequest) -> None:
-    """`R`: resubmit a job as it was, after one confirmation."""
-    services = _services(app)
+async def clone_flow(host: Widget, job: Job) -> None:
+    request = await clone_of(console(host).services, job)
+    await submit_flow(host, request, title=f"Clone of {job.name} ({job.job_id})")
 
-    def confirmed(answer: Confirmation | None) -> None:
-        if answer is None:
-            return
 
-        async def send() -> str:
-            submitted = await services.batch_actions.submit(request)
-            app.call_later(show_submitted, app, submitted)
-            return f"submitted as {submitted.job_id}"
-
-        app.push_screen(ProgressScreen("Resubmit", [ActionTask(job.job_id, f"resubmit {job.name}", send)]))
-
+async def resubmit_flow(host: Widget, job: Job) -> None:
+    """`R`: resubmit a FAILED job as it was, after one confirmation."""
+    if job.status is not JobStatus.FAILED:
+        host.notify("R resubmits a FAILED job; use c to clone any job", severity="warning")
+        return
+    request = await clone_of(console(host).services, job)
     body = request_summary(request, None, None)
     body.append(f"\n(the previous run {job.job_id} is {job.status.value}; it is left as it is)", style="dim")
-    app.push_screen(ConfirmScreen(f"Resubmit {job.name}?", body, confirm_label="Resubmit", danger=False), confirmed)
+    results = await confirm_and_run(
+        host, [SubmitJob(request)], title=f"Resubmit {job.name}?", body=body, confirm_label="Resubmit", danger=False
+    )
+    ok = [r for r in results or [] if r.ok]
+    if ok:
+        console(host).show_job(ok[0].message.removeprefix("submitted as "))
 
 
 # -- cancel / terminate --------------------------------------------------------------------------------
@@ -122,50 +108,48 @@ def stop_plan_text(jobs: Sequence[Job]) -> Text:
         out.append(f"  {job.job_id[:8]}\n", style="dim")
     if len(plan) > MAX_LISTED:
         out.append(f"… and {len(plan) - MAX_LISTED} more\n", style="dim")
-    out.append("Running containers get SIGTERM, then SIGKILL after 30 s; the job ends FAILED with the reason.")
+    out.append(
+        "Each job is read again just before its call: one that started meanwhile is terminated. Running "
+        "containers get SIGTERM, then SIGKILL after 30 s; the job ends FAILED with the reason."
+    )
     return out
 
 
-def stop_jobs(app: App[Any], jobs: Sequence[Job], on_done: Callable[[list[ActionResult]], None]) -> None:
+def stop_labels(actions: Sequence[Action[str]]) -> tuple[str, str]:
+    """The buttons: what will be done to how many jobs, and keeping them."""
+    verbs = {action.operation for action in actions}
+    count = len(actions)
+    noun = "job" if count == 1 else "jobs"
+    verb = "Terminate" if verbs == {"TerminateJob"} else "Cancel" if verbs == {"CancelJob"} else "Cancel/terminate"
+    return f"{verb} {count} {noun}", "Keep it" if count == 1 else "Keep them"
+
+
+async def stop_flow(host: Widget, jobs: Sequence[Job]) -> list[ActionResult] | None:
     """`ctrl+k`: cancel what has not started and terminate what runs, with one confirmation and a reason."""
-    if refused_read_only(app, "cancel/terminate"):
-        return
-    services = _services(app)
     actionable = [job for job in jobs if stop_verb(job.status) is not None]
     if not actionable:
-        app.notify("nothing to stop: the selected jobs have already finished", severity="warning")
-        return
-    count = len(actionable)
+        host.notify("nothing to stop: the selected jobs have already finished", severity="warning")
+        return None
+    services = console(host).services
+    actions = [stop_action(job, f"stopped by {_user()} via hybridml") for job in actionable]
+    confirm_label, keep_label = stop_labels(actions)
 
-    def confirmed(answer: Confirmation | None) -> None:
-        if answer is None:
-            app.notify("nothing was sent", timeout=3)
-            return
-        reason = answer.reason
+    async def send(action: Action[Any], reason: str) -> str:
+        assert isinstance(action, CancelJob | TerminateJob)
+        return await stop_job(services, action.job, reason)
 
-        def task(job: Job) -> ActionTask:
-            async def run() -> str:
-                verb = await services.batch_actions.stop(job, reason)
-                return "cancelled" if verb == "cancel" else "terminated"
-
-            return ActionTask(job.job_id, job.name, run)
-
-        def finished(results: list[ActionResult] | None) -> None:
-            services.batch.invalidate_jobs()
-            on_done(results or [])
-
-        app.push_screen(ProgressScreen(f"Stopping {count} job(s)", [task(j) for j in actionable]), finished)
-
-    app.push_screen(
-        ConfirmScreen(
-            f"Stop {count} job{'s' if count != 1 else ''}?",
-            stop_plan_text(jobs),
-            confirm_label="Cancel/terminate",
-            ask_reason=True,
-            default_reason=f"stopped by {_user()} via hybridml",
-            require_typed=str(count) if count >= TYPE_COUNT_FROM else None,
-        ),
-        confirmed,
+    count = len(actions)
+    return await confirm_and_run(
+        host,
+        actions,
+        title=f"Stop {count} job{'s' if count != 1 else ''}?",
+        body=stop_plan_text(jobs),
+        confirm_label=confirm_label,
+        cancel_label=keep_label,
+        reason=f"stopped by {_user()} via hybridml",
+        require_typed=str(count) if count >= TYPE_COUNT_FROM else None,
+        send=send,
+        auto_close=False,
     )
 
 
@@ -177,132 +161,64 @@ def _user() -> str:
 
 
 # -- compute environments and queues -------------------------------------------------------------------
-def _run_one(
-    app: App[Any], title: str, key: str, label: str, call: Callable[[], Any], reload: Callable[[], None]
-) -> None:
-    async def run() -> str:
-        await call()
-        return "done"
-
-    app.push_screen(ProgressScreen(title, [ActionTask(key, label, run)]), lambda _: reload())
-
-
-def _before_after(rows: Sequence[tuple[str, object, object]], note: str = "") -> Text:
-    out = Text()
-    for label, before, after in rows:
-        changed = before != after
-        out.append(f"{label:<16}{before!s:>10}")
-        out.append(f"  →  {after}\n" if changed else "  (unchanged)\n", style="bold yellow" if changed else "dim")
-    if note:
-        out.append("\n" + note, style="dim")
-    return out
-
-
-def scale_compute_environment(app: App[Any], ce: ComputeEnvironment, reload: Callable[[], None]) -> None:
-    """`s` on a CE: min / desired / max vCPUs -> before/after -> confirm -> UpdateComputeEnvironment."""
-    if refused_read_only(app, "scale"):
-        return
+async def scale_ce_flow(host: Widget, ce: ComputeEnvironment) -> bool:
+    """`s` on a CE: min / max vCPUs -> before/after -> confirm -> UpdateComputeEnvironment."""
     r = ce.resources
     if r is None:
-        app.notify(f"{ce.name} is unmanaged: it has no vCPU bounds to scale", severity="warning")
-        return
-    services = _services(app)
+        raise InvalidRequest(f"{ce.name} is unmanaged: it has no vCPU bounds to scale")
 
     def check(values: Values) -> str | None:
         try:
-            scale_kwargs(ce, ScaleChange(**values))
+            ScaleComputeEnvironment(ce, ScaleChange(**values)).validate()
         except AwsError as exc:
             return exc.message
         return None
 
-    def entered(values: Values | None) -> None:
-        if values is None:
-            return
-        change = ScaleChange(**values)
-        rows = [(label, before, before if values.get(key) is None else values[key]) for key, label, before in fields]
-
-        def confirmed(answer: Confirmation | None) -> None:
-            if answer is not None:
-                call = lambda: services.batch_actions.scale_compute_environment(ce, change)  # noqa: E731
-                _run_one(app, f"Scale {ce.name}", ce.name, f"scale {ce.name}", call, reload)
-
-        body = _before_after(rows, "Batch launches or ends instances to follow the new bounds.")
-        app.push_screen(ConfirmScreen(f"Scale {ce.name}?", body, confirm_label="Scale", danger=False), confirmed)
-
-    fields = [
-        ("min_vcpus", "min vCPUs", r.min_vcpus),
-        ("desired_vcpus", "desired vCPUs", r.desired_vcpus),
-        ("max_vcpus", "max vCPUs", r.max_vcpus),
-    ]
-    app.push_screen(ValuesFormScreen(f"Scale {ce.name} ({r.type})", fields, check), entered)
+    fields = [("max_vcpus", "max vCPUs", r.max_vcpus)]
+    if not r.type.startswith("FARGATE"):
+        fields.insert(0, ("min_vcpus", "min vCPUs", r.min_vcpus))
+    note = f"desired vCPUs {r.desired_vcpus} is Batch's own: it follows demand between min and max"
+    form = ValuesFormScreen(f"Scale {ce.name} ({r.type})", fields, check, note=note)
+    values: Values | None = await host.app.push_screen_wait(form)
+    if values is None:
+        return False
+    action = ScaleComputeEnvironment(ce, ScaleChange(**values))
+    results = await confirm_and_run(host, [action], title=f"Scale {ce.name}?", confirm_label="Scale", danger=False)
+    return bool(results)
 
 
-def toggle_compute_environment(app: App[Any], ce: ComputeEnvironment, reload: Callable[[], None]) -> None:
-    if refused_read_only(app, "enable/disable"):
-        return
-    services = _services(app)
+async def ce_state_flow(host: Widget, ce: ComputeEnvironment) -> bool:
     enable = ce.state != "ENABLED"
-    after = "ENABLED" if enable else "DISABLED"
-    note = (
-        "Batch places jobs on it again."
-        if enable
-        else "No new jobs are placed on it; running jobs finish; instances scale down to minvCpus."
-    )
-
-    def confirmed(answer: Confirmation | None) -> None:
-        if answer is not None:
-            call = lambda: services.batch_actions.set_compute_environment_state(ce, enable)  # noqa: E731
-            _run_one(app, f"{after[:-1].title()}e {ce.name}", ce.name, f"{ce.name} → {after}", call, reload)
-
-    body = _before_after([("state", ce.state, after)], note)
     verb = "Enable" if enable else "Disable"
-    app.push_screen(ConfirmScreen(f"{verb} {ce.name}?", body, confirm_label=verb, danger=not enable), confirmed)
+    action = SetComputeEnvironmentState(ce, enable)
+    results = await confirm_and_run(host, [action], title=f"{verb} {ce.name}?", confirm_label=verb, danger=not enable)
+    return bool(results)
 
 
-def toggle_queue(app: App[Any], queue: JobQueue, reload: Callable[[], None]) -> None:
-    if refused_read_only(app, "enable/disable"):
-        return
-    services = _services(app)
+async def queue_state_flow(host: Widget, queue: JobQueue) -> bool:
     enable = queue.state != "ENABLED"
-    after = "ENABLED" if enable else "DISABLED"
-    note = "It accepts new jobs again." if enable else "It refuses new jobs; jobs already in it still run."
-
-    def confirmed(answer: Confirmation | None) -> None:
-        if answer is not None:
-            call = lambda: services.batch_actions.set_queue_state(queue, enable)  # noqa: E731
-            _run_one(app, f"Queue {queue.name}", queue.name, f"{queue.name} → {after}", call, reload)
-
-    body = _before_after([("state", queue.state, after)], note)
     verb = "Enable" if enable else "Disable"
-    app.push_screen(
-        ConfirmScreen(f"{verb} queue {queue.name}?", body, confirm_label=verb, danger=not enable), confirmed
-    )
+    action = SetQueueState(queue, enable)
+    title = f"{verb} queue {queue.name}?"
+    results = await confirm_and_run(host, [action], title=title, confirm_label=verb, danger=not enable)
+    return bool(results)
 
 
-def set_queue_priority(app: App[Any], queue: JobQueue, reload: Callable[[], None]) -> None:
-    if refused_read_only(app, "priority"):
-        return
-    services = _services(app)
-
+async def queue_priority_flow(host: Widget, queue: JobQueue) -> bool:
     def check(values: Values) -> str | None:
         value = values.get("priority")
-        return None if value is None or 0 <= value <= 1000 else "priority must be 0..1000"
+        try:
+            SetQueuePriority(queue, queue.priority if value is None else value).validate()
+        except AwsError as exc:
+            return exc.message
+        return None
 
-    def entered(values: Values | None) -> None:
-        new = values.get("priority") if values else None
-        if new is None:
-            return
-
-        def confirmed(answer: Confirmation | None) -> None:
-            if answer is not None:
-                call = lambda: services.batch_actions.set_queue_priority(queue, new)  # noqa: E731
-                _run_one(app, f"Queue {queue.name}", queue.name, f"priority {queue.priority} → {new}", call, reload)
-
-        body = _before_after([("priority", queue.priority, new)], "Higher priority queues are scheduled first.")
-        app.push_screen(
-            ConfirmScreen(f"Priority of {queue.name}?", body, confirm_label="Apply", danger=False), confirmed
-        )
-
-    app.push_screen(
-        ValuesFormScreen(f"Priority of {queue.name}", [("priority", "priority", queue.priority)], check), entered
-    )
+    form = ValuesFormScreen(f"Priority of {queue.name}", [("priority", "priority", queue.priority)], check)
+    values: Values | None = await host.app.push_screen_wait(form)
+    new = values.get("priority") if values else None
+    if new is None:
+        return False
+    action = SetQueuePriority(queue, new)
+    title = f"Priority of {queue.name}?"
+    results = await confirm_and_run(host, [action], title=title, confirm_label="Apply", danger=False)
+    return bool(results)

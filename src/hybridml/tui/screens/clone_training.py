@@ -16,6 +16,8 @@ from textual.widgets import Button, Input, Label, Select, Static
 from hybridml.aws.sagemaker_training import valid_job_name
 from hybridml.config import TrainingTemplate
 from hybridml.domain.sagemaker import TrainingJob
+from hybridml.tui import keys
+from hybridml.tui.keygate import KeyGuard
 
 
 @dataclass(frozen=True)
@@ -29,10 +31,8 @@ def default_clone_name(source: str, now: datetime | None = None) -> str:
     return f"{source[: 63 - len(stamp) - 1]}-{stamp}"
 
 
-class CloneTrainingScreen(ModalScreen[CloneRequest | None]):
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("escape", "cancel", "Cancel", id="clone.cancel"),
-    ]
+class CloneTrainingScreen(KeyGuard, ModalScreen[CloneRequest | None]):
+    BINDINGS: ClassVar[list[Binding]] = keys.bindings("form")  # type: ignore[assignment]
 
     def __init__(self, job: TrainingJob, templates: dict[str, TrainingTemplate]) -> None:
         super().__init__()
@@ -72,6 +72,9 @@ class CloneTrainingScreen(ModalScreen[CloneRequest | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        self._submit()
+
+    def action_submit(self) -> None:
         self._submit()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

@@ -12,6 +12,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
+from hybridml.tui import keys
+from hybridml.tui.keygate import KeyGuard
+
 if TYPE_CHECKING:
     from hybridml.services import Services
 
@@ -24,11 +27,8 @@ class LaunchRequest:
     extra: tuple[str, ...] = ()
 
 
-class LaunchForm(ModalScreen[LaunchRequest | None]):
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("escape", "cancel", "Cancel", id="launch.cancel"),
-        Binding("ctrl+s", "submit", "Launch", id="launch.submit"),
-    ]
+class LaunchForm(KeyGuard, ModalScreen[LaunchRequest | None]):
+    BINDINGS: ClassVar[list[Binding]] = keys.bindings("form")  # type: ignore[assignment]
 
     def __init__(self, services: Services, *, demo: bool) -> None:
         super().__init__()

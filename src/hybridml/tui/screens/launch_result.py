@@ -12,15 +12,14 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from hybridml.render.launch import segments_lines
+from hybridml.tui import keys
 
 if TYPE_CHECKING:
     from hybridml.launch.launcher import Launcher
 
 
 class LaunchResultScreen(Screen[None]):
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("escape,q", "app.pop_screen", "Back", id="launch_result.back"),
-    ]
+    BINDINGS: ClassVar[list[Binding]] = keys.bindings("launch-result")  # type: ignore[assignment]
 
     def __init__(self, launcher: Launcher, run_id: str) -> None:
         super().__init__()

@@ -14,12 +14,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from hybridml.domain.sagemaker import Endpoint, ScaleRequest, parse_count
+from hybridml.tui import keys
+from hybridml.tui.keygate import KeyGuard
 
 
-class ScaleScreen(ModalScreen[ScaleRequest | None]):
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("escape", "cancel", "Cancel", id="scale.cancel"),
-    ]
+class ScaleScreen(KeyGuard, ModalScreen[ScaleRequest | None]):
+    BINDINGS: ClassVar[list[Binding]] = keys.bindings("form")  # type: ignore[assignment]
 
     def __init__(self, endpoint: Endpoint) -> None:
         super().__init__()
@@ -97,7 +97,10 @@ class ScaleScreen(ModalScreen[ScaleRequest | None]):
             min_capacity=values["min"],
             max_capacity=values["max"],
         )
-        problems = request.problems(self.endpoint.variant(self.variant_name))
+        variant = self.endpoint.variant(self.variant_name)
+        problems = request.problems(variant)
+        if variant is not None and variant.serverless:
+            problems.append(f"variant {variant.name} is serverless: it has no instance count to scale")
         if request.desired is not None and self.endpoint.status != "InService":
             problems.append(f"the endpoint is {self.endpoint.status}: the instance count can change once InService")
         return problems or request
@@ -111,6 +114,9 @@ class ScaleScreen(ModalScreen[ScaleRequest | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        self._submit()
+
+    def action_submit(self) -> None:
         self._submit()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

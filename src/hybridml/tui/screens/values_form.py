@@ -17,26 +17,32 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from hybridml.tui import keys
+from hybridml.tui.keygate import KeyGuard
+
 Values = dict[str, int | None]
 Check = Callable[[Values], str | None]  # a problem with the new values, or None
 
 
-class ValuesFormScreen(ModalScreen[Values | None]):
+class ValuesFormScreen(KeyGuard, ModalScreen[Values | None]):
     CSS_PATH = "../batch_actions.tcss"
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("escape", "cancel", "Cancel", id="values.cancel"),
-    ]
+    BINDINGS: ClassVar[list[Binding]] = keys.bindings("form")  # type: ignore[assignment]
 
-    def __init__(self, title: str, fields: Sequence[tuple[str, str, int]], check: Check | None = None) -> None:
-        """`fields`: (key, label, current value)."""
+    def __init__(
+        self, title: str, fields: Sequence[tuple[str, str, int]], check: Check | None = None, *, note: str = ""
+    ) -> None:
+        """`fields`: (key, label, current value); `note`: a line under the title."""
         super().__init__()
         self.title_text = title
         self.fields = list(fields)
         self.check = check
+        self.note = note
 
     def compose(self) -> ComposeResult:
         with Vertical(id="values-box"):
             yield Label(self.title_text, classes="form-section")
+            if self.note:
+                yield Static(Text(self.note, style="dim"), id="values-note")
             for key, label, current in self.fields:
                 yield Horizontal(
                     Label(f"{label} ({current})", classes="form-label"),
@@ -91,6 +97,9 @@ class ValuesFormScreen(ModalScreen[Values | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        self._submit()
+
+    def action_submit(self) -> None:
         self._submit()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

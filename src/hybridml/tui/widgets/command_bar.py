@@ -10,13 +10,17 @@ from textual.message import Message
 from textual.suggester import SuggestFromList
 from textual.widgets import Input
 
+from hybridml.tui import keys
+from hybridml.tui.console import console
+
 
 class CommandBar(Input):
-    """Hidden until `:` or `/`; enter submits, escape cancels (and, for a filter, keeps it as typed)."""
+    """Hidden until `:` or `/`; enter submits, escape cancels (and, for a filter, keeps it as typed).
 
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("escape", "cancel", "Cancel", id="bar.cancel"),
-    ]
+    Enter and escape hold the keys typed after them until the app has put the focus back on a view: they are
+    meant for the view (or the next `:`), never for this bar closing, nor for a view not yet focused."""
+
+    BINDINGS: ClassVar[list[Binding]] = keys.bindings("command-bar")  # type: ignore[assignment]
 
     class Entered(Message):
         def __init__(self, mode: str, value: str) -> None:
@@ -55,6 +59,10 @@ class CommandBar(Input):
         self.remove_class("open")
         self.can_focus = False
 
+    async def action_submit(self) -> None:
+        console(self).key_gate.hold("focus")  # released once the command has run and a view has the focus
+        await super().action_submit()
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.post_message(self.Entered(self.mode, event.value.strip() if self.mode == "command" else event.value))
@@ -66,5 +74,6 @@ class CommandBar(Input):
             self.post_message(self.Edited(self.mode, event.value))
 
     def action_cancel(self) -> None:
+        console(self).key_gate.hold("focus")
         self.close()
         self.post_message(self.Dismissed(self.mode))
