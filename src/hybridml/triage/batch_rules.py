@@ -11,7 +11,7 @@ from datetime import datetime
 
 from hybridml.domain.batch import ComputeEnvironment, Job, JobQueue, JobStatus
 from hybridml.domain.triage import ActionKind, Finding, FindingAction, ResourceKind, Severity
-from hybridml.render.fmt import human_duration
+from hybridml.domain.units import human_duration
 from hybridml.triage.batch_common import WAITING, Evidence, finding, is_stuck, raise_max_action, request_text
 from hybridml.triage.batch_placement import fit_rule, max_vcpus_rule, quota_rule, spot_rule
 from hybridml.triage.context import TriageContext

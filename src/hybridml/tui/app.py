@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Footer
 from textual.worker import Worker, WorkerState
 
@@ -456,6 +457,11 @@ class HybridApp(App[int]):
             self.notify("select a job, endpoint or training job to explain", severity="warning")
             return
         self.push_screen(ExplainScreen(self.services, *target))
+
+    def act(self, host: Widget, action_id: str) -> None:
+        from hybridml.tui.screens.flows import act
+
+        act(host, action_id)
 
     def action_help(self) -> None:
         from hybridml.tui.screens.help import HelpScreen

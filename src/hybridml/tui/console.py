@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Protocol, cast
 
 if TYPE_CHECKING:
     from textual.dom import DOMNode
+    from textual.widget import Widget
 
     from hybridml.domain.batch import Job
     from hybridml.launch.launcher import Launcher
@@ -30,6 +31,9 @@ class Console(Protocol):
     def show_job(self, job_id: str) -> None: ...
 
     def open_job_logs(self, job: Job) -> None: ...
+
+    def act(self, host: Widget, action_id: str) -> None:
+        """Run an action key's flow on `host` (`tui.screens.flows.act`)."""
 
 
 def console(node: DOMNode) -> Console:

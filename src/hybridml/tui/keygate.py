@@ -18,7 +18,7 @@ A watchdog releases a key or a hold that something forgot (a widget removed mid-
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from textual import events, on
 from textual._time import get_time
@@ -31,6 +31,10 @@ KEY_LIMIT_S = 1.0  # a key not finished by then is let go
 HOLD_LIMIT_S = 2.0  # keys are held at most this long (then they go to whatever has the focus)
 
 
+class GatedApp(Protocol):
+    key_gate: KeyGate
+
+
 class GatedKey(events.Key):
     """A key admitted by the gate; tells the gate when a widget stops it (it then never reaches the app)."""
 
@@ -40,6 +44,9 @@ class GatedKey(events.Key):
         super().__init__(key, character)
         self.time = typed_at
         self.gate = gate
+        # Like a key from the driver, it has no sender: Textual stops a message at its sender's child, which
+        # would read here as "handled" although it still bubbles to the app's bindings.
+        self._sender = None
 
     def stop(self, stop: bool = True) -> GatedKey:
         super().stop(stop)
@@ -62,10 +69,8 @@ class KeyGuard(DOMNode):
         self.call_after_refresh(self._guard_ready)
 
     def _guard_ready(self) -> None:
-        from hybridml.tui.console import console
-
         self.ready_at = get_time()
-        console(self).key_gate.release("flow")
+        cast("GatedApp", self.app).key_gate.release("flow")
 
     def accepts(self, event: events.Key) -> bool:
         return self.ready_at is not None and event.time >= self.ready_at

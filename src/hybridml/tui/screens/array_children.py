@@ -19,9 +19,10 @@ from textual.widgets import DataTable, Footer, Static
 from hybridml.aws.errors import AwsError
 from hybridml.domain.batch import Job, JobStatus
 from hybridml.render.fmt import age, human_duration, status_text, truncate
-from hybridml.tui import batch_flows, flows, keys
+from hybridml.tui import keys
 from hybridml.tui.console import console
 from hybridml.tui.errors import ReportsWorkerErrors
+from hybridml.tui.screens import batch_flows, flows
 
 if TYPE_CHECKING:
     from hybridml.services import Services

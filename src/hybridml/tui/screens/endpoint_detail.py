@@ -21,8 +21,9 @@ from hybridml.aws.metrics import endpoint_metric_specs
 from hybridml.domain.metrics import WINDOWS
 from hybridml.domain.sagemaker import Endpoint
 from hybridml.render.sagemaker import endpoint_detail, metrics_block
-from hybridml.tui import flows, keys
+from hybridml.tui import keys
 from hybridml.tui.errors import ReportsWorkerErrors
+from hybridml.tui.screens import flows
 
 if TYPE_CHECKING:
     from hybridml.services import Services

@@ -22,9 +22,10 @@ from hybridml.domain.triage import Finding, FindingAction, ResourceKind, Workloa
 from hybridml.render.triage import explanation
 from hybridml.snapshot import gather_context
 from hybridml.triage.engine import explain
-from hybridml.tui import flows, keys
+from hybridml.tui import keys
 from hybridml.tui.console import console
 from hybridml.tui.errors import ReportsWorkerErrors
+from hybridml.tui.screens import flows
 
 if TYPE_CHECKING:
     from hybridml.services import Services

@@ -15,8 +15,9 @@ from textual.widgets import Footer, Static
 from hybridml.aws.errors import AwsError
 from hybridml.domain.batch import Job
 from hybridml.render.batch import job_detail
-from hybridml.tui import batch_flows, flows, keys
+from hybridml.tui import keys
 from hybridml.tui.errors import ReportsWorkerErrors
+from hybridml.tui.screens import batch_flows, flows
 
 if TYPE_CHECKING:
     from hybridml.services import Services

@@ -46,8 +46,8 @@ from hybridml.render.submit import (
 from hybridml.triage.fit import FitResult, fit_check
 from hybridml.tui import keys
 from hybridml.tui.errors import ReportsWorkerErrors
-from hybridml.tui.flows import confirm_and_run, start_flow
 from hybridml.tui.keygate import KeyGuard
+from hybridml.tui.screens.flows import confirm_and_run, start_flow
 
 if TYPE_CHECKING:
     from hybridml.services import Services

@@ -18,8 +18,9 @@ from hybridml.aws.errors import AwsError, NotFound
 from hybridml.aws.metrics import training_metric_specs
 from hybridml.domain.sagemaker import TrainingJob
 from hybridml.render.sagemaker import metrics_block, training_detail
-from hybridml.tui import flows, keys
+from hybridml.tui import keys
 from hybridml.tui.errors import ReportsWorkerErrors
+from hybridml.tui.screens import flows
 
 if TYPE_CHECKING:
     from hybridml.services import Services

@@ -10,7 +10,8 @@ from textual.binding import Binding
 
 from hybridml.domain.batch import ComputeEnvironment
 from hybridml.render.batch import CE_COLUMNS, Cell, ce_row
-from hybridml.tui import batch_flows, keys
+from hybridml.tui import keys
+from hybridml.tui.screens import batch_flows
 from hybridml.tui.widgets.resource_view import ResourceView, Scope
 
 

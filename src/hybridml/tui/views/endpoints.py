@@ -18,8 +18,9 @@ from hybridml.domain.logs import LogSource
 from hybridml.domain.metrics import MetricSeries
 from hybridml.domain.sagemaker import Endpoint
 from hybridml.render.sagemaker import ENDPOINT_COLUMNS, Cell, endpoint_row
-from hybridml.tui import keys, sagemaker_flows
+from hybridml.tui import keys
 from hybridml.tui.console import console
+from hybridml.tui.screens import sagemaker_flows
 from hybridml.tui.widgets.resource_view import ResourceView
 
 TRAFFIC_WINDOW_S = 3600

@@ -11,7 +11,8 @@ from textual.binding import Binding
 from hybridml.domain.batch import JobDefinition
 from hybridml.domain.submit import SubmitRequest
 from hybridml.render.batch import JOBDEF_COLUMNS, Cell, jobdef_row
-from hybridml.tui import batch_flows, keys
+from hybridml.tui import keys
+from hybridml.tui.screens import batch_flows
 from hybridml.tui.widgets.resource_view import ResourceView, Scope
 
 

@@ -14,7 +14,8 @@ from hybridml.domain.batch import Job
 from hybridml.domain.logs import LogSource
 from hybridml.domain.submit import SubmitRequest
 from hybridml.render.batch import JOB_COLUMNS, Cell, job_row, job_sort_key
-from hybridml.tui import batch_flows, keys
+from hybridml.tui import keys
+from hybridml.tui.screens import batch_flows
 from hybridml.tui.screens.progress import ActionResult
 from hybridml.tui.widgets.resource_view import ResourceView
 

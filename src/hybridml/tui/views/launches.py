@@ -16,7 +16,7 @@ from hybridml.launch.batch import LaunchError, register_step, submit_step
 from hybridml.render.launch import LAUNCH_COLUMNS, launch_row
 from hybridml.tui import keys
 from hybridml.tui.console import console
-from hybridml.tui.flows import confirm_and_run
+from hybridml.tui.screens.flows import confirm_and_run
 from hybridml.tui.widgets.resource_view import Cell, ResourceView
 
 if TYPE_CHECKING:

@@ -12,7 +12,8 @@ from textual.binding import Binding
 from hybridml.domain.batch import JobQueue, JobStatus
 from hybridml.domain.submit import SubmitRequest
 from hybridml.render.batch import QUEUE_COLUMNS, Cell, queue_row
-from hybridml.tui import batch_flows, keys
+from hybridml.tui import keys
+from hybridml.tui.screens import batch_flows
 from hybridml.tui.widgets.resource_view import ResourceView, Scope
 
 

@@ -10,7 +10,8 @@ from textual.binding import Binding
 from hybridml.domain.logs import LogSource
 from hybridml.domain.sagemaker import TrainingJob
 from hybridml.render.sagemaker import TRAINING_COLUMNS, Cell, training_row
-from hybridml.tui import keys, sagemaker_flows
+from hybridml.tui import keys
+from hybridml.tui.screens import sagemaker_flows
 from hybridml.tui.widgets.resource_view import ResourceView
 
 

@@ -26,7 +26,8 @@ from textual.widgets import DataTable, Static
 
 from hybridml.aws.errors import AccessDenied, AwsError
 from hybridml.domain.logs import LogSource
-from hybridml.tui import flows, keys
+from hybridml.tui import keys
+from hybridml.tui.console import console
 from hybridml.tui.widgets.resource_table import ResourceTable
 
 if TYPE_CHECKING:
@@ -334,7 +335,7 @@ class ResourceView(Vertical, Generic[T]):
     # -- actions ----------------------------------------------------------------------------------
     def action_act(self, action_id: str) -> None:
         """An action key (`hybridml.actions`): its flow runs `act_<id>` of this view."""
-        flows.act(self, action_id)
+        console(self).act(self, action_id)
 
     def action_sort_next(self) -> None:
         index = self.columns.index(self.sort_column) if self.sort_column in self.columns else -1

@@ -29,7 +29,7 @@ from hybridml.domain.submit import SubmitRequest, clone_request, resolve_definit
 from hybridml.render.fmt import status_text
 from hybridml.render.submit import request_summary
 from hybridml.tui.console import console
-from hybridml.tui.flows import confirm_and_run
+from hybridml.tui.screens.flows import confirm_and_run
 from hybridml.tui.screens.progress import ActionResult
 from hybridml.tui.screens.values_form import Values, ValuesFormScreen
 

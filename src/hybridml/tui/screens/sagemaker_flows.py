@@ -18,7 +18,7 @@ from hybridml.aws.errors import InvalidRequest, NotFound
 from hybridml.domain.sagemaker import Endpoint, ScaleRequest, TrainingJob
 from hybridml.render.fmt import human_duration
 from hybridml.tui.console import console
-from hybridml.tui.flows import confirm_and_run
+from hybridml.tui.screens.flows import confirm_and_run
 
 if TYPE_CHECKING:
     from textual.widget import Widget
