@@ -21,6 +21,7 @@ from hybridml.actions.base import ReadOnlyRefused
 from hybridml.audit import AuditError
 from hybridml.aws.errors import AwsError
 from hybridml.tui import keys
+from hybridml.tui.errors import ReportsWorkerErrors
 
 CONCURRENCY = 4
 
@@ -40,7 +41,7 @@ class ActionResult:
     message: str
 
 
-class ProgressScreen(ModalScreen[list[ActionResult]]):
+class ProgressScreen(ReportsWorkerErrors, ModalScreen[list[ActionResult]]):
     CSS_PATH = "../batch_actions.tcss"
     BINDINGS: ClassVar[list[Binding]] = keys.bindings("progress")  # type: ignore[assignment]
 

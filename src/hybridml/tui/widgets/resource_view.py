@@ -28,6 +28,7 @@ from hybridml.aws.errors import AccessDenied, AwsError
 from hybridml.domain.logs import LogSource
 from hybridml.tui import keys
 from hybridml.tui.console import console
+from hybridml.tui.errors import ReportsWorkerErrors
 from hybridml.tui.widgets.resource_table import ResourceTable
 
 if TYPE_CHECKING:
@@ -70,7 +71,7 @@ def compile_filter(text: str) -> tuple[re.Pattern[str] | None, str | None]:
         return re.compile(re.escape(text), re.IGNORECASE), f"invalid regex ({exc}); matching it literally"
 
 
-class ResourceView(Vertical, Generic[T]):
+class ResourceView(ReportsWorkerErrors, Vertical, Generic[T]):
     """Base of every resource table view."""
 
     kind: ClassVar[str] = ""  # command name, e.g. "jobs"
