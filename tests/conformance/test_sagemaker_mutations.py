@@ -146,7 +146,7 @@ async def test_update_rollback_failed_is_final(services: Services, fleet: Embedd
     )
     name = create_endpoint(fleet, instances=1)
     await update_capacity(services, name, "AllTraffic", 2)
-    with pytest.raises(EndpointWaitFailed, match="UpdateRollbackFailed.*mix of old and new.*image pull failed"):
+    with pytest.raises(EndpointWaitFailed, match=r"UpdateRollbackFailed.*mix of old and new.*image pull failed"):
         await _drive(services, name, [_status("UpdateRollbackFailed", "image pull failed")])
 
 
