@@ -117,3 +117,23 @@ async def test_no_cloudwatch_access_only_blanks_the_curves(fleet: EmbeddedFleet,
             assert "access denied" in plain(metrics)
             assert "InService" in plain(app.screen.query_one("#detail-title", Static))
         assert proxy.count(outcome="denied") >= 2
+
+
+async def test_invoke_refuses_a_fifo_without_freezing(fleet: EmbeddedFleet, tmp_path: Path) -> None:
+    import os
+
+    name = create_endpoint(fleet)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    app = HybridApp(make_services(fleet, settings(tmp_path)), start_view="endpoints")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await open_on(pilot, app, name)
+        await pilot.press("i")
+        await wait_for(pilot, lambda: isinstance(app.screen, InvokeScreen))
+        screen = app.screen
+        screen.query_one("#invoke-file", Input).value = str(fifo)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: "not a regular file" in plain(screen.query_one("#invoke-error", Static)))
+        assert "InvokeEndpoint" not in app.services.session.meter.by_operation
+        await pilot.press("escape")  # the screen still answers
+        await wait_for(pilot, lambda: not isinstance(app.screen, InvokeScreen))
