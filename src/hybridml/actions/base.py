@@ -139,3 +139,10 @@ class Action(ABC, Generic[R]):
     def fingerprint(self) -> str:
         """Equal for two actions that would send the same request (secrets redacted, as in the audit log)."""
         return f"{self.spec.id} {json.dumps(redact(self.shown_request()), sort_keys=True, default=str)}"
+
+
+class Update(Action[None]):
+    """An action whose answer carries nothing the caller needs (an update, a delete)."""
+
+    def outcome(self, response: dict[str, Any]) -> None:
+        return None

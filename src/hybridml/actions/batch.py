@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from hybridml.actions.base import Action, ActionSpec, Readers, Runner, register
+from hybridml.actions.base import Action, ActionSpec, Readers, Runner, Update, register
 from hybridml.aws.batch_actions import (
     ScaleChange,
     SubmittedJob,
@@ -229,17 +229,34 @@ async def stop_job(runner: Runner, job: Job, reason: str, first: CancelJob | Ter
 
 
 @dataclass(frozen=True)
-class ScaleComputeEnvironment(Action[None]):
+class _ComputeEnvironmentUpdate(Update):
     ce: ComputeEnvironment
-    change: ScaleChange
 
-    spec: ClassVar[ActionSpec] = CE_SCALE
     service: ClassVar[str] = "batch"
     operation: ClassVar[str] = "UpdateComputeEnvironment"
 
     @property
     def target(self) -> str:
         return self.ce.name
+
+
+@dataclass(frozen=True)
+class _QueueUpdate(Update):
+    queue: JobQueue
+
+    service: ClassVar[str] = "batch"
+    operation: ClassVar[str] = "UpdateJobQueue"
+
+    @property
+    def target(self) -> str:
+        return self.queue.name
+
+
+@dataclass(frozen=True)
+class ScaleComputeEnvironment(_ComputeEnvironmentUpdate):
+    change: ScaleChange
+
+    spec: ClassVar[ActionSpec] = CE_SCALE
 
     def request(self) -> dict[str, Any]:
         return scale_ce_kwargs(self.ce, self.change)
@@ -266,22 +283,12 @@ class ScaleComputeEnvironment(Action[None]):
         ]
         return "\n".join(lines)
 
-    def outcome(self, response: dict[str, Any]) -> None:
-        return None
-
 
 @dataclass(frozen=True)
-class SetComputeEnvironmentState(Action[None]):
-    ce: ComputeEnvironment
+class SetComputeEnvironmentState(_ComputeEnvironmentUpdate):
     enabled: bool
 
     spec: ClassVar[ActionSpec] = CE_STATE
-    service: ClassVar[str] = "batch"
-    operation: ClassVar[str] = "UpdateComputeEnvironment"
-
-    @property
-    def target(self) -> str:
-        return self.ce.name
 
     def request(self) -> dict[str, Any]:
         return ce_state_kwargs(self.ce.name, self.enabled)
@@ -294,22 +301,12 @@ class SetComputeEnvironmentState(Action[None]):
         )
         return f"{before_after('state', self.ce.state, _state(self.enabled))}\n\n{note}"
 
-    def outcome(self, response: dict[str, Any]) -> None:
-        return None
-
 
 @dataclass(frozen=True)
-class SetQueueState(Action[None]):
-    queue: JobQueue
+class SetQueueState(_QueueUpdate):
     enabled: bool
 
     spec: ClassVar[ActionSpec] = QUEUE_STATE
-    service: ClassVar[str] = "batch"
-    operation: ClassVar[str] = "UpdateJobQueue"
-
-    @property
-    def target(self) -> str:
-        return self.queue.name
 
     def request(self) -> dict[str, Any]:
         return queue_state_kwargs(self.queue.name, self.enabled)
@@ -318,22 +315,12 @@ class SetQueueState(Action[None]):
         note = "It accepts new jobs again." if self.enabled else "It refuses new jobs; jobs already in it still run."
         return f"{before_after('state', self.queue.state, _state(self.enabled))}\n\n{note}"
 
-    def outcome(self, response: dict[str, Any]) -> None:
-        return None
-
 
 @dataclass(frozen=True)
-class SetQueuePriority(Action[None]):
-    queue: JobQueue
+class SetQueuePriority(_QueueUpdate):
     priority: int
 
     spec: ClassVar[ActionSpec] = QUEUE_PRIORITY
-    service: ClassVar[str] = "batch"
-    operation: ClassVar[str] = "UpdateJobQueue"
-
-    @property
-    def target(self) -> str:
-        return self.queue.name
 
     def request(self) -> dict[str, Any]:
         return queue_priority_kwargs(self.queue.name, self.priority)
@@ -344,9 +331,6 @@ class SetQueuePriority(Action[None]):
     def confirm_text(self) -> str:
         line = before_after("priority", self.queue.priority, self.priority)
         return f"{line}\n\nQueues with a higher priority are scheduled first on the compute environments they share."
-
-    def outcome(self, response: dict[str, Any]) -> None:
-        return None
 
 
 def before_after(label: str, before: object, after: object | None) -> str:

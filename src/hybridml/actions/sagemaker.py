@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from hybridml.actions.base import Action, ActionSpec, Readers, Runner, register
+from hybridml.actions.base import Action, ActionSpec, Readers, Runner, Update, register
 from hybridml.actions.batch import before_after
 from hybridml.aws import mutations
 from hybridml.aws.errors import AwsError, InvalidRequest, with_message
@@ -94,7 +94,7 @@ def _not_serverless(endpoint: Endpoint, variant: EndpointVariant) -> None:
 
 
 @dataclass(frozen=True)
-class UpdateCapacity(Action[None]):
+class UpdateCapacity(Update):
     """UpdateEndpointWeightsAndCapacities for one variant's instance count."""
 
     endpoint: Endpoint
@@ -132,12 +132,9 @@ class UpdateCapacity(Action[None]):
         before = "-" if v is None or v.desired_instance_count is None else v.desired_instance_count
         return before_after(f"{self.variant} instances", before, self.desired)
 
-    def outcome(self, response: dict[str, Any]) -> None:
-        return None
-
 
 @dataclass(frozen=True)
-class RegisterScalableTarget(Action[None]):
+class RegisterScalableTarget(Update):
     """Application Auto Scaling bounds of one variant (creates or updates the scalable target)."""
 
     endpoint: Endpoint
@@ -167,9 +164,6 @@ class RegisterScalableTarget(Action[None]):
     def confirm_text(self) -> str:
         v = self.endpoint.variant(self.variant)
         return before_after(f"{self.variant} autoscaling", v.autoscaling if v else "-", f"{self.lo}..{self.hi}")
-
-    def outcome(self, response: dict[str, Any]) -> None:
-        return None
 
 
 async def scale_actions(readers: Readers, request: ScaleRequest) -> list[Action[None]]:
@@ -214,7 +208,7 @@ async def run_scale(runner: Runner, actions: list[Action[None]]) -> None:
 
 
 @dataclass(frozen=True)
-class UpdateEndpoint(Action[None]):
+class UpdateEndpoint(Update):
     endpoint: str
     config_name: str
 
@@ -236,12 +230,9 @@ class UpdateEndpoint(Action[None]):
     def confirm_text(self) -> str:
         return f"switch endpoint {self.endpoint} to endpoint config {self.config_name}"
 
-    def outcome(self, response: dict[str, Any]) -> None:
-        return None
-
 
 @dataclass(frozen=True)
-class DeleteEndpoint(Action[None]):
+class DeleteEndpoint(Update):
     endpoint: Endpoint
 
     spec: ClassVar[ActionSpec] = DELETE
@@ -266,9 +257,6 @@ class DeleteEndpoint(Action[None]):
             f"config {e.config_name} and its models are kept.\n\n"
             "Requests to this endpoint fail from now on. This cannot be undone."
         )
-
-    def outcome(self, response: dict[str, Any]) -> None:
-        return None
 
 
 @dataclass(frozen=True)
@@ -311,7 +299,7 @@ class InvokeEndpoint(Action[Invocation]):
 
 
 @dataclass(frozen=True)
-class StopTrainingJob(Action[None]):
+class StopTrainingJob(Update):
     job: TrainingJob
 
     spec: ClassVar[ActionSpec] = TRAINING_STOP
@@ -342,9 +330,6 @@ class StopTrainingJob(Action[None]):
             f"on {self.job.instance_count} x {self.job.instance_type}\n\n"
             "SageMaker sends SIGTERM, waits 120 s, then uploads what the job saved to /opt/ml/model."
         )
-
-    def outcome(self, response: dict[str, Any]) -> None:
-        return None
 
 
 @dataclass(frozen=True)

@@ -123,8 +123,11 @@ class HybridApp(App[int]):
         if key is None:
             return  # held: replayed once the key before it (or the focus) has settled
         screen = self.screen
-        if isinstance(screen, KeyGuard) and not screen.accepts(key):
-            self.key_gate.drop(key)  # typed before this dialog was shown
+        if isinstance(screen, KeyGuard) and screen.typed_before_opened(key):
+            self.key_gate.drop(key)  # typed before this dialog existed: meant for what was there before
+            return
+        if isinstance(screen, KeyGuard) and screen.ready_at is None:
+            self.key_gate.defer(key, "dialog")  # the dialog is appearing: its safe default first
             return
         await super().on_event(key)
         if not key.is_forwarded:  # a priority binding (or nothing) took it here

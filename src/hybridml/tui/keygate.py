@@ -9,8 +9,8 @@ the focus, and act on whatever had the focus then. The gate in front of the app'
   back at the app and its bindings run);
 * holds every key while the focus is being placed (a view switch, the command bar closing, a flow opening its
   first dialog) and replays them, in typing order, once it is;
-* drops a key that was typed before the dialog in front was shown (`KeyGuard.ready_at`): a dialog takes focus
-  and its safe default before it accepts any key.
+* drops a key that was typed before the dialog in front was opened (`KeyGuard.opened_at`), and holds one typed
+  while it is appearing until it has its focus and safe default (`KeyGuard.ready_at`).
 
 A watchdog releases a key or a hold that something forgot (a widget removed mid-key): never stuck.
 """
@@ -59,10 +59,15 @@ GatedKey.handler_name = "on_key"  # handled exactly as a Key
 
 
 class KeyGuard(DOMNode):
-    """Mixin for dialogs and forms: `ready_at` is set once the screen has its focus and has been painted; keys
-    typed before then are dropped by the gate. Subclasses focus their safe default in `on_mount` (or AUTO_FOCUS)."""
+    """Mixin for dialogs and forms (placed before the Screen class): keys typed before the screen was opened are
+    dropped by the gate; keys typed while it appears wait until `ready_at` (its focus is placed and it has been
+    painted). Subclasses focus their safe default with AUTO_FOCUS or in `on_mount`."""
 
     ready_at: float | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.opened_at = get_time()  # created just before it is pushed
 
     def _guard_mount(self) -> None:
         self.ready_at = None
@@ -70,10 +75,10 @@ class KeyGuard(DOMNode):
 
     def _guard_ready(self) -> None:
         self.ready_at = get_time()
-        cast("GatedApp", self.app).key_gate.release("flow")
+        cast("GatedApp", self.app).key_gate.release("flow", "dialog")
 
-    def accepts(self, event: events.Key) -> bool:
-        return self.ready_at is not None and event.time >= self.ready_at
+    def typed_before_opened(self, event: events.Key) -> bool:
+        return event.time < self.opened_at
 
     @on(events.Mount)
     def _guard_on_mount(self) -> None:
@@ -99,9 +104,16 @@ class KeyGate:
         return key
 
     def drop(self, key: GatedKey) -> None:
-        """A key typed before the screen in front was shown: it never acts."""
+        """A key typed before the screen in front was opened: it never acts."""
         self.dropped += 1
         self.finished(key)
+
+    def defer(self, key: GatedKey, reason: str) -> None:
+        """Put `key` back, first in line, until `release(reason)`."""
+        self.hold(reason)
+        self.held.append(key)
+        if key is self.in_flight:
+            self.in_flight = None
 
     def finished(self, key: events.Key) -> None:
         if key is self.in_flight:

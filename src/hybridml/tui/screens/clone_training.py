@@ -4,20 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from hybridml.aws.sagemaker_training import valid_job_name
 from hybridml.config import TrainingTemplate
 from hybridml.domain.sagemaker import TrainingJob
-from hybridml.tui import keys
-from hybridml.tui.keygate import KeyGuard
+from hybridml.tui.screens.form import FormScreen
 
 
 @dataclass(frozen=True)
@@ -31,9 +27,7 @@ def default_clone_name(source: str, now: datetime | None = None) -> str:
     return f"{source[: 63 - len(stamp) - 1]}-{stamp}"
 
 
-class CloneTrainingScreen(KeyGuard, ModalScreen[CloneRequest | None]):
-    BINDINGS: ClassVar[list[Binding]] = keys.bindings("form")  # type: ignore[assignment]
-
+class CloneTrainingScreen(FormScreen[CloneRequest]):
     def __init__(self, job: TrainingJob, templates: dict[str, TrainingTemplate]) -> None:
         super().__init__()
         self.job = job
@@ -69,20 +63,3 @@ class CloneTrainingScreen(KeyGuard, ModalScreen[CloneRequest | None]):
         value = self.query_one("#clone-template", Select).value
         template = value if isinstance(value, str) else None
         self.dismiss(CloneRequest(name=name, template=template))
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self._submit()
-
-    def action_submit(self) -> None:
-        self._submit()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "clone-ok":
-            self._submit()
-        else:
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

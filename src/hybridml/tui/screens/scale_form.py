@@ -4,23 +4,16 @@ Bad input (not a number, negative, min > max ...) is shown under the form, which
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from hybridml.domain.sagemaker import Endpoint, ScaleRequest, parse_count
-from hybridml.tui import keys
-from hybridml.tui.keygate import KeyGuard
+from hybridml.tui.screens.form import FormScreen
 
 
-class ScaleScreen(KeyGuard, ModalScreen[ScaleRequest | None]):
-    BINDINGS: ClassVar[list[Binding]] = keys.bindings("form")  # type: ignore[assignment]
-
+class ScaleScreen(FormScreen[ScaleRequest]):
     def __init__(self, endpoint: Endpoint) -> None:
         super().__init__()
         self.endpoint = endpoint
@@ -111,20 +104,3 @@ class ScaleScreen(KeyGuard, ModalScreen[ScaleRequest | None]):
             self.query_one("#scale-error", Static).update(Text("\n".join(result), style="bold red"))
             return
         self.dismiss(result)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self._submit()
-
-    def action_submit(self) -> None:
-        self._submit()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "scale-ok":
-            self._submit()
-        else:
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

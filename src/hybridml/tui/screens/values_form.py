@@ -7,26 +7,21 @@ then asks for confirmation with the before/after.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from hybridml.tui import keys
-from hybridml.tui.keygate import KeyGuard
+from hybridml.tui.screens.form import FormScreen
 
 Values = dict[str, int | None]
 Check = Callable[[Values], str | None]  # a problem with the new values, or None
 
 
-class ValuesFormScreen(KeyGuard, ModalScreen[Values | None]):
+class ValuesFormScreen(FormScreen[Values]):
     CSS_PATH = "../batch_actions.tcss"
-    BINDINGS: ClassVar[list[Binding]] = keys.bindings("form")  # type: ignore[assignment]
 
     def __init__(
         self, title: str, fields: Sequence[tuple[str, str, int]], check: Check | None = None, *, note: str = ""
@@ -94,20 +89,3 @@ class ValuesFormScreen(KeyGuard, ModalScreen[Values | None]):
             self._preview()
             return
         self.dismiss(values)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self._submit()
-
-    def action_submit(self) -> None:
-        self._submit()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "values-ok":
-            self._submit()
-        else:
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
