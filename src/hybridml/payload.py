@@ -48,13 +48,17 @@ def read_payload_file(name: str) -> bytes:
         raise ValueError(f"{path} is a directory") from None
     except OSError as exc:
         raise ValueError(f"cannot read {path}: {exc.strerror}") from None
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
+    try:
+        info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
             raise ValueError(f"{path} is a directory")
         if not stat.S_ISREG(info.st_mode):
             raise ValueError(f"{path} is not a regular file (a pipe, socket or device): give a file to send")
         check_size(info.st_size)
-        data = handle.read(MAX_PAYLOAD + 1)
+        data = b""
+        while len(data) <= MAX_PAYLOAD and (chunk := os.read(fd, MAX_PAYLOAD + 1 - len(data))):
+            data += chunk
+    finally:
+        os.close(fd)
     check_size(len(data))
     return data

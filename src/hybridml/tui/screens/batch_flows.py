@@ -3,7 +3,6 @@ cancel / terminate, compute environment scale and state, queue state and priorit
 
 from __future__ import annotations
 
-import getpass
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -131,7 +130,8 @@ async def stop_flow(host: Widget, jobs: Sequence[Job]) -> list[ActionResult] | N
         host.notify("nothing to stop: the selected jobs have already finished", severity="warning")
         return None
     services = console(host).services
-    actions = [stop_action(job, f"stopped by {_user()} via hybridml") for job in actionable]
+    reason = f"stopped by {services.audit_log.who} via hybridml"
+    actions = [stop_action(job, reason) for job in actionable]
     confirm_label, keep_label = stop_labels(actions)
 
     async def send(action: Action[Any], reason: str) -> str:
@@ -146,18 +146,11 @@ async def stop_flow(host: Widget, jobs: Sequence[Job]) -> list[ActionResult] | N
         body=stop_plan_text(jobs),
         confirm_label=confirm_label,
         cancel_label=keep_label,
-        reason=f"stopped by {_user()} via hybridml",
+        reason=reason,
         require_typed=str(count) if count >= TYPE_COUNT_FROM else None,
         send=send,
         auto_close=False,
     )
-
-
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:
-        return "user"
 
 
 # -- compute environments and queues -------------------------------------------------------------------

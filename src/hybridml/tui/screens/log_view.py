@@ -19,11 +19,12 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
+from hybridml.aws.errors import AwsError
 from hybridml.domain.logs import FollowStatus, LogEvent, LogSource
 from hybridml.logtail.buffer import ERROR_PATTERN, compile_pattern
 from hybridml.logtail.follower import LogBatch, LogFollower
 from hybridml.logtail.livetail import LiveTailer
-from hybridml.logtail.sources import resolve
+from hybridml.logtail.sources import SourceNotFound, resolve
 from hybridml.logtail.window import plain_line
 from hybridml.tui import keys
 from hybridml.tui.console import console
@@ -105,9 +106,12 @@ class LogScreen(ReportsWorkerErrors, Screen[None]):
                 self.take(batch)
         except asyncio.CancelledError:
             raise
-        except Exception as exc:  # never a traceback: say it, and stop following
+        except (AwsError, SourceNotFound) as exc:  # say it, and stop following
             self.status = FollowStatus("stopped", f"{exc.__class__.__name__}: {exc}")
             self.notify(str(exc), title="logs", severity="error")
+        except Exception as exc:  # a bug: stopped here, reported (with its traceback) by the app
+            self.status = FollowStatus("stopped", f"internal error: {exc.__class__.__name__}")
+            raise
         finally:
             follower.stop()
             self.paint_status()
