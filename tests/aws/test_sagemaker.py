@@ -208,7 +208,11 @@ async def test_read_only_refuses_scale_delete_and_invoke(fleet: EmbeddedFleet, t
 
 
 async def test_refresh_reuses_unchanged_describes(services: Services, fleet: EmbeddedFleet, fast_settle: None) -> None:
+    from hybridml.fleet.backends import sagemaker_backend
+
     name = create_endpoint(fleet, instances=1)
+    for endpoint in sagemaker_backend().endpoints.values():  # other tests' updates land now, not mid-count
+        patches_sagemaker.settle_endpoint(endpoint, force=True)
     first = {e.name: e for e in await services.sagemaker.endpoints()}
     describes = services.session.meter.by_operation.get("DescribeEndpoint", 0)
     again = {e.name: e for e in await services.sagemaker.endpoints()}

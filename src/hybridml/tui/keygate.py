@@ -27,8 +27,8 @@ from textual.dom import DOMNode
 if TYPE_CHECKING:
     from textual.app import App
 
-KEY_LIMIT_S = 1.0  # a key not finished by then is let go
-HOLD_LIMIT_S = 2.0  # keys are held at most this long (then they go to whatever has the focus)
+KEY_LIMIT_S = 5.0  # a key not finished by then is let go (a fallback: keys normally finish in milliseconds)
+HOLD_LIMIT_S = 10.0  # keys are held at most this long (then they go to whatever has the focus)
 
 
 class GatedApp(Protocol):
