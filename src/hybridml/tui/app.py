@@ -9,11 +9,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.widgets import ContentSwitcher, Footer
 
 from hybridml.aws.errors import translate
 from hybridml.domain.batch import Job
 from hybridml.domain.logs import LogSource
+from hybridml.render.safe import safe_str
 from hybridml.services import Services
 from hybridml.triage.watches import Alert
 from hybridml.tui import views as view_registry
@@ -219,6 +221,25 @@ class HybridApp(App[int]):
             more = f" (+{len(new) - 3} more)" if len(new) > 3 else ""
             self.notify("\n".join(a.text for a in new[:3]) + more, title="watch", severity="warning", timeout=10)
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification (widgets' `notify` lands here) quotes names, reasons or AWS errors: it is plain
+        text, never markup, with control characters escaped (our own line breaks kept)."""
+        super().notify(
+            safe_str(message, newlines=True, limit=2000),
+            title=safe_str(title, limit=200),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
+
     def report_problem(self, message: str) -> None:
         """One place where errors surface: the header, and a notification when it is new."""
         if not self._header_mounted():  # a worker finishing while the app closes
@@ -236,8 +257,11 @@ class HybridApp(App[int]):
         if event.view is self.active_view:
             if self.focused is None:
                 self._focus_view()
-            self.header.problem = ""
-            self.last_problem = ""
+            if event.view.partial is not None:  # read in part: the rest shows its last good rows
+                self.report_problem(event.view.partial[1])
+            else:
+                self.header.problem = ""
+                self.last_problem = ""
             self.tick_header()
 
     @on(ResourceView.LoadFailed)
