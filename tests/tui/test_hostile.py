@@ -232,3 +232,17 @@ async def test_hostile_callback_report_opens_launches_at_80x24(hostile_services:
         shown = assert_inert(app, "launch result")
         assert "\\x1b]52;c;" in shown.text or "\\x1b[2J" in shown.text
         assert app.is_running
+
+
+async def test_notifications_and_the_header_never_parse_what_they_quote(hostile_services: Services) -> None:
+    app = HybridApp(hostile_services)
+    async with app.run_test(size=(200, 30)) as pilot:
+        app.notify(HOSTILE["unbalanced_close"] + HOSTILE["osc52_clipboard"], title=HOSTILE["click_quit"])
+        app.report_problem("AccessDenied: " + HOSTILE["unbalanced_end"] + HOSTILE["newline_row"])
+        await pilot.pause()
+        messages = [(n.message, n.title, n.markup) for n in app._notifications]
+        assert ("[/data]\\x1b]52;c;aGFja2VkCg==\\x07", "[@click=app.quit]Q[/]", False) in messages
+        await pilot.pause()
+        shown = assert_inert(app, "header")
+        assert "⚠ AccessDenied: UNBAL[/]first line\\nFORGED" in shown.text  # the header
+        assert app.is_running
