@@ -13,7 +13,8 @@ from typing import Any
 
 import aiohttp
 import pytest
-from textual.widgets import LoadingIndicator
+from textual.app import App, ComposeResult
+from textual.widgets import Input, LoadingIndicator
 
 from hybridml.config import Settings
 from hybridml.domain.launch import LaunchTarget
@@ -26,10 +27,12 @@ from hybridml.tui.screens.job_detail import JobDetailScreen
 from hybridml.tui.screens.json_view import JsonScreen
 from hybridml.tui.screens.launch_result import LaunchResultScreen
 from hybridml.tui.screens.log_view import LogScreen
+from hybridml.tui.screens.submit_form import SubmitScreen
 from hybridml.tui.screens.training_detail import TrainingDetailScreen
+from hybridml.tui.widgets.plain import PlainInput
 from tests.conftest import TEST_AWS
 from tests.tui.helpers import wait_for
-from tests.tui.screen_scan import assert_inert
+from tests.tui.screen_scan import assert_inert, frame
 
 SIZE = (80, 24)
 
@@ -129,6 +132,16 @@ async def test_hostile_fleet_every_view_at_80x24(
         await pilot.press("t")
         await wait_for(pilot, lambda: isinstance(app.screen, ExplainScreen) and app.screen.loaded, 30)
         assert_inert(app, "explain")
+        await back_to_views(pilot, app)
+
+        # c: the clone form, prefilled with the job's hostile parameters, command and environment
+        await select(pilot, jobs, "hostile-10-osc2-title")
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, SubmitScreen), 10)
+        await pilot.pause()
+        values = [field.value for field in app.screen.query(Input)]
+        assert HOSTILE["osc2_title"] in values  # the value is what the job had, to be sent as it was
+        assert_inert(app, "clone form")
         await back_to_views(pilot, app)
 
         # l: the log view paints every line escaped; wrap and search work on what is shown
@@ -246,3 +259,20 @@ async def test_notifications_and_the_header_never_parse_what_they_quote(hostile_
         shown = assert_inert(app, "header")
         assert "⚠ AccessDenied: UNBAL[/]first line\\nFORGED" in shown.text  # the header
         assert app.is_running
+
+
+class InputApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield PlainInput(value=HOSTILE["osc52_clipboard"] + "|" + HOSTILE["bidi_override"] + "\ttab")
+
+
+async def test_an_input_keeps_its_value_and_paints_controls_as_symbols() -> None:
+    app = InputApp()
+    async with app.run_test(size=(80, 5)) as pilot:
+        field = app.query_one(PlainInput)
+        field.focus()
+        await pilot.press("end", "left", "left", "left", "x")
+        assert field.value == HOSTILE["osc52_clipboard"] + "|" + HOSTILE["bidi_override"] + "\txtab"
+        shown = assert_inert(app, "input")
+        assert "␛]52;c;aGFja2VkCg==␇|�exe.txt�" in shown.text
+        assert "x" in frame(app).text

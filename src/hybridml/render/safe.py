@@ -33,6 +33,7 @@ _UNSAFE_CLASS = (
 )
 UNSAFE = re.compile(f"[\t\n{_UNSAFE_CLASS}]")
 UNSAFE_KEEP_NEWLINES = re.compile(f"[\t{_UNSAFE_CLASS}]")
+UNSAFE_KEEP_TABS = re.compile(f"[\n{_UNSAFE_CLASS}]")  # for an input line: a tab is typed text there
 # A str cell is left as a str only when neither markup ("[", ":emoji:") nor an unsafe character is in it.
 _CELL_RISK = re.compile(f"[\\[:\t\n{_UNSAFE_CLASS}]")
 
@@ -152,6 +153,9 @@ def safe_cell(cell: str | Text, limit: int = CELL_LIMIT) -> str | Text:
     DataTable parses `str` cells as markup: a str is kept only when it holds nothing markup or a terminal would
     act on (most cells: numbers, ages, statuses, ids); anything else becomes an escaped `Text`."""
     if isinstance(cell, Text):
+        plain = cell.plain
+        if len(plain) <= limit and UNSAFE.search(plain) is None:
+            return cell  # most Text cells: a status in its colour
         escaped = escape_text(cell)
         if len(escaped) > limit:
             escaped = escaped.copy()

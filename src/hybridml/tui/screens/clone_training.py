@@ -17,7 +17,7 @@ from hybridml.aws.sagemaker_training import valid_job_name
 from hybridml.config import TrainingTemplate
 from hybridml.domain.sagemaker import TrainingJob
 from hybridml.render.safe import safe_text
-from hybridml.tui.widgets.plain import PlainLabel, PlainStatic
+from hybridml.tui.widgets.plain import PlainInput, PlainLabel, PlainStatic
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ class CloneTrainingScreen(ModalScreen[CloneRequest | None]):
                 Text(f"{self.job.instance_count} x {self.job.instance_type}, image {self.job.image}", style="dim")
             )
             yield PlainLabel("new job name")
-            yield Input(value=default_clone_name(self.job.name), id="clone-name")
+            yield PlainInput(value=default_clone_name(self.job.name), id="clone-name")
             yield PlainLabel("template ([sagemaker.training_templates.NAME] in the config)")
             options = [(safe_text(name), name) for name in sorted(self.templates)]  # never markup
             yield Select(options, prompt="none: same spec", allow_blank=True, id="clone-template")

@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from hybridml.tui.widgets.plain import PlainLabel, PlainStatic
+from hybridml.tui.widgets.plain import PlainInput, PlainLabel, PlainStatic
 
 
 @dataclass(frozen=True)
@@ -52,10 +52,10 @@ class ConfirmScreen(ModalScreen[Confirmation | None]):
             # a str body is our own lines (kept); names and reasons in it are escaped like everywhere else
             yield PlainStatic(self.body if isinstance(self.body, Text) else Text(self.body), id="confirm-body")
             if self.ask_reason:
-                yield Input(value=self.default_reason, placeholder="reason (sent to AWS)", id="confirm-reason")
+                yield PlainInput(value=self.default_reason, placeholder="reason (sent to AWS)", id="confirm-reason")
             if self.require_typed is not None:
                 yield PlainLabel(f"Type {self.require_typed!r} to confirm:")
-                yield Input(placeholder=self.require_typed, id="confirm-typed")
+                yield PlainInput(placeholder=self.require_typed, id="confirm-typed")
             yield PlainStatic("", id="confirm-error")
             with Horizontal(id="confirm-buttons"):
                 yield Button(self.confirm_label, variant="error" if self.danger else "primary", id="confirm-ok")

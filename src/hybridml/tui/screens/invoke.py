@@ -17,7 +17,7 @@ from hybridml.domain.sagemaker import Invocation
 from hybridml.payload import payload_from
 from hybridml.render.sagemaker import invocation_text
 from hybridml.services import ReadOnlyRefused
-from hybridml.tui.widgets.plain import PlainLabel, PlainStatic
+from hybridml.tui.widgets.plain import PlainInput, PlainLabel, PlainStatic
 
 if TYPE_CHECKING:
     from hybridml.services import Services
@@ -41,13 +41,15 @@ class InvokeScreen(Screen[None]):
             with Horizontal(classes="form-row"):
                 with Vertical():
                     yield PlainLabel("content type")
-                    yield Input(value=self.services.settings.sagemaker.invoke_content_type, id="invoke-content-type")
+                    yield PlainInput(
+                        value=self.services.settings.sagemaker.invoke_content_type, id="invoke-content-type"
+                    )
                 with Vertical():
                     yield PlainLabel("accept (optional)")
-                    yield Input(placeholder="e.g. application/json", id="invoke-accept")
+                    yield PlainInput(placeholder="e.g. application/json", id="invoke-accept")
                 with Vertical():
                     yield PlainLabel("or payload from file")
-                    yield Input(placeholder="path (used instead of the text below)", id="invoke-file")
+                    yield PlainInput(placeholder="path (used instead of the text below)", id="invoke-file")
             yield PlainLabel("payload (ctrl+s sends)")
             yield TextArea('{"instances": [[0.5, 0.1, 0.9]]}', language="json", id="invoke-body")
             with Horizontal(classes="form-buttons"):

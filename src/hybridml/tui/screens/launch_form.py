@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
-from hybridml.tui.widgets.plain import PlainLabel, PlainStatic
+from hybridml.tui.widgets.plain import PlainInput, PlainLabel, PlainStatic
 
 if TYPE_CHECKING:
     from hybridml.services import Services
@@ -43,14 +43,14 @@ class LaunchForm(ModalScreen[LaunchRequest | None]):
             yield PlainLabel("Launch the YOLO dog detector", id="launch-title")
             hint = "video URL (http/https, S3 presigned)" + (" — empty: a synthetic clip" if self.demo else "")
             yield PlainLabel(hint)
-            yield Input(placeholder="https://…/video.mp4", id="launch-video")
+            yield PlainInput(placeholder="https://…/video.mp4", id="launch-video")
             with RadioSet(id="launch-target"):
                 yield RadioButton("local (docker --gpus all, else the container's own Python)", value=True)
                 yield RadioButton("AWS Batch job")
             yield PlainLabel("Batch queue")
-            yield Input(value=settings.queue, id="launch-queue")
+            yield PlainInput(value=settings.queue, id="launch-queue")
             yield PlainLabel("extra container flags (e.g. --conf 0.3 --stride 2)")
-            yield Input(id="launch-extra")
+            yield PlainInput(id="launch-extra")
             yield PlainStatic("", id="launch-error")
             with Horizontal(id="launch-buttons"):
                 yield Button("Launch", variant="primary", id="launch-ok")

@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static
 
 from hybridml.domain.sagemaker import Endpoint, ScaleRequest, parse_count
-from hybridml.tui.widgets.plain import PlainLabel, PlainStatic
+from hybridml.tui.widgets.plain import PlainInput, PlainLabel, PlainStatic
 
 
 class ScaleScreen(ModalScreen[ScaleRequest | None]):
@@ -41,14 +41,14 @@ class ScaleScreen(ModalScreen[ScaleRequest | None]):
                 )
             yield PlainStatic(self._current_text(), id="scale-current")
             yield PlainLabel("desired instances (empty: unchanged)")
-            yield Input(placeholder=self._placeholder("desired"), id="scale-desired")
+            yield PlainInput(placeholder=self._placeholder("desired"), id="scale-desired")
             with Horizontal(classes="form-row"):
                 with Vertical():
                     yield PlainLabel("autoscaling min")
-                    yield Input(placeholder=self._placeholder("min"), id="scale-min")
+                    yield PlainInput(placeholder=self._placeholder("min"), id="scale-min")
                 with Vertical():
                     yield PlainLabel("autoscaling max")
-                    yield Input(placeholder=self._placeholder("max"), id="scale-max")
+                    yield PlainInput(placeholder=self._placeholder("max"), id="scale-max")
             yield PlainStatic("", id="scale-error", classes="form-error")
             with Horizontal(classes="form-buttons"):
                 yield Button("Review", variant="primary", id="scale-ok")

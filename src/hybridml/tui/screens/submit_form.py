@@ -44,7 +44,7 @@ from hybridml.render.submit import (
 from hybridml.services import ReadOnlyRefused
 from hybridml.triage.fit import FitResult, fit_check
 from hybridml.tui.screens.confirm import Confirmation, ConfirmScreen
-from hybridml.tui.widgets.plain import PlainLabel, PlainStatic
+from hybridml.tui.widgets.plain import PlainInput, PlainLabel, PlainStatic
 
 if TYPE_CHECKING:
     from hybridml.services import Services
@@ -121,7 +121,7 @@ class SubmitScreen(Screen[SubmittedJob | None]):
                     suggester = _Choices(lambda: [q.name for q in self.queues])
                 elif key == "job_definition":
                     suggester = _Choices(lambda: sorted({d.name for d in self.definitions}))
-                field = Input(
+                field = PlainInput(
                     value=values[key], placeholder=PLACEHOLDERS[key], id=f"f-{key}", suggester=suggester, compact=True
                 )
                 yield _row(label, field)
@@ -206,7 +206,7 @@ class SubmitScreen(Screen[SubmittedJob | None]):
         container = self.query_one("#submit-params", Vertical)
         await container.remove_children()
         rows = [
-            _row(key, Input(value=self.param_values[key], id=f"p-{i}", placeholder=f"Ref::{key}", compact=True))
+            _row(key, PlainInput(value=self.param_values[key], id=f"p-{i}", placeholder=f"Ref::{key}", compact=True))
             for i, key in enumerate(keys)
         ]
         if not rows:

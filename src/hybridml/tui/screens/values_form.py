@@ -17,7 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from hybridml.tui.widgets.plain import PlainLabel, PlainStatic
+from hybridml.tui.widgets.plain import PlainInput, PlainLabel, PlainStatic
 
 Values = dict[str, int | None]
 Check = Callable[[Values], str | None]  # a problem with the new values, or None
@@ -42,7 +42,7 @@ class ValuesFormScreen(ModalScreen[Values | None]):
             for key, label, current in self.fields:
                 yield Horizontal(
                     PlainLabel(f"{label} ({current})", classes="form-label"),
-                    Input(value=str(current), id=f"v-{key}", type="integer"),
+                    PlainInput(value=str(current), id=f"v-{key}", type="integer"),
                     classes="form-row",
                 )
             yield PlainStatic("", id="values-preview")

@@ -1,22 +1,25 @@
-"""Widgets that show untrusted text as plain text: PlainStatic, PlainLabel, PlainDataTable.
+"""Widgets that show untrusted text as plain text: PlainStatic, PlainLabel, PlainDataTable, PlainInput.
 
 Textual parses a `str` given to Static, Label or a DataTable cell as markup: a job's statusReason
 `[@click=app.quit]` would become a click action, `[/data]` a MarkupError that ends the app, and a Text holding
 ESC would pass an escape sequence to the terminal. These widgets put every `str` and `Text` through the one
 sanitiser (`render.safe`): markup stays literal, control characters and escape sequences show as `\\x1b`.
 Rich renderables (tables, groups, syntax) pass through: `render/` builds them from sanitised text.
+An Input keeps its value exactly (a clone sends what the job had) and paints each control character as one
+visible symbol (ESC as ␛), so the cursor stays where the value says.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rich.text import Text
 from textual.visual import VisualType
-from textual.widgets import DataTable, Label, Static
+from textual.widgets import DataTable, Input, Label, Static
 from textual.widgets.data_table import ColumnKey, RowKey
 
-from hybridml.render.safe import escape_text, safe_cell, safe_str
+from hybridml.render.safe import UNSAFE_KEEP_TABS, escape_text, safe_cell, safe_str
 
 Cell = str | Text
 
@@ -67,3 +70,24 @@ class PlainDataTable(DataTable[Cell]):
         update_width: bool = False,
     ) -> None:
         super().update_cell(row_key, column_key, safe_cell(value), update_width=update_width)
+
+
+def _symbol(char: str) -> str:
+    """One visible cell for one unsafe character: a control picture (␛ ␇ ␊ ␡), else U+FFFD."""
+    code = ord(char)
+    if code < 0x20:
+        return chr(0x2400 + code)
+    return "\u2421" if code == 0x7F else "\ufffd"
+
+
+def _symbols(match: re.Match[str]) -> str:
+    return _symbol(match.group())
+
+
+class PlainInput(Input):
+    @property
+    def _value(self) -> Text:
+        if self.password or UNSAFE_KEEP_TABS.search(self.value) is None:
+            return super()._value
+        shown = Text(UNSAFE_KEEP_TABS.sub(_symbols, self.value), no_wrap=True, overflow="ignore", end="")
+        return self.highlighter(shown) if self.highlighter is not None else shown
