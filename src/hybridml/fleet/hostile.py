@@ -95,6 +95,8 @@ def _batch(url: str, out: HostileFleet) -> None:
         priority=1,
         computeEnvironmentOrder=[{"order": 1, "computeEnvironment": ces[0]}],
     )
+    queue = next(q for q in backend._job_queues.values() if q.name == HOSTILE_QUEUE)
+    queue.hybridml_status, queue.hybridml_status_reason = "INVALID", HOSTILE["click_key"] + HOSTILE["csi_query"]
     batch.register_job_definition(
         jobDefinitionName=HOSTILE_DEFINITION,
         type="container",
