@@ -258,7 +258,9 @@ class HybridApp(App[int]):
             if self.focused is None:
                 self._focus_view()
             if event.view.partial is not None:  # read in part: the rest shows its last good rows
-                self.report_problem(event.view.partial[1])
+                # in the header, not as a toast: under a flaky network the parts not read change every refresh
+                self.header.problem = event.view.partial[1][:80]
+                self.last_problem = ""
             else:
                 self.header.problem = ""
                 self.last_problem = ""
