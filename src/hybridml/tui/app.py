@@ -9,19 +9,18 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.notifications import SeverityLevel
 from textual.widgets import ContentSwitcher, Footer
 
 from hybridml.aws.errors import translate
 from hybridml.domain.batch import Job
 from hybridml.domain.logs import LogSource
-from hybridml.render.safe import safe_str
 from hybridml.services import Services
 from hybridml.triage.watches import Alert
 from hybridml.tui import views as view_registry
 from hybridml.tui.batch_commands import BatchActionCommands
 from hybridml.tui.commands import HybridCommands
 from hybridml.tui.widgets.command_bar import CommandBar
+from hybridml.tui.widgets.plain import PlainNotifyApp
 from hybridml.tui.widgets.resource_view import ResourceView, Scope
 from hybridml.tui.widgets.status_header import StatusHeader
 
@@ -32,7 +31,7 @@ START_VIEW = "jobs"
 STALLED_AFTER_S = 3.0
 
 
-class HybridApp(App[int]):
+class HybridApp(PlainNotifyApp):
     CSS_PATH = "app.tcss"
     TITLE = "hybridml"
     COMMANDS = App.COMMANDS | {HybridCommands, BatchActionCommands}
@@ -220,25 +219,6 @@ class HybridApp(App[int]):
                 self.bells += 1
             more = f" (+{len(new) - 3} more)" if len(new) > 3 else ""
             self.notify("\n".join(a.text for a in new[:3]) + more, title="watch", severity="warning", timeout=10)
-
-    def notify(
-        self,
-        message: str,
-        *,
-        title: str = "",
-        severity: SeverityLevel = "information",
-        timeout: float | None = None,
-        markup: bool = True,
-    ) -> None:
-        """Every notification (widgets' `notify` lands here) quotes names, reasons or AWS errors: it is plain
-        text, never markup, with control characters escaped (our own line breaks kept)."""
-        super().notify(
-            safe_str(message, newlines=True, limit=2000),
-            title=safe_str(title, limit=200),
-            severity=severity,
-            timeout=timeout,
-            markup=False,
-        )
 
     def report_problem(self, message: str) -> None:
         """One place where errors surface: the header, and a notification when it is new."""

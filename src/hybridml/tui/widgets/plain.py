@@ -1,4 +1,5 @@
-"""Widgets that show untrusted text as plain text: PlainStatic, PlainLabel, PlainDataTable, PlainInput.
+"""Widgets that show untrusted text as plain text: PlainStatic, PlainLabel, PlainDataTable, PlainInput, and
+PlainNotifyApp (notifications).
 
 Textual parses a `str` given to Static, Label or a DataTable cell as markup: a job's statusReason
 `[@click=app.quit]` would become a click action, `[/data]` a MarkupError that ends the app, and a Text holding
@@ -15,6 +16,8 @@ import re
 from typing import Any
 
 from rich.text import Text
+from textual.app import App
+from textual.notifications import SeverityLevel
 from textual.visual import VisualType
 from textual.widgets import DataTable, Input, Label, Static
 from textual.widgets.data_table import ColumnKey, RowKey
@@ -91,3 +94,25 @@ class PlainInput(Input):
             return super()._value
         shown = Text(UNSAFE_KEEP_TABS.sub(_symbols, self.value), no_wrap=True, overflow="ignore", end="")
         return self.highlighter(shown) if self.highlighter is not None else shown
+
+
+class PlainNotifyApp(App[int]):
+    """An app whose every notification (a widget's `notify` lands here too) is plain text, never markup, with
+    control characters escaped (our own line breaks kept): notifications quote names, reasons, AWS errors."""
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        super().notify(
+            safe_str(message, newlines=True, limit=2000),
+            title=safe_str(title, limit=200),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
