@@ -88,6 +88,8 @@ async def gather_context(
             await asyncio.gather(eps_t, tjs_t, quota_t, return_exceptions=True)
             raise part
     queues, ces, defs, jobs = queues_t.result(), ces_t.result(), defs_t.result(), jobs_t.result()
+    if batch.partial is not None:  # some job lists not read: their last good rows are in `jobs`
+        skipped.append(("batch jobs", batch.partial.summary()))
     try:
         if details:
             jobs = await _described(services, jobs)

@@ -72,7 +72,7 @@ async def test_denied_pane_is_named_in_the_header(fleet: EmbeddedFleet) -> None:
             view = app.active_view
             assert view is not None
             assert {view.by_key[k].kind for k in view._order} == {"job"}
-            assert "no SageMaker" in view.heading()
+            assert "not read: sagemaker" in view.heading()
             assert app.is_running
 
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from hybridml.aws._util import bounded_gather, chunks, from_epoch_ms, name_value_pairs, pairs
-from hybridml.aws.batch_sweep import JobSweeper
+from hybridml.aws.batch_sweep import JobSweeper, PartialRead
 from hybridml.aws.errors import aws_call
 from hybridml.aws.session import AwsSession
 from hybridml.config import BatchSettings
@@ -322,6 +322,11 @@ class BatchService:
         self._forget_summaries(jobs)
         self._jobs_cache = (time.monotonic(), key, jobs)
         return jobs
+
+    @property
+    def partial(self) -> PartialRead | None:
+        """What the last `all_jobs` sweep could not read (its rows are the last good ones); None: all read."""
+        return self.sweeper.partial
 
     async def status_counts(self, queues: Sequence[str]) -> dict[str, Counter[JobStatus]]:
         counts: dict[str, Counter[JobStatus]] = {q: Counter() for q in queues}

@@ -113,6 +113,26 @@ def batch_compute_environment_status_is_stored() -> None:
 
 
 @patch
+def batch_job_queue_status_reason_is_stored() -> None:
+    """DescribeJobQueues' JobQueueDetail has `statusReason`: "A short, human-readable string to provide
+    additional details for the current status of the job queue." moto never returns it (nor any status but
+    VALID); the fleet stores a queue's status and reason on the model, as for compute environments."""
+    from moto.batch.models import JobQueue
+
+    original = JobQueue.describe
+
+    def describe(self: Any) -> dict[str, Any]:
+        item: dict[str, Any] = original(self)
+        status = getattr(self, "hybridml_status", None)
+        if status:
+            item["status"] = status
+            item["statusReason"] = getattr(self, "hybridml_status_reason", "")
+        return item
+
+    JobQueue.describe = describe  # type: ignore[method-assign]
+
+
+@patch
 def batch_job_detail_shows_effective_container() -> None:
     """moto's job detail omits the image, GPU/resourceRequirements overrides, exit code and log config."""
     from moto.batch.models import Job

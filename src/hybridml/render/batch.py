@@ -9,6 +9,7 @@ from rich.text import Text
 
 from hybridml.domain.batch import ComputeEnvironment, Job, JobDefinition, JobQueue, JobStatus
 from hybridml.render.fmt import age, human_duration, mib, status_text, truncate, vcpus
+from hybridml.render.safe import TEXT_LIMIT, safe_text
 
 Cell = str | Text
 
@@ -123,12 +124,13 @@ def job_sort_key(column: str, job: Job, now: datetime) -> object:
 
 
 def job_detail(job: Job, now: datetime) -> Text:
-    """A readable description of one job: summary, resources, parameters, attempts."""
+    """A readable description of one job: summary, resources, parameters, attempts. Every value is one line of
+    sanitised text: a reason holding `\n` or ESC cannot forge a field or reach the terminal."""
     out = Text()
 
     def field(name: str, value: Cell) -> None:
         out.append(f"{name:<14}", style="bold")
-        out.append(value if isinstance(value, Text) else str(value))
+        out.append_text(value if isinstance(value, Text) else safe_text(value, limit=TEXT_LIMIT))
         out.append("\n")
 
     field("Name", job.name)
@@ -180,5 +182,6 @@ def job_detail(job: Job, now: datetime) -> Text:
             style = "green" if attempt.exit_code == 0 else "red"
             out.append(f"  #{n}  exit ", style="bold")
             out.append(code, style=style)
-            out.append(f"  took {took}  {attempt.reason}  stream {attempt.log_stream or '-'}\n")
+            out.append_text(safe_text(f"  took {took}  {attempt.reason}  stream {attempt.log_stream or '-'}"))
+            out.append("\n")
     return out

@@ -20,6 +20,8 @@ from textual.widgets import DataTable, Footer, Static
 from hybridml.aws.errors import translate
 from hybridml.domain.batch import Job, JobStatus
 from hybridml.render.fmt import age, human_duration, status_text, truncate
+from hybridml.render.safe import safe_text
+from hybridml.tui.widgets.plain import PlainDataTable, PlainStatic
 
 if TYPE_CHECKING:
     from hybridml.services import Services
@@ -29,7 +31,7 @@ CHILD_COLUMNS = ("INDEX", "STATUS", "AGE", "DURATION", "ATTEMPTS", "REASON", "JO
 
 def summary_text(parent: Job, children: list[Job]) -> Text:
     counts = Counter(c.status for c in children)
-    out = Text(f"array {parent.name} [{len(children)}]  ", style="bold")
+    out = safe_text(f"array {parent.name} [{len(children)}]  ", "bold")
     for status in JobStatus:
         if counts.get(status):
             out.append_text(status_text(status.value))
@@ -55,8 +57,10 @@ class ArrayChildrenScreen(Screen[None]):
         self.loaded = False
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(f"array {self.parent_job.name} — loading children…"), classes="view-title", id="array-title")
-        table: DataTable[str | Text] = DataTable(cursor_type="row", zebra_stripes=True, id="array-table")
+        yield PlainStatic(
+            safe_text(f"array {self.parent_job.name} — loading children…"), classes="view-title", id="array-title"
+        )
+        table = PlainDataTable(cursor_type="row", zebra_stripes=True, id="array-table")
         for column in CHILD_COLUMNS:
             table.add_column(column, key=column)
         yield table

@@ -28,6 +28,7 @@ from hybridml.logtail.livetail import LiveTailer
 from hybridml.logtail.sources import resolve
 from hybridml.logtail.window import plain_line
 from hybridml.tui.widgets.log_pane import LogPane
+from hybridml.tui.widgets.plain import PlainInput, PlainStatic
 
 if TYPE_CHECKING:
     from hybridml.services import Services
@@ -116,10 +117,10 @@ class LogScreen(Screen[None]):
         self.saved_path: Path | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(self.title_text, classes="view-title", id="log-title")
+        yield PlainStatic(self.title_text, classes="view-title", id="log-title")
         yield LogPane(self.services.settings.ui.log_max_lines, id="log-pane")
-        yield Static("", id="log-status")
-        yield Input(id="log-input")
+        yield PlainStatic("", id="log-status")
+        yield PlainInput(id="log-input")
         yield Footer()
 
     @property
