@@ -20,7 +20,7 @@ from hybridml.domain.logs import LogSource
 from hybridml.logtail.buffer import compile_pattern
 from hybridml.logtail.follower import LogFollower
 from hybridml.logtail.livetail import LiveTailer
-from hybridml.logtail.sources import resolve
+from hybridml.logtail.sources import resolver
 from hybridml.logtail.window import parse_since, plain_line
 from hybridml.services import Services
 
@@ -93,7 +93,7 @@ async def print_logs(
     ui = services.settings.ui
     follower = LogFollower(
         services.logs,
-        lambda: resolve(services.batch, services.logs, source),
+        resolver(services.batch, services.logs, source),
         poll_s=poll_s or ui.log_poll_s,
         since_ms=since_ms,
         follow=follow,
