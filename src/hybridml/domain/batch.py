@@ -31,6 +31,8 @@ class JobStatus(StrEnum):
 
 
 ALL_JOB_STATUSES: tuple[JobStatus, ...] = tuple(JobStatus)
+# statusReason codes with which Batch says a job cannot be placed as things are (nothing changes that but a fix).
+DECISIVE_REASON_PREFIXES = ("MISCONFIGURATION:", "ACTION_REQUIRED")
 
 
 class JobKind(StrEnum):
@@ -68,7 +70,9 @@ class ComputeEnvironment:
 
     @property
     def usable(self) -> bool:
-        return self.state == "ENABLED" and self.status == "VALID"
+        """Batch can place jobs here: ENABLED ("the Batch scheduler can attempt to place jobs") and VALID, or
+        UPDATING (an update is applied while the environment keeps running jobs)."""
+        return self.state == "ENABLED" and self.status in ("VALID", "UPDATING")
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,6 +287,11 @@ class Job:
     @property
     def is_array_parent(self) -> bool:
         return self.array is not None and self.array.index is None and self.array.size > 0
+
+    @property
+    def held_by_batch(self) -> bool:
+        """RUNNABLE with a statusReason that says Batch cannot place it (MISCONFIGURATION:*, ACTION_REQUIRED)."""
+        return self.status is JobStatus.RUNNABLE and self.status_reason.strip().startswith(DECISIVE_REASON_PREFIXES)
 
     @property
     def is_multinode_parent(self) -> bool:

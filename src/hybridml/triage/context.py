@@ -30,10 +30,21 @@ class TriageContext:
     quotas: tuple[tuple[str, float], ...] = ()  # EC2 quota code -> vCPU limit; empty when unreadable
     thresholds: Thresholds = field(default_factory=Thresholds)
     unreadable: tuple[tuple[str, str], ...] = ()  # part ("sagemaker", "quotas") -> why it was skipped
+    array_children: tuple[Job, ...] = ()  # a page of RUNNABLE children of each active array parent (summaries)
 
     @cached_property
     def job_by_id(self) -> dict[str, Job]:
         return {j.job_id: j for j in self.jobs}
+
+    @cached_property
+    def children_by_parent(self) -> dict[str, list[Job]]:
+        out: dict[str, list[Job]] = {}
+        for child in self.array_children:
+            out.setdefault(child.parent_id, []).append(child)
+        return out
+
+    def children_of(self, parent_id: str) -> list[Job]:
+        return self.children_by_parent.get(parent_id, [])
 
     @cached_property
     def queue_by_name(self) -> dict[str, JobQueue]:
