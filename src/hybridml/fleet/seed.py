@@ -98,6 +98,10 @@ def _batch_infrastructure(url: str, result: SeededFleet) -> str:
         if ce.status != "VALID":
             env.hybridml_status, env.hybridml_status_reason = ce.status, ce.status_reason
     for q in catalog.QUEUES:
+        actions = [
+            {"reason": reason, "state": "RUNNABLE", "maxTimeSeconds": seconds, "action": "CANCEL"}
+            for reason, seconds in q.cancel_after
+        ]
         batch.create_job_queue(
             jobQueueName=q.name,
             state="ENABLED",
@@ -105,6 +109,7 @@ def _batch_infrastructure(url: str, result: SeededFleet) -> str:
             computeEnvironmentOrder=[
                 {"order": i + 1, "computeEnvironment": name} for i, name in enumerate(q.compute_environments)
             ],
+            **({"jobStateTimeLimitActions": actions} if actions else {}),
         )
         result.queues.append(q.name)
     for jd in catalog.JOB_DEFINITIONS:

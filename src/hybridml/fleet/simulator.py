@@ -80,6 +80,16 @@ class Simulator:
             elif status == "RUNNING" and self.rng.random() < self.finish_p:
                 self._finish(job, now, ok=self.rng.random() < 0.85)
 
+    def schedule(self, job_ids: list[str]) -> None:
+        """Give these RUNNABLE jobs one scheduling pass now (what the next tick does for every job)."""
+        with self._lock:
+            self.seeder.now = now = datetime.now()
+            jobs = list(batch_backend()._jobs.values())
+            scheduler = Scheduler(jobs, {code: value for code, (_, value) in DEMO_EC2_VCPU_QUOTAS.items()})
+            for job in jobs:
+                if job.job_id in job_ids and job._status == "RUNNABLE":
+                    self._schedule(job, scheduler, now)
+
     def _schedule(self, job: Any, scheduler: Scheduler, now: datetime) -> None:
         """A RUNNABLE job starts when Batch could place it (`fleet/scheduler.py`); a scenario job that was stuck for
         a cause the console can fix (a disabled compute environment, maxvCpus) runs once that is fixed."""

@@ -31,8 +31,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p = subparsers.add_parser(
         "logs",
         help="print (and follow) CloudWatch logs of a Batch job, array job, training job or endpoint",
-        description="SOURCE: a Batch job id (JOB_ID, or JOB_ID#N for attempt N; an array job merges its "
-        "children), training/NAME or endpoint/NAME.",
+        description="SOURCE: a Batch job id (JOB_ID, or JOB_ID#N for attempt N — node N of a multi-node parallel "
+        "job; an array or multi-node job merges its children / nodes), training/NAME or endpoint/NAME. With "
+        "--follow it ends when the job does.",
     )
     p.add_argument("source", metavar="SOURCE", help="JOB_ID | JOB_ID#ATTEMPT | training/NAME | endpoint/NAME")
     p.add_argument("-f", "--follow", action="store_true", help="keep printing new lines until ctrl-c")

@@ -71,12 +71,13 @@ def job_streams(job: Job, *, tag: str = "", attempt: int | None = None, group: s
         running = [(c.name, expected_stream(c.log_stream_prefix, c.name, job.task_arn)) for c in job.containers]
     if not running and job.log_stream:
         running = [("", job.log_stream)]
+    running_now = job.status in (JobStatus.STARTING, JobStatus.RUNNING)
     for container, stream in running:
         old = wanted.get(stream)
         if old is None:
             add(current, container, stream, live_job)
-        else:  # listed in `attempts` already (an emulator does that): still the running one
-            wanted[stream] = LogStreamRef(old.group, old.name, old.label, old.live or live_job)
+        elif running_now:  # listed in `attempts` already (moto does that), yet it is the running attempt's stream
+            wanted[stream] = LogStreamRef(old.group, old.name, old.label, True)
     return list(wanted.values())
 
 
