@@ -17,6 +17,7 @@ from hybridml.domain.logs import LogSource
 from hybridml.domain.submit import SubmitRequest, clone_request, shaped_for
 from hybridml.logtail.sources import BatchLogResolver, job_streams
 from hybridml.render.batch import job_detail
+from hybridml.render.submit import request_summary
 from tests.conformance.conftest import FixtureBatch, assert_shape, cites, load
 
 NOW = datetime(2025, 11, 25, 9, 0, tzinfo=UTC)
@@ -225,6 +226,7 @@ def test_submit_and_clone_send_the_override_the_definition_needs() -> None:
         ]
     }
     assert request.effective_resources(ecs_def) == ResourceRequest(8.25, 8704, 0)  # the sidecar still counts
+    assert "Overrides to container app (ecsPropertiesOverride)" in request_summary(request, ecs_def, None).plain
 
     job = _job_from_api(load("describe_ecs_properties.json")["jobs"][0])
     clone = clone_request(job, ecs_def)
