@@ -249,3 +249,13 @@ def test_submit_and_clone_send_the_override_the_definition_needs() -> None:
     assert mnp_kwargs["nodeOverrides"] == {
         "nodePropertyOverrides": [{"targetNodes": "0:", "containerOverrides": {"command": ["python", "x.py"]}}]
     }
+
+
+def test_a_multi_node_job_listed_in_its_queue_is_one() -> None:
+    """JobSummary `nodeProperties`: "The node properties for a single node in a job summary list." A summary with
+    `numNodes` and no `nodeIndex` is the multi-node job itself: enter lists its nodes, `l` merges their logs."""
+    cites("batch", "JobSummary", "nodeProperties", "The node properties for a single node in a job summary list.")
+    summary = {"jobId": "mnp-1", "jobName": "ddp", "status": "RUNNING", "nodeProperties": {"numNodes": 4}}
+    assert_shape("batch", "ListJobsResponse", {"jobSummaryList": [summary]})
+    job = _job_from_api(summary)
+    assert job.is_multinode_parent and job.kind is JobKind.MULTI_NODE and not job.is_node

@@ -162,7 +162,7 @@ def test_moto_drops_queue_time_limit_actions(fleet: EmbeddedFleet) -> None:
     """patch batch_job_queue_keeps_time_limit_actions."""
     from moto.batch.models import JobQueue
 
-    name = f"gap-q-{uuid.uuid4().hex[:6]}"
+    name = f"timelimit-gap-{uuid.uuid4().hex[:6]}"  # sorts after the seeded queues
     action = {"reason": "CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY", "state": "RUNNABLE", "maxTimeSeconds": 600,
               "action": "CANCEL"}  # fmt: skip
     boto3_client(fleet.url, "batch").create_job_queue(

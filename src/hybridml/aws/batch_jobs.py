@@ -239,7 +239,7 @@ def _job_from_api(d: dict[str, Any], queue: str = "") -> Job:
     if kind is JobKind.EKS:
         containers = _eks_containers(d.get("eksProperties"))
     multinode = _multinode(d)
-    if multinode is not None and multinode.node_index is None and multinode.ranges:
+    if multinode is not None and multinode.node_index is None:  # the job itself (a JobSummary has no ranges)
         kind = JobKind.MULTI_NODE
     driver, group, prefix = _log_config(container.get("logConfiguration"))
     resources = resource_request(container.get("resourceRequirements"), container.get("vcpus"), container.get("memory"))

@@ -147,13 +147,13 @@ class NodeRange:
     containers: tuple[ContainerInfo, ...] = ()  # its `container` (named "default"), or its ecsProperties ones
 
     def covers(self, index: int, num_nodes: int) -> bool:
-        start, _, end = self.target_nodes.partition(":")
+        start, colon, end = self.target_nodes.partition(":")
         try:
             lo = int(start) if start.strip() else 0
             hi = int(end) if end.strip() else num_nodes - 1
         except ValueError:
             return False
-        if not _:  # "3" without a colon: that node only
+        if not colon:  # "3" without a colon: that node only
             hi = lo
         return lo <= index <= hi
 
