@@ -21,13 +21,14 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from hybridml.aws.batch_jobs import resource_request
 from hybridml.domain.batch import ResourceRequest
-from hybridml.triage.instances import fit, quota_family_code
+from hybridml.triage.instances import expand, fit, quota_family_code
 
 PLACING_STATUSES = ("VALID", "UPDATING")
 ACTIVE = ("STARTING", "RUNNING")
@@ -133,3 +134,14 @@ def due_time_limit_action(job: Any, age_s: float) -> dict[str, Any] | None:
         ):
             return dict(action)
     return None
+
+
+def placement_type(job: Any, rng: random.Random) -> str:
+    """An instance type the job's queue may launch that can hold the job (where Batch would put it)."""
+    request = job_request(job)
+    for env in job.job_queue.environments or []:
+        known, _ = expand(instance_types(env))
+        fitting = sorted(t.name for t in known if t.fits(request))
+        if fitting:
+            return rng.choice(fitting[:3])
+    return ""

@@ -18,6 +18,7 @@ from typing import Any
 from hybridml.fleet import catalog
 from hybridml.fleet.backends import batch_backend, logs_backend
 from hybridml.fleet.logtext import log_lines
+from hybridml.fleet.scheduler import placement_type
 from hybridml.fleet.server import DEMO_ACCESS_KEY, DEMO_REGION, DEMO_SECRET_KEY
 
 BATCH_LOG_GROUP = "/aws/batch/job"
@@ -225,7 +226,7 @@ class JobSeeder:
                 stop = begin + timedelta(seconds=each * 0.97)
                 running = status == "RUNNING" and last
                 ok = status == "SUCCEEDED" and last
-                job.hybridml_instance_type = seed_instance_type(job, self.rng)
+                job.hybridml_instance_type = placement_type(job, self.rng)
                 job.hybridml_log_step = 0
                 stream = self.new_stream(job)
                 self.write(stream, job, begin, max(3, min(400, int(each / 3))), failed=not ok and not running)
@@ -250,22 +251,8 @@ class JobSeeder:
                 )
         elif status == "STARTING":
             job.job_started_at = created + timedelta(seconds=age_s * 0.8)
-            job.hybridml_instance_type = seed_instance_type(job, self.rng)
+            job.hybridml_instance_type = placement_type(job, self.rng)
         job.status = status
-
-
-def seed_instance_type(job: Any, rng: random.Random) -> str:
-    """An instance type the job's queue may launch that can hold the job (where Batch would put it)."""
-    from hybridml.fleet.scheduler import instance_types, job_request
-    from hybridml.triage.instances import expand
-
-    request = job_request(job)
-    for env in job.job_queue.environments or []:
-        known, _ = expand(instance_types(env))
-        fitting = sorted(t.name for t in known if t.fits(request))
-        if fitting:
-            return rng.choice(fitting[:3])
-    return ""
 
 
 def _pick_status(rng: random.Random) -> str:
@@ -300,58 +287,6 @@ def seed_jobs(result: SeededFleet, seeder: JobSeeder, count: int, queues: dict[s
         result.job_ids.append(job.job_id)
 
 
-def seed_arrays(result: SeededFleet, seeder: JobSeeder) -> None:
-    """Array jobs with children in every status; the parent stays PENDING while children run (ListJobs
-    `jobStatus`: "Array job parents are updated to PENDING when any child job is updated to RUNNABLE and remain in
-    PENDING status while child jobs are running")."""
-    mix = ["SUCCEEDED"] * 5 + ["RUNNING"] * 2 + ["RUNNABLE", "FAILED", "PENDING", "STARTING"]
-    for name, queue, jobdef, size in (
-        ("yolo-videos-nightly", "gpu-inference", "yolo-dog-detect", 24),
-        ("embed-shards", "gpu-inference", "embed-text", 40),
-        ("etl-backfill-week", "cpu-etl", "etl-parquet", 7),
-    ):
-        parent = seeder.submit(name, queue, jobdef, array_properties={"size": size})
-        age = seeder.rng.uniform(1800, 7200)
-        for child in parent._child_jobs:
-            status = seeder.rng.choice(mix)
-            seeder.set_state(child, status, age * seeder.rng.uniform(0.2, 1.0), attempts=1)
-        seeder.set_state(parent, "PENDING", age)
-        result.array_parents.append(parent.job_id)
-
-
-def seed_stuck_array(result: SeededFleet, seeder: JobSeeder) -> None:
-    """An array whose children all wait RUNNABLE on a queue whose only compute environment is INVALID."""
-    parent = seeder.submit("p4-eval-sweep", "gpu-legacy", "train-resnet50", array_properties={"size": 30})
-    for child in parent._child_jobs:
-        seeder.set_state(child, "RUNNABLE", 100 * 60)
-    seeder.set_state(parent, "PENDING", 100 * 60)
-    result.stuck["p4-eval-sweep"] = parent.job_id
-    result.array_parents.append(parent.job_id)
-
-
-def seed_stuck(result: SeededFleet, seeder: JobSeeder) -> None:
-    failed = seeder.submit("etl-upstream-extract", "cpu-etl", "etl-parquet")
-    seeder.set_state(failed, "FAILED", 5400, reason="Essential container in task exited", attempts=1)
-    result.failed_dependency = failed.job_id
-    for spec in catalog.STUCK_JOBS:
-        job = seeder.submit(
-            spec.name,
-            spec.queue,
-            spec.job_definition,
-            container_overrides=_overrides(spec.vcpus, spec.memory_mib, spec.gpus),
-            depends_on=[{"jobId": failed.job_id}] if spec.depends_on_failed else None,
-        )
-        seeder.set_state(job, spec.status, spec.age_min * 60, reason=spec.reason)
-        result.stuck[spec.name] = job.job_id
-    archive = seeder.submit("archive-reindex", "spot-archive", "etl-parquet")
-    seeder.set_state(archive, "RUNNABLE", 3 * 3600)
-    result.stuck["archive-reindex"] = archive.job_id
-    for queue in seeder.backend._job_queues.values():
-        queue_spec = next((q for q in catalog.QUEUES if q.name == queue.name), None)
-        if queue_spec is not None:
-            queue.state = queue_spec.state
-
-
 @dataclass
 class SeedPlan:
     """The Batch part is seeded; `finish_seed` adds what the jobs view does not need (logs, SageMaker)."""
@@ -379,6 +314,7 @@ def seed_batch(
 ) -> SeedPlan:
     """Batch infrastructure and jobs (their log writes queued when `defer_logs`)."""
     from hybridml.fleet.seed_bulk import add_queues
+    from hybridml.fleet.seed_scenarios import seed_arrays, seed_stuck, seed_stuck_array
 
     rng = random.Random(rng_seed)
     result = SeededFleet(url=url)

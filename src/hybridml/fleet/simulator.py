@@ -17,8 +17,8 @@ from hybridml.fleet.backends import batch_backend, logs_backend, sagemaker_backe
 from hybridml.fleet.logtext import log_line
 from hybridml.fleet.patches_infra import DEMO_EC2_VCPU_QUOTAS
 from hybridml.fleet.sagemaker_extras import LiveMetrics
-from hybridml.fleet.scheduler import Scheduler, due_time_limit_action
-from hybridml.fleet.seed import BATCH_LOG_GROUP, JobSeeder, SeededFleet, boto3_client, seed_instance_type
+from hybridml.fleet.scheduler import Scheduler, due_time_limit_action, placement_type
+from hybridml.fleet.seed import BATCH_LOG_GROUP, JobSeeder, SeededFleet, boto3_client
 from hybridml.fleet.seed_sagemaker import TRAINING_LOG_GROUP
 
 NEXT_STATUS = {"SUBMITTED": "PENDING", "PENDING": "RUNNABLE", "RUNNABLE": "STARTING", "STARTING": "RUNNING"}
@@ -119,11 +119,11 @@ class Simulator:
     def _move(self, job: Any, status: str, now: datetime, instance_type: str = "") -> None:
         if status == "STARTING":
             job.job_started_at = now
-            job.hybridml_instance_type = instance_type or seed_instance_type(job, self.rng)
+            job.hybridml_instance_type = instance_type or placement_type(job, self.rng)
         if status == "RUNNING":
             job.job_started_at = now
             if not getattr(job, "hybridml_instance_type", ""):
-                job.hybridml_instance_type = seed_instance_type(job, self.rng)
+                job.hybridml_instance_type = placement_type(job, self.rng)
             stream = self.seeder.new_stream(job)
             job.log_stream_name = stream
             job.hybridml_log_step = 0
