@@ -7,6 +7,7 @@ Against the embedded fleet, whose ListJobs follows the documented rule (fleet pa
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import json
 from datetime import UTC, datetime, timedelta
@@ -165,3 +166,25 @@ def test_headless_triage_names_the_seeded_stuck_array(fleet: EmbeddedFleet) -> N
     parent = fleet.seeded.stuck["p4-eval-sweep"]
     mine = [f for f in report["findings"] if f["resource_id"] == parent]
     assert code == 3 and mine and all("30 children RUNNABLE" in f["summary"] for f in mine)
+
+
+def test_an_array_making_progress_is_not_called_stuck_without_a_cause() -> None:
+    """ListJobs `jobStatus`: "Array job parents [...] remain in PENDING status while child jobs are running." Children
+    RUNNABLE behind running siblings are queueing: with no cause in the API, that is no finding; a cause Batch names
+    still is one."""
+    cites("batch", "ListJobsRequest", "jobStatus", PARENT_PENDING)
+    fixture = load("array_job.json")
+    detail = dict(fixture["parent"]["jobs"][0])
+    detail["container"] = dict(detail["container"], resourceRequirements=[{"type": "VCPU", "value": "4"}])
+    parent = _job_from_api(detail)  # 5 RUNNING, 2 STARTING, 900 RUNNABLE; now fits a g5 instance
+    queued = [
+        _job_from_api({k: v for k, v in d.items() if k != "statusReason"})
+        for d in fixture["children"]["RUNNABLE"]["jobSummaryList"]
+    ]
+    gpu = ce("gpu", instance_types=("g5.xlarge", "g5.2xlarge", "g5.12xlarge"))
+    ctx = context((parent,), ces=(gpu,), queues=(queue("gpu-inference", ("gpu",)),), array_children=tuple(queued))
+    later = (parent.created_at or datetime.now(UTC)) + timedelta(hours=2)
+    assert explain(ctx, "job", parent.job_id, later) == []
+    stalled = dataclasses.replace(parent, array=dataclasses.replace(parent.array, status_counts=(("RUNNABLE", 900),)))
+    ctx2 = context((stalled,), ces=(gpu,), queues=ctx.queues, array_children=tuple(queued))
+    assert [f.cause for f in explain(ctx2, "job", parent.job_id, later)] == ["NO_VISIBLE_CAUSE"]

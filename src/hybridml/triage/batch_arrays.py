@@ -77,9 +77,13 @@ def array_findings(parent: Job, ctx: TriageContext, now: datetime) -> list[Findi
     if parent.status.is_terminal:
         return []
     sample = [c for c in ctx.children_of(parent.job_id) if c.status is JobStatus.RUNNABLE]
-    total = child_counts(parent, sample).get("RUNNABLE", 0) or len(sample)
+    counts = child_counts(parent, sample)
+    total = counts.get("RUNNABLE", 0) or len(sample)
     if not sample:
         return []
+    # children starting or running: the array makes progress and the rest queue behind them, so a guess with no
+    # cause in the API (NO_VISIBLE_CAUSE) says nothing; what Batch or the fleet's state names still counts
+    moving = counts.get("STARTING", 0) + counts.get("RUNNING", 0) > 0
     groups: dict[str, list[Job]] = {}
     for child in sorted(sample, key=lambda c: c.created_at or now):
         groups.setdefault(reason_code(child), []).append(child)
@@ -89,6 +93,8 @@ def array_findings(parent: Job, ctx: TriageContext, now: datetime) -> list[Findi
         found = explain_job(child, ctx, now)
         if not (is_stuck(child, ctx, now) or is_certain(child, found)):
             continue
+        if moving:
+            found = [f for f in found if f.cause != "NO_VISIBLE_CAUSE"]
         count = total if len(groups) == 1 else len(members)
         out += [_on_parent(f, parent, child, count, total, len(sample)) for f in found]
     return out
