@@ -24,7 +24,7 @@ from hybridml.headless.output import silence_stdout
 from hybridml.logtail.buffer import compile_pattern
 from hybridml.logtail.follower import LogFollower
 from hybridml.logtail.livetail import LiveTailer
-from hybridml.logtail.sources import resolve
+from hybridml.logtail.sources import resolver
 from hybridml.logtail.window import parse_since, plain_line
 from hybridml.render.safe import safe_str
 from hybridml.services import Services
@@ -36,8 +36,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p = subparsers.add_parser(
         "logs",
         help="print (and follow) CloudWatch logs of a Batch job, array job, training job or endpoint",
-        description="SOURCE: a Batch job id (JOB_ID, or JOB_ID#N for attempt N; an array job merges its "
-        "children), training/NAME or endpoint/NAME.",
+        description="SOURCE: a Batch job id (JOB_ID, or JOB_ID#N for attempt N — node N of a multi-node parallel "
+        "job; an array or multi-node job merges its children / nodes), training/NAME or endpoint/NAME. With "
+        "--follow it ends when the job does.",
     )
     p.add_argument("source", metavar="SOURCE", help="JOB_ID | JOB_ID#ATTEMPT | training/NAME | endpoint/NAME")
     p.add_argument("-f", "--follow", action="store_true", help="keep printing new lines until ctrl-c")
@@ -90,7 +91,7 @@ async def _missing(services: Services, source: LogSource) -> str:
             await services.sagemaker.endpoint(source.name)
     except NotFound as exc:
         try:
-            streams = (await resolve(services.batch, services.logs, source)).streams
+            streams = (await resolver(services.batch, services.logs, source)()).streams
         except AwsError:
             streams = ()
         return "" if streams else f"{exc}, and it has no log stream"
@@ -123,7 +124,7 @@ async def print_logs(
     ui = services.settings.ui
     follower = LogFollower(
         services.logs,
-        lambda: resolve(services.batch, services.logs, source),
+        resolver(services.batch, services.logs, source),
         poll_s=poll_s or ui.log_poll_s,
         since_ms=since_ms,
         follow=follow,

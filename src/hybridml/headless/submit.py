@@ -22,6 +22,7 @@ from hybridml.domain.submit import (
     default_job_name,
     parse_pairs,
     resolve_definition,
+    shaped_for,
     split_words,
 )
 from hybridml.headless.output import print_json, say
@@ -116,6 +117,7 @@ async def run(args: argparse.Namespace, services: Services) -> int:
     definition = resolve_definition(request.job_definition, definitions)
     if definition is None:
         return _fail(f"not sent: no ACTIVE job definition '{request.job_definition}'")
+    request = shaped_for(request, definition)  # ECS / EKS / multi-node definitions take their own overrides
     queue = next((q for q in queues if request.queue in (q.name, q.arn)), None)
     if queue is None:
         return _fail(f"not sent: no job queue '{request.queue}' (known: {', '.join(q.name for q in queues)})")

@@ -1,4 +1,5 @@
-"""Enter on an array parent: its children with their own statuses; enter on a child opens its detail.
+"""Enter on an array parent: its children with their own statuses (every status: ListJobs with `arrayJobId` and no
+status lists RUNNING children only); on a multi-node parallel job: its nodes `JOBID#N`. Enter on one opens its detail.
 
 ctrl+k stops the child under the cursor. `l` on a child calls `app.open_job_logs(job)` when the app has one
 (the log view wires it); until then it says that logs are not available here.
@@ -31,7 +32,8 @@ CHILD_COLUMNS = ("INDEX", "STATUS", "AGE", "DURATION", "ATTEMPTS", "REASON", "JO
 
 def summary_text(parent: Job, children: list[Job]) -> Text:
     counts = Counter(c.status for c in children)
-    out = safe_text(f"array {parent.name} [{len(children)}]  ", "bold")
+    what = "multi-node job" if parent.is_multinode_parent else "array"
+    out = safe_text(f"{what} {parent.name} [{len(children)}]  ", "bold")
     for status in JobStatus:
         if counts.get(status):
             out.append_text(status_text(status.value))
@@ -74,7 +76,10 @@ class ArrayChildrenScreen(Screen[None]):
     @work(exclusive=True, group="array-children", exit_on_error=False)
     async def action_reload(self) -> None:
         try:
-            listed = await self.services.batch.array_children(self.parent_job.job_id)
+            parent = self.parent_job
+            batch = self.services.batch
+            lister = batch.multinode_nodes if parent.is_multinode_parent else batch.array_children
+            listed = await lister(parent.job_id)
         except Exception as exc:
             self.notify(str(translate(exc)), title="array children", severity="error")
             return
@@ -93,6 +98,8 @@ class ArrayChildrenScreen(Screen[None]):
     @staticmethod
     def _cells(child: Job, now: datetime) -> tuple[str | Text, ...]:
         index = child.array.index if child.array is not None else None
+        if child.multinode is not None:
+            index = child.multinode.node_index
         return (
             "-" if index is None else str(index),
             status_text(child.status.value),

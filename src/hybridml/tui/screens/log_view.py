@@ -25,7 +25,7 @@ from hybridml.domain.logs import FollowStatus, LogEvent, LogSource
 from hybridml.logtail.buffer import ERROR_PATTERN, compile_pattern
 from hybridml.logtail.follower import LogBatch, LogFollower
 from hybridml.logtail.livetail import LiveTailer
-from hybridml.logtail.sources import resolve
+from hybridml.logtail.sources import resolver
 from hybridml.logtail.window import plain_line
 from hybridml.tui.widgets.log_pane import LogPane
 from hybridml.tui.widgets.plain import PlainInput, PlainStatic
@@ -138,7 +138,7 @@ class LogScreen(Screen[None]):
         ui = services.settings.ui
         return LogFollower(
             services.logs,
-            lambda: resolve(services.batch, services.logs, source),
+            resolver(services.batch, services.logs, source),
             poll_s=ui.log_poll_s,
             since_ms=self.since_ms,
             live_tail=LiveTailer.for_aws(services.logs, ui.log_live_tail),

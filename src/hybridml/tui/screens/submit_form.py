@@ -31,6 +31,7 @@ from hybridml.domain.submit import (
     form_values,
     request_from_form,
     resolve_definition,
+    shaped_for,
 )
 from hybridml.render.safe import safe_text
 from hybridml.render.submit import (
@@ -261,6 +262,8 @@ class SubmitScreen(Screen[SubmittedJob | None]):
                 for key in definition.ref_parameters:
                     if key not in given and f"Ref::{key}" in (command or definition.command):
                         problems.append(f"parameter '{key}' has no value (the command uses Ref::{key})")
+        if request is not None and definition is not None:
+            request = shaped_for(request, definition)  # ECS / EKS / multi-node take their own override shape
         self.request, self.problems = request, problems
         self.fit = None
         if request is not None and queue is not None and self.catalog_loaded:

@@ -107,7 +107,7 @@ class JobsView(ResourceView[Job]):
         return LogSource.batch_job(item.job_id)
 
     def drill(self, item: Job) -> None:
-        if item.is_array_parent:
+        if item.is_array_parent or item.is_multinode_parent:
             from hybridml.tui.screens.array_children import ArrayChildrenScreen
 
             self.app.push_screen(ArrayChildrenScreen(self.services, item))
