@@ -12,8 +12,9 @@ from hybridml.actions.sagemaker import INVOKE, SCALE, InvokeEndpoint, UpdateCapa
 from hybridml.actions.sagemaker import run_scale as send_scale
 from hybridml.aws.errors import InvalidRequest
 from hybridml.domain.sagemaker import ScaleRequest, parse_count
+from hybridml.headless.args import seconds
 from hybridml.headless.exits import BAD_INPUT, guarded
-from hybridml.headless.output import print_json, print_table
+from hybridml.headless.output import print_json, print_table, say
 from hybridml.payload import payload_from
 from hybridml.render.fmt import age
 from hybridml.services import Services
@@ -30,7 +31,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     s.add_argument("--min", dest="min_capacity", help="autoscaling minimum")
     s.add_argument("--max", dest="max_capacity", help="autoscaling maximum")
     s.add_argument("--no-wait", action="store_true", help="return once the request is accepted")
-    s.add_argument("--timeout", type=float, help="seconds to wait for InService (default: config)")
+    s.add_argument("--timeout", type=seconds(1, 6 * 3600), help="seconds to wait for InService (default: config)")
     s.set_defaults(func=guarded("scale", run_scale))
     i = subparsers.add_parser("invoke", help="send one request to a SageMaker endpoint; the body goes to stdout")
     i.add_argument("endpoint")
@@ -69,7 +70,7 @@ async def run_list(args: argparse.Namespace, services: Services) -> int:
 
 
 def _fail(message: str, code: int = BAD_INPUT) -> int:
-    print(f"hybridml scale: {message}", file=sys.stderr)
+    say(f"hybridml scale: {message}", file=sys.stderr)
     return code
 
 
@@ -90,7 +91,7 @@ async def run_scale(args: argparse.Namespace, services: Services) -> int:
     if problems:
         return _fail("; ".join(problems))
     for warning in request.warnings(variant):
-        print(f"warning: {warning}", file=sys.stderr)
+        say(f"warning: {warning}", file=sys.stderr)
     try:
         actions = await scale_actions(services, request)
     except InvalidRequest as exc:
@@ -115,13 +116,13 @@ async def run_scale(args: argparse.Namespace, services: Services) -> int:
 
 
 async def run_invoke(args: argparse.Namespace, services: Services) -> int:
+    services.check_writable(INVOKE)
     content_type = args.content_type or services.settings.sagemaker.invoke_content_type
     try:
         body = payload_from(args.body or "", args.file or "", content_type)
     except ValueError as exc:
-        print(f"hybridml invoke: {exc}", file=sys.stderr)
-        return 2
-    services.check_writable(INVOKE)
+        say(f"hybridml invoke: {exc}", file=sys.stderr)
+        return BAD_INPUT
     result = await services.run(InvokeEndpoint(args.endpoint, body, content_type, args.accept))
     if args.json:
         print_json(

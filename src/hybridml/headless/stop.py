@@ -4,6 +4,7 @@ Cancel applies to jobs that have not started (SUBMITTED/PENDING/RUNNABLE); a sta
 finished one has nothing to stop. Each job is re-read just before its call, and what happened is read back
 after it. Exit codes (`headless/exits.py`): 0 all done, 1 some failed at AWS, 2 bad input (unknown id, wrong
 verb, nothing to stop), 4 read-only, 5 outcome unknown.
+`--json`: a list of {"job_id", "result": "ok" | "error", "message"}.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import sys
 from hybridml.actions.batch import STOP, CancelJob, TerminateJob, stop_job
 from hybridml.aws.errors import AwsError
 from hybridml.headless.exits import BAD_INPUT, code_for, guarded
-from hybridml.headless.output import print_json
+from hybridml.headless.output import print_json, say
 from hybridml.services import Services
 
 
@@ -32,7 +33,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 async def run(args: argparse.Namespace, services: Services) -> int:
     if not args.reason.strip():
-        print(f"hybridml {args.verb}: --reason must not be empty", file=sys.stderr)
+        say(f"hybridml {args.verb}: --reason must not be empty", file=sys.stderr)
         return BAD_INPUT
     services.check_writable(STOP)
     jobs = {job.job_id: job for job in await services.batch.describe_jobs(args.job_ids)}
@@ -41,12 +42,12 @@ async def run(args: argparse.Namespace, services: Services) -> int:
     for job_id in args.job_ids:
         job = jobs.get(job_id)
         if job is None:
-            results.append({"jobId": job_id, "result": "error", "message": "no such job"})
+            results.append({"job_id": job_id, "result": "error", "message": "no such job"})
             code = max(code, BAD_INPUT)
             continue
         if args.verb == "cancel" and not job.status.is_cancellable:
             hint = "use terminate" if job.status.is_terminatable else "it has finished: nothing to stop"
-            results.append({"jobId": job_id, "result": "error", "message": f"job is {job.status.value}: {hint}"})
+            results.append({"job_id": job_id, "result": "error", "message": f"job is {job.status.value}: {hint}"})
             code = max(code, BAD_INPUT)
             continue
         try:
@@ -55,14 +56,14 @@ async def run(args: argparse.Namespace, services: Services) -> int:
             else:
                 message = await stop_job(services, job, args.reason, first=TerminateJob(job, args.reason))
         except AwsError as exc:
-            results.append({"jobId": job_id, "result": "error", "message": str(exc)})
+            results.append({"job_id": job_id, "result": "error", "message": str(exc)})
             code = max(code, code_for(exc))
             continue
-        results.append({"jobId": job_id, "result": "ok", "message": f"{message} ({job.name})"})
+        results.append({"job_id": job_id, "result": "ok", "message": f"{message} ({job.name})"})
     if args.json:
         print_json(results)
     else:
         for r in results:
             stream = sys.stdout if r["result"] == "ok" else sys.stderr
-            print(f"{r['jobId']}  {r['result']}  {r['message']}", file=stream)
+            say(f"{r['job_id']}  {r['result']}  {r['message']}", file=stream)
     return code

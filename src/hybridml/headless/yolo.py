@@ -11,8 +11,9 @@ import sys
 
 from hybridml.actions.launch import SUBMIT
 from hybridml.domain.launch import LaunchRun, LaunchStatus
+from hybridml.headless.args import seconds
 from hybridml.headless.exits import BAD_INPUT, NEVER_FITS, guarded
-from hybridml.headless.output import print_json
+from hybridml.headless.output import print_json, say
 from hybridml.launch.batch import BatchLaunchPlan
 from hybridml.launch.launcher import Launcher
 from hybridml.render.launch import segments_lines
@@ -33,8 +34,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     run.add_argument("--yes", action="store_true", help="Batch only: send the plan without asking")
     run.add_argument("--force", action="store_true", help="Batch only: send even if it can never run on the queue")
     run.add_argument("--dry-run", action="store_true", help="Batch only: print what would be sent; send nothing")
-    run.add_argument("--timeout", type=float, default=3600, help="seconds to wait for the result")
+    run.add_argument("--timeout", type=seconds(1, 7 * 24 * 3600), default=3600, help="seconds to wait for the result")
     run.add_argument("--json", action="store_true", help="print the final run as JSON")
+    run.add_argument(
+        "--allow-private-urls",
+        action="store_true",
+        help="let --video-url / --callback-url point at loopback or private addresses (the demo does)",
+    )
     run.add_argument("container_args", nargs=argparse.REMAINDER, help="after --: extra container flags")
     p.set_defaults(func=guarded("yolo", run_command))
 
@@ -42,27 +48,27 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def _print_run(run: LaunchRun) -> None:
     print(f"run {run.run_id}: {run.status.value} ({run.target.value})", file=sys.stderr)
     if run.message:
-        print(f"  {run.message}", file=sys.stderr)
+        say(f"  {run.message}", file=sys.stderr)
     for line in segments_lines(run):
-        print(line)
+        say(line)
 
 
 def _confirm(plan: BatchLaunchPlan, args: argparse.Namespace) -> int | None:
     """Show the plan and ask; None to send it, else the exit code (nothing sent)."""
-    print("\n".join(plan.lines()), file=sys.stderr)
+    say("\n".join(plan.lines()), file=sys.stderr, newlines=True)
     if args.dry_run:
         return 0
     if not plan.fit.ok and not args.force:
-        print("hybridml yolo: not sent: the job can never run on this queue (--force sends it anyway)", file=sys.stderr)
+        say("hybridml yolo: not sent: the job can never run on this queue (--force sends it anyway)", file=sys.stderr)
         return NEVER_FITS
     if args.yes:
         return None
     if not sys.stdin.isatty():
-        print("hybridml yolo: not sent: confirm with --yes (no terminal to ask on)", file=sys.stderr)
+        say("hybridml yolo: not sent: confirm with --yes (no terminal to ask on)", file=sys.stderr)
         return BAD_INPUT
     answer = input("send these calls to AWS Batch? [y/N] ").strip().lower()
     if answer not in ("y", "yes"):
-        print("hybridml yolo: not sent", file=sys.stderr)
+        say("hybridml yolo: not sent", file=sys.stderr)
         return BAD_INPUT
     return None
 
@@ -72,6 +78,8 @@ async def run_command(args: argparse.Namespace, services: Services) -> int:
         services.check_writable(SUBMIT)  # refused before the receiver starts
     launcher = Launcher(services)
     try:
+        allow = args.allow_private_urls or launcher.allow_private_urls
+        await launcher.check_urls(args.video_url, args.callback_url, allow_private=allow)  # before anything runs
         address = await launcher.start()
         print(f"callback receiver listening on {address}", file=sys.stderr)
         video = args.video_url or await launcher.demo_video()
@@ -94,7 +102,7 @@ async def run_command(args: argparse.Namespace, services: Services) -> int:
         while True:
             current = await launcher.wait(run.run_id, timeout_s=0.5)
             for line in current.output[shown:]:
-                print(line, file=sys.stderr)
+                say(line, file=sys.stderr)
             shown = len(current.output)
             if current.status.is_final:
                 break

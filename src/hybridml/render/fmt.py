@@ -7,6 +7,7 @@ from datetime import datetime
 from rich.text import Text
 
 from hybridml.domain.units import human_duration, mib, vcpus
+from hybridml.render.safe import safe_text
 
 __all__ = ["STATUS_STYLES", "age", "human_duration", "mib", "status_text", "truncate", "vcpus"]
 
@@ -44,7 +45,9 @@ STATUS_STYLES: dict[str, str] = {
 
 
 def status_text(status: str) -> Text:
-    return Text(status, style=STATUS_STYLES.get(status, ""))
+    """A status in its colour; an unknown one (whatever a server sent) is plain, sanitised text."""
+    style = STATUS_STYLES.get(status)
+    return Text(status, style=style) if style is not None else safe_text(status, limit=64)
 
 
 def age(when: datetime | None, now: datetime) -> str:

@@ -15,10 +15,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Static
 
 from hybridml.tui import keys
 from hybridml.tui.keygate import KeyGuard
+from hybridml.tui.widgets.plain import PlainInput, PlainLabel, PlainStatic
 
 
 @dataclass(frozen=True)
@@ -60,19 +61,21 @@ class ConfirmScreen(KeyGuard, ModalScreen[Confirmation | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box"):
-            yield Label(self.title_text, id="confirm-title")
+            yield PlainLabel(self.title_text, id="confirm-title")
             with VerticalScroll(id="confirm-scroll"):
                 if self.warning:
-                    yield Static(Text(f"⚠ {self.warning}", style="bold yellow"), id="confirm-warning")
-                yield Static(self.body, id="confirm-body")
+                    yield PlainStatic(Text(f"⚠ {self.warning}", style="bold yellow"), id="confirm-warning")
+                # a str body is our own lines (kept); names and reasons in it are escaped like everywhere else
+                body = self.body if isinstance(self.body, Text) else Text(self.body)
+                yield PlainStatic(body, id="confirm-body")
                 if self.request:
-                    yield Static(Text(self.request, style="dim"), id="confirm-request")
+                    yield PlainStatic(Text(self.request, style="dim"), id="confirm-request")
             if self.ask_reason:
-                yield Input(value=self.default_reason, placeholder="reason (sent to AWS)", id="confirm-reason")
+                yield PlainInput(value=self.default_reason, placeholder="reason (sent to AWS)", id="confirm-reason")
             if self.require_typed is not None:
-                yield Label(f"Type {self.require_typed!r} to confirm:")
-                yield Input(placeholder=self.require_typed, id="confirm-typed")
-            yield Static("", id="confirm-error")
+                yield PlainLabel(f"Type {self.require_typed!r} to confirm:")
+                yield PlainInput(placeholder=self.require_typed, id="confirm-typed")
+            yield PlainStatic("", id="confirm-error")
             with Horizontal(id="confirm-buttons"):
                 yield Button(self.confirm_label, variant="error" if self.danger else "primary", id="confirm-ok")
                 yield Button(self.cancel_label, id="confirm-cancel")

@@ -18,6 +18,7 @@ from hybridml.render.batch import job_detail
 from hybridml.tui import keys
 from hybridml.tui.errors import ReportsWorkerErrors
 from hybridml.tui.screens import batch_flows, flows
+from hybridml.tui.widgets.plain import PlainStatic
 
 if TYPE_CHECKING:
     from hybridml.services import Services
@@ -32,9 +33,9 @@ class JobDetailScreen(ReportsWorkerErrors, Screen[None]):
         self.job = job
 
     def compose(self) -> ComposeResult:
-        yield Static(f"job {self.job.name}", classes="view-title", id="detail-title")
+        yield PlainStatic(f"job {self.job.name}", classes="view-title", id="detail-title")
         with VerticalScroll():
-            yield Static(job_detail(self.job, datetime.now(UTC)), id="detail-body")
+            yield PlainStatic(job_detail(self.job, datetime.now(UTC)), id="detail-body")
         yield Footer()
 
     def on_mount(self) -> None:

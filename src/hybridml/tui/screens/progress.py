@@ -15,13 +15,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Label, ProgressBar
+from textual.widgets import Button, Label, ProgressBar
 
 from hybridml.actions.base import ReadOnlyRefused
 from hybridml.audit import AuditError
 from hybridml.aws.errors import AwsError
+from hybridml.render.safe import safe_text
 from hybridml.tui import keys
 from hybridml.tui.errors import ReportsWorkerErrors
+from hybridml.tui.widgets.plain import PlainDataTable, PlainLabel
 
 CONCURRENCY = 4
 
@@ -58,9 +60,9 @@ class ProgressScreen(ReportsWorkerErrors, ModalScreen[list[ActionResult]]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="progress-box"):
-            yield Label(self.title_text, id="progress-title")
+            yield PlainLabel(safe_text(self.title_text), id="progress-title")
             yield ProgressBar(total=len(self.tasks), show_eta=False, id="progress-bar")
-            table: DataTable[str | Text] = DataTable(cursor_type="row", id="progress-table")
+            table = PlainDataTable(cursor_type="row", id="progress-table")
             table.add_column("TARGET", key="target")
             table.add_column("RESULT", key="result")
             for task in self.tasks:
@@ -74,8 +76,8 @@ class ProgressScreen(ReportsWorkerErrors, ModalScreen[list[ActionResult]]):
 
     def _show(self, task: ActionTask, ok: bool, message: str) -> None:
         self.results[task.key] = ActionResult(task.key, task.label, ok, message)
-        cell = Text(("✔ " if ok else "✖ ") + message, style="green" if ok else "red")
-        self.query_one(DataTable).update_cell(task.key, "result", cell, update_width=True)
+        cell = safe_text(("✔ " if ok else "✖ ") + message, "green" if ok else "red")
+        self.query_one(PlainDataTable).update_cell(task.key, "result", cell, update_width=True)
         self.query_one(ProgressBar).advance(1)
 
     async def _one(self, task: ActionTask) -> bool:
@@ -97,7 +99,7 @@ class ProgressScreen(ReportsWorkerErrors, ModalScreen[list[ActionResult]]):
             self.dismiss(self.ordered_results())
             return
         summary = f"{self.title_text}: {len(self.tasks) - failed} ok, {failed} failed"
-        self.query_one("#progress-title", Label).update(Text(summary, style="bold red" if failed else "bold green"))
+        self.query_one("#progress-title", Label).update(safe_text(summary, "bold red" if failed else "bold green"))
         close = self.query_one("#progress-close", Button)
         close.disabled = False
         close.focus()

@@ -7,10 +7,11 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Input, Select, Static
 
 from hybridml.domain.sagemaker import Endpoint, ScaleRequest, parse_count
 from hybridml.tui.screens.form import FormScreen
+from hybridml.tui.widgets.plain import PlainInput, PlainLabel, PlainStatic
 
 
 class ScaleScreen(FormScreen[ScaleRequest]):
@@ -23,7 +24,7 @@ class ScaleScreen(FormScreen[ScaleRequest]):
     def compose(self) -> ComposeResult:
         e = self.endpoint
         with Vertical(id="scale-box", classes="form-box"):
-            yield Label(f"Scale {e.name}  ({e.status})", id="scale-title", classes="form-title")
+            yield PlainLabel(f"Scale {e.name}  ({e.status})", id="scale-title", classes="form-title")
             if len(e.variants) > 1:
                 yield Select(
                     [(v.name, v.name) for v in e.variants],
@@ -31,17 +32,17 @@ class ScaleScreen(FormScreen[ScaleRequest]):
                     allow_blank=False,
                     id="scale-variant",
                 )
-            yield Static(self._current_text(), id="scale-current")
-            yield Label("desired instances (empty: unchanged)")
-            yield Input(placeholder=self._placeholder("desired"), id="scale-desired")
+            yield PlainStatic(self._current_text(), id="scale-current")
+            yield PlainLabel("desired instances (empty: unchanged)")
+            yield PlainInput(placeholder=self._placeholder("desired"), id="scale-desired")
             with Horizontal(classes="form-row"):
                 with Vertical():
-                    yield Label("autoscaling min")
-                    yield Input(placeholder=self._placeholder("min"), id="scale-min")
+                    yield PlainLabel("autoscaling min")
+                    yield PlainInput(placeholder=self._placeholder("min"), id="scale-min")
                 with Vertical():
-                    yield Label("autoscaling max")
-                    yield Input(placeholder=self._placeholder("max"), id="scale-max")
-            yield Static("", id="scale-error", classes="form-error")
+                    yield PlainLabel("autoscaling max")
+                    yield PlainInput(placeholder=self._placeholder("max"), id="scale-max")
+            yield PlainStatic("", id="scale-error", classes="form-error")
             with Horizontal(classes="form-buttons"):
                 yield Button("Review", variant="primary", id="scale-ok")
                 yield Button("Cancel", id="scale-cancel")

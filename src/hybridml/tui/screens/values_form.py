@@ -12,9 +12,10 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Static
 
 from hybridml.tui.screens.form import FormScreen
+from hybridml.tui.widgets.plain import PlainInput, PlainLabel, PlainStatic
 
 Values = dict[str, int | None]
 Check = Callable[[Values], str | None]  # a problem with the new values, or None
@@ -35,17 +36,17 @@ class ValuesFormScreen(FormScreen[Values]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="values-box"):
-            yield Label(self.title_text, classes="form-section")
+            yield PlainLabel(self.title_text, classes="form-section")
             if self.note:
-                yield Static(Text(self.note, style="dim"), id="values-note")
+                yield PlainStatic(Text(self.note, style="dim"), id="values-note")
             for key, label, current in self.fields:
                 yield Horizontal(
-                    Label(f"{label} ({current})", classes="form-label"),
-                    Input(value=str(current), id=f"v-{key}", type="integer"),
+                    PlainLabel(f"{label} ({current})", classes="form-label"),
+                    PlainInput(value=str(current), id=f"v-{key}", type="integer"),
                     classes="form-row",
                 )
-            yield Static("", id="values-preview")
-            yield Static("", id="values-error")
+            yield PlainStatic("", id="values-preview")
+            yield PlainStatic("", id="values-error")
             with Horizontal(id="values-buttons"):
                 yield Button("Next: confirm", variant="primary", id="values-ok")
                 yield Button("Cancel", id="values-cancel")

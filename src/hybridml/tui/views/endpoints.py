@@ -21,6 +21,7 @@ from hybridml.render.sagemaker import ENDPOINT_COLUMNS, Cell, endpoint_row
 from hybridml.tui import keys
 from hybridml.tui.console import console
 from hybridml.tui.screens import sagemaker_flows
+from hybridml.tui.widgets.plain import PlainStatic
 from hybridml.tui.widgets.resource_view import ResourceView
 
 TRAFFIC_WINDOW_S = 3600
@@ -51,7 +52,7 @@ class EndpointsView(ResourceView[Endpoint]):
 
     def compose(self) -> ComposeResult:
         yield from super().compose()
-        yield Static("", id="ep-progress", classes="progress-line")
+        yield PlainStatic("", id="ep-progress", classes="progress-line")
 
     async def fetch(self) -> list[Endpoint]:
         endpoints = await self.services.sagemaker.endpoints()

@@ -87,7 +87,9 @@ class LaunchesView(ResourceView[LaunchRun]):
         if request is None:
             return
         try:
-            video = request.video_url or await self.launcher.demo_video()
+            launcher = self.launcher
+            await launcher.check_urls(request.video_url, allow_private=launcher.allow_private_urls)
+            video = request.video_url or await launcher.demo_video()
             if request.batch:
                 await self.launch_on_batch(video, request.queue)
             else:

@@ -12,9 +12,10 @@ from textual.widgets import Input
 
 from hybridml.tui import keys
 from hybridml.tui.console import console
+from hybridml.tui.widgets.plain import PlainInput
 
 
-class CommandBar(Input):
+class CommandBar(PlainInput):
     """Hidden until `:` or `/`; enter submits, escape cancels (and, for a filter, keeps it as typed).
 
     Enter and escape hold the keys typed after them until the app has put the focus back on a view: they are
