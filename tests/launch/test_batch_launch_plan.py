@@ -85,8 +85,8 @@ def test_yolo_run_batch_confirms_and_checks_the_fit(
     config = tmp_path / "config.toml"
     config.write_text(f'audit_log = "{audit}"\n[launch]\nimage_uri = "{IMAGE}"\njob_definition = "yolo-cli-plan"\n')
     args = ["--config", str(config), "--endpoint-url", fleet.url, "--region", "us-east-1"]
-    run = ["yolo", "run", "--batch", "--video-url", "https://v.example.com/p.mp4", "--callback-url"]
-    run += ["https://cb.example.com/r", "--no-wait"]
+    run = ["yolo", "run", "--batch", "--video-url", "https://93.184.216.34/p.mp4", "--callback-url"]
+    run += ["https://93.184.216.35/r", "--no-wait"]
     assert main([*args, *run, "--queue", "cpu-etl", "--yes"]) == 3  # never fits: refused
     err = capsys.readouterr().err
     assert "register job definition yolo-cli-plan" in err and IMAGE in err and "will never run" in err

@@ -71,7 +71,7 @@ async def test_a_batch_launch_confirms_what_it_will_send(fleet: EmbeddedFleet) -
         await pilot.press("n")
         await wait_for(pilot, lambda: isinstance(app.screen, LaunchForm))
         form = app.screen
-        form.query_one("#launch-video", Input).value = "https://videos.example.com/park.mp4"
+        form.query_one("#launch-video", Input).value = "https://93.184.216.34/park.mp4"
         form.query(RadioButton)[1].value = True  # AWS Batch
         form.query_one("#launch-queue", Input).value = "cpu-etl"
         await pilot.press("ctrl+s")
@@ -81,7 +81,7 @@ async def test_a_batch_launch_confirms_what_it_will_send(fleet: EmbeddedFleet) -
         body = plain(dialog.query_one("#confirm-body", Static))
         assert "queue cpu-etl: will never run: needs 1 GPU" in body
         request = plain(dialog.query_one("#confirm-request", Static))
-        assert "SubmitJob" in request and "https://videos.example.com/park.mp4" in request
+        assert "SubmitJob" in request and "https://93.184.216.34/park.mp4" in request
         assert dialog.focused is dialog.query_one("#confirm-cancel")
         await pilot.press("enter")  # the default: keep
         await wait_for(pilot, lambda: len(app.screen_stack) == 1)
