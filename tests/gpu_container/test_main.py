@@ -3,6 +3,7 @@ the report POSTed to a loopback callback; and each failure with its exit code an
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 from typing import Any
@@ -182,3 +183,22 @@ def test_batch_command_after_the_entrypoint_is_understood() -> None:
     assert strip_self_invocation(["/opt/venv/bin/python3.11", "/app/src/main.py", *flags]) == flags
     assert strip_self_invocation(["src/main.py", *flags]) == flags
     assert strip_self_invocation(flags) == flags
+
+
+def test_a_non_video_body_is_never_echoed(file_server: Any, callback: Any, tiny_weights: Path, capsys: Capsys) -> None:
+    """An error page or a metadata-service answer is reported by size, never by content."""
+    body = b'{"Code":"Success","AccessKeyId":"ASIAEXAMPLEKEY","SecretAccessKey":"wJalrXUtnFEMI"}'
+    url = file_server.add("creds", Route(body, content_type="application/json"))
+    argv = ["--video_url", url, "--callback_url", callback.url("/")]
+    run = run_inprocess([*argv, *fast_args("--weights", str(tiny_weights))], capsys)
+    assert run.code == ExitCode.NOT_A_VIDEO and f"is text, not a video ({len(body)} bytes)" in run.stderr
+    posted = json.dumps(callback.next_report())
+    for leak in ("ASIAEXAMPLEKEY", "wJalrXUtnFEMI", "Success", "AccessKeyId"):
+        assert leak not in "\n".join(run.lines) + run.stderr + posted
+
+
+def test_private_urls_are_refused_unless_allowed(video_url: str, tiny_weights: Path, capsys: Capsys) -> None:
+    run = run_inprocess(["--video_url", video_url, "--weights", str(tiny_weights), "--imgsz", "160"], capsys)
+    assert run.code == ExitCode.BAD_ARGS
+    assert "127.0.0.1 is a loopback address; refused (pass --allow-private-urls to allow it)" in run.stderr
+    assert run.report["error"]["kind"] == "bad_args"

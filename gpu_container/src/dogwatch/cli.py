@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from dogwatch.callback import CallbackPolicy, post_json
-from dogwatch.download import check_http_url, download, redact_url
+from dogwatch.download import check_http_url, download
 from dogwatch.errors import BadArgumentError, CallbackError, DogwatchError, ExitCode, NotAVideoError
+from dogwatch.netsafe import UrlPolicy, redact_url
 from dogwatch.report import RunFacts, build_report, to_json_line
 
 DEFAULT_WEIGHTS = os.environ.get(
@@ -61,7 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
     p.add_argument("--half", action=argparse.BooleanOptionalAction, default=True, help="FP16 on CUDA")
     p.add_argument("--max-bytes", type=int, default=4 * 1024**3, help="refuse larger videos")
-    p.add_argument("--timeout", type=float, default=600.0, help="download time limit, seconds")
+    p.add_argument("--timeout", type=float, default=600.0, help="download time limit, seconds (redirects included)")
+    p.add_argument(
+        "--allow-private-urls",
+        action="store_true",
+        help="allow loopback/private/link-local addresses for the video and the callback (local runs only)",
+    )
     p.add_argument("--merge-gap", type=float, default=1.0, help="join detections this many seconds apart")
     p.add_argument("--callback-attempts", type=int, default=5)
     p.add_argument("--callback-timeout", type=float, default=10.0, help="seconds per attempt")
@@ -142,7 +148,14 @@ def fetch(args: argparse.Namespace, facts: RunFacts, workdir: Path) -> Path:
             last = now
             emit("download", bytes=size, total=total if total is not None else "?")
 
-    got = download(args.video_url, workdir, max_bytes=args.max_bytes, timeout_s=args.timeout, on_progress=on_bytes)
+    got = download(
+        args.video_url,
+        workdir,
+        max_bytes=args.max_bytes,
+        timeout_s=args.timeout,
+        policy=UrlPolicy(allow_private=args.allow_private_urls),
+        on_progress=on_bytes,
+    )
     facts.size_bytes = got.size_bytes
     facts.timings["download_s"] = time.perf_counter() - t0
     emit("downloaded", bytes=got.size_bytes, seconds=got.seconds, content_type=got.content_type or "?")
@@ -257,6 +270,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 report,
                 policy,
                 on_retry=lambda n, why, delay: emit("callback_retry", attempt=n, reason=why, delay_s=delay),
+                url_policy=UrlPolicy(allow_private=args.allow_private_urls),
             )
             emit("callback", status=sent.status, attempts=sent.attempts)
         except CallbackError as exc:
