@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import torch
 from dogwatch.errors import ExitCode
 from dogwatch.report import SCHEMA
 
@@ -142,6 +143,9 @@ def test_failed_run_keeps_its_code_when_the_callback_is_down_too(
         (["--weights", "/nonexistent/yolo11n.pt"], "does not exist (weights are never downloaded)"),
         (["--classes", "unicorn"], "unknown class 'unicorn'"),
         (["--device", "tpu"], "--device must be auto, cpu, cuda or cuda:N"),
+        (["--decoder", "nvdec"], "--decoder must be one of auto, cpu, torchcodec, nvc"),
+        (["--decoder", "torchcodec", "--device", "cpu"], "decodes on the GPU (NVDEC): it needs --device cuda"),
+        (["--tensorrt", "--device", "cpu"], "--tensorrt needs --device cuda"),
     ],
 )
 def test_bad_arguments(extra: list[str], message: str, video_url: str, tiny_weights: Path, capsys: Capsys) -> None:
@@ -202,3 +206,26 @@ def test_private_urls_are_refused_unless_allowed(video_url: str, tiny_weights: P
     assert run.code == ExitCode.BAD_ARGS
     assert "127.0.0.1 is a loopback address; refused (pass --allow-private-urls to allow it)" in run.stderr
     assert run.report["error"]["kind"] == "bad_args"
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="checks the machine without CUDA")
+def test_cuda_asked_for_but_absent_fails_fast(video_url: str, tiny_weights: Path) -> None:
+    """A GPU queue's job definition says `--device cuda`: no silent CPU fallback, exit 2 at once."""
+    run = run_subprocess(["--video_url", video_url, "--weights", str(tiny_weights), "--device", "cuda"])
+    assert run.code == ExitCode.BAD_ARGS
+    assert "error: --device cuda:0: no CUDA device is available" in run.stderr
+    assert run.events("error")[0]["kind"] == "bad_args" and not run.events("downloaded")
+
+
+def test_cuda_visible_but_unusable_fails_fast(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dogwatch import pipeline
+    from dogwatch.errors import BadArgumentError
+
+    def broken(*args: object, **kwargs: object) -> torch.Tensor:
+        raise RuntimeError("CUDA driver version is insufficient for CUDA runtime version\nmore detail")
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 1)
+    monkeypatch.setattr(torch, "ones", broken)
+    with pytest.raises(BadArgumentError, match="cuda:0: CUDA is present but unusable: CUDA driver version is insuff"):
+        pipeline.resolve_device("cuda")

@@ -15,6 +15,7 @@ import tempfile
 import time
 import traceback
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +62,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--stride", type=int, default=1, help="process every Nth frame")
     p.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
     p.add_argument("--half", action=argparse.BooleanOptionalAction, default=True, help="FP16 on CUDA")
+    p.add_argument(
+        "--decoder",
+        default="auto",
+        help="auto (NVDEC via torchcodec or PyNvVideoCodec on CUDA when installed, else cpu), cpu, torchcodec, nvc",
+    )
+    p.add_argument(
+        "--tensorrt", action="store_true", help="run a TensorRT engine (built on first use, cached; CUDA only)"
+    )
     p.add_argument("--max-bytes", type=int, default=4 * 1024**3, help="refuse larger videos")
     p.add_argument("--timeout", type=float, default=600.0, help="download time limit, seconds (redirects included)")
     p.add_argument(
@@ -102,16 +111,28 @@ def validate(args: argparse.Namespace) -> None:
             raise BadArgumentError(message)
 
 
-def load_detector(args: argparse.Namespace, facts: RunFacts) -> tuple[Any, int, int]:
-    """Pick the device, load the weights, resolve the classes: (detector, batch, workers)."""
+@dataclass
+class Setup:
+    detector: Any
+    yolo: Any
+    batch: int
+    workers: int
+    decoder: str
+
+
+def load_detector(args: argparse.Namespace, facts: RunFacts) -> Setup:
+    """Pick the device and decoder, load the weights, resolve the classes."""
     t0 = time.perf_counter()
     import torch
     import ultralytics
 
-    from dogwatch import pipeline
+    from dogwatch import engine, pipeline, sources
 
     facts.versions.update(torch=torch.__version__, ultralytics=ultralytics.__version__)
     device = pipeline.resolve_device(args.device)
+    decoder = sources.resolve_decoder(args.decoder, device)
+    if args.tensorrt:
+        facts.versions["tensorrt"] = engine.check_available(device)
     batch = args.batch or pipeline.auto_batch(device)
     workers = args.workers or pipeline.auto_workers(device)
     if device == "cpu":
@@ -122,7 +143,14 @@ def load_detector(args: argparse.Namespace, facts: RunFacts) -> tuple[Any, int, 
     detector = pipeline.Detector(yolo, device, config)
     facts.device = device
     facts.classes = {i: detector.names[i] for i in (classes if classes is not None else detector.names)}
-    facts.model.update(half=detector.half, imgsz=detector.imgsz[0], batch=batch, classes=sorted(facts.classes.values()))
+    facts.model.update(
+        half=detector.half,
+        imgsz=detector.imgsz[0],
+        batch=batch,
+        classes=sorted(facts.classes.values()),
+        decoder=decoder,
+        tensorrt=bool(args.tensorrt),
+    )
     facts.timings["model_load_s"] = time.perf_counter() - t0
     emit(
         "model",
@@ -130,11 +158,25 @@ def load_detector(args: argparse.Namespace, facts: RunFacts) -> tuple[Any, int, 
         device=device,
         half=detector.half,
         batch=batch,
+        decoder=decoder,
         workers=workers,
         threads=torch.get_num_threads(),
         classes=len(facts.classes),
     )
-    return detector, batch, workers
+    return Setup(detector, yolo, batch, workers, decoder)
+
+
+def use_engine(args: argparse.Namespace, setup: Setup, frame: tuple[int, int], facts: RunFacts) -> None:
+    """Swap the detector for a TensorRT engine made for this video's input shape (built once, cached)."""
+    from dogwatch import engine, pipeline
+
+    t0 = time.perf_counter()
+    det = setup.detector
+    shape = det.geometry(frame).out
+    path, built = engine.engine_for(setup.yolo, args.weights, str(det.device), shape, setup.batch, det.half)
+    setup.detector = pipeline.Detector(None, str(det.device), det.config, engine=path)
+    facts.timings["engine_s"] = time.perf_counter() - t0
+    emit("tensorrt", engine=path.name, built=built, seconds=facts.timings["engine_s"])
 
 
 def fetch(args: argparse.Namespace, facts: RunFacts, workdir: Path) -> Path:
@@ -167,35 +209,49 @@ def analyse(args: argparse.Namespace, facts: RunFacts, workdir: Path) -> None:
     from dogwatch import pipeline, segments
     from dogwatch.video import probe
 
-    detector, batch, workers = load_detector(args, facts)
+    setup = load_detector(args, facts)
     path = fetch(args, facts, workdir)
     info = probe(path)
     facts.video = info
     emit("video", width=info.width, height=info.height, fps=info.fps, frames=info.frame_count)
     if info.fps_assumed:
         emit("warning", message=f"no frame rate in the container, assuming {info.fps:g} fps")
+    if args.tensorrt:
+        use_engine(args, setup, (info.height, info.width), facts)
 
     expected: int | str = -(-info.frame_count // args.stride) if info.frame_count else "?"
     if args.max_frames and isinstance(expected, int):
         expected = min(expected, args.max_frames)
-    last, shown = time.perf_counter(), 0
+    last, shown, seen = time.perf_counter(), 0, 0
 
     def on_batch(done: int, elapsed: float) -> None:
-        nonlocal last, shown
+        nonlocal last, shown, seen
+        seen = done
         now = time.perf_counter()
         if now - last >= args.progress_every:
             last, shown = now, done
             emit("progress", frames=f"{done}/{expected}", fps=done / elapsed if elapsed > 0 else 0.0)
 
-    result = pipeline.run_pipeline(
-        path,
-        detector,
-        stride=args.stride,
-        batch_size=batch,
-        workers=workers,
-        max_frames=args.max_frames or None,
-        on_batch=on_batch,
-    )
+    def run(decoder: str) -> pipeline.PipelineResult:
+        return pipeline.run_pipeline(
+            path,
+            setup.detector,
+            stride=args.stride,
+            batch_size=setup.batch,
+            workers=setup.workers,
+            max_frames=args.max_frames or None,
+            on_batch=on_batch,
+            decoder=decoder,
+        )
+
+    try:
+        result = run(setup.decoder)
+    except Exception as exc:  # NVDEC cannot take this file (codec, profile, driver): decode on the CPU
+        if setup.decoder == "cpu" or args.decoder != "auto" or seen:
+            raise
+        emit("warning", message=f"{setup.decoder} decoder failed ({type(exc).__name__}: {exc}); using cpu")
+        setup.decoder = facts.model["decoder"] = "cpu"
+        result = run("cpu")
     if shown != result.frames_processed:
         emit("progress", frames=f"{result.frames_processed}/{expected}", fps=result.fps)
     facts.frames_processed = result.frames_processed
