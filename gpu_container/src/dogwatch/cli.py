@@ -113,26 +113,31 @@ def validate(args: argparse.Namespace) -> None:
 
 @dataclass
 class Setup:
+    """What a run needs before it sees a video: loaded once per process (per request in `serve`)."""
+
     detector: Any
     yolo: Any
     batch: int
     workers: int
     decoder: str
+    classes: dict[int, str]
+    versions: dict[str, str]
+    load_s: float
 
 
-def load_detector(args: argparse.Namespace, facts: RunFacts) -> Setup:
-    """Pick the device and decoder, load the weights, resolve the classes."""
+def load_setup(args: argparse.Namespace) -> Setup:
+    """Pick the device and decoder, load the weights, resolve the classes; emits the `model` line."""
     t0 = time.perf_counter()
     import torch
     import ultralytics
 
     from dogwatch import engine, pipeline, sources
 
-    facts.versions.update(torch=torch.__version__, ultralytics=ultralytics.__version__)
+    versions = {"torch": torch.__version__, "ultralytics": ultralytics.__version__}
     device = pipeline.resolve_device(args.device)
     decoder = sources.resolve_decoder(args.decoder, device)
     if args.tensorrt:
-        facts.versions["tensorrt"] = engine.check_available(device)
+        versions["tensorrt"] = engine.check_available(device)
     batch = args.batch or pipeline.auto_batch(device)
     workers = args.workers or pipeline.auto_workers(device)
     if device == "cpu":
@@ -141,17 +146,8 @@ def load_detector(args: argparse.Namespace, facts: RunFacts) -> Setup:
     classes = pipeline.resolve_classes(args.classes, pipeline.class_names(yolo.names))
     config = pipeline.DetectorConfig(imgsz=args.imgsz, conf=args.conf, iou=args.iou, classes=classes, half=args.half)
     detector = pipeline.Detector(yolo, device, config)
-    facts.device = device
-    facts.classes = {i: detector.names[i] for i in (classes if classes is not None else detector.names)}
-    facts.model.update(
-        half=detector.half,
-        imgsz=detector.imgsz[0],
-        batch=batch,
-        classes=sorted(facts.classes.values()),
-        decoder=decoder,
-        tensorrt=bool(args.tensorrt),
-    )
-    facts.timings["model_load_s"] = time.perf_counter() - t0
+    names = {i: detector.names[i] for i in (classes if classes is not None else detector.names)}
+    setup = Setup(detector, yolo, batch, workers, decoder, names, versions, time.perf_counter() - t0)
     emit(
         "model",
         weights=Path(args.weights).name,
@@ -161,9 +157,25 @@ def load_detector(args: argparse.Namespace, facts: RunFacts) -> Setup:
         decoder=decoder,
         workers=workers,
         threads=torch.get_num_threads(),
-        classes=len(facts.classes),
+        classes=len(names),
     )
-    return Setup(detector, yolo, batch, workers, decoder)
+    return setup
+
+
+def record_setup(setup: Setup, args: argparse.Namespace, facts: RunFacts) -> None:
+    det = setup.detector
+    facts.versions.update(setup.versions)
+    facts.device = str(det.device)
+    facts.classes = dict(setup.classes)
+    facts.model.update(
+        half=det.half,
+        imgsz=det.imgsz[0],
+        batch=setup.batch,
+        classes=sorted(setup.classes.values()),
+        decoder=setup.decoder,
+        tensorrt=bool(args.tensorrt),
+    )
+    facts.timings["model_load_s"] = setup.load_s
 
 
 def use_engine(args: argparse.Namespace, setup: Setup, frame: tuple[int, int], facts: RunFacts) -> None:
@@ -204,12 +216,13 @@ def fetch(args: argparse.Namespace, facts: RunFacts, workdir: Path) -> Path:
     return got.path
 
 
-def analyse(args: argparse.Namespace, facts: RunFacts, workdir: Path) -> None:
+def analyse(args: argparse.Namespace, facts: RunFacts, workdir: Path, setup: Setup | None = None) -> None:
     """The whole job; fills `facts` as it goes so a failure still reports what was learnt."""
     from dogwatch import pipeline, segments
     from dogwatch.video import probe
 
-    setup = load_detector(args, facts)
+    setup = setup or load_setup(args)
+    record_setup(setup, args, facts)
     path = fetch(args, facts, workdir)
     info = probe(path)
     facts.video = info
@@ -250,7 +263,7 @@ def analyse(args: argparse.Namespace, facts: RunFacts, workdir: Path) -> None:
         if setup.decoder == "cpu" or args.decoder != "auto" or seen:
             raise
         emit("warning", message=f"{setup.decoder} decoder failed ({type(exc).__name__}: {exc}); using cpu")
-        setup.decoder = facts.model["decoder"] = "cpu"
+        facts.model["decoder"] = "cpu"
         result = run("cpu")
     if shown != result.frames_processed:
         emit("progress", frames=f"{result.frames_processed}/{expected}", fps=result.fps)
@@ -279,16 +292,9 @@ def strip_self_invocation(argv: Sequence[str]) -> list[str]:
     return args
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def run_job(args: argparse.Namespace, setup: Setup | None = None) -> tuple[dict[str, Any], ExitCode]:
+    """Analyse one video (no callback): the report and the exit code. Never raises for a failed run."""
     started = time.perf_counter()
-    argv = strip_self_invocation(sys.argv[1:] if argv is None else argv)
-    args = build_parser().parse_args(argv)  # exits 2 on malformed arguments
-    try:
-        validate(args)
-    except BadArgumentError as exc:
-        print(f"error: {exc.message}", file=sys.stderr, flush=True)
-        return int(exc.code)
-
     model: dict[str, Any] = {
         "weights": Path(args.weights).name,
         "imgsz": args.imgsz,
@@ -303,7 +309,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     emit("start", video=facts.video_url, stride=args.stride)
     try:
         with tempfile.TemporaryDirectory(prefix="dogwatch-", dir=args.workdir) as tmp:
-            analyse(args, facts, Path(tmp))
+            analyse(args, facts, Path(tmp), setup)
     except DogwatchError as exc:
         error = exc
     except Exception as exc:
@@ -313,9 +319,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         emit("error", code=int(error.code), kind=error.kind, message=error.message)
         print(f"error: {error.message}", file=sys.stderr, flush=True)
     facts.timings["total_s"] = time.perf_counter() - started
-    report = build_report(facts, error)
-    code = ExitCode.OK if error is None else error.code
+    return build_report(facts, error), ExitCode.OK if error is None else error.code
 
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = strip_self_invocation(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["serve"]:  # SageMaker hosting: `docker run IMAGE serve`
+        from dogwatch.serve import serve_main
+
+        return serve_main(argv[1:])
+    args = build_parser().parse_args(argv)  # exits 2 on malformed arguments
+    try:
+        validate(args)
+    except BadArgumentError as exc:
+        print(f"error: {exc.message}", file=sys.stderr, flush=True)
+        return int(exc.code)
+    report, code = run_job(args)
     if args.callback_url:
         policy = CallbackPolicy(
             attempts=args.callback_attempts, timeout_s=args.callback_timeout, backoff_s=args.callback_backoff
