@@ -265,6 +265,9 @@ def analyse(args: argparse.Namespace, facts: RunFacts, workdir: Path, setup: Set
         emit("warning", message=f"{setup.decoder} decoder failed ({type(exc).__name__}: {exc}); using cpu")
         facts.model["decoder"] = "cpu"
         result = run("cpu")
+    if result.decoder != facts.model["decoder"]:
+        emit("warning", message=f"frames were decoded by {result.decoder}, not {facts.model['decoder']}")
+        facts.model["decoder"] = result.decoder
     if shown != result.frames_processed:
         emit("progress", frames=f"{result.frames_processed}/{expected}", fps=result.fps)
     facts.frames_processed = result.frames_processed

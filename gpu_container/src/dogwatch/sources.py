@@ -69,12 +69,24 @@ class CpuSource:
         self.path, self.stride, self.max_frames = path, stride, max_frames
         self.frames_read = 0
         self._ring = _Ring(4) if pinned else None
+        self._shape = self._first_frame_shape(path) if pinned else (0, 0)
         self._capture = cv2.VideoCapture(str(path))
+
+    @staticmethod
+    def _first_frame_shape(path: Path) -> tuple[int, int]:
+        """The decoded (h, w): the container's width/height can differ (rotated phone videos)."""
+        capture = cv2.VideoCapture(str(path))
+        try:
+            ok, frame = capture.read()
+        finally:
+            capture.release()
+        if not ok or frame is None:
+            return (0, 0)
+        return int(frame.shape[0]), int(frame.shape[1])
 
     def batches(self, batch_size: int) -> Iterator[RawBatch]:
         capture, index, yielded, number = self._capture, 0, 0, 0
-        h = int(capture.get(cv2.CAP_PROP_FRAME_HEIGHT))
-        w = int(capture.get(cv2.CAP_PROP_FRAME_WIDTH))
+        h, w = self._shape
         while True:
             slot = number % self._ring.size if self._ring else -1
             host = self._ring.take(number, (batch_size, h, w, 3)) if self._ring else None
@@ -120,8 +132,6 @@ class CpuSource:
 class TorchCodecSource:
     """NVDEC via torchcodec: `get_frames_in_range` returns (N, 3, H, W) RGB uint8 on the GPU."""
 
-    name = "torchcodec"
-
     def __init__(self, path: Path, device: str, *, stride: int = 1, max_frames: int | None = None) -> None:
         from torchcodec.decoders import VideoDecoder
 
@@ -129,6 +139,13 @@ class TorchCodecSource:
         self.frames_read = 0
         self._decoder = VideoDecoder(str(path), device=device, dimension_order="NCHW", seek_mode="exact")
         self.total = int(self._decoder.metadata.num_frames or 0)
+        if self.total <= 0:  # an exception lets `--decoder auto` fall back to the CPU decoder
+            raise RuntimeError(f"torchcodec reports no frames in {path.name}")
+
+    @property
+    def name(self) -> str:  # type: ignore[override]
+        """`torchcodec`, or `torchcodec-cpu-fallback` when torchcodec itself decoded on the CPU."""
+        return "torchcodec-cpu-fallback" if self.fell_back_to_cpu else "torchcodec"
 
     def batches(self, batch_size: int) -> Iterator[RawBatch]:
         wanted = -(-self.total // self.stride)
@@ -165,9 +182,11 @@ class NvcSource:
         self.stride, self.max_frames = stride, max_frames
         self.frames_read = 0
         self._device = torch.device(device)
+        self._stream = torch.cuda.Stream(self._device)  # NVDEC's work is ordered on this stream
         self._decoder = nvc.SimpleDecoder(
             str(path),
             gpu_id=self._device.index or 0,
+            cuda_stream=self._stream.cuda_stream,
             use_device_memory=True,
             output_color_type=nvc.OutputColorType.NATIVE,
         )
@@ -185,6 +204,7 @@ class NvcSource:
                 keep = keep[: self.max_frames - yielded]
             if not keep:
                 continue
+            torch.cuda.current_stream(self._device).wait_stream(self._stream)  # GPU-side order, no host wait
             planes = torch.stack([torch.from_dlpack(f) for _, f in keep]).to(self._device)  # copies out
             planes = planes.reshape(len(keep), planes.shape[-2], planes.shape[-1])
             yielded += len(keep)
