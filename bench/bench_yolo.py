@@ -11,7 +11,8 @@ Sides, each timed decode included, model setup excluded (one untimed warm-up cal
   FP16, channels_last; on a CPU: threaded decode + batched inference).
 Clips are made at run time, no download: `480p` = 640x480 MP4 (mp4v, easy to decode), `1080p` =
 1920x1080 H.264 (libx264 via PyAV, what a camera records). With random weights (a .yaml) the
-confidence threshold is calibrated so ~50 candidates per frame survive, like a trained model.
+model's BatchNorm statistics are re-estimated on the clip (`wake_random_model`: a fresh model scores
+every anchor alike) and the confidence threshold is calibrated so ~50 candidates per frame survive.
 Agreement: per frame, every detection is matched to one of the other side with the same class,
 IoU >= --match-iou and |conf delta| <= --conf-tol. Exit status 0 when the pipeline agrees with
 both baselines (>= --min-agreement) on every clip, 1 otherwise.
@@ -20,6 +21,7 @@ both baselines (>= --min-agreement) on every clip, 1 otherwise.
 from __future__ import annotations
 
 import argparse
+import copy
 import os
 import sys
 import tempfile
@@ -38,6 +40,7 @@ import torch
 from dogwatch import pipeline, sources
 from dogwatch.synthetic import make_h264_video, make_video
 from dogwatch.video import VideoInfo, probe
+from ultralytics.data.augment import LetterBox
 from ultralytics.models import YOLO
 
 
@@ -155,7 +158,14 @@ class NaiveSide:
     def __init__(
         self, yolo: YOLO, video: Path, info: VideoInfo, device: str, args: argparse.Namespace, *, fair: bool = False
     ) -> None:
-        self.yolo, self.video, self.args = yolo, video, args
+        # A model of its own: ultralytics keeps the first predictor's model (and its FP16/FP32 choice)
+        # for later predict() calls on the same object, whatever `half` they pass.
+        predictor, yolo.predictor = yolo.predictor, None  # a predictor holds locks: not copyable
+        try:
+            self.yolo = copy.deepcopy(yolo)
+        finally:
+            yolo.predictor = predictor
+        self.video, self.args = video, args
         self.batch = args.fair_batch if fair else 1
         self.common: dict[str, Any] = dict(
             imgsz=args.imgsz, conf=args.conf, iou=args.iou, classes=args.classes, device=device, verbose=False,
@@ -165,7 +175,7 @@ class NaiveSide:
         self.name = f"fair predict(batch={self.batch}, half)" if fair else "naive predict(stream=True)"
         self.name += "" if half or not fair else " [fp32 on cpu]"
         first = np.zeros((info.height, info.width, 3), np.uint8)
-        yolo.predict(source=[first] * self.batch, **self.common)  # untimed: predictor and model setup, same shape
+        self.yolo.predict(source=[first] * self.batch, **self.common)  # untimed: predictor and model setup
 
     def run(self) -> SideResult:
         torch.set_num_threads(self.args.threads)  # ultralytics' select_device() changed it at setup
@@ -178,6 +188,41 @@ class NaiveSide:
             detections[n * stride] = boxes.data[:, :6].float().cpu().numpy()
         seconds = time.perf_counter() - started
         return SideResult(self.name, detections, len(detections), seconds)
+
+
+def wake_random_model(yolo: YOLO, video: Path, imgsz: int, frames: int = 8) -> None:
+    """Give a random-weight model input-dependent scores: re-estimate its BatchNorm statistics on the clip.
+
+    Freshly initialised, yolo11n's activations fade to ~1e-10 by the head, so every anchor scores
+    exactly sigmoid(bias) and NMS sees thousands of ties: nothing like a trained model. A few
+    train-mode passes over real frames (no labels, no weight update) give BatchNorm real
+    statistics; the scores then vary with the picture, and `calibrate_conf` can pick a threshold.
+    """
+    import cv2
+
+    model = yolo.model
+    capture = cv2.VideoCapture(str(video))
+    images = []
+    while len(images) < frames:
+        ok, frame = capture.read()
+        if not ok:
+            break
+        images.append(LetterBox(imgsz, auto=True, stride=32)(image=frame)[..., ::-1].transpose(2, 0, 1))
+    capture.release()
+    if not images:
+        return
+    x = torch.from_numpy(np.ascontiguousarray(np.stack(images))).float() / 255
+    norms = [m for m in model.modules() if isinstance(m, torch.nn.BatchNorm2d)]
+    for bn in norms:
+        bn.reset_running_stats()
+        bn.momentum = None  # a cumulative average over the passes below
+    model.train()
+    with torch.no_grad():
+        for start in range(0, len(x), 2):
+            model(x[start : start + 2])
+    model.eval()
+    for bn in norms:
+        bn.momentum = 0.03
 
 
 def calibrate_conf(yolo: YOLO, video: Path, imgsz: int, device: str, per_frame: int = 50) -> float:
@@ -309,6 +354,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             clips = make_clips(
                 [c.strip() for c in args.clips.split(",") if c.strip()], Path(tmp), args.frames, args.seed
             )
+        if args.random_weights:
+            wake_random_model(yolo, next(iter(clips.values())), args.imgsz)
         for label, video in clips.items():
             ok = bench_clip(yolo, video, label, device, args) and ok
     return 0 if ok else 1

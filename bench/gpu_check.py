@@ -149,6 +149,8 @@ def run(opts: argparse.Namespace) -> int:
         video = clips["1080p"]
         info = probe(video)
         random_weights = opts.weights.endswith((".yaml", ".yml"))
+        if random_weights:
+            by.wake_random_model(yolo, video, opts.imgsz)
         conf = by.calibrate_conf(yolo, video, opts.imgsz, device) if random_weights else 0.25
         print(f"weights {opts.weights}, imgsz {opts.imgsz}, conf {conf:.3g}", flush=True)
         default_batch = pipeline.auto_batch(device)

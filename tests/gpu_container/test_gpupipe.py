@@ -125,3 +125,31 @@ def test_decoder_choice() -> None:
     if not sources.available("nvc"):
         with pytest.raises(BadArgumentError, match="pynvvideocodec package is not installed"):
             sources.resolve_decoder("nvc", "cuda:0")
+
+
+def test_static_engine_batch_is_read_from_the_bindings() -> None:
+    """The TensorRT backend's input binding decides how far a short last batch is padded."""
+    from collections import namedtuple
+    from types import SimpleNamespace
+
+    binding = namedtuple("Binding", ("name", "dtype", "shape", "data"))
+    static = SimpleNamespace(bindings={"images": binding("images", None, (16, 3, 384, 640), None)}, dynamic=False)
+    assert pipeline.static_engine_batch(static) == 16
+    assert pipeline.static_engine_batch(SimpleNamespace(bindings=static.bindings, dynamic=True)) == 0
+    assert pipeline.static_engine_batch(SimpleNamespace()) == 0
+
+
+def test_a_short_batch_is_padded_for_a_static_engine(detector: pipeline.Detector, video_path: Path) -> None:
+    capture = cv2.VideoCapture(str(video_path))
+    frames = [capture.read()[1] for _ in range(3)]
+    capture.release()
+    images, shapes = [detector.preprocess(f) for f in frames], [f.shape[:2] for f in frames]
+    plain = detector.infer(images, shapes)
+    detector.fixed_batch = 8
+    try:
+        padded = detector.infer(images, shapes)
+    finally:
+        detector.fixed_batch = 0
+    assert len(padded) == 3
+    for a, b in zip(plain, padded, strict=True):
+        np.testing.assert_allclose(a, b, atol=1e-3)

@@ -142,6 +142,14 @@ class DetectorConfig:
     channels_last: bool = True  # only ever applies on CUDA (a CPU keeps ultralytics' NCHW numerics)
 
 
+def static_engine_batch(backend: Any) -> int:
+    """The batch size a static TensorRT engine was built for (0 when dynamic or unknown)."""
+    bindings = getattr(backend, "bindings", None)  # AutoBackend forwards to its TensorRT backend
+    if not isinstance(bindings, dict) or "images" not in bindings or getattr(backend, "dynamic", False):
+        return 0
+    return int(bindings["images"].shape[0])
+
+
 @dataclass
 class Pending:
     """A batch whose forward pass and candidate copy were queued; `Detector.collect` finishes it."""
@@ -179,7 +187,7 @@ class Detector:
         self.names = class_names(self.backend.names)
         self.end2end = bool(getattr(self.backend, "end2end", False))
         # a static TensorRT engine takes exactly its batch size: shorter batches are padded
-        self.fixed_batch = int(getattr(self.backend, "batch", 0) or 0) if engine is not None else 0
+        self.fixed_batch = static_engine_batch(self.backend) if engine is not None else 0
         self.channels_last = self.cuda and config.channels_last and engine is None
         if self.channels_last:
             self.backend.model.to(memory_format=torch.channels_last)
