@@ -24,7 +24,6 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from types import TracebackType
 from urllib.parse import urlsplit, urlunsplit
 
 from dogwatch.errors import BadArgumentError, DogwatchError
@@ -172,7 +171,7 @@ class Exchange:
     def __enter__(self) -> Exchange:
         return self
 
-    def __exit__(self, *exc: object | TracebackType) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def close(self) -> None:
