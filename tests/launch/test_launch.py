@@ -82,6 +82,7 @@ async def test_batch_launch_submits_exactly_the_urls(fleet: EmbeddedFleet, tmp_p
         assert job.job_definition_name == "yolo-launch-test"  # registered for the configured image
         defs = [d for d in await services.batch.job_definitions() if d.name == "yolo-launch-test"]
         assert len(defs) == 1 and defs[0].image == image and defs[0].resources.gpus == 1
+        assert defs[0].command[-2:] == ("--device", "cuda")  # on a GPU queue: fail fast, never fall back to CPU
         # a second launch reuses the definition
         again = await launcher.plan_batch(video, "gpu-inference", callback_url=callback)
         assert again.register is None
@@ -136,6 +137,7 @@ async def test_local_process_streams_output_and_exit_code(tmp_path: Path) -> Non
     plan = await plan_local(settings, "http://v/x.mp4", "http://cb/")
     assert plan.problem == ""
     assert plan.argv[2:6] == ("--video_url", "http://v/x.mp4", "--callback_url", "http://cb/")
+    assert "--allow-private-urls" in plan.argv  # the local receiver is on loopback, refused by default
     registry = LaunchRegistry()
     run = registry.create(plan.target, "http://v/x.mp4")
     assert await run_local(registry, run.run_id, plan) == 4

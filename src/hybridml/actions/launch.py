@@ -27,7 +27,11 @@ REGISTER = register(
 )
 SUBMIT = register(ActionSpec("launch.batch.submit", "SubmitJob of a YOLO run (sent by launch.new)"))
 
-YOLO_COMMAND = ("python3", "src/main.py", "--video_url", "Ref::video_url", "--callback_url", "Ref::callback_url")
+# `--device cuda`: on a GPU queue the container fails fast (exit 2) rather than fall back to the CPU.
+YOLO_COMMAND = (
+    "python3", "src/main.py", "--video_url", "Ref::video_url", "--callback_url", "Ref::callback_url",
+    "--device", "cuda",
+)  # fmt: skip
 YOLO_RESOURCES = ResourceRequest(vcpus=4, memory_mib=15000, gpus=1)
 YOLO_ENVIRONMENT = {"YOLO_OFFLINE": "1"}
 YOLO_TIMEOUT_S = 3600
