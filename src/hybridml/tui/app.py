@@ -12,7 +12,7 @@ from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher, Footer
+from textual.widgets import ContentSwitcher
 from textual.worker import Worker, WorkerState
 
 from hybridml.actions.base import ReadOnlyRefused
@@ -21,6 +21,7 @@ from hybridml.aws.errors import AwsError
 from hybridml.debuglog import LOGGER
 from hybridml.domain.batch import Job
 from hybridml.domain.logs import LogSource
+from hybridml.render.header import freshness
 from hybridml.services import Services
 from hybridml.triage.watches import Alert
 from hybridml.tui import keys
@@ -28,6 +29,7 @@ from hybridml.tui import views as view_registry
 from hybridml.tui.commands import HybridCommands
 from hybridml.tui.keygate import KeyGate, KeyGuard
 from hybridml.tui.widgets.command_bar import CommandBar
+from hybridml.tui.widgets.key_footer import KeyFooter
 from hybridml.tui.widgets.plain import PlainNotifyApp
 from hybridml.tui.widgets.resource_view import ResourceView, Scope
 from hybridml.tui.widgets.status_header import StatusHeader
@@ -36,8 +38,16 @@ if TYPE_CHECKING:
     from hybridml.launch.launcher import Launcher
 
 START_VIEW = "jobs"
+QUIT_COMMANDS = ("quit", "q!")
 STALLED_AFTER_S = 3.0
-log = logging.getLogger(LOGGER)
+WATCH_TOAST_S = 3.0  # a new watch alert's toast; the alert itself stays in the header
+
+
+def watch_toast(new: list[Alert]) -> tuple[str, str]:
+    """The toast of new watch alerts (title, one line): the first alert and how many came; the list is in the
+    header."""
+    first = new[0].text if len(new[0].text) <= 36 else new[0].text[:35] + "…"
+    return f"🔔 {len(new)} new alert{'s' if len(new) > 1 else ''} (header)", first
 
 
 class HybridApp(PlainNotifyApp):
@@ -53,7 +63,8 @@ class HybridApp(PlainNotifyApp):
         self.start_view = start_view
         self.debug_log = debug_log
         self.views: dict[str, ResourceView[Any]] = {}
-        self.history: list[tuple[str, Scope | None]] = []
+        self.history: list[tuple[str, Scope | None]] = []  # esc walks it back (50 kept)
+        self.levels: list[tuple[str, Scope | None]] = []  # the views drilled in from (enter); `q` climbs them
         self.current_kind = ""
         self.last_problem = ""
         self._launcher: Launcher | None = None
@@ -77,9 +88,9 @@ class HybridApp(PlainNotifyApp):
     def compose(self) -> ComposeResult:
         yield StatusHeader(id="status-header")
         yield ContentSwitcher(id="views")
-        commands = list(view_registry.VIEWS) + list(view_registry.ALIASES) + ["quit", "help"]
+        commands = list(view_registry.VIEWS) + list(view_registry.ALIASES) + ["quit", "q!", "help"]
         yield CommandBar(commands, id="command-bar")
-        yield Footer()
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         # What exists now (imported modules, botocore's service models, Textual) lives as long as the app.
@@ -98,7 +109,7 @@ class HybridApp(PlainNotifyApp):
             self.set_keymap(self.services.settings.keymap)
         header = self.header
         target = self.services.session.target
-        header.aws_region, header.aws_endpoint = target.region, target.endpoint
+        header.aws_region, header.aws_endpoint, header.aws_profile = target.region, target.endpoint, target.profile
         header.mode = " ".join(
             m for m, on_ in (("DEMO", self.services.demo), ("READ-ONLY", self.services.read_only)) if on_
         )
@@ -200,13 +211,16 @@ class HybridApp(PlainNotifyApp):
         header = headers.first()
         view = self.active_view
         now = time.monotonic()
-        if view is not None and view.loaded_at is not None:
-            age = int(now - view.loaded_at)
-            freshness = f"refreshed {age}s ago" + (" (stale)" if view.stale else "")
-            waiting = now - view.loading_since if view.loading_since is not None else 0.0
-            if waiting >= STALLED_AFTER_S:  # a silent endpoint: say so before the request times out
-                freshness += f" (no answer for {int(waiting)}s)"
-            header.freshness = freshness
+        if view is not None:
+            error = view.error
+            fresh = freshness(
+                age_s=None if view.loaded_at is None else now - view.loaded_at,
+                error_kind=error.kind if error is not None else "",
+                service=(error.service if error is not None else "") or view.service,
+                waiting_s=now - view.loading_since if view.loading_since is not None else 0.0,
+                stalled_after_s=STALLED_AFTER_S,
+            )
+            header.freshness, header.stale = fresh.text, fresh.stale
         header.api_rate = self.services.session.meter.per_minute()
 
     @work(exclusive=True, group="account", exit_on_error=False)
@@ -258,8 +272,9 @@ class HybridApp(PlainNotifyApp):
             if self.services.settings.watches.bell:
                 self.bell()
                 self.bells += 1
-            more = f" (+{len(new) - 3} more)" if len(new) > 3 else ""
-            self.notify("\n".join(a.text for a in new[:3]) + more, title="watch", severity="warning", timeout=10)
+            # one short line for a few seconds: the alerts themselves stay in the header (never a toast over the table)
+            title, first = watch_toast(new)
+            self.notify(first, title=title, severity="warning", timeout=WATCH_TOAST_S)
 
     # -- errors: one place ------------------------------------------------------------------------
     def report_problem(self, message: str) -> None:
@@ -319,6 +334,9 @@ class HybridApp(PlainNotifyApp):
 
     @on(ResourceView.Drill)
     def _drill(self, event: ResourceView.Drill) -> None:
+        current = self.active_view
+        if current is not None:
+            self.levels.append((self.current_kind, current.scope))
         self.show_view(event.kind, event.scope)
 
     # -- command bar ------------------------------------------------------------------------------
@@ -367,7 +385,7 @@ class HybridApp(PlainNotifyApp):
         if not text:
             return
         name, _, arg = text.partition(" ")
-        if name in ("q", "quit", "q!"):
+        if name in QUIT_COMMANDS:  # `:q` is the queues view (as README and help say)
             self.exit(0)
             return
         if name in ("help", "h"):
@@ -378,6 +396,7 @@ class HybridApp(PlainNotifyApp):
             known = ", ".join(sorted(view_registry.VIEWS))
             self.notify(f"unknown command '{name}'. Try one of: {known}", title="command", severity="error")
             return
+        self.levels.clear()  # a `:` view is a top view: `q` there quits
         self.show_view(kind, None)
         if arg.strip():
             self.apply_filter(arg.strip())
@@ -397,6 +416,10 @@ class HybridApp(PlainNotifyApp):
             return
         if self.history:
             kind, scope = self.history.pop()
+            if self.levels and self.levels[-1] == (kind, scope):
+                self.levels.pop()  # back to the view drilled in from
+            else:
+                self.levels.clear()
             self.show_view(kind, scope, remember=False)
         elif view is not None and view.scope is not None:
             view.set_scope(None)
@@ -404,10 +427,15 @@ class HybridApp(PlainNotifyApp):
             self.header.view_name = self.current_kind
 
     def action_back_or_quit(self) -> None:
-        if self.history:
-            self.action_go_back()
-        else:
+        """`q`: one level up (the view this one was drilled in from); from a top view, quit. It never walks the
+        history of every view visited (esc does, one step at a time)."""
+        if not self.levels:
             self.exit(0)
+            return
+        kind, scope = self.levels.pop()
+        if self.history and self.history[-1] == (kind, scope):
+            self.history.pop()
+        self.show_view(kind, scope, remember=False)
 
     def action_drill(self) -> None:
         view = self.active_view
@@ -434,19 +462,22 @@ class HybridApp(PlainNotifyApp):
         self.push_screen(JsonScreen(f"{view.kind} {view.display_name(item)}", body))
 
     def action_open_logs(self) -> None:
-        """`l`: the live log view of the selected resource (views say what via `log_source`)."""
+        """`l` where the view does not offer it (a row without logs): say why."""
+        view = self.active_view
+        if len(self.screen_stack) == 1 and view is not None:
+            self.open_logs_of(view)
+
+    def open_logs_of(self, view: ResourceView[Any]) -> None:
+        """The live log view of the view's selected row (views say what via `log_source`), or why there is none."""
         from hybridml.tui.screens.log_view import open_logs
 
-        view = self.active_view
-        item = view.selected if view is not None else None
-        if len(self.screen_stack) > 1 or view is None:
-            return
+        item = view.selected
         if item is None:
             self.notify("nothing selected", severity="warning")
             return
         source = view.log_source(item)
         if source is None:
-            self.notify(f"{view.kind}: no logs for this kind of resource", severity="warning")
+            self.notify(view.no_logs_reason(item), severity="warning", timeout=4)
             return
         open_logs(self, source)
 
@@ -463,7 +494,9 @@ class HybridApp(PlainNotifyApp):
         item = view.selected if view is not None else None
         target = explain_target(item) if item is not None else None
         if target is None:
-            self.notify("select a job, endpoint or training job to explain", severity="warning")
+            local = view is not None and view.kind == "launches" and item is not None
+            what = "a local launch has no Batch job to explain (its output: l)" if local else ""
+            self.notify(what or "select a job, endpoint or training job to explain", severity="warning")
             return
         self.push_screen(ExplainScreen(self.services, *target))
 

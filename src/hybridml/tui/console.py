@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 if TYPE_CHECKING:
     from textual.dom import DOMNode
@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from hybridml.launch.launcher import Launcher
     from hybridml.services import Services
     from hybridml.tui.keygate import KeyGate
+    from hybridml.tui.widgets.resource_view import ResourceView
 
 
 class Console(Protocol):
@@ -31,6 +32,8 @@ class Console(Protocol):
     def show_job(self, job_id: str) -> None: ...
 
     def open_job_logs(self, job: Job) -> None: ...
+
+    def open_logs_of(self, view: ResourceView[Any]) -> None: ...
 
     def act(self, host: Widget, action_id: str) -> None:
         """Run an action key's flow on `host` (`tui.screens.flows.act`)."""

@@ -17,6 +17,7 @@ from textual.widgets import Footer, Static
 from hybridml.actions.remedies import remedy_action
 from hybridml.aws.errors import AwsError
 from hybridml.domain.batch import ComputeEnvironment, Job, JobQueue
+from hybridml.domain.launch import LaunchRun
 from hybridml.domain.sagemaker import Endpoint, TrainingJob
 from hybridml.domain.triage import Finding, FindingAction, ResourceKind, Workload
 from hybridml.render.safe import safe_text
@@ -43,6 +44,8 @@ def explain_target(item: Any) -> tuple[str, str, str] | None:
         return ResourceKind.TRAINING_JOB, item.name, item.name
     if isinstance(item, Workload):
         return item.kind, item.ident, item.name
+    if isinstance(item, LaunchRun) and item.job_id:  # a Batch launch: its job (a stuck one says why)
+        return ResourceKind.JOB, item.job_id, f"yolo-{item.run_id}"
     if isinstance(item, Finding):
         return item.resource_kind, item.resource_id, item.resource_name
     if isinstance(item, JobQueue):

@@ -13,6 +13,7 @@ from hybridml.domain.launch import LaunchRun
 from hybridml.domain.logs import LogSource
 from hybridml.headless.output import to_jsonable
 from hybridml.launch.batch import LaunchError, register_step, submit_step
+from hybridml.launch.logs import launch_log_source, launch_no_logs_reason
 from hybridml.render.launch import LAUNCH_COLUMNS, launch_row
 from hybridml.tui import keys
 from hybridml.tui.console import console
@@ -55,7 +56,7 @@ class LaunchesView(ResourceView[LaunchRun]):
         return item.run_id
 
     def render_row(self, item: LaunchRun, now: datetime) -> tuple[Cell, ...]:
-        return launch_row(item, now)
+        return launch_row(item, now, self.services.settings.batch.stuck_after_min * 60)
 
     def sort_value(self, column: str, item: LaunchRun, cells: tuple[Cell, ...], now: datetime) -> Any:
         if column == "AGE":
@@ -68,8 +69,11 @@ class LaunchesView(ResourceView[LaunchRun]):
         return json.dumps(to_jsonable(item), indent=2)
 
     def log_source(self, item: LaunchRun) -> LogSource | None:
-        """A Batch run's CloudWatch logs; a local run's output is on its result screen (enter)."""
-        return LogSource.batch_job(item.job_id) if item.job_id else None
+        """A local run's captured output; a Batch run's CloudWatch logs once its container started."""
+        return launch_log_source(item)
+
+    def no_logs_reason(self, item: LaunchRun) -> str:
+        return launch_no_logs_reason(item)
 
     def drill(self, item: LaunchRun) -> None:
         from hybridml.tui.screens.launch_result import LaunchResultScreen

@@ -126,6 +126,7 @@ class ResourceView(ReportsWorkerErrors, Vertical, Generic[T]):
         self.loading_since: float | None = None  # monotonic start of the fetch in flight
         self._load_token: object | None = None
         self._generation = 0  # bumped by every synchronous repaint (filter, sort, scope changes)
+        self._offered: bool | None = None  # whether `l` was offered for the row under the cursor
 
     # -- to implement -----------------------------------------------------------------------------
     async def fetch(self) -> list[T]:
@@ -162,6 +163,10 @@ class ResourceView(ReportsWorkerErrors, Vertical, Generic[T]):
     def log_source(self, item: T) -> LogSource | None:
         """What `l` follows for this item (a Batch job, training job, endpoint); None: this kind has no logs."""
         return None
+
+    def no_logs_reason(self, item: T) -> str:
+        """Why `l` has nothing to show for `item` (when `log_source` is None)."""
+        return f"{self.kind}: no logs for this kind of resource"
 
     def partial_problem(self) -> tuple[str, str] | None:
         """After a fetch that read only part of what it asked for: (a few words, the detail). Those parts keep
@@ -351,6 +356,7 @@ class ResourceView(ReportsWorkerErrors, Vertical, Generic[T]):
         self.rows_touched = len(changes) + added
         self._order = order
         self._rendered = {row.key: row.cells for row in rows}
+        self.sync_row_keys()
 
     # -- actions ----------------------------------------------------------------------------------
     def action_act(self, action_id: str) -> None:
@@ -365,6 +371,29 @@ class ResourceView(ReportsWorkerErrors, Vertical, Generic[T]):
     def action_sort_reverse(self) -> None:
         self.sort_reverse = not self.sort_reverse
         self.repaint()
+
+    # -- keys offered for the row under the cursor ------------------------------------------------------
+    def action_open_logs(self) -> None:
+        console(self).open_logs_of(self)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`l` is offered (in the footer, and acts) only on a row that has logs; elsewhere the app's own `l`
+        says why there are none."""
+        if action == "open_logs":
+            item = self.selected
+            return item is not None and self.log_source(item) is not None
+        return True
+
+    def sync_row_keys(self) -> None:
+        """The cursor moved or the rows changed: refresh the footer when what it offers changed."""
+        item = self.selected
+        offered = item is not None and self.log_source(item) is not None
+        if offered != self._offered:
+            self._offered = offered
+            self.refresh_bindings()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.sync_row_keys()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()

@@ -1,0 +1,160 @@
+"""The header's words: how fresh the view is (or how stale, and why), and how its parts give way at 80 columns.
+
+Pure (rich only): the TUI's StatusHeader lays out `HeaderPart`s with `fit`; the app computes `freshness` from
+the view's state. At 80 columns what matters during an incident stays: the view, how stale it is and why
+("stale 2m: no answer from batch"), problems and alerts. The account and the endpoint shorten first, then go.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+
+from hybridml.render.safe import safe_str
+
+SEP = "│ "
+
+
+def compact_age(seconds: float) -> str:
+    """`45s`, `2m`, `1h05m`, `3d`: an age in a few characters."""
+    s = int(max(0.0, seconds))
+    if s < 60:
+        return f"{s}s"
+    if s < 3600:
+        return f"{s // 60}m"
+    if s < 86400:
+        return f"{s // 3600}h{(s % 3600) // 60:02d}m"
+    return f"{s // 86400}d"
+
+
+WHY = {
+    "unreachable": "no answer from {service}",
+    "throttled": "throttled by {service}",
+    "denied": "access denied by {service}",
+    "credentials": "credentials refused by {service}",
+    "service error": "{service} is failing",
+    "not found": "not found in {service}",
+    "invalid": "{service} refused the request",
+}
+
+
+def why(kind: str, service: str) -> str:
+    """A failed read in a few words: `no answer from batch`."""
+    return WHY.get(kind, kind + " from {service}").format(service=service or "AWS")
+
+
+@dataclass(frozen=True, slots=True)
+class Freshness:
+    text: str
+    stale: bool  # shown in warning colours, and never dropped at 80 columns
+
+
+def freshness(
+    *,
+    age_s: float | None,
+    error_kind: str = "",
+    service: str = "",
+    waiting_s: float = 0.0,
+    stalled_after_s: float = 3.0,
+) -> Freshness:
+    """How old the rows on screen are, and why when they are not fresh.
+
+    `age_s`: since the last successful read (None: never read); `error_kind`: the last read's failure ('' when
+    it succeeded); `waiting_s`: how long the read in flight has gone unanswered."""
+    stalled = waiting_s >= stalled_after_s
+    if age_s is None:
+        if error_kind:
+            return Freshness(f"no data: {why(error_kind, service)}", True)
+        if stalled:
+            return Freshness(f"loading… no answer from {service or 'AWS'} for {compact_age(waiting_s)}", True)
+        return Freshness("loading…", False)
+    age = compact_age(age_s)
+    if error_kind:
+        return Freshness(f"stale {age}: {why(error_kind, service)}", True)
+    if stalled:  # a silent endpoint: said before the request times out
+        return Freshness(f"stale {age}: no answer from {service or 'AWS'}", True)
+    return Freshness(f"refreshed {age} ago", False)
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@dataclass
+class HeaderPart:
+    """One part of the header. The lowest `priority` gives way first (`short`, then gone); 10 never goes."""
+
+    priority: int
+    text: str
+    short: str
+    style: str = ""
+
+
+def header_parts(
+    *,
+    account: str,
+    context: str,
+    endpoint: str,
+    mode: str,
+    view: str,
+    fresh: Freshness,
+    api: str,
+    problem: str,
+    denied: str,
+    alerts: str,
+) -> list[HeaderPart]:
+    """The header's parts in display order; every value is sanitised (problems and alerts quote AWS)."""
+    account, context, endpoint = safe_str(account), safe_str(context), safe_str(endpoint.split("://", 1)[-1])
+    view, problem, denied, alerts = safe_str(view), safe_str(problem), safe_str(denied), safe_str(alerts)
+    kind = view.split(" ", 1)[0]
+    found = [
+        HeaderPart(10, " hybridml ", " hm ", "bold reverse"),
+        HeaderPart(9, f" {mode} ", f" {mode.replace('READ-ONLY', 'RO')} ", "bold magenta") if mode else None,
+        HeaderPart(10, f"{SEP}:{view} ", f"{SEP}:{kind} ", "bold cyan"),
+        HeaderPart(
+            10 if fresh.stale else 4,
+            f"{SEP}{fresh.text} ",
+            f"{SEP}{fresh.text.replace('refreshed ', '')} ",
+            "bold red" if fresh.stale else "",
+        ),
+        HeaderPart(8, f"{SEP}🔔 {alerts} ", f"{SEP}🔔 {alerts.split(':', 1)[0]} ", "bold yellow") if alerts else None,
+        HeaderPart(7, f"{SEP}⛔ no access: {denied} ", f"{SEP}⛔ {denied} ", "bold red") if denied else None,
+        HeaderPart(6, f"{SEP}⚠ {problem} ", f"{SEP}⚠ {_cut(problem, 24)} ", "bold red") if problem else None,
+        HeaderPart(5, f"{SEP}{context} ", f"{SEP}{context.split('@')[-1]} ", "bold"),
+        HeaderPart(3, f"{SEP}{api} ", f"{SEP}{api.replace('/min', '')} ", "dim"),
+        HeaderPart(2, f"{SEP}{account} ", f"{SEP}…{account[-4:]} ") if account else None,
+        HeaderPart(1, f"{SEP}{endpoint} ", f"{SEP}{_cut(endpoint, 18)} ", "yellow") if endpoint else None,
+    ]
+    return [part for part in found if part is not None]
+
+
+def fit(parts: list[HeaderPart], width: int) -> Text:
+    """Lay the parts out in `width` cells. Most important first, each part is kept in its short form while it
+    fits (so the lowest priorities go first); then, most important first, parts get their full text back while
+    room is left. The priority 10 parts always stay; what still does not fit ends with an ellipsis."""
+
+    def cells(value: str) -> int:
+        return Text(value).cell_len
+
+    ranked = sorted(parts, key=lambda p: -p.priority)  # stable: equal priorities keep display order
+    kept: set[int] = set()
+    chosen: dict[int, str] = {}
+    used = 0
+    for part in ranked:
+        short = part.short if cells(part.short) < cells(part.text) else part.text
+        if part.priority >= 10 or used + cells(short) <= width:
+            kept.add(id(part))
+            chosen[id(part)] = short
+            used += cells(short)
+    for part in ranked:
+        if id(part) in kept and chosen[id(part)] != part.text:
+            grown = used - cells(chosen[id(part)]) + cells(part.text)
+            if grown <= width:
+                chosen[id(part)], used = part.text, grown
+    text = Text(no_wrap=True, overflow="ellipsis", end="")
+    for part in parts:
+        if id(part) in kept:
+            text.append(chosen[id(part)], style=part.style)
+    text.truncate(width, overflow="ellipsis")
+    return text
