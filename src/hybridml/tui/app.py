@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 START_VIEW = "jobs"
 QUIT_COMMANDS = ("quit", "q!")
 STALLED_AFTER_S = 3.0
+log = logging.getLogger(LOGGER)
 WATCH_TOAST_S = 3.0  # a new watch alert's toast; the alert itself stays in the header
 
 
@@ -281,7 +282,7 @@ class HybridApp(PlainNotifyApp):
         """What AWS or the network did: the header, and a notification when it is new."""
         if not self._header_mounted():  # a worker finishing while the app closes
             return
-        self.header.problem = message[:80]
+        self.header.problem = message[:300]  # the header shortens it to fit
         if message != self.last_problem:
             self.notify(message, title="AWS", severity="error", timeout=8)
         self.last_problem = message

@@ -3,10 +3,12 @@ appear above it, the form shrinks or shifts and Textual does not scroll again by
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.screen import Screen
 
 
-def keep_focused_in_view(screen: Screen[object]) -> None:
+def keep_focused_in_view(screen: Screen[Any]) -> None:
     """After the next layout: scroll the focused widget (and its scrolling parents) so it shows whole."""
 
     def scroll() -> None:
