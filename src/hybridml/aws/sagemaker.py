@@ -32,6 +32,7 @@ RUNTIME = "sagemaker-runtime"
 AUTOSCALING = "application-autoscaling"
 SCALABLE_DIMENSION = "sagemaker:variant:DesiredInstanceCount"
 DESCRIBE_TTL_S = 60.0
+LIST_PAGE = 100  # ListEndpoints / ListTrainingJobs / ... MaxResults: at most 100
 
 
 class EndpointWaitFailed(AwsError):
@@ -182,22 +183,28 @@ class SageMakerService:
         return found
 
     async def _summaries(self) -> list[dict[str, Any]]:
+        """Every endpoint's summary, 100 a page (the documented maximum; the default page is 10)."""
         client = await self.session.client(SERVICE)
         found: list[dict[str, Any]] = []
         async with aws_call(SERVICE, "ListEndpoints"):
-            async for page in client.get_paginator("list_endpoints").paginate():
+            pages = client.get_paginator("list_endpoints").paginate(PaginationConfig={"PageSize": LIST_PAGE})
+            async for page in pages:
                 found += list(page.get("Endpoints", []) or [])
         return found
 
     async def endpoint_names(self) -> list[str]:
         return [str(e["EndpointName"]) for e in await self._summaries()]
 
-    async def endpoints(self) -> list[Endpoint]:
-        """Every endpoint with its variants (instance type from the config) and autoscaling bounds.
+    async def endpoints(self, *, max_age_s: float = 0.0) -> list[Endpoint]:
+        """Every endpoint with its variants (instance type from the config) and autoscaling bounds; an answer
+        younger than `max_age_s` is shared (the watches reuse the view's).
 
         A DescribeEndpoint is reused while the endpoint's status and LastModifiedTime are unchanged (and it
         is younger than DESCRIBE_TTL_S), so a refresh of an idle account costs two calls, not one per endpoint.
         """
+        return await self.session.cache.get((SERVICE, "endpoints"), max_age_s, self._endpoints)
+
+    async def _endpoints(self) -> list[Endpoint]:
         summaries, scaling = await asyncio.gather(self._summaries(), self.scaling_bounds_or_none())
         now = time.monotonic()
 

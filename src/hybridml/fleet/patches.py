@@ -341,7 +341,7 @@ def apply_patches() -> None:
     with _lock:
         if _applied:
             return
-        import hybridml.fleet.patches_sagemaker  # noqa: F401  (registers its @patch functions)
+        from hybridml.fleet import patches_paging, patches_sagemaker  # noqa: F401  (register their @patch functions)
 
         for func in PATCHES:
             func()
