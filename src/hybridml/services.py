@@ -77,7 +77,7 @@ class Services:
             session=session,
             batch=BatchService(session, settings.batch),
             sagemaker=SageMakerService(session),
-            training=TrainingService(session),
+            training=TrainingService(session, settings.sagemaker.list_window_h),
             metrics=MetricsService(session),
             logs=LogsService(session),
             quotas=QuotasService(session),
@@ -113,6 +113,7 @@ class Services:
         except ReadOnlyRefused as exc:
             self.audit_log.record(action=action, target=target, request=request, result="refused", error=str(exc))
             raise
+        self.session.budget.mutated()
         try:
             result = await call()
         except AwsError as exc:
