@@ -27,13 +27,13 @@ async def test_endpoints_view_lists_capacity_and_autoscaling(fleet: EmbeddedFlee
         app.refresh_timer.pause()  # count the calls of one load, not of auto-refreshes on a slow machine
         await pilot.press("colon", *"ep", "enter")  # the `:ep` alias
         view = await open_on(pilot, app, "yolo-dogs-prod")
-        cells = [str(c) for c in view._rendered["yolo-dogs-prod"]]
+        cells = view.cells_of("yolo-dogs-prod")
         assert cells[1] == "InService" and cells[3] == "ml.g5.xlarge" and cells[4] == "2/2" and cells[5] == "1..4"
         assert len(cells[6]) == 12 and set(cells[6]) <= set("▁▂▃▄▅▆▇█")  # an hour of Invocations, 5-min steps
         assert app.services.session.meter.by_operation["GetMetricData"] == 1  # one request for every endpoint
         await pilot.press("escape")
-        assert int(str(view._rendered["llm-summarizer"][7])) > 0  # its 5xx in the last hour
-        assert str(view._rendered["yolo-dogs-canary"][4]) == "1/2"
+        assert int(view.cells_of("llm-summarizer")[7]) > 0  # its 5xx in the last hour
+        assert view.cells_of("yolo-dogs-canary")[4] == "1/2"
 
 
 async def test_scale_flow_confirms_and_waits_for_in_service(

@@ -14,7 +14,9 @@ from typing import Any
 from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession, get_session
 
-from hybridml.aws.errors import aws_call
+from hybridml.aws.budget import ApiBudget, RequestWindow
+from hybridml.aws.cache import ReadCache
+from hybridml.aws.errors import aws_call, is_throttling
 from hybridml.config import AwsSettings
 
 DEMO_REGION = "us-east-1"
@@ -96,6 +98,9 @@ class AwsSession:
             )
         self.region: str = str(resolved)
         self.meter = CallMeter()
+        self.requests = RequestWindow()  # every attempt sent, retries included (what AWS counts)
+        self.budget = ApiBudget(settings.max_calls_per_min, self.requests)
+        self.cache = ReadCache()  # answers shared between views, watches and triage (see aws/cache.py)
         self._stack = AsyncExitStack()
         self._clients: dict[str, Any] = {}
         self._lock = asyncio.Lock()
@@ -163,6 +168,8 @@ class AwsSession:
                     )
                     client = await self._stack.enter_async_context(creator)
                 client.meta.events.register("before-call", self._count)
+                client.meta.events.register("before-send", self._sent)
+                client.meta.events.register("needs-retry", self._answered)
                 self._clients[key] = client
         return client
 
@@ -176,6 +183,18 @@ class AwsSession:
     def _count(self, model: Any = None, **_: Any) -> None:
         name = getattr(model, "name", "?")
         self.meter.record(name)
+
+    def _sent(self, **_: Any) -> None:
+        self.requests.record()  # returns None: botocore sends the request itself
+
+    def _answered(self, response: Any = None, **_: Any) -> None:
+        """Every answer passes here (before botocore decides on a retry): throttling lowers the budget."""
+        if not response:
+            return
+        http, parsed = response
+        code = str(((parsed or {}).get("Error") or {}).get("Code", "") or "")
+        if is_throttling(code, int(getattr(http, "status_code", 0) or 0)):
+            self.budget.throttled()
 
     async def account_id(self) -> str:
         """The caller's account (STS GetCallerIdentity), cached; '?' when it cannot be read."""

@@ -11,6 +11,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import ContentSwitcher, Footer
 
+from hybridml.aws.budget import Cadence
 from hybridml.aws.errors import translate
 from hybridml.domain.batch import Job
 from hybridml.domain.logs import LogSource
@@ -62,6 +63,9 @@ class HybridApp(App[int]):
         self.alert_keys: set[str] = set()
         self.bells = 0
         self.watched = False  # the first watch run waits for the first view to load (not to slow it down)
+        self.painted = False  # the first view showed rows (or its error): start-up reads may start
+        self.cadence = Cadence(services.settings.ui.refresh_s, services.session.budget)
+        self._next_refresh: float | None = None  # monotonic time the active view refreshes next
 
     @property
     def launcher(self) -> Launcher:
@@ -101,13 +105,22 @@ class HybridApp(App[int]):
         header.mode = " ".join(
             m for m, on_ in (("DEMO", self.services.demo), ("READ-ONLY", self.services.read_only)) if on_
         )
+        header.budget = header.budget_configured = self.services.session.budget.per_min
         self.show_view(self.start_view)
-        self.refresh_timer = self.set_interval(self.services.settings.ui.refresh_s, self.refresh_active_view)
+        # refreshes follow the cadence (aws/budget.py); this only checks whether the next one is due
+        self.refresh_timer = self.set_interval(0.25, self._refresh_due)
         self.header_timer = self.set_interval(1.0, self.tick_header)
-        self.load_account()
-        self.check_permissions()
         if self.services.settings.watches.enabled:
             self.set_interval(self.services.settings.watches.interval_s, self.run_watches)
+
+    def _after_first_paint(self) -> None:
+        """What the first screen does not need waits until it is painted: the account id and the permission
+        probes (one call per pane) would otherwise compete with the first page of jobs."""
+        if self.painted:
+            return
+        self.painted = True
+        self.load_account()
+        self.check_permissions()
 
     def _header_mounted(self) -> bool:
         return bool(self.is_running and self.query(StatusHeader))
@@ -136,6 +149,8 @@ class HybridApp(App[int]):
         elif view.scope != scope:
             view.set_scope(scope)
             view.reload()
+        elif view.loaded_at is None or time.monotonic() - view.loaded_at >= self.cadence.interval_s:
+            self._next_refresh = time.monotonic()  # back to a view whose rows are old: refresh it now
         self.current_kind = kind
         switcher.current = view.id
         self.header.view_name = kind + (f" {scope}" if scope else "")
@@ -151,6 +166,21 @@ class HybridApp(App[int]):
         if view is not None and len(self.screen_stack) == 1:  # not while a detail screen covers it
             view.refresh_tick()
 
+    def _refresh_due(self) -> None:
+        """Refresh the active view when the cadence says so (it stays due while a detail screen covers it)."""
+        due = self._next_refresh
+        view = self.active_view
+        if due is None or time.monotonic() < due or view is None or len(self.screen_stack) > 1:
+            return
+        if view.loading_since is None:
+            self._next_refresh = None
+            view.refresh_tick()
+
+    def _schedule_refresh(self, view: ResourceView[Any]) -> None:
+        """The active view finished a load: the next one comes after the cadence's delay."""
+        delay = self.cadence.next_delay(view.load_cost, view.load_changed)
+        self._next_refresh = time.monotonic() + delay
+
     def tick_header(self) -> None:
         headers = self.query(StatusHeader)
         if not headers:  # the timer can fire once more while the app shuts down
@@ -165,7 +195,8 @@ class HybridApp(App[int]):
             if waiting >= STALLED_AFTER_S:  # a silent endpoint: say so before the request times out
                 freshness += f" (no answer for {int(waiting)}s)"
             header.freshness = freshness
-        header.api_rate = self.services.session.meter.per_minute()
+        budget = self.services.session.budget
+        header.api_rate, header.budget = budget.used(), budget.limit
 
     @work(exclusive=True, group="account", exit_on_error=False)
     async def load_account(self) -> None:
@@ -200,8 +231,12 @@ class HybridApp(App[int]):
         from hybridml.snapshot import gather_context
         from hybridml.triage.watches import evaluate, summary
 
+        budget = self.services.session.budget
+        if budget.used() >= 0.9 * budget.limit:  # the budget is nearly spent: the views come first
+            return
         try:
-            ctx = await gather_context(self.services, details=False, quotas=False)
+            interval = self.services.settings.watches.interval_s  # the views' reads, when that fresh, will do
+            ctx = await gather_context(self.services, details=False, quotas=False, training=False, max_age_s=interval)
         except Exception as exc:
             self.report_problem(str(translate(exc)))
             return
@@ -230,10 +265,12 @@ class HybridApp(App[int]):
 
     @on(ResourceView.Loaded)
     def _loaded(self, event: ResourceView.Loaded) -> None:
+        self._after_first_paint()
         if not self.watched and self.services.settings.watches.enabled:
             self.watched = True
             self.run_watches()
         if event.view is self.active_view:
+            self._schedule_refresh(event.view)
             if self.focused is None:
                 self._focus_view()
             self.header.problem = ""
@@ -242,6 +279,9 @@ class HybridApp(App[int]):
 
     @on(ResourceView.LoadFailed)
     def _load_failed(self, event: ResourceView.LoadFailed) -> None:
+        self._after_first_paint()
+        if event.view is self.active_view:
+            self._schedule_refresh(event.view)
         if event.view is self.active_view and self.focused is None:
             self._focus_view()  # the view's keys (n, r, ...) work while the endpoint is down
         self.report_problem(str(event.error))

@@ -5,13 +5,14 @@ Keys: space marks rows for bulk actions, ctrl+k cancels/terminates, n submits, c
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, ClassVar
 
 from textual import work
 from textual.binding import Binding
 
-from hybridml.aws.errors import translate
+from hybridml.aws.errors import AwsError, translate
 from hybridml.domain.batch import Job, JobStatus
 from hybridml.domain.logs import LogSource
 from hybridml.domain.submit import SubmitRequest
@@ -29,6 +30,8 @@ class JobsView(ResourceView[Job]):
     title: ClassVar[str] = "Jobs"
     columns: ClassVar[tuple[str, ...]] = (MARK_COLUMN, *JOB_COLUMNS)
     default_sort: ClassVar[str] = "AGE"
+    column_min: ClassVar[dict[str, int]] = {"NAME": 14, "REASON": 10}
+    drop_order: ClassVar[tuple[str, ...]] = ("JOB ID", "DEFINITION", "ARRAY")  # first to go at 80 columns
 
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
         Binding("space", "toggle_mark", "Mark", id="jobs.mark"),
@@ -45,12 +48,56 @@ class JobsView(ResourceView[Job]):
         self.marked: set[str] = set()
         self.pending_select: str | None = None
         self._select_tries = 0
+        self._version = -1  # the job sweep's change version the store reflects (-1: nothing yet)
+        self._unlisten: Callable[[], None] | None = None
+
+    def on_mount(self) -> None:
+        self._unlisten = self.services.batch.listen(self._jobs_changed)
+
+    def on_unmount(self) -> None:
+        if self._unlisten is not None:
+            self._unlisten()
+
+    def _jobs_changed(self) -> None:
+        """A sweep merged a page (the first one paints before the rest arrive) or finished."""
+        if not self.is_mounted:
+            return
+        keep = self.table.cursor_key
+        if self._pull():
+            self.table.loading = False
+            self.rows_changed(keep)
+
+    def _pull(self) -> int:
+        """Apply what the sweep changed since we last looked: O(changes), not O(jobs)."""
+        batch = self.services.batch
+        changes = batch.job_changes(self._version) if self._version >= 0 else None
+        if changes is None:
+            self._version = batch.sweeper.version
+            return self.store.replace(list(batch.sweeper.jobs.values()))
+        self._version = changes.version
+        return self.store.apply(changes.upserts, changes.removed)
+
+    async def load_rows(self) -> int:
+        await self.services.batch.all_jobs(self.services.settings.batch.queues)
+        return self._pull()
+
+    def load_problem(self) -> AwsError | None:
+        """A queue (or a describe) the last sweep could not refresh: its rows stay, marked stale."""
+        stale = self.services.batch.sweeper.stale
+        if not stale:
+            return None
+        part, error = next(iter(stale.items()))
+        found = error if isinstance(error, AwsError) else translate(error)
+        more = f" (+{len(stale) - 1} more)" if len(stale) > 1 else ""
+        return type(found)(
+            f"{part}: {found.message}{more}", service=found.service, operation=found.operation, code=found.code
+        )
 
     def heading(self) -> str:
         base = super().heading()
         if not self.marked:
             return base
-        shown = len(self.marked.intersection(self._order))
+        shown = sum(1 for k in self.marked if self.store.index_of(k) is not None)
         hidden = len(self.marked) - shown
         note = f", {hidden} hidden by the filter and left alone" if hidden else ""
         return f"{base}  ● {shown} marked (ctrl+k acts on them{note})"
@@ -110,8 +157,9 @@ class JobsView(ResourceView[Job]):
         job_id = self.pending_select
         if job_id is None or event.view is not self:
             return
-        if job_id in self._order:
-            self.table.move_cursor(row=self._order.index(job_id), animate=False)
+        index = self.store.index_of(job_id)
+        if index is not None:
+            self.table.move_cursor(index)
             self.pending_select = None
         elif self._select_tries < SELECT_RETRIES:
             self._select_tries += 1
@@ -127,16 +175,21 @@ class JobsView(ResourceView[Job]):
         if job is None:
             return
         self.marked.symmetric_difference_update({job.job_id})
-        self.repaint()
+        self.store.refresh_rows([job.job_id])
+        self.rows_changed(job.job_id)
         self.table.action_cursor_down()
 
     def action_clear_marks(self) -> None:
+        keep, marked = self.table.cursor_key, list(self.marked)
         self.marked.clear()
-        self.repaint()
+        self.store.refresh_rows(marked)
+        self.rows_changed(keep)
 
     def targets(self) -> list[Job]:
-        """Marked jobs that are still listed, else the job under the cursor."""
-        marked = [self.by_key[k] for k in self._order if k in self.marked and k in self.by_key]
+        """Marked jobs that are still shown (in display order), else the job under the cursor."""
+        index = self.store.index_of
+        shown = sorted((i, k) for k in self.marked if (i := index(k)) is not None)
+        marked = [self.by_key[k] for _, k in shown]
         if marked:
             return marked
         return [self.selected] if self.selected is not None else []
