@@ -148,9 +148,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return 1
             except KeyboardInterrupt:
                 return 130
+        from hybridml.fleet.process import FleetProcess
         from hybridml.tui.app import HybridApp
 
-        app = HybridApp(services)
+        app = HybridApp(services, fleet_ready=fleet.ready if isinstance(fleet, FleetProcess) else None)
         app.run()
         return app.return_code or 0
     finally:

@@ -56,13 +56,15 @@ async def gather_context(
     details: bool = True,
     sagemaker: bool = True,
     training: bool = True,
+    endpoint_details: bool = True,
     quotas: bool = True,
     extra_jobs: Sequence[str] = (),
     max_age_s: float = 0.0,
 ) -> TriageContext:
     """One snapshot. `details=False` skips DescribeJobs (enough for watches and `:all`); `extra_jobs` are
     described and added when the listing does not hold them. Reads younger than `max_age_s` (the views' own,
-    through the shared cache and job sweep) are reused: the watches state the freshness they need."""
+    through the shared cache and job sweep) are reused: the watches state the freshness they need.
+    `endpoint_details=False` reads endpoints from ListEndpoints alone (status and times, no variants)."""
     skipped: list[tuple[str, str]] = []
     batch = services.batch
     denied = services.denied_services()
@@ -72,7 +74,16 @@ async def gather_context(
     jobs_t = asyncio.ensure_future(batch.all_jobs(services.settings.batch.queues, max_age_s=max(1.0, max_age_s)))
     use_sm = sagemaker and "sagemaker" not in denied
     eps_t = asyncio.ensure_future(
-        _optional("sagemaker", services.sagemaker.endpoints(max_age_s=max_age_s), [], skipped) if use_sm else _none([])
+        _optional(
+            "sagemaker",
+            services.sagemaker.endpoints(max_age_s=max_age_s)
+            if endpoint_details
+            else services.sagemaker.endpoint_summaries(max_age_s=max_age_s),
+            [],
+            skipped,
+        )
+        if use_sm
+        else _none([])
     )
     tjs_t = asyncio.ensure_future(
         _optional("sagemaker", services.training.training_jobs(max_age_s=max_age_s), [], skipped)

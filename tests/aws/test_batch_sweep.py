@@ -118,11 +118,11 @@ async def test_jobs_moving_during_a_resync_are_caught(services: Services, monkey
     await sweep(services)
     real = services.batch.status_pages
 
-    async def pages(queue: str, status: JobStatus) -> AsyncIterator[list[Job]]:
+    async def pages(queue: str, status: JobStatus, known: Any = None) -> AsyncIterator[list[Job]]:
         if status is JobStatus.RUNNING:  # RUNNABLE was just listed
             move(onward, "SUCCEEDED")  # forward: a later listing (SUCCEEDED) shows it
             move(retried, "RUNNABLE")  # back (an attempt failed, a retry waits): no listing left shows it
-        async for page in real(queue, status):
+        async for page in real(queue, status, known):
             yield page
 
     monkeypatch.setattr(services.batch, "status_pages", pages)

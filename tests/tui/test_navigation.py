@@ -187,3 +187,29 @@ async def test_header_shows_the_api_budget_at_80_columns(app: HybridApp) -> None
         app.services.session.budget.throttled()  # AWS said slow down: the cap halves and the header says so
         app.tick_header()
         assert "api" in app.header.render().plain and "/150 throttled" in app.header.render().plain
+
+
+async def test_startup_reads_wait_for_the_first_paint_and_the_demo_fleet_refreshes_once(fleet: EmbeddedFleet) -> None:
+    import threading
+
+    from tests.conftest import make_services
+
+    ready = threading.Event()
+    order: list[str] = []
+
+    app = HybridApp(make_services(fleet), fleet_ready=ready)
+    probes = app.check_permissions
+
+    def recording() -> object:
+        view = app.active_view
+        order.append("probes after rows" if view is not None and view.loaded_at is not None else "probes first")
+        return probes()
+
+    app.check_permissions = recording  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for(pilot, lambda: loaded(app, "jobs"))
+        await wait_for(pilot, lambda: bool(order))
+        assert order == ["probes after rows"]
+        resyncs = app.services.batch.sweeper.resyncs
+        ready.set()  # the demo child seeded the rest of the fleet
+        await wait_for(pilot, lambda: app.services.batch.sweeper.resyncs > resyncs)

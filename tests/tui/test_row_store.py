@@ -46,7 +46,9 @@ def test_rows_are_kept_in_sort_order_and_unchanged_items_cost_nothing() -> None:
     moved = replace(data[5], size=-1)
     assert s.apply([moved], [data[7].key]) == 2
     assert s.display_keys()[0] == moved.key and data[7].key not in s.items
-    assert s.widths == [max(len(r.name) for r in data), 3]
+    assert s.widths == [0, 0]  # search texts (and widths) come when first needed
+    s.warm(s.unsearched())
+    assert s.widths == [max(len(r.name) for r in data if r.key != data[7].key), 3]
 
 
 def test_reverse_maps_display_indexes_only() -> None:
@@ -74,6 +76,7 @@ async def test_filter_narrows_and_clears() -> None:
 
 async def test_the_first_screenful_is_shown_before_the_pass_ends(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(row_store, "FILTER_SLICE", 100)
+    monkeypatch.setattr(row_store, "FILTER_CHUNK", 50)
     data = rows(1000)
     s = store(data)
     previews: list[list[str]] = []
@@ -87,6 +90,7 @@ async def test_the_first_screenful_is_shown_before_the_pass_ends(monkeypatch: py
 @pytest.mark.parametrize("resort", [False, True])
 async def test_rows_changed_while_a_pass_runs_land_in_place(monkeypatch: pytest.MonkeyPatch, resort: bool) -> None:
     monkeypatch.setattr(row_store, "FILTER_SLICE", 50)
+    monkeypatch.setattr(row_store, "FILTER_CHUNK", 25)
     monkeypatch.setattr(row_store, "SORT_SLICE", 50)
     data = rows(1000, seed=3)
     s = store(data)
@@ -115,6 +119,7 @@ async def test_rows_changed_while_a_pass_runs_land_in_place(monkeypatch: pytest.
 
 async def test_a_newer_pass_supersedes_an_older_one(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(row_store, "FILTER_SLICE", 10)
+    monkeypatch.setattr(row_store, "FILTER_CHUNK", 10)
     s = store(rows(200))
     s.want(pattern=re.compile("etl"))
     older = asyncio.ensure_future(s.settle())

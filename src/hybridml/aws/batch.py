@@ -7,6 +7,7 @@ import json
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
 from hybridml.aws._util import bounded_gather, chunks, from_epoch_ms, name_value_pairs, pairs
@@ -209,6 +210,23 @@ def _summary_from_api(d: dict[str, Any], queue: str) -> Job:
     )
 
 
+def _ms(when: datetime | None) -> int | None:
+    return None if when is None else round(when.timestamp() * 1000)
+
+
+def _summary_says(job: Job, d: dict[str, Any]) -> bool:
+    """A JobSummary tells nothing new about `job` (what `batch_sweep.same_state` compares)."""
+    return (
+        job.status.value == d.get("status")
+        and job.status_reason == (d.get("statusReason") or "")
+        and _ms(job.started_at) == (d.get("startedAt") or None)
+        and _ms(job.stopped_at) == (d.get("stoppedAt") or None)
+    )
+
+
+Known = Callable[[str], Job | None]
+
+
 class BatchService:
     """Concurrent, paginated Batch reads with bounded concurrency."""
 
@@ -258,27 +276,32 @@ class BatchService:
 
         return await self.session.cache.get((SERVICE, "job_definitions", status), max_age_s, read)
 
-    async def _job_pages(self, queue: str, **kwargs: Any) -> AsyncIterator[list[Job]]:
-        """ListJobs of one queue, one mapped page at a time (each page is a call)."""
+    async def _job_pages(self, queue: str, known: Known | None, **kwargs: Any) -> AsyncIterator[list[Job]]:
+        """ListJobs of one queue, one mapped page at a time (each page is a call). A summary that says what the
+        `known` job already says is not mapped again: the known Job is reused (most of a page, most sweeps)."""
         client = await self.session.client(SERVICE)
         name = _shared(queue.rsplit("/", 1)[-1])
         token: str | None = None
         while True:
             async with aws_call(SERVICE, "ListJobs"):
                 page = await client.list_jobs(jobQueue=queue, **kwargs, **({"nextToken": token} if token else {}))
-            yield [_summary_from_api(d, name) for d in page.get("jobSummaryList", []) or []]
+            jobs = []
+            for d in page.get("jobSummaryList", []) or []:
+                seen = known(d["jobId"]) if known is not None else None
+                jobs.append(seen if seen is not None and _summary_says(seen, d) else _summary_from_api(d, name))
+            yield jobs
             token = page.get("nextToken")
             if not token:
                 return
 
-    def status_pages(self, queue: str, status: JobStatus) -> AsyncIterator[list[Job]]:
+    def status_pages(self, queue: str, status: JobStatus, known: Known | None = None) -> AsyncIterator[list[Job]]:
         """Jobs of one status, 1000 a page (the documented maximum with jobStatus)."""
-        return self._job_pages(queue, jobStatus=status.value, maxResults=STATUS_PAGE)
+        return self._job_pages(queue, known, jobStatus=status.value, maxResults=STATUS_PAGE)
 
-    def created_after_pages(self, queue: str, after_ms: int) -> AsyncIterator[list[Job]]:
+    def created_after_pages(self, queue: str, after_ms: int, known: Known | None = None) -> AsyncIterator[list[Job]]:
         """Jobs of every status created after `after_ms`, newest first, 100 a page (the filters maximum)."""
         flt = [{"name": "AFTER_CREATED_AT", "values": [str(after_ms)]}]
-        return self._job_pages(queue, filters=flt, maxResults=FILTER_PAGE)
+        return self._job_pages(queue, known, filters=flt, maxResults=FILTER_PAGE)
 
     async def list_jobs(self, queue: str, status: JobStatus) -> list[Job]:
         return [job async for page in self.status_pages(queue, status) for job in page]

@@ -40,11 +40,16 @@ DESCRIBE_PART = "describe"  # name of the describe part in `stale`
 
 
 class JobSource(Protocol):
-    """What a sweep reads (BatchService implements it)."""
+    """What a sweep reads (BatchService implements it). `known` looks up the job a sweep already holds: a page
+    may hand it back as it is when its summary says nothing new."""
 
-    def status_pages(self, queue: str, status: JobStatus) -> AsyncIterator[list[Job]]: ...
+    def status_pages(
+        self, queue: str, status: JobStatus, known: Callable[[str], Job | None] | None = None
+    ) -> AsyncIterator[list[Job]]: ...
 
-    def created_after_pages(self, queue: str, after_ms: int) -> AsyncIterator[list[Job]]: ...
+    def created_after_pages(
+        self, queue: str, after_ms: int, known: Callable[[str], Job | None] | None = None
+    ) -> AsyncIterator[list[Job]]: ...
 
     async def describe_jobs(self, job_ids: Sequence[str]) -> list[Job]: ...
 
@@ -99,6 +104,7 @@ class JobSweeper:
         self._floor = 0  # changes before this version are forgotten: older consumers reload everything
         self._queues: tuple[str, ...] | None = None
         self._watermark: dict[str, int] = {}  # queue -> newest createdAt seen (ms)
+        self._active: dict[str, set[str]] = {}  # queue -> ids of its jobs not finished (kept as jobs change)
         self._resynced_at: dict[str, float] = {}
         self.listeners: list[Callable[[], None]] = []
         self._seen: dict[str, set[str]] = {}  # resync in progress: what each queue's listings showed
@@ -140,6 +146,10 @@ class JobSweeper:
             self.jobs[job.job_id] = job
             self._log(job.job_id)
             changed += 1
+            if job.status.is_terminal:
+                self._active.get(job.queue, set()).discard(job.job_id)
+            else:
+                self._active.setdefault(job.queue, set()).add(job.job_id)
             mark = created_ms(job)
             if mark > self._watermark.get(job.queue, 0):
                 self._watermark[job.queue] = mark
@@ -148,7 +158,9 @@ class JobSweeper:
     def _remove(self, ids: Iterable[str]) -> int:
         gone = 0
         for job_id in ids:
-            if self.jobs.pop(job_id, None) is not None:
+            job = self.jobs.pop(job_id, None)
+            if job is not None:
+                self._active.get(job.queue, set()).discard(job_id)
                 self._log(job_id)
                 gone += 1
         return gone
@@ -165,10 +177,7 @@ class JobSweeper:
         now = self._clock()
         full = [q for q in key if now - self._resynced_at.get(q, -1e18) >= self.resync_s]
         quick = [q for q in key if q not in full]
-        active: dict[str, list[str]] = {q: [] for q in quick}
-        for job in self.jobs.values():
-            if not job.status.is_terminal and job.queue in active:
-                active[job.queue].append(job.job_id)
+        active = {q: list(self._active.get(q, ())) for q in quick}
         listed = [q for q in quick if len(active[q]) > ACTIVE_LISTING_AT]
         described = [i for q in quick if q not in listed for i in active[q]]
         parts: list[tuple[str, Callable[[], Awaitable[int]]]] = []
@@ -207,6 +216,7 @@ class JobSweeper:
 
     def _start_over(self, key: tuple[str, ...]) -> None:
         self._remove([i for i, j in self.jobs.items() if j.queue not in key])
+        self._active = {q: ids for q, ids in self._active.items() if q in key}
         self._queues = key
         self._resynced_at.clear()
         self.stale.clear()
@@ -230,7 +240,7 @@ class JobSweeper:
         async def part() -> int:
             changed = 0
             for status in (*ACTIVE_STATUSES, *TERMINAL_STATUSES):
-                async for page in self.source.status_pages(queue, status):
+                async for page in self.source.status_pages(queue, status, self.jobs.get):
                     self._seen[queue].update(j.job_id for j in page)
                     merged = self._merge(page)
                     changed += merged
@@ -246,7 +256,7 @@ class JobSweeper:
             mark = self._watermark.get(queue)
             after = max(window, mark - OVERLAP_MS) if mark is not None else window
             changed = 0
-            async for page in self.source.created_after_pages(queue, after):
+            async for page in self.source.created_after_pages(queue, after, self.jobs.get):
                 changed += self._merge(page)
             return changed
 
@@ -255,7 +265,7 @@ class JobSweeper:
     def _status_part(self, queue: str, status: JobStatus) -> Callable[[], Awaitable[int]]:
         async def part() -> int:
             changed = 0
-            async for page in self.source.status_pages(queue, status):
+            async for page in self.source.status_pages(queue, status, self.jobs.get):
                 self._left[queue].difference_update(j.job_id for j in page)
                 changed += self._merge(page)
             return changed
@@ -272,31 +282,25 @@ class JobSweeper:
 
     def _unlisted(self, full: list[str], listed: list[str], errors: dict[str, Exception], started: float) -> list[str]:
         """After the listings: drop finished jobs a resync no longer lists (and those out of the window); return
-        the active jobs that no listing showed (they moved between two listings, finished, or were deleted)."""
+        the active jobs that no listing showed (they moved between two listings, finished, or were deleted).
+        One pass over the jobs, whatever the number of queues."""
+        resynced = {q for q in full if q not in errors}  # a failed queue keeps its rows; resynced next time
+        cutoff = datetime.fromtimestamp(self._wall(), UTC) - timedelta(hours=self.window_h)
         vanished: list[str] = []
-        for queue in full:
-            if queue in errors:
-                continue  # keep its rows as they were; resync it again next time
-            seen = self._seen[queue]
-            gone: list[str] = []
+        gone: list[str] = []
+        if resynced:
             for job_id, job in self.jobs.items():
-                if job.queue != queue or job_id in seen:
+                if job.queue not in resynced:
                     continue
-                (gone if job.status.is_terminal else vanished).append(job_id)
-            self._remove(gone)  # past Batch's retention
-            self._prune(queue)
+                if job_id not in self._seen[job.queue]:
+                    (gone if job.status.is_terminal else vanished).append(job_id)  # finished: past retention
+                elif job.status.is_terminal and (job.stopped_at or job.created_at or cutoff) < cutoff:
+                    gone.append(job_id)  # out of the window
+        self._remove(gone)
+        for queue in resynced:
             self._resynced_at[queue] = started
             self.resyncs += 1
         for queue in listed:
             if queue not in errors:
                 vanished += self._left[queue]
         return vanished
-
-    def _prune(self, queue: str) -> int:
-        cutoff = datetime.fromtimestamp(self._wall(), UTC) - timedelta(hours=self.window_h)
-        old = [
-            i
-            for i, j in self.jobs.items()
-            if j.queue == queue and j.status.is_terminal and (j.stopped_at or j.created_at or cutoff) < cutoff
-        ]
-        return self._remove(old)

@@ -31,7 +31,7 @@ SERVICE = "sagemaker"
 RUNTIME = "sagemaker-runtime"
 AUTOSCALING = "application-autoscaling"
 SCALABLE_DIMENSION = "sagemaker:variant:DesiredInstanceCount"
-DESCRIBE_TTL_S = 60.0
+DESCRIBE_TTL_S = 300.0  # an unchanged endpoint (same status and LastModifiedTime) is described again this often
 LIST_PAGE = 100  # ListEndpoints / ListTrainingJobs / ... MaxResults: at most 100
 
 
@@ -191,6 +191,20 @@ class SageMakerService:
             async for page in pages:
                 found += list(page.get("Endpoints", []) or [])
         return found
+
+    async def endpoint_summaries(self, *, max_age_s: float = 0.0) -> list[Endpoint]:
+        """Every endpoint from ListEndpoints alone (name, status, times; no variants): enough for the watches,
+        for a page of calls instead of one DescribeEndpoint each. A full `endpoints()` answer younger than
+        `max_age_s` is reused instead."""
+        cache = self.session.cache
+        full = cache.age((SERVICE, "endpoints"))
+        if full is not None and full <= max_age_s:
+            return await self.endpoints(max_age_s=max_age_s)
+
+        async def read() -> list[Endpoint]:
+            return sorted((_endpoint_from_api(d) for d in await self._summaries()), key=lambda e: e.name)
+
+        return await cache.get((SERVICE, "endpoint_summaries"), max_age_s, read)
 
     async def endpoint_names(self) -> list[str]:
         return [str(e["EndpointName"]) for e in await self._summaries()]

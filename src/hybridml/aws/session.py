@@ -7,7 +7,9 @@ import os
 import threading
 import time
 from collections import deque
-from contextlib import AsyncExitStack
+from collections.abc import Iterator
+from contextlib import AsyncExitStack, contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,6 +65,25 @@ class CallMeter:
         if 10.0 <= age < 60.0:
             return round(len(self._recent) * 60.0 / age)
         return len(self._recent)
+
+
+@dataclass
+class Tally:
+    requests: int = 0
+
+
+_TALLY: ContextVar[Tally | None] = ContextVar("hybridml_tally", default=None)
+
+
+@contextmanager
+def counting() -> Iterator[Tally]:
+    """Count the requests sent by this task and the tasks it starts (a view's load, not the watches')."""
+    tally = Tally()
+    token = _TALLY.set(tally)
+    try:
+        yield tally
+    finally:
+        _TALLY.reset(token)
 
 
 class AwsSession:
@@ -186,6 +207,9 @@ class AwsSession:
 
     def _sent(self, **_: Any) -> None:
         self.requests.record()  # returns None: botocore sends the request itself
+        tally = _TALLY.get()
+        if tally is not None:
+            tally.requests += 1
 
     def _answered(self, response: Any = None, **_: Any) -> None:
         """Every answer passes here (before botocore decides on a retry): throttling lowers the budget."""

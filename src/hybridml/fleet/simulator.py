@@ -15,7 +15,8 @@ from hybridml.fleet import catalog
 from hybridml.fleet.backends import batch_backend, logs_backend, sagemaker_backend
 from hybridml.fleet.logtext import log_line
 from hybridml.fleet.sagemaker_extras import LiveMetrics
-from hybridml.fleet.seed import BATCH_LOG_GROUP, JobSeeder, SeededFleet, boto3_client
+from hybridml.fleet.seed import JobSeeder, SeededFleet, boto3_client
+from hybridml.fleet.seed_infra import BATCH_LOG_GROUP
 from hybridml.fleet.seed_sagemaker import TRAINING_LOG_GROUP
 
 NEXT_STATUS = {"SUBMITTED": "PENDING", "PENDING": "RUNNABLE", "RUNNABLE": "STARTING", "STARTING": "RUNNING"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import threading
 import time
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -50,10 +51,13 @@ class HybridApp(App[int]):
         Binding("q", "back_or_quit", "Quit", id="app.quit"),
     ]
 
-    def __init__(self, services: Services, start_view: str = START_VIEW) -> None:
+    def __init__(
+        self, services: Services, start_view: str = START_VIEW, *, fleet_ready: threading.Event | None = None
+    ) -> None:
         super().__init__()
         self.services = services
         self.start_view = start_view
+        self.fleet_ready = fleet_ready  # the demo fleet's child seeds the rest after the first screen
         self.views: dict[str, ResourceView[Any]] = {}
         self.history: list[tuple[str, Scope | None]] = []
         self.current_kind = ""
@@ -112,6 +116,15 @@ class HybridApp(App[int]):
         self.header_timer = self.set_interval(1.0, self.tick_header)
         if self.services.settings.watches.enabled:
             self.set_interval(self.services.settings.watches.interval_s, self.run_watches)
+        if self.fleet_ready is not None and not self.fleet_ready.is_set():
+            self._wait_for_fleet(self.fleet_ready)
+
+    @work(thread=True, exit_on_error=False, group="demo-fleet")
+    def _wait_for_fleet(self, ready: threading.Event) -> None:
+        """The demo fleet finished seeding: one full refresh shows what came after the first screen."""
+        ready.wait()
+        if self.is_running:
+            self.call_from_thread(self.action_refresh)
 
     def _after_first_paint(self) -> None:
         """What the first screen does not need waits until it is painted: the account id and the permission
@@ -236,7 +249,14 @@ class HybridApp(App[int]):
             return
         try:
             interval = self.services.settings.watches.interval_s  # the views' reads, when that fresh, will do
-            ctx = await gather_context(self.services, details=False, quotas=False, training=False, max_age_s=interval)
+            ctx = await gather_context(
+                self.services,
+                details=False,
+                quotas=False,
+                training=False,
+                endpoint_details=False,  # status and times are what the endpoint watch needs
+                max_age_s=interval,
+            )
         except Exception as exc:
             self.report_problem(str(translate(exc)))
             return
@@ -353,6 +373,8 @@ class HybridApp(App[int]):
 
     # -- actions ----------------------------------------------------------------------------------
     def action_refresh(self) -> None:
+        """`r`: read everything again (a full resync of the jobs, cached reads too)."""
+        self.services.batch.invalidate_jobs()
         view = self.active_view
         if view is not None:
             view.reload()

@@ -1,6 +1,7 @@
 """RowStore: the rows of one resource table, kept sorted and filtered incrementally (no Textual here).
 
-Per row it keeps the item, a precomputed sort key and a search text; per column the widest plain cell seen.
+Per row it keeps the item, a precomputed sort key and (once a filter needs it, or in idle time) a search text;
+per column the widest plain cell painted or searched so far.
 The search text holds one line per cell, so a filter compiled with re.MULTILINE anchors (`^x$`) to a cell, as
 it would when matching cell by cell. Nothing is rendered for rows that are not on screen: the table asks for
 the cells of the rows it paints. A refresh that changes k rows costs O(k log n) (bisect) plus, for big
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from bisect import bisect_left, insort
 from collections.abc import Callable, Generator, Iterable, Sequence
 from typing import Any, Generic, TypeVar
@@ -26,8 +28,10 @@ from rich.text import Text
 
 T = TypeVar("T")
 Cell = str | Text
-FILTER_SLICE = 20_000  # rows tested between two yields to the event loop
-SORT_SLICE = 10_000  # rows keyed (and sorted) between two yields
+FILTER_SLICE = 5_000  # at most this many rows tested between two yields to the event loop
+FILTER_CHUNK = 250  # rows tested between two looks at the clock
+SLICE_S = 0.008  # ...and at most about this long (rows without a search text yet cost more)
+SORT_SLICE = 5_000  # rows keyed (and sorted) between two yields
 BIG_BATCH = 0.125  # a batch bigger than this share of the rows is merged in one C-level sort, not bisected
 
 
@@ -57,6 +61,7 @@ class RowStore(Generic[T]):
         self._scoped_by = self._in_scope = in_scope  # None: every row
         self.items: dict[str, T] = {}
         self._text: dict[str, str] = {}
+        self._unsearched: set[str] = set()  # rows without a search text yet (rendered in idle time)
         self._sk: dict[str, tuple[Any, str]] = {}
         self.order: list[str] = []  # every row in scope, ascending by sort key
         self._shown: list[str] | None = None  # rows in scope matching `_shown_for`; None: no filter (= order)
@@ -119,17 +124,39 @@ class RowStore(Generic[T]):
         return self.shown[::-1] if self.reverse else list(self.shown)
 
     def text_of(self, key: str) -> str:
-        return self._text.get(key, "")
+        """The row's search text (rendered on first use, kept until the row changes)."""
+        text = self._text.get(key)
+        if text is None:
+            cells = [plain(c) for c in self._cells(self.items[key])]
+            self.note_widths(cells)
+            self._text[key] = text = "\n".join(cells)  # one line per cell: `^x$` (MULTILINE) is a whole cell
+            self._unsearched.discard(key)
+        return text
+
+    def note_widths(self, cells: Sequence[str]) -> bool:
+        """Widen columns to fit these cells (painted or searched); True when a column grew."""
+        grew = False
+        widths = self.widths
+        for i, text in enumerate(cells[: self.columns]):
+            if len(text) > widths[i]:
+                widths[i] = len(text)
+                grew = True
+        return grew
+
+    def unsearched(self) -> list[str]:
+        """Rows whose search text is not rendered yet (to render in idle time: `warm`); O(those rows)."""
+        return list(self._unsearched)
+
+    def warm(self, keys: Sequence[str]) -> None:
+        for key in keys:
+            if key in self.items:
+                self.text_of(key)
 
     # -- one row ----------------------------------------------------------------------------------
     def _index(self, key: str, item: T) -> None:
-        """Search text, column widths and sort key of one row."""
-        texts = [plain(c) for c in self._cells(item)]
-        widths = self.widths
-        for i, text in enumerate(texts[: self.columns]):
-            if len(text) > widths[i]:
-                widths[i] = len(text)
-        self._text[key] = "\n".join(texts)  # one line per cell: `^x$` (MULTILINE) matches a whole cell
+        """The row's sort key; its search text is rendered when a filter first needs it."""
+        self._text.pop(key, None)
+        self._unsearched.add(key)
         self._sk[key] = (self._sorted_by(item), key)
 
     def _scoped(self, item: T) -> bool:
@@ -137,7 +164,7 @@ class RowStore(Generic[T]):
 
     def _matches(self, key: str) -> bool:
         pattern = self._shown_for
-        return pattern is None or pattern.search(self._text[key]) is not None
+        return pattern is None or pattern.search(self.text_of(key)) is not None
 
     def _place(self, key: str) -> None:
         """Insert a row (already indexed) into `order` / `shown` where it belongs."""
@@ -205,6 +232,7 @@ class RowStore(Generic[T]):
     def _forget(self, key: str) -> None:
         self.items.pop(key, None)
         self._text.pop(key, None)
+        self._unsearched.discard(key)
         self._sk.pop(key, None)
 
     def _apply_batch(self, changed: list[str], gone: list[str]) -> None:
@@ -353,13 +381,15 @@ class RowStore(Generic[T]):
         first_screen: int,
         on_first: Callable[[], None] | None,
     ) -> Generator[None, None, list[str] | None]:
-        search, text = pattern.search, self._text
+        search, text, text_of = pattern.search, self._text, self.text_of
         # a snapshot (rows that change meanwhile are re-placed on landing), in display order: the first
         # screenful comes first
         rows = source[::-1] if self.reverse else source[:]
         found: list[str] = []
-        for start in range(0, len(rows), FILTER_SLICE):
-            if start:
+        items = self.items
+        since = time.perf_counter()
+        for start in range(0, len(rows), FILTER_CHUNK):
+            if start and (time.perf_counter() - since >= SLICE_S or start % FILTER_SLICE == 0):
                 if on_first is not None and len(found) >= first_screen:
                     self._shown = found[::-1] if self.reverse else found[:]  # a preview of the top rows
                     self._shown_for, self._complete = pattern, False
@@ -369,7 +399,12 @@ class RowStore(Generic[T]):
                 yield
                 if generation != self._pass:
                     return None
-            found.extend(k for k in rows[start : start + FILTER_SLICE] if k in text and search(text[k]) is not None)
+                since = time.perf_counter()
+            found.extend(
+                k
+                for k in rows[start : start + FILTER_CHUNK]
+                if k in items and search(text[k] if k in text else text_of(k)) is not None
+            )
         if self.reverse:
             found.reverse()
         return found

@@ -30,7 +30,7 @@ class JobsView(ResourceView[Job]):
     title: ClassVar[str] = "Jobs"
     columns: ClassVar[tuple[str, ...]] = (MARK_COLUMN, *JOB_COLUMNS)
     default_sort: ClassVar[str] = "AGE"
-    column_min: ClassVar[dict[str, int]] = {"NAME": 14, "REASON": 10}
+    column_min: ClassVar[dict[str, int]] = {"NAME": 20, "STATUS": 9, "AGE": 6}
     drop_order: ClassVar[tuple[str, ...]] = ("JOB ID", "DEFINITION", "ARRAY")  # first to go at 80 columns
 
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]

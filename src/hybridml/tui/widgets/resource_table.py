@@ -180,6 +180,11 @@ class ResourceTable(ScrollView, can_focus=True):
         total = sum(widths) + GAP * max(0, sum(1 for w in widths if w) - 1)
         self.virtual_size = Size(total, self.row_count + 1)
 
+    def _relayout(self) -> None:
+        self._update_size()
+        self._cache.clear()
+        self.refresh()
+
     def on_resize(self) -> None:
         self._update_size()
         self._scroll_cursor_into_view()
@@ -276,6 +281,8 @@ class ResourceTable(ScrollView, can_focus=True):
             return cached
         item = self.store.items[key]
         cells = [c.copy() if isinstance(c, Text) else Text(c) for c in self._cells(item, self.now)]
+        if self.store.note_widths([c.plain for c in cells]):
+            self.call_later(self._relayout)  # a wider cell than any painted before: columns follow
         text = self._join(cells, widths)
         base = self.rich_style
         if even:

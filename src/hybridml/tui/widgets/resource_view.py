@@ -10,6 +10,8 @@ and scope changes run as cooperative passes (`RowStore.settle`) that paint the f
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import re
 import time
 from collections.abc import Callable, Sequence
@@ -26,6 +28,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from hybridml.aws.errors import AccessDenied, AwsError, translate
+from hybridml.aws.session import counting
 from hybridml.domain.logs import LogSource
 from hybridml.tui.row_store import RowStore
 from hybridml.tui.widgets.resource_table import ResourceTable
@@ -36,6 +39,8 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 Cell = str | Text
 SETTLE_NOW_ROWS = 5_000  # up to this many rows a filter or sort change is applied at once (a few ms)
+WARM_SLICE = 1_000  # search texts rendered between two pauses after a load
+FREEZE_AT_ROWS = 10_000
 
 
 @dataclass(frozen=True)
@@ -116,7 +121,8 @@ class ResourceView(Vertical, Generic[T]):
         self.stale = False
         self.loading_since: float | None = None  # monotonic start of the fetch in flight
         self._load_token: object | None = None
-        self.load_cost = 0  # requests sent while the last load ran (the cadence paces refreshes by it)
+        self.load_cost = 0  # requests the last load sent (the cadence paces refreshes by it)
+        self._warming = False
         self.load_changed = True  # whether the last load changed any row
 
     # -- to implement -----------------------------------------------------------------------------
@@ -285,12 +291,16 @@ class ResourceView(Vertical, Generic[T]):
                 self.loading_since = None
 
     async def _fetch_and_show(self) -> None:
-        requests, version = self.services.session.requests, self.store.version
-        sent = requests.total
-        try:
-            await self._fetch_and_show_rows()
-        finally:
-            self.load_cost, self.load_changed = requests.total - sent, self.store.version != version
+        version = self.store.version
+        with counting() as tally:  # this load's own requests (the watches' run beside it)
+            try:
+                await self._fetch_and_show_rows()
+            finally:
+                self.load_cost, self.load_changed = tally.requests, self.store.version != version
+        if self.load_changed and len(self.store) >= FREEZE_AT_ROWS:
+            # The rows are long-lived: out of the collector's sight, its full passes stay short (a pass over
+            # 100,000 jobs stalls keys for a second). What is replaced later is still freed by refcounting.
+            gc.freeze()
 
     async def _fetch_and_show_rows(self) -> None:
         denied = self.services.denied(self.service)
@@ -320,6 +330,26 @@ class ResourceView(Vertical, Generic[T]):
         table.tick()  # ages move on: the rows on screen are rendered again (only those)
         self.rows_changed(keep if keep is not None else table.cursor_key)
         self.post_message(self.Loaded(self, len(self.store.shown)))
+        self._warm_search()
+
+    def _warm_search(self) -> None:
+        if not self._warming:
+            self._warming = True
+            self._warm()
+
+    @work(group="view-warm", exit_on_error=False)
+    async def _warm(self) -> None:
+        """In idle time, render the search text of rows that have none, so the first filter is quick (one at a
+        time; it looks again before it stops, for rows that changed meanwhile)."""
+        try:
+            missing = self.store.unsearched()
+            while missing:
+                for start in range(0, len(missing), WARM_SLICE):
+                    await asyncio.sleep(0.01)
+                    self.store.warm(missing[start : start + WARM_SLICE])
+                missing = self.store.unsearched()
+        finally:
+            self._warming = False
 
     # -- painting ---------------------------------------------------------------------------------
     def repaint(self) -> None:

@@ -7,11 +7,21 @@ problems and alerts stay.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
 SEP = "│ "
+
+
+@dataclass
+class Part:
+    priority: int  # the lowest gives way first
+    text: str
+    short: str  # used before anything is dropped
+    style: str = ""
 
 
 class StatusHeader(Static):
@@ -28,33 +38,45 @@ class StatusHeader(Static):
     mode: reactive[str] = reactive("")
     denied: reactive[str] = reactive("")  # panes the credentials cannot read
 
-    def parts(self) -> list[tuple[int, str, str]]:
-        """(priority, text, style) in display order; the lowest priority gives way first."""
-        shown_endpoint = self.aws_endpoint.split("://", 1)[-1]
-        throttled = self.budget_configured and self.budget < self.budget_configured
+    def parts(self) -> list[Part]:
+        """The bar's parts in display order."""
+        endpoint = self.aws_endpoint.split("://", 1)[-1]
+        throttled = bool(self.budget_configured) and self.budget < self.budget_configured
         api = f"api {self.api_rate}/{self.budget}" if self.budget else f"api {self.api_rate}/min"
+        api += " throttled" if throttled else ""
         found = [
-            (9, " hybridml ", "bold reverse"),
-            (4, f" {self.account} ", "bold"),
-            (3, f"{SEP}{self.aws_region} ", ""),
-            (1, f"{SEP}{shown_endpoint} ", "yellow") if self.aws_endpoint != "AWS" else None,
-            (7, f"{SEP}{self.mode} ", "bold magenta") if self.mode else None,
-            (10, f"{SEP}:{self.view_name} ", "bold cyan"),
-            (5, f"{SEP}{self.freshness} ", ""),
-            (10, f"{SEP}{api}{' throttled' if throttled else ''} ", "bold yellow" if throttled else "dim"),
-            (8, f"{SEP}⚠ {self.problem} ", "bold red") if self.problem else None,
-            (6, f"{SEP}⛔ no access: {self.denied} ", "bold red") if self.denied else None,
-            (8, f"{SEP}🔔 {self.alerts} ", "bold yellow") if self.alerts else None,
+            Part(9, " hybridml ", " hm ", "bold reverse"),
+            Part(4, f" {self.account} ", f" {self.account} ", "bold"),
+            Part(3, f"{SEP}{self.aws_region} ", f"{SEP}{self.aws_region} "),
+            Part(1, f"{SEP}{endpoint} ", f"{SEP}{endpoint} ", "yellow") if self.aws_endpoint != "AWS" else None,
+            Part(7, f"{SEP}{self.mode} ", f"{SEP}{self.mode} ", "bold magenta") if self.mode else None,
+            Part(10, f"{SEP}:{self.view_name} ", f"{SEP}:{self.view_name} ", "bold cyan"),
+            Part(5, f"{SEP}{self.freshness} ", f"{SEP}{self.freshness.replace('refreshed ', '')} "),
+            Part(10, f"{SEP}{api} ", f"{SEP}{api} ", "bold yellow" if throttled else "dim"),
+            Part(8, f"{SEP}⚠ {self.problem} ", f"{SEP}⚠ {self.problem[:30]} ", "bold red") if self.problem else None,
+            Part(6, f"{SEP}⛔ no access: {self.denied} ", f"{SEP}⛔ {self.denied} ", "bold red")
+            if self.denied
+            else None,
+            Part(8, f"{SEP}🔔 {self.alerts} ", f"{SEP}🔔 {self.alerts.split(':', 1)[0]} ", "bold yellow")
+            if self.alerts
+            else None,
         ]
         return [p for p in found if p is not None]
 
     def render(self) -> Text:
         parts = self.parts()
         width = self.size.width or 10_000
-        while sum(Text(t).cell_len for _, t, _ in parts) > width and len(parts) > 1:
-            lowest = min(range(len(parts)), key=lambda i: parts[i][0])
-            del parts[lowest]
+
+        def used() -> int:
+            return sum(Text(p.text).cell_len for p in parts)
+
+        for part in sorted(parts, key=lambda p: p.priority):  # long texts give way first...
+            if used() <= width:
+                break
+            part.text = part.short
+        while used() > width and len(parts) > 1:  # ...then whole parts
+            parts.remove(min(parts, key=lambda p: p.priority))
         text = Text(no_wrap=True, overflow="ellipsis")
-        for _, part, style in parts:
-            text.append(part, style=style)
+        for part in parts:
+            text.append(part.text, style=part.style)
         return text
