@@ -19,6 +19,7 @@ from aiobotocore.session import AioSession, get_session
 from hybridml.aws.budget import ApiBudget, RequestWindow
 from hybridml.aws.cache import ReadCache
 from hybridml.aws.errors import aws_call, is_throttling
+from hybridml.aws.parsing import OffloadingParserFactory
 from hybridml.config import AwsSettings
 
 DEMO_REGION = "us-east-1"
@@ -102,6 +103,7 @@ class AwsSession:
         self.profile = profile or settings.profile or os.environ.get("AWS_PROFILE") or None
         self._explicit_endpoint = endpoint_url or settings.endpoint_url
         self._session: AioSession = get_session()
+        self._session.register_component("response_parser_factory", OffloadingParserFactory())
         if self.profile:
             self._session.set_config_variable("profile", self.profile)
         if static_credentials is not None:  # the embedded demo fleet's fake keys only
