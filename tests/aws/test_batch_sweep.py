@@ -185,8 +185,9 @@ async def test_a_failed_queue_keeps_its_rows_marked_stale(fleet: EmbeddedFleet, 
         seen = by_id(await sweep(services))
         assert other.job_id in seen  # the healthy queue refreshed
         assert mine.job_id in seen  # the failed one kept its last rows
-        assert set(services.batch.sweeper.stale) == {spare_queue}
-        assert isinstance(services.batch.sweeper.stale[spare_queue], AwsError)
+        partial = services.batch.partial
+        assert partial is not None and partial.failed == (f"{spare_queue}/NEW",)  # its new jobs were not read
+        assert isinstance(partial.error, AwsError) and not partial.stale_ids  # `mine` was described: fresh
     finally:
         await services.close()
 

@@ -35,16 +35,20 @@ def test_the_window_counts_the_last_minute(clock: Clock) -> None:
 def test_throttling_halves_the_budget_which_then_recovers(clock: Clock) -> None:
     budget = ApiBudget(300, RequestWindow(clock), clock)
     budget.throttled()
+    budget.throttled()  # the same burst: one cut
     assert budget.limit == 150
+    clock.now += b.THROTTLE_HOLD_S
     budget.throttled()
-    assert budget.limit == 75
+    assert budget.limit == round(300 * (0.5 + 0.5 * b.THROTTLE_HOLD_S / b.RECOVER_S) / 2)  # half of what it was
+    cut = budget.limit
     clock.now += b.RECOVER_S / 2
-    assert budget.limit == round(300 * (0.25 + 0.75 / 2))
+    assert cut < budget.limit < 300  # recovering
     clock.now += b.RECOVER_S
     assert budget.limit == 300
     for _ in range(10):
+        clock.now += b.THROTTLE_HOLD_S
         budget.throttled()
-    assert budget.limit == round(300 * b.MIN_FACTOR)
+    assert budget.limit <= round(300 * b.MIN_FACTOR * 1.5)
 
 
 def test_quiet_refreshes_slow_down_and_a_change_restores_the_interval(clock: Clock) -> None:

@@ -14,8 +14,9 @@ The sweeper keeps every job of the watched queues and asks AWS only what may hav
   listing showed (a retry went back to RUNNABLE) is described. Finished jobs older than the window go then.
 
 Finished jobs are never asked about again between resyncs. Each part (a queue's listing, a describe chunk)
-succeeds or fails on its own: a failed part keeps the rows it would have refreshed and is reported in `stale`
-(the sweep raises only when every part failed). Each change is logged with a version: consumers apply
+succeeds or fails on its own: a failed part keeps the rows it would have refreshed, and `partial` says which
+parts were not read, why, and which rows are therefore stale (the sweep raises only when every part failed).
+Each change is logged with a version: consumers apply
 `changes_since(version)`, and listeners hear about each merged page (the first page paints at once).
 """
 
@@ -36,7 +37,32 @@ TERMINAL_STATUSES: tuple[JobStatus, ...] = tuple(s for s in JobStatus if s.is_te
 DESCRIBE_CHUNK = 100  # DescribeJobs: "A list of up to 100 job IDs."
 ACTIVE_LISTING_AT = 5 * DESCRIBE_CHUNK  # above this many active jobs, five status listings cost less
 OVERLAP_MS = 60_000  # re-read this much before the newest createdAt seen (jobs that show up late)
-DESCRIBE_PART = "describe"  # name of the describe part in `stale`
+DESCRIBE_PART = "DescribeJobs"  # how a failed describe chunk is named in `partial`
+
+
+@dataclass(frozen=True)
+class PartialRead:
+    """What the last sweep could not read: those parts show their last good rows (`stale_ids`)."""
+
+    failed: tuple[str, ...]  # "queue/ALL" (a resync), "queue/NEW" (new jobs), "queue/STATUS", "DescribeJobs"
+    total: int  # parts the sweep tried
+    error: Exception  # the first failure
+    stale_ids: frozenset[str]
+
+    def short(self) -> str:
+        return f"{len(self.failed)}/{self.total} reads failed, {len(self.stale_ids)} rows stale"
+
+    def summary(self) -> str:
+        parts = ", ".join(self.failed[:3]) + (f" +{len(self.failed) - 3}" if len(self.failed) > 3 else "")
+        return f"{len(self.failed)} of {self.total} reads failed ({parts}): {self.error}"
+
+
+@dataclass(frozen=True)
+class _Part:
+    label: str
+    queue: str | None  # the queue it reads (None: a describe chunk)
+    run: Callable[[], Awaitable[int]]
+    covers: tuple[str, ...] = ()  # known jobs it refreshes (stale when it fails)
 
 
 class JobSource(Protocol):
@@ -97,7 +123,7 @@ class JobSweeper:
         self.window_h = window_h
         self._clock, self._wall = clock, wall
         self.jobs: dict[str, Job] = {}
-        self.stale: dict[str, Exception] = {}  # part (a queue, or "describe") -> why it was not refreshed
+        self.partial: PartialRead | None = None  # what the last sweep could not read (None: everything)
         self.version = 0
         self._versions: list[int] = []
         self._ids: list[str] = []
@@ -180,60 +206,69 @@ class JobSweeper:
         active = {q: list(self._active.get(q, ())) for q in quick}
         listed = [q for q in quick if len(active[q]) > ACTIVE_LISTING_AT]
         described = [i for q in quick if q not in listed for i in active[q]]
-        parts: list[tuple[str, Callable[[], Awaitable[int]]]] = []
+        parts: list[_Part] = []
         for queue in full:
-            parts.append((queue, self._resync_part(queue)))
+            parts.append(_Part(f"{queue}/ALL", queue, self._resync_part(queue), tuple(self._active.get(queue, ()))))
         for queue in quick:
-            parts.append((queue, self._new_jobs_part(queue)))
+            parts.append(_Part(f"{queue}/NEW", queue, self._new_jobs_part(queue)))
         for queue in listed:
-            parts += [(queue, self._status_part(queue, status)) for status in ACTIVE_STATUSES]
-        for start in range(0, len(described), DESCRIBE_CHUNK):
-            parts.append((DESCRIBE_PART, self._describe_part(described[start : start + DESCRIBE_CHUNK])))
+            for status in ACTIVE_STATUSES:
+                parts.append(
+                    _Part(f"{queue}/{status.value}", queue, self._status_part(queue, status), tuple(active[queue]))
+                )
+        parts += self._describe_parts(described)
         self._seen = {q: set() for q in full}
         self._left = {q: set(active[q]) for q in listed}
         before = self.version
         errors = await self._run(parts)
-        vanished = self._unlisted(full, listed, errors, now)
+        failed_queues = {p.queue for p in parts if p.label in errors and p.queue is not None}
+        vanished = self._unlisted(full, listed, failed_queues, now)
         if vanished:  # they left the lists they were in: learn their final state in this same sweep
-            chunks = [vanished[i : i + DESCRIBE_CHUNK] for i in range(0, len(vanished), DESCRIBE_CHUNK)]
-            more = [(DESCRIBE_PART, self._describe_part(chunk)) for chunk in chunks]
+            more = self._describe_parts(vanished)
             parts += more
-            for name, error in (await self._run(more)).items():
-                errors.setdefault(name, error)
+            errors.update(await self._run(more))
         changed = self.version - before
-        for part in {p for p, _ in parts}:
-            if part in errors:
-                self.stale[part] = errors[part]
-            else:
-                self.stale.pop(part, None)
+        self.partial = self._partial(parts, errors)
         self.sweeps += 1
         self.last_changes = changed
         self._compact()
         self._notify()
-        if errors and len(errors) == len({p for p, _ in parts}):
+        if errors and len(errors) == len(parts):
             raise next(iter(errors.values()))
         return list(self.jobs.values())
+
+    def _describe_parts(self, ids: Sequence[str]) -> list[_Part]:
+        chunks = [tuple(ids[i : i + DESCRIBE_CHUNK]) for i in range(0, len(ids), DESCRIBE_CHUNK)]
+        return [_Part(f"{DESCRIBE_PART}#{n}", None, self._describe_part(c), c) for n, c in enumerate(chunks)]
+
+    def _partial(self, parts: list[_Part], errors: dict[str, Exception]) -> PartialRead | None:
+        if not errors:
+            return None
+        failed = [p for p in parts if p.label in errors]
+        labels = tuple(dict.fromkeys(DESCRIBE_PART if p.queue is None else p.label for p in failed))
+        stale = frozenset(i for p in failed for i in p.covers if i in self.jobs)
+        return PartialRead(labels, len(parts), errors[failed[0].label], stale)
 
     def _start_over(self, key: tuple[str, ...]) -> None:
         self._remove([i for i, j in self.jobs.items() if j.queue not in key])
         self._active = {q: ids for q, ids in self._active.items() if q in key}
         self._queues = key
         self._resynced_at.clear()
-        self.stale.clear()
+        self.partial = None
 
-    async def _run(self, parts: list[tuple[str, Callable[[], Awaitable[int]]]]) -> dict[str, Exception]:
+    async def _run(self, parts: list[_Part]) -> dict[str, Exception]:
         """Every part, at most `limit` at a time; a failing part does not stop the others."""
         semaphore = asyncio.Semaphore(self.limit)
         errors: dict[str, Exception] = {}
 
-        async def one(name: str, part: Callable[[], Awaitable[int]]) -> None:
+        async def one(part: _Part) -> None:
             async with semaphore:
                 try:
-                    await part()
+                    await part.run()
                 except Exception as exc:  # kept per part; AwsError already says what and where
-                    errors.setdefault(name, exc)
+                    errors[part.label] = exc
 
-        await asyncio.gather(*(one(name, part) for name, part in parts))
+        await asyncio.gather(*(one(part) for part in parts))
         return errors
 
     def _resync_part(self, queue: str) -> Callable[[], Awaitable[int]]:
@@ -280,11 +315,11 @@ class JobSweeper:
 
         return part
 
-    def _unlisted(self, full: list[str], listed: list[str], errors: dict[str, Exception], started: float) -> list[str]:
+    def _unlisted(self, full: list[str], listed: list[str], failed: set[str], started: float) -> list[str]:
         """After the listings: drop finished jobs a resync no longer lists (and those out of the window); return
         the active jobs that no listing showed (they moved between two listings, finished, or were deleted).
         One pass over the jobs, whatever the number of queues."""
-        resynced = {q for q in full if q not in errors}  # a failed queue keeps its rows; resynced next time
+        resynced = {q for q in full if q not in failed}  # a failed queue keeps its rows; resynced next time
         cutoff = datetime.fromtimestamp(self._wall(), UTC) - timedelta(hours=self.window_h)
         vanished: list[str] = []
         gone: list[str] = []
@@ -301,6 +336,6 @@ class JobSweeper:
             self._resynced_at[queue] = started
             self.resyncs += 1
         for queue in listed:
-            if queue not in errors:
+            if queue not in failed:
                 vanished += self._left[queue]
         return vanished

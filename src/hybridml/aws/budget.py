@@ -18,6 +18,7 @@ from collections import deque
 from collections.abc import Callable
 
 RECOVER_S = 120.0  # a throttled budget is back to full after this long without throttling
+THROTTLE_HOLD_S = 10.0  # throttling answers this close together (one sweep's burst) cut the budget once
 MIN_FACTOR = 0.125  # throttling never cuts the budget below this share
 IDLE_FACTOR = 4.0  # while nothing changes, refreshes slow down to this many times the interval
 IDLE_STEP = 1.5
@@ -80,10 +81,13 @@ class ApiBudget:
         return max(1, round(self.per_min * self.factor()))
 
     def throttled(self) -> None:
-        """AWS answered with a throttling error: halve what the budget is now."""
+        """AWS answered with a throttling error: halve what the budget is now (once per THROTTLE_HOLD_S: the
+        answers of one burst of requests say the same thing)."""
+        self.throttles += 1
+        if self._cut_at is not None and self._clock() - self._cut_at < THROTTLE_HOLD_S:
+            return
         self._cut_to = max(MIN_FACTOR, self.factor() / 2)
         self._cut_at = self._clock()
-        self.throttles += 1
 
     def used(self) -> int:
         return self.window.last_minute()

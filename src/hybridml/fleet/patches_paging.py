@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from hybridml.fleet.patches import patch
+from hybridml.fleet.patches import patch, replace, unpatched
 
 LIST_JOBS_STATUS_PAGE = 1000  # "When --job-status is used, Batch returns up to 1000 values."
 LIST_JOBS_FILTER_PAGE = 100  # "When --filters is used, Batch returns up to 100 values."
@@ -103,6 +103,7 @@ def batch_list_jobs_pages_filters_and_sorts() -> None:
     Listing by `arrayJobId` is left to moto (and its own patches).
     """
     from moto.batch.exceptions import ClientException
+    from moto.batch.models import BatchBackend
     from moto.batch.responses import BatchResponse
 
     original = BatchResponse.listjobs
@@ -117,7 +118,12 @@ def batch_list_jobs_pages_filters_and_sorts() -> None:
         if len(filters) > 1:
             raise ClientException("Only one filter can be used at a time")
         wanted = int(self._get_param("maxResults") or 0)
-        jobs = self.batch_backend.list_jobs(job_queue_name=queue, array_job_id=None)  # every status
+        backend = getattr(self.batch_backend, "backend", self.batch_backend)
+        jobs = [  # every status of the queue (moto's own listing), children left to `arrayJobId`
+            j
+            for j in unpatched(BatchBackend, "list_jobs")(backend, queue, None)
+            if "index" not in (j.array_properties or {})
+        ]
         if filters:
             name, values = str(filters[0].get("name", "")), [str(v) for v in filters[0].get("values", []) or []]
             if name not in FILTER_NAMES:
@@ -145,7 +151,7 @@ def batch_list_jobs_pages_filters_and_sorts() -> None:
             body["nextToken"] = token
         return json.dumps(body)
 
-    BatchResponse.listjobs = listjobs  # type: ignore[method-assign]
+    replace(BatchResponse, "listjobs", listjobs)
 
 
 @patch
@@ -163,7 +169,7 @@ def batch_describe_jobs_takes_at_most_100_ids() -> None:
         result: str = original(self)
         return result
 
-    BatchResponse.describejobs = describejobs  # type: ignore[method-assign]
+    replace(BatchResponse, "describejobs", describejobs)
 
 
 def _describe_paged(key: str) -> Callable[[Callable[[Any], str]], Callable[[Any], str]]:
@@ -197,7 +203,7 @@ def batch_describe_lists_page_at_100() -> None:
         ("describecomputeenvironments", "computeEnvironments"),
         ("describejobdefinitions", "jobDefinitions"),
     ):
-        setattr(BatchResponse, method, _describe_paged(key)(getattr(BatchResponse, method)))
+        replace(BatchResponse, method, _describe_paged(key)(getattr(BatchResponse, method)))
 
 
 def _naive_utc(value: Any) -> datetime | None:
@@ -276,7 +282,7 @@ def sagemaker_list_training_jobs_sorts_then_pages() -> None:
             )
         return ActionResult(training_page(self.sagemaker_backend, self._get_param))
 
-    SageMakerResponse.list_training_jobs = list_training_jobs  # type: ignore[method-assign]
+    replace(SageMakerResponse, "list_training_jobs", list_training_jobs)
 
 
 @patch
@@ -293,4 +299,4 @@ def sagemaker_list_endpoints_pages_at_10_newest_first() -> None:
     def list_endpoints(self: Any, *args: Any, sort_order: str | None = None, **kwargs: Any) -> Any:
         return original(self, *args, sort_order=sort_order or "Descending", **kwargs)
 
-    models.SageMakerModelBackend.list_endpoints = list_endpoints  # type: ignore[method-assign,assignment]
+    replace(models.SageMakerModelBackend, "list_endpoints", list_endpoints)

@@ -82,7 +82,7 @@ def batch_infrastructure(result: SeededFleet) -> str:
         if ce.status != "VALID":
             env.hybridml_status, env.hybridml_status_reason = ce.status, ce.status_reason
     for q in catalog.QUEUES:
-        backend.create_job_queue(
+        queue = backend.create_job_queue(
             queue_name=q.name,
             priority=q.priority,
             schedule_policy=None,
@@ -91,6 +91,12 @@ def batch_infrastructure(result: SeededFleet) -> str:
                 {"order": i + 1, "computeEnvironment": name} for i, name in enumerate(q.compute_environments)
             ],
         )
+        actions = [
+            {"reason": reason, "state": "RUNNABLE", "maxTimeSeconds": seconds, "action": "CANCEL"}
+            for reason, seconds in q.cancel_after
+        ]
+        if actions:  # what CreateJobQueue's jobStateTimeLimitActions stores (patches_infra)
+            queue.hybridml_time_limit_actions = actions
         result.queues.append(q.name)
     for jd in catalog.JOB_DEFINITIONS:
         requirements = [{"type": "VCPU", "value": str(jd.vcpus)}, {"type": "MEMORY", "value": str(jd.memory_mib)}]

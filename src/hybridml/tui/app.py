@@ -12,7 +12,6 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import ContentSwitcher, Footer
 
-from hybridml.aws.budget import Cadence
 from hybridml.aws.errors import translate
 from hybridml.domain.batch import Job
 from hybridml.domain.logs import LogSource
@@ -21,7 +20,9 @@ from hybridml.triage.watches import Alert
 from hybridml.tui import views as view_registry
 from hybridml.tui.batch_commands import BatchActionCommands
 from hybridml.tui.commands import HybridCommands
+from hybridml.tui.refresh import CHECK_S, RefreshSchedule
 from hybridml.tui.widgets.command_bar import CommandBar
+from hybridml.tui.widgets.plain import PlainNotifyApp
 from hybridml.tui.widgets.resource_view import ResourceView, Scope
 from hybridml.tui.widgets.status_header import StatusHeader
 
@@ -32,7 +33,7 @@ START_VIEW = "jobs"
 STALLED_AFTER_S = 3.0
 
 
-class HybridApp(App[int]):
+class HybridApp(PlainNotifyApp):
     CSS_PATH = "app.tcss"
     TITLE = "hybridml"
     COMMANDS = App.COMMANDS | {HybridCommands, BatchActionCommands}
@@ -68,8 +69,7 @@ class HybridApp(App[int]):
         self.bells = 0
         self.watched = False  # the first watch run waits for the first view to load (not to slow it down)
         self.painted = False  # the first view showed rows (or its error): start-up reads may start
-        self.cadence = Cadence(services.settings.ui.refresh_s, services.session.budget)
-        self._next_refresh: float | None = None  # monotonic time the active view refreshes next
+        self.schedule = RefreshSchedule(services.settings.ui.refresh_s, services.session.budget)
 
     @property
     def launcher(self) -> Launcher:
@@ -111,8 +111,8 @@ class HybridApp(App[int]):
         )
         header.budget = header.budget_configured = self.services.session.budget.per_min
         self.show_view(self.start_view)
-        # refreshes follow the cadence (aws/budget.py); this only checks whether the next one is due
-        self.refresh_timer = self.set_interval(0.25, self._refresh_due)
+        # refreshes follow the API budget's cadence; this only checks whether the next one is due
+        self.refresh_timer = self.set_interval(CHECK_S, self._refresh_due)
         self.header_timer = self.set_interval(1.0, self.tick_header)
         if self.services.settings.watches.enabled:
             self.set_interval(self.services.settings.watches.interval_s, self.run_watches)
@@ -162,8 +162,8 @@ class HybridApp(App[int]):
         elif view.scope != scope:
             view.set_scope(scope)
             view.reload()
-        elif view.loaded_at is None or time.monotonic() - view.loaded_at >= self.cadence.interval_s:
-            self._next_refresh = time.monotonic()  # back to a view whose rows are old: refresh it now
+        else:
+            self.schedule.shown(view)
         self.current_kind = kind
         switcher.current = view.id
         self.header.view_name = kind + (f" {scope}" if scope else "")
@@ -180,19 +180,9 @@ class HybridApp(App[int]):
             view.refresh_tick()
 
     def _refresh_due(self) -> None:
-        """Refresh the active view when the cadence says so (it stays due while a detail screen covers it)."""
-        due = self._next_refresh
         view = self.active_view
-        if due is None or time.monotonic() < due or view is None or len(self.screen_stack) > 1:
-            return
-        if view.loading_since is None:
-            self._next_refresh = None
+        if self.schedule.due(view, covered=len(self.screen_stack) > 1) and view is not None:
             view.refresh_tick()
-
-    def _schedule_refresh(self, view: ResourceView[Any]) -> None:
-        """The active view finished a load: the next one comes after the cadence's delay."""
-        delay = self.cadence.next_delay(view.load_cost, view.load_changed)
-        self._next_refresh = time.monotonic() + delay
 
     def tick_header(self) -> None:
         headers = self.query(StatusHeader)
@@ -290,18 +280,23 @@ class HybridApp(App[int]):
             self.watched = True
             self.run_watches()
         if event.view is self.active_view:
-            self._schedule_refresh(event.view)
+            self.schedule.loaded(event.view)
             if self.focused is None:
                 self._focus_view()
-            self.header.problem = ""
-            self.last_problem = ""
+            if event.view.partial is not None:  # read in part: the rest shows its last good rows
+                # in the header, not as a toast: under a flaky network the parts not read change every refresh
+                self.header.problem = event.view.partial[1][:80]
+                self.last_problem = ""
+            else:
+                self.header.problem = ""
+                self.last_problem = ""
             self.tick_header()
 
     @on(ResourceView.LoadFailed)
     def _load_failed(self, event: ResourceView.LoadFailed) -> None:
         self._after_first_paint()
         if event.view is self.active_view:
-            self._schedule_refresh(event.view)
+            self.schedule.loaded(event.view)
         if event.view is self.active_view and self.focused is None:
             self._focus_view()  # the view's keys (n, r, ...) work while the endpoint is down
         self.report_problem(str(event.error))

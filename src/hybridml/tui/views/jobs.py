@@ -9,10 +9,11 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual import work
 from textual.binding import Binding
 
-from hybridml.aws.errors import AwsError, translate
+from hybridml.aws.errors import translate
 from hybridml.domain.batch import Job, JobStatus
 from hybridml.domain.logs import LogSource
 from hybridml.domain.submit import SubmitRequest
@@ -22,6 +23,17 @@ from hybridml.tui.screens.progress import ActionResult
 from hybridml.tui.widgets.resource_view import ResourceView
 
 MARK_COLUMN = "✓"
+
+
+def dimmed(cell: Cell) -> Cell:
+    """A stale row's cell: the same text, dimmed."""
+    if isinstance(cell, Text):
+        out = cell.copy()
+        out.stylize("dim")
+        return out
+    return Text(cell, style="dim")
+
+
 SELECT_RETRIES = 5
 
 
@@ -60,7 +72,7 @@ class JobsView(ResourceView[Job]):
 
     def _jobs_changed(self) -> None:
         """A sweep merged a page (the first one paints before the rest arrive) or finished."""
-        if not self.is_mounted:
+        if not self.composed:
             return
         keep = self.table.cursor_key
         if self._pull():
@@ -81,18 +93,6 @@ class JobsView(ResourceView[Job]):
         await self.services.batch.all_jobs(self.services.settings.batch.queues)
         return self._pull()
 
-    def load_problem(self) -> AwsError | None:
-        """A queue (or a describe) the last sweep could not refresh: its rows stay, marked stale."""
-        stale = self.services.batch.sweeper.stale
-        if not stale:
-            return None
-        part, error = next(iter(stale.items()))
-        found = error if isinstance(error, AwsError) else translate(error)
-        more = f" (+{len(stale) - 1} more)" if len(stale) > 1 else ""
-        return type(found)(
-            f"{part}: {found.message}{more}", service=found.service, operation=found.operation, code=found.code
-        )
-
     def heading(self) -> str:
         base = super().heading()
         if not self.marked:
@@ -109,7 +109,15 @@ class JobsView(ResourceView[Job]):
         return item.job_id
 
     def render_row(self, item: Job, now: datetime) -> tuple[Cell, ...]:
-        return ("●" if item.job_id in self.marked else " ", *job_row(item, now))
+        cells: tuple[Cell, ...] = ("●" if item.job_id in self.marked else " ", *job_row(item, now))
+        partial = self.services.batch.partial
+        if partial is not None and item.job_id in partial.stale_ids:  # its list was not read: last good row
+            return tuple(dimmed(cell) for cell in cells)
+        return cells
+
+    def partial_problem(self) -> tuple[str, str] | None:
+        partial = self.services.batch.partial
+        return None if partial is None else (partial.short(), partial.summary())
 
     def sort_value(self, column: str, item: Job, cells: tuple[Cell, ...], now: datetime) -> Any:
         if column == MARK_COLUMN:
@@ -134,7 +142,7 @@ class JobsView(ResourceView[Job]):
         return LogSource.batch_job(item.job_id)
 
     def drill(self, item: Job) -> None:
-        if item.is_array_parent:
+        if item.is_array_parent or item.is_multinode_parent:
             from hybridml.tui.screens.array_children import ArrayChildrenScreen
 
             self.app.push_screen(ArrayChildrenScreen(self.services, item))

@@ -20,6 +20,8 @@ class QueuesView(ResourceView[JobQueue]):
     kind: ClassVar[str] = "queues"
     title: ClassVar[str] = "Job queues"
     columns: ClassVar[tuple[str, ...]] = QUEUE_COLUMNS
+    column_min: ClassVar[dict[str, int]] = {"NAME": 16}
+    drop_order: ClassVar[tuple[str, ...]] = ("CES",)  # first to go at 80 columns (the queue's detail has them)
 
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
         Binding("n", "new_job", "New job", id="queues.new"),
@@ -40,6 +42,10 @@ class QueuesView(ResourceView[JobQueue]):
         self.ce_names = {ce.arn: ce.name for ce in envs}
         self.counts = await self.services.batch.status_counts([q.name for q in queues])
         return queues
+
+    def partial_problem(self) -> tuple[str, str] | None:
+        partial = self.services.batch.partial  # the counts come from the job sweep
+        return None if partial is None else (f"counts from {partial.short()}", partial.summary())
 
     def row_key(self, item: JobQueue) -> str:
         return item.arn or item.name

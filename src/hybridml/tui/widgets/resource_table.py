@@ -2,9 +2,10 @@
 
 A 100,000-row table costs what its visible rows cost: the store keeps the rows sorted and filtered, and
 `render_line` asks the view for the cells of the one row it paints (cached per row until that row, the
-layout or the clock changes). Cells are `rich.text.Text` (or plain `str`, shown as-is): nothing is ever
-parsed as markup. Column widths follow the content and the terminal (`render.columns.fit_columns`): long
-cells end with an ellipsis and optional columns give way at 80 columns, so AGE stays visible.
+layout or the clock changes). Cells go through the sanitiser (`render.safe.safe_cell`) and are painted as
+`rich.text.Text`: nothing is ever parsed as markup, and control characters show escaped. Column widths
+follow the content and the terminal (`render.columns.fit_columns`): long cells end with an ellipsis and
+optional columns give way at 80 columns, so AGE stays visible.
 
 Keys: up/down, page up/down, home/end move the cursor; enter posts `RowSelected`; left/right scroll
 sideways when the columns are wider than the screen. The cursor follows its row (by key) when rows are
@@ -28,6 +29,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from hybridml.render.columns import GAP, fit_columns, natural_widths
+from hybridml.render.safe import safe_cell
 from hybridml.tui.row_store import Cell, RowStore
 
 CACHE_LINES = 400  # rendered lines kept (a few screens' worth)
@@ -190,7 +192,9 @@ class ResourceTable(ScrollView, can_focus=True):
         self._scroll_cursor_into_view()
 
     # -- cursor -----------------------------------------------------------------------------------
-    def move_cursor(self, row: int) -> None:
+    def move_cursor(self, row: int, *, animate: bool = False) -> None:
+        """Put the cursor on display row `row` (scrolling only as far as it takes to show it)."""
+        del animate  # (DataTable's signature: the cursor never animates here)
         old = self.cursor_row
         self.cursor_row = max(0, min(row, self.row_count - 1))
         if self.cursor_row != old:
@@ -280,7 +284,8 @@ class ResourceTable(ScrollView, can_focus=True):
             self._cache.move_to_end(cache_key)
             return cached
         item = self.store.items[key]
-        cells = [c.copy() if isinstance(c, Text) else Text(c) for c in self._cells(item, self.now)]
+        # through the sanitiser: markup stays literal, control characters show escaped, a huge field is cut
+        cells = [c.copy() if isinstance(c, Text) else Text(c) for c in map(safe_cell, self._cells(item, self.now))]
         if self.store.note_widths([c.plain for c in cells]):
             self.call_later(self._relayout)  # a wider cell than any painted before: columns follow
         text = self._join(cells, widths)
@@ -312,6 +317,12 @@ class ResourceTable(ScrollView, can_focus=True):
             cell.truncate(width, overflow="ellipsis", pad=True)
             line.append_text(cell)
         return line
+
+    def get_cell(self, key: str, column: str) -> Text:
+        """The cell of row `key` in `column` as it is painted (sanitised)."""
+        cells = self._cells(self.store.items[key], self.now)
+        cell = safe_cell(cells[self.columns.index(column)])
+        return cell if isinstance(cell, Text) else Text(cell)
 
     def plain_row(self, row: int) -> list[str]:
         """The row's cells as plain text (tests)."""

@@ -30,6 +30,7 @@ from textual.widgets import Static
 from hybridml.aws.errors import AccessDenied, AwsError, translate
 from hybridml.aws.session import counting
 from hybridml.domain.logs import LogSource
+from hybridml.render.safe import safe_text
 from hybridml.tui.row_store import RowStore
 from hybridml.tui.widgets.resource_table import ResourceTable
 
@@ -119,6 +120,7 @@ class ResourceView(Vertical, Generic[T]):
         self.loaded_at: float | None = None
         self.error: AwsError | None = None
         self.stale = False
+        self.partial: tuple[str, str] | None = None  # (short, detail): parts of the last fetch not read
         self.loading_since: float | None = None  # monotonic start of the fetch in flight
         self._load_token: object | None = None
         self.load_cost = 0  # requests the last load sent (the cadence paces refreshes by it)
@@ -168,13 +170,14 @@ class ResourceView(Vertical, Generic[T]):
         (the job sweep) override this to apply only the changes."""
         return self.store.replace(await self.fetch())
 
-    def load_problem(self) -> AwsError | None:
-        """A partial failure of the last load (rows of that part kept, shown as stale); None: all fresh."""
+    def partial_problem(self) -> tuple[str, str] | None:
+        """After a fetch that read only part of what it asked for: (a few words, the detail). Those parts keep
+        their last good rows; the view says so in its title and the app in the header."""
         return None
 
     # -- compose & state --------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Static(self.heading(), classes="view-title", id="view-title")
+        yield Static(safe_text(self.heading()), classes="view-title", id="view-title")
         table = ResourceTable(
             self.columns,
             self.store,
@@ -184,8 +187,18 @@ class ResourceView(Vertical, Generic[T]):
             id="table",
         )
         table.sort_column, table.sort_reverse = self.sort_column, self.sort_reverse
-        table.loading = True
         yield table
+
+    def on_mount(self) -> None:
+        # Loading is shown from here, not from compose: set before the table is mounted, Textual applies it later
+        # (call_later), after a fast first fetch may already have cleared it, and the table stays covered at 0x0.
+        if self.loaded_at is None and self.error is None:
+            self.table.loading = True
+
+    @property
+    def composed(self) -> bool:
+        """The title and the table exist (from compose on, before the view counts as mounted)."""
+        return bool(self.query("#table"))
 
     @property
     def table(self) -> ResourceTable:
@@ -225,15 +238,20 @@ class ResourceView(Vertical, Generic[T]):
         parts.append(f"sort:{self.sort_column}{arrow}")
         if self.error is not None:  # what is wrong, in one word; rows already shown stay (stale)
             parts.append(f"⚠ stale: {self.error.kind}" if self.stale else f"⚠ {self.error.kind}")
+        elif self.partial is not None:
+            parts.append(f"⚠ partial: {self.partial[0]}")
         return "  ".join(parts)
 
-    def update_heading(self) -> None:
-        if self.is_mounted:
-            self.query_one("#view-title", Static).update(self.heading())
+    def update_heading(self, text: str | None = None) -> None:
+        """The title line; it quotes names, filters and AWS errors, so it is plain text (never markup)."""
+        if self.composed:
+            self.query_one("#view-title", Static).update(safe_text(self.heading() if text is None else text))
+
+    paint_heading = update_heading
 
     @property
     def selected(self) -> T | None:
-        if not self.is_mounted:
+        if not self.composed:
             return None
         return self.store.item_at(self.table.cursor_row)
 
@@ -264,7 +282,7 @@ class ResourceView(Vertical, Generic[T]):
     def rows_changed(self, keep: str | None = None, *, gone_to_top: bool = False) -> None:
         """The store changed (a refresh, marks, a filter): keep the cursor on its row, repaint what changed.
         Until the first load has finished the cursor stays at the top (rows are still arriving)."""
-        if self.is_mounted:
+        if self.composed:
             self.table.changed(keep if self.loaded_at is not None else None, gone_to_top=gone_to_top)
             self.update_heading()
 
@@ -304,11 +322,11 @@ class ResourceView(Vertical, Generic[T]):
 
     async def _fetch_and_show_rows(self) -> None:
         denied = self.services.denied(self.service)
-        if denied is not None:
+        if denied is not None and self.loaded_at is None:  # never read here: trust the start-up probe
             error: AwsError = AccessDenied(f"access denied: needs {denied.permission}", service=denied.service)
             self.error, self.stale = error, bool(self.store)
             self.table.loading = False
-            self.query_one("#view-title", Static).update(f"{self.title or self.kind}  ⛔ {error.message}")
+            self.update_heading(f"{self.title or self.kind}  ⛔ {error.message}")
             self.post_message(self.LoadFailed(self, error))
             return
         keep = self.table.cursor_key
@@ -321,8 +339,8 @@ class ResourceView(Vertical, Generic[T]):
             self.update_heading()
             self.post_message(self.LoadFailed(self, error))
             return
-        problem = self.load_problem()
-        self.error, self.stale = problem, problem is not None
+        self.error, self.stale = None, False
+        self.partial = self.partial_problem()
         self.loaded_at = time.monotonic()
         table = self.table
         table.loading = False
@@ -355,7 +373,7 @@ class ResourceView(Vertical, Generic[T]):
     def repaint(self) -> None:
         """Bring rows to the current scope, filter and sort: at once for a small table, else as a cooperative
         pass that paints the first screenful first."""
-        if not self.is_mounted:
+        if not self.composed:
             return
         keep = self.table.cursor_key
         if len(self.store) <= SETTLE_NOW_ROWS:

@@ -13,6 +13,8 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from hybridml.render.safe import safe_str
+
 SEP = "│ "
 
 
@@ -39,31 +41,30 @@ class StatusHeader(Static):
     denied: reactive[str] = reactive("")  # panes the credentials cannot read
 
     def parts(self) -> list[Part]:
-        """The bar's parts in display order."""
-        endpoint = self.aws_endpoint.split("://", 1)[-1]
+        """The bar's parts in display order; every value is sanitised (the problem and the alerts quote AWS)."""
+        endpoint = safe_str(self.aws_endpoint.split("://", 1)[-1])
+        account, region, problem = safe_str(self.account), safe_str(self.aws_region), safe_str(self.problem)
+        denied, alerts, view = safe_str(self.denied), safe_str(self.alerts), safe_str(self.view_name)
         throttled = bool(self.budget_configured) and self.budget < self.budget_configured
         api = f"api {self.api_rate}/{self.budget}" if self.budget else f"api {self.api_rate}/min"
         api += " throttled" if throttled else ""
         found = [
             Part(9, " hybridml ", " hm ", "bold reverse"),
-            Part(4, f" {self.account} ", f" {self.account} ", "bold"),
-            Part(3, f"{SEP}{self.aws_region} ", f"{SEP}{self.aws_region} "),
+            Part(4, f" {account} ", f" {account} ", "bold"),
+            Part(3, f"{SEP}{region} ", f"{SEP}{region} "),
             Part(1, f"{SEP}{endpoint} ", f"{SEP}{endpoint} ", "yellow") if self.aws_endpoint != "AWS" else None,
-            Part(7, f"{SEP}{self.mode} ", f"{SEP}{self.mode} ", "bold magenta") if self.mode else None,
-            Part(10, f"{SEP}:{self.view_name} ", f"{SEP}:{self.view_name} ", "bold cyan"),
+            Part(6, f"{SEP}{self.mode} ", f"{SEP}{self.mode} ", "bold magenta") if self.mode else None,
+            Part(10, f"{SEP}:{view} ", f"{SEP}:{view} ", "bold cyan"),
             Part(5, f"{SEP}{self.freshness} ", f"{SEP}{self.freshness.replace('refreshed ', '')} "),
             Part(10, f"{SEP}{api} ", f"{SEP}{api} ", "bold yellow" if throttled else "dim"),
-            Part(8, f"{SEP}⚠ {self.problem} ", f"{SEP}⚠ {self.problem[:30]} ", "bold red") if self.problem else None,
-            Part(6, f"{SEP}⛔ no access: {self.denied} ", f"{SEP}⛔ {self.denied} ", "bold red")
-            if self.denied
-            else None,
-            Part(8, f"{SEP}🔔 {self.alerts} ", f"{SEP}🔔 {self.alerts.split(':', 1)[0]} ", "bold yellow")
-            if self.alerts
-            else None,
+            Part(9, f"{SEP}⚠ {problem} ", f"{SEP}⚠ {problem[:30]} ", "bold red") if problem else None,
+            Part(7, f"{SEP}⛔ no access: {denied} ", f"{SEP}⛔ {denied} ", "bold red") if denied else None,
+            Part(8, f"{SEP}🔔 {alerts} ", f"{SEP}🔔 {alerts.split(':', 1)[0]} ", "bold yellow") if alerts else None,
         ]
         return [p for p in found if p is not None]
 
     def render(self) -> Text:
+        """Built with `append` (never markup)."""
         parts = self.parts()
         width = self.size.width or 10_000
 
