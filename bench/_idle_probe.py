@@ -42,7 +42,8 @@ async def probe(url: str, moto: str, seconds: float) -> dict[str, Any]:
         await pilot.pause(2.0)
         print("LOADED", flush=True)
         ends = time.monotonic() + seconds
-        queues = sorted({j.queue for j in view.items})
+        listed = (await asyncio.to_thread(direct.describe_job_queues))["jobQueues"]
+        queues = sorted(q["jobQueueName"] for q in listed if q["state"] == "ENABLED")  # a DISABLED one refuses
         n = 0
         while time.monotonic() < ends:
             if n % 2 == 0:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from hybridml.services import Services
 
 # Modules under hybridml.headless that add a subcommand (each has `register(subparsers)`).
+DEMO_JOBS = 300  # jobs in the demo fleet (`--demo-jobs`)
 HEADLESS_COMMANDS: tuple[str, ...] = (
     "jobs",
     "submit",
@@ -45,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--endpoint-url", help="send every AWS call here (default: AWS_ENDPOINT_URL)")
     parser.add_argument("--read-only", action="store_true", help="refuse every mutating action")
     parser.add_argument("--refresh", type=seconds(0.5, 3600), help="auto-refresh interval in seconds (0.5-3600)")
-    parser.add_argument("--demo-jobs", type=int, default=300, help=argparse.SUPPRESS)
+    parser.add_argument("--demo-jobs", type=int, default=DEMO_JOBS, help=argparse.SUPPRESS)
     parser.add_argument(
         "--demo-fleet",
         choices=("standard", "hostile"),
@@ -120,17 +121,42 @@ def hold_for_demo(services: Services, fleet: EmbeddedFleet | FleetProcess) -> No
         services.session.hold_until(fleet.ready, LATE_SERVICES)
 
 
+def early_demo_fleet(argv: Sequence[str]) -> FleetProcess | None:
+    """`hybridml --demo` (the TUI, the plain demo fleet): the fleet's child starts before anything else is
+    imported, so its moto import and seeding overlap with all of the TUI's start-up."""
+    if "--demo" not in argv:
+        return None
+    rest = list(argv)
+    while rest:  # only `--demo`, `--read-only`, `--refresh N`: anything else takes the usual path
+        arg = rest.pop(0)
+        if arg == "--refresh" and rest:
+            rest.pop(0)
+        elif arg not in ("--demo", "--read-only") and not arg.startswith("--refresh="):
+            return None
+    from hybridml.fleet.process import FleetProcess
+
+    return FleetProcess.start(jobs=DEMO_JOBS, simulate=True)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    early = early_demo_fleet(arguments)
     try:
+        parser = build_parser()
+        args = parser.parse_args(arguments)
         settings = _settings(args)
     except ConfigError as exc:
+        if early is not None:
+            early.stop()
         _error(exc)
         return 2
+    except BaseException:
+        if early is not None:
+            early.stop()
+        raise
 
-    fleet: EmbeddedFleet | FleetProcess | None = None
-    if args.demo:
+    fleet: EmbeddedFleet | FleetProcess | None = early
+    if args.demo and fleet is None:
         fleet = start_demo_fleet(args)
     try:
         from hybridml.aws.errors import AwsError

@@ -37,6 +37,7 @@ TERMINAL_STATUSES: tuple[JobStatus, ...] = tuple(s for s in JobStatus if s.is_te
 DESCRIBE_CHUNK = 100  # DescribeJobs: "A list of up to 100 job IDs."
 ACTIVE_LISTING_AT = 5 * DESCRIBE_CHUNK  # above this many active jobs, five status listings cost less
 OVERLAP_MS = 60_000  # re-read this much before the newest createdAt seen (jobs that show up late)
+PRUNE_SLICE = 5_000  # finished jobs checked against the window between two yields to the event loop
 DESCRIBE_PART = "DescribeJobs"  # how a failed describe chunk is named in `partial`
 
 
@@ -131,6 +132,7 @@ class JobSweeper:
         self._queues: tuple[str, ...] | None = None
         self._watermark: dict[str, int] = {}  # queue -> newest createdAt seen (ms)
         self._active: dict[str, set[str]] = {}  # queue -> ids of its jobs not finished (kept as jobs change)
+        self._held: dict[str, set[str]] = {}  # queue -> ids of all its jobs
         self._resynced_at: dict[str, float] = {}
         self.listeners: list[Callable[[], None]] = []
         self._seen: dict[str, set[str]] = {}  # resync in progress: what each queue's listings showed
@@ -172,6 +174,7 @@ class JobSweeper:
             self.jobs[job.job_id] = job
             self._log(job.job_id)
             changed += 1
+            self._held.setdefault(job.queue, set()).add(job.job_id)
             if job.status.is_terminal:
                 self._active.get(job.queue, set()).discard(job.job_id)
             else:
@@ -187,6 +190,7 @@ class JobSweeper:
             job = self.jobs.pop(job_id, None)
             if job is not None:
                 self._active.get(job.queue, set()).discard(job_id)
+                self._held.get(job.queue, set()).discard(job_id)
                 self._log(job_id)
                 gone += 1
         return gone
@@ -222,7 +226,7 @@ class JobSweeper:
         before = self.version
         errors = await self._run(parts)
         failed_queues = {p.queue for p in parts if p.label in errors and p.queue is not None}
-        vanished = self._unlisted(full, listed, failed_queues, now)
+        vanished = await self._unlisted(full, listed, failed_queues, now)
         if vanished:  # they left the lists they were in: learn their final state in this same sweep
             more = self._describe_parts(vanished)
             parts += more
@@ -252,6 +256,7 @@ class JobSweeper:
     def _start_over(self, key: tuple[str, ...]) -> None:
         self._remove([i for i, j in self.jobs.items() if j.queue not in key])
         self._active = {q: ids for q, ids in self._active.items() if q in key}
+        self._held = {q: ids for q, ids in self._held.items() if q in key}
         self._queues = key
         self._resynced_at.clear()
         self.partial = None
@@ -315,22 +320,26 @@ class JobSweeper:
 
         return part
 
-    def _unlisted(self, full: list[str], listed: list[str], failed: set[str], started: float) -> list[str]:
+    async def _unlisted(self, full: list[str], listed: list[str], failed: set[str], started: float) -> list[str]:
         """After the listings: drop finished jobs a resync no longer lists (and those out of the window); return
         the active jobs that no listing showed (they moved between two listings, finished, or were deleted).
-        One pass over the jobs, whatever the number of queues."""
+        Set differences per queue, and the window check in slices (the event loop keeps answering keys)."""
         resynced = {q for q in full if q not in failed}  # a failed queue keeps its rows; resynced next time
         cutoff = datetime.fromtimestamp(self._wall(), UTC) - timedelta(hours=self.window_h)
         vanished: list[str] = []
         gone: list[str] = []
-        if resynced:
-            for job_id, job in self.jobs.items():
-                if job.queue not in resynced:
-                    continue
-                if job_id not in self._seen[job.queue]:
-                    (gone if job.status.is_terminal else vanished).append(job_id)  # finished: past retention
-                elif job.status.is_terminal and (job.stopped_at or job.created_at or cutoff) < cutoff:
-                    gone.append(job_id)  # out of the window
+        for queue in resynced:
+            held, active = self._held.get(queue, set()), self._active.get(queue, set())
+            unseen = held - self._seen[queue]
+            vanished += unseen & active
+            gone += unseen - active  # finished and no longer listed: past Batch's retention
+            finished = list(held - active - unseen)
+            for start in range(0, len(finished), PRUNE_SLICE):
+                await asyncio.sleep(0)
+                for job_id in finished[start : start + PRUNE_SLICE]:
+                    job = self.jobs.get(job_id)
+                    if job is not None and (job.stopped_at or job.created_at or cutoff) < cutoff:
+                        gone.append(job_id)  # out of the window
         self._remove(gone)
         for queue in resynced:
             self._resynced_at[queue] = started

@@ -24,7 +24,7 @@ IDLE_FACTOR = 4.0  # while nothing changes, refreshes slow down to this many tim
 IDLE_STEP = 1.5
 FAST_S = 1.0  # refresh interval right after a mutation
 FAST_FOR_S = 15.0
-VIEW_SHARE = 0.7  # the active view may use this share of the budget (the rest: watches, actions, logs)
+VIEW_SHARE = 0.6  # the active view may use this share of the budget (the rest: watches, actions, logs)
 
 
 class RequestWindow:

@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from aiobotocore.parsers import AioResponseParserFactory
 
 OFFLOAD_BYTES = 32 * 1024  # bodies at least this big are parsed in a worker thread
+# One parser thread: several would take turns on the GIL with the event loop and each other, and the loop's
+# share would shrink with every page in flight; with one, the loop gets the GIL back every switch interval.
+_PARSER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hybridml-parse")
 
 
 def _finish(coro: Coroutine[Any, Any, Any]) -> Any:
@@ -39,7 +43,8 @@ class _OffloadingParser:
         body = response.get("body")
         big = isinstance(body, bytes | bytearray) and len(body) >= OFFLOAD_BYTES
         if big and response.get("status_code", 500) < 300 and not (shape and shape.serialization.get("eventstream")):
-            return await asyncio.to_thread(lambda: _finish(self._parser.parse(response, shape)))
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(_PARSER, lambda: _finish(self._parser.parse(response, shape)))
         return await self._parser.parse(response, shape)
 
 
