@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from hybridml import __version__
 from hybridml.config import ConfigError, Settings, load_settings
+from hybridml.entry import DEMO_JOBS, early_demo_fleet
 from hybridml.headless.args import seconds
 
 if TYPE_CHECKING:
@@ -20,7 +21,6 @@ if TYPE_CHECKING:
     from hybridml.services import Services
 
 # Modules under hybridml.headless that add a subcommand (each has `register(subparsers)`).
-DEMO_JOBS = 300  # jobs in the demo fleet (`--demo-jobs`)
 HEADLESS_COMMANDS: tuple[str, ...] = (
     "jobs",
     "submit",
@@ -121,26 +121,11 @@ def hold_for_demo(services: Services, fleet: EmbeddedFleet | FleetProcess) -> No
         services.session.hold_until(fleet.ready, LATE_SERVICES)
 
 
-def early_demo_fleet(argv: Sequence[str]) -> FleetProcess | None:
-    """`hybridml --demo` (the TUI, the plain demo fleet): the fleet's child starts before anything else is
-    imported, so its moto import and seeding overlap with all of the TUI's start-up."""
-    if "--demo" not in argv:
-        return None
-    rest = list(argv)
-    while rest:  # only `--demo`, `--read-only`, `--refresh N`: anything else takes the usual path
-        arg = rest.pop(0)
-        if arg == "--refresh" and rest:
-            rest.pop(0)
-        elif arg not in ("--demo", "--read-only") and not arg.startswith("--refresh="):
-            return None
-    from hybridml.fleet.process import FleetProcess
-
-    return FleetProcess.start(jobs=DEMO_JOBS, simulate=True)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, early: FleetProcess | None = None) -> int:
+    """`early`: the demo fleet's child, when `hybridml.entry` already started it (else it is started here)."""
     arguments = list(sys.argv[1:] if argv is None else argv)
-    early = early_demo_fleet(arguments)
+    if early is None:
+        early = early_demo_fleet(arguments)
     try:
         parser = build_parser()
         args = parser.parse_args(arguments)
