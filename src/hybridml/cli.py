@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from hybridml import __version__
 from hybridml.config import ConfigError, Settings, load_settings
-from hybridml.entry import DEMO_JOBS, early_demo_fleet
+from hybridml.fleet.early import DEMO_JOBS, early_demo_fleet
 from hybridml.headless.args import seconds
 
 if TYPE_CHECKING:
@@ -139,6 +139,13 @@ def main(argv: Sequence[str] | None = None, *, early: FleetProcess | None = None
         if early is not None:
             early.stop()
         raise
+    if args.command is None and settings.keymap:
+        from hybridml.tui.keys import validate_keymap
+
+        problems = validate_keymap(settings.keymap)
+        if problems:
+            _error("the [keymap] cannot be used:\n  " + "\n  ".join(problems))
+            return 2
 
     fleet: EmbeddedFleet | FleetProcess | None = early
     if args.demo and fleet is None:
@@ -155,14 +162,16 @@ def main(argv: Sequence[str] | None = None, *, early: FleetProcess | None = None
             _error(exc)
             return 2
         if args.command is not None:
-            from hybridml.launch.launcher import LaunchError
-            from hybridml.services import ReadOnlyRefused
+            from hybridml.actions.base import ReadOnlyRefused
+            from hybridml.audit import AuditError
+            from hybridml.headless.exits import code_for
+            from hybridml.launch.batch import LaunchError
 
             try:
                 return asyncio.run(_run_headless(args, services))
-            except (AwsError, LaunchError, ReadOnlyRefused) as exc:
+            except (AwsError, LaunchError, ReadOnlyRefused, AuditError) as exc:
                 _error(exc)
-                return 1
+                return code_for(exc)
             except KeyboardInterrupt:
                 return 130
             except BrokenPipeError:  # `hybridml jobs --json | head -1`: the reader has what it wanted
@@ -170,10 +179,15 @@ def main(argv: Sequence[str] | None = None, *, early: FleetProcess | None = None
 
                 silence_stdout()
                 return 0
+        from hybridml.debuglog import open_debug_log
         from hybridml.fleet.process import FleetProcess
         from hybridml.tui.app import HybridApp
 
-        app = HybridApp(services, fleet_ready=fleet.ready if isinstance(fleet, FleetProcess) else None)
+        app = HybridApp(
+            services,
+            debug_log=open_debug_log(settings.debug_log),
+            fleet_ready=fleet.ready if isinstance(fleet, FleetProcess) else None,
+        )
         app.run()
         return app.return_code or 0
     finally:

@@ -30,6 +30,7 @@ from textual.strip import Strip
 
 from hybridml.render.columns import GAP, fit_columns, natural_widths
 from hybridml.render.safe import safe_cell
+from hybridml.tui import keys
 from hybridml.tui.row_store import Cell, RowStore
 
 CACHE_LINES = 400  # rendered lines kept (a few screens' worth)
@@ -63,17 +64,7 @@ class ResourceTable(ScrollView, can_focus=True):
     }
     """
 
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("up", "cursor_up", "Up", show=False, id="table.up"),
-        Binding("down", "cursor_down", "Down", show=False, id="table.down"),
-        Binding("pageup", "page_up", "Page up", show=False, id="table.page_up"),
-        Binding("pagedown", "page_down", "Page down", show=False, id="table.page_down"),
-        Binding("home", "cursor_top", "Top", show=False, id="table.top"),
-        Binding("end", "cursor_bottom", "Bottom", show=False, id="table.bottom"),
-        Binding("left", "scroll_sideways(-4)", "Left", show=False, id="table.left"),
-        Binding("right", "scroll_sideways(4)", "Right", show=False, id="table.right"),
-        Binding("enter", "select_cursor", "Open", show=False, id="table.select"),
-    ]
+    BINDINGS: ClassVar[list[Binding]] = keys.bindings("table")  # type: ignore[assignment]
 
     class RowSelected(Message):
         """Enter (or a click on the cursor row): open the row."""

@@ -27,10 +27,13 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static
 
-from hybridml.aws.errors import AccessDenied, AwsError, translate
+from hybridml.aws.errors import AccessDenied, AwsError
 from hybridml.aws.session import counting
 from hybridml.domain.logs import LogSource
 from hybridml.render.safe import safe_text
+from hybridml.tui import keys
+from hybridml.tui.console import console
+from hybridml.tui.errors import ReportsWorkerErrors
 from hybridml.tui.row_store import RowStore
 from hybridml.tui.widgets.resource_table import ResourceTable
 
@@ -67,7 +70,7 @@ def compile_filter(text: str) -> tuple[re.Pattern[str] | None, str | None]:
         return re.compile(re.escape(text), flags), f"invalid regex ({exc}); matching it literally"
 
 
-class ResourceView(Vertical, Generic[T]):
+class ResourceView(ReportsWorkerErrors, Vertical, Generic[T]):
     """Base of every resource table view."""
 
     kind: ClassVar[str] = ""  # command name, e.g. "jobs"
@@ -79,10 +82,7 @@ class ResourceView(Vertical, Generic[T]):
     column_min: ClassVar[dict[str, int]] = {}  # narrowest a column may get (default: render.columns.DEFAULT_MIN)
     drop_order: ClassVar[tuple[str, ...]] = ()  # columns hidden first when the terminal is narrow
 
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("o", "sort_next", "Sort", id="view.sort"),
-        Binding("O", "sort_reverse", "Reverse", id="view.sort_reverse", show=False),
-    ]
+    BINDINGS: ClassVar[list[Binding]] = keys.bindings("view")  # type: ignore[assignment]
 
     class Loaded(Message):
         """A fetch finished; `count` rows are shown."""
@@ -332,8 +332,7 @@ class ResourceView(Vertical, Generic[T]):
         keep = self.table.cursor_key
         try:
             await self.load_rows()
-        except Exception as exc:  # every failure ends up as one message, never a traceback
-            error = translate(exc)
+        except AwsError as error:  # AWS said no, or did not answer: one message; a bug is reported as one
             self.error, self.stale = error, bool(self.store)
             self.table.loading = False
             self.update_heading()
@@ -398,6 +397,10 @@ class ResourceView(Vertical, Generic[T]):
     def _resort(self) -> None:
         self.store.want(sort_value=self._sort_function(), reverse=self.sort_reverse)
         self.repaint()
+
+    def action_act(self, action_id: str) -> None:
+        """An action key (`hybridml.actions`): its flow runs `act_<id>` of this view."""
+        console(self).act(self, action_id)
 
     def action_sort_next(self) -> None:
         index = self.columns.index(self.sort_column) if self.sort_column in self.columns else -1
