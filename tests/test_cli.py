@@ -49,7 +49,7 @@ def test_unreachable_endpoint_headless_is_one_clear_line(capsys, tmp_path) -> No
 
 
 def test_the_plain_demo_starts_its_fleet_before_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
-    from hybridml import entry as cli
+    from hybridml.fleet import early as cli
     from hybridml.fleet import process
 
     started: list[int] = []
