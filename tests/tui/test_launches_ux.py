@@ -58,8 +58,8 @@ async def test_a_failed_local_launch_shows_its_failure_and_its_output_as_a_log(
         run = await app.launcher.launch_local("http://127.0.0.1:9/videos/nope.mp4")
         runs = app.launcher.registry.runs
         await wait_for(pilot, lambda: runs[run.run_id].status.is_final, limit_s=30)
-        await wait_for(pilot, lambda: run.run_id in view._order and "FAILED" in str(view._rendered[run.run_id][1]))
-        cells = [getattr(c, "plain", c) for c in view._rendered[run.run_id]]
+        await wait_for(pilot, lambda: run.run_id in view.shown_keys and view.cells_of(run.run_id)[1] == "FAILED")
+        cells = view.cells_of(run.run_id)
         assert cells[6] == "-" and cells[7] == "-"  # no dog segments, no fps: nothing was found
         assert cells[8].startswith("exit 3: HTTP 404 Not Found")
         assert "l" in footer_keys(app)  # offered: the run has output
@@ -87,7 +87,7 @@ async def test_a_launch_that_never_started_does_not_offer_logs(fleet: EmbeddedFl
         view = app.views["launches"]
         await wait_for(pilot, lambda: view.loaded_at is not None)
         run = await app.launcher.launch_local("http://127.0.0.1:9/videos/nope.mp4")
-        await wait_for(pilot, lambda: run.run_id in view._order and view.selected is not None)
+        await wait_for(pilot, lambda: run.run_id in view.shown_keys and view.selected is not None)
         await wait_for(pilot, lambda: "l" not in footer_keys(app))
         await pilot.press("l")  # not offered; the app says why instead of opening an empty log
         assert len(app.screen_stack) == 1
@@ -98,7 +98,7 @@ async def stuck_batch_run(app: HybridApp, pilot: Pilot[object]) -> str:
     plan = await app.launcher.plan_batch("https://93.184.216.34/park.mp4", "gpu-inference")
     run = await app.launcher.send_batch(plan)
     view = app.views["launches"]
-    await wait_for(pilot, lambda: run.run_id in view._order)
+    await wait_for(pilot, lambda: run.run_id in view.shown_keys)
     return run.run_id
 
 
@@ -126,6 +126,6 @@ async def test_a_batch_launch_detail_follows_the_job_and_t_explains_it(fleet: Em
         await pilot.press("escape", "escape")
         await wait_for(pilot, lambda: len(app.screen_stack) == 1)
         view = app.views["launches"]
-        view.table.move_cursor(row=view._order.index(run_id))
+        view.table.move_cursor(row=view.shown_keys.index(run_id))
         await pilot.press("t")  # `t` on the row too
         await wait_for(pilot, lambda: isinstance(app.screen, ExplainScreen))

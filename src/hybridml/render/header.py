@@ -103,6 +103,7 @@ def header_parts(
     problem: str,
     denied: str,
     alerts: str,
+    api_alarm: bool = False,
 ) -> list[HeaderPart]:
     """The header's parts in display order; every value is sanitised (problems and alerts quote AWS)."""
     account, context, endpoint = safe_str(account), safe_str(context), safe_str(endpoint.split("://", 1)[-1])
@@ -122,7 +123,12 @@ def header_parts(
         HeaderPart(7, f"{SEP}⛔ no access: {denied} ", f"{SEP}⛔ {denied} ", "bold red") if denied else None,
         HeaderPart(6, f"{SEP}⚠ {problem} ", f"{SEP}⚠ {_cut(problem, 24)} ", "bold red") if problem else None,
         HeaderPart(5, f"{SEP}{context} ", f"{SEP}{context.split('@')[-1]} ", "bold"),
-        HeaderPart(3, f"{SEP}{api} ", f"{SEP}{api.replace('/min', '')} ", "dim"),
+        HeaderPart(
+            10 if api_alarm else 7,
+            f"{SEP}{api} ",
+            f"{SEP}{api.replace('/min', '')} ",
+            "bold yellow" if api_alarm else "dim",
+        ),
         HeaderPart(2, f"{SEP}{account} ", f"{SEP}…{account[-4:]} ") if account else None,
         HeaderPart(1, f"{SEP}{endpoint} ", f"{SEP}{_cut(endpoint, 18)} ", "yellow") if endpoint else None,
     ]

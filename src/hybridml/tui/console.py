@@ -13,7 +13,6 @@ if TYPE_CHECKING:
     from hybridml.launch.launcher import Launcher
     from hybridml.services import Services
     from hybridml.tui.keygate import KeyGate
-    from hybridml.tui.widgets.resource_view import ResourceView
 
 
 class Console(Protocol):
@@ -33,7 +32,8 @@ class Console(Protocol):
 
     def open_job_logs(self, job: Job) -> None: ...
 
-    def open_logs_of(self, view: ResourceView[Any]) -> None: ...
+    def open_logs_of(self, view: Any) -> None:
+        """`l` on a ResourceView's selected row (typed loosely: tui.console sits below tui.widgets)."""
 
     def act(self, host: Widget, action_id: str) -> None:
         """Run an action key's flow on `host` (`tui.screens.flows.act`)."""
