@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -129,3 +130,44 @@ async def test_a_batch_launch_detail_follows_the_job_and_t_explains_it(fleet: Em
         view.table.move_cursor(row=view.shown_keys.index(run_id))
         await pilot.press("t")  # `t` on the row too
         await wait_for(pilot, lambda: isinstance(app.screen, ExplainScreen))
+
+
+def painted(app: HybridApp, run_id: str) -> tuple[str, str]:
+    """The launches table's header line and the run's row as painted now."""
+    view = app.views["launches"]
+    table = view.table
+    row = view.store.index_of(run_id)
+    assert row is not None
+    table.move_cursor(row)
+    header = "".join(s.text for s in table.render_line(0))
+    line = "".join(s.text for s in table.render_line(row - table.first_row + 1))
+    return header, line
+
+
+async def test_launch_columns_follow_their_content_after_the_first_paint(fleet: EmbeddedFleet, tmp_path: Path) -> None:
+    """14.1: a row painted STARTING, aged seconds, then SUCCEEDED and minutes old: the columns widen (wide
+    terminal), and at 80 columns STATUS and AGE stay whole while the message gives way."""
+    from datetime import UTC, datetime, timedelta
+
+    from hybridml.domain.launch import LaunchTarget
+
+    app = launch_app(fleet, tmp_path)
+    async with app.run_test(size=(200, 24)) as pilot:
+        view = app.views["launches"]
+        await wait_for(pilot, lambda: view.loaded_at is not None)
+        registry = app.launcher.registry
+        run = registry.create(LaunchTarget.LOCAL_PROCESS, "http://example.com/v.mp4", run_id="r1")
+        await wait_for(pilot, lambda: "r1" in view.shown_keys)
+        header, line = painted(app, "r1")
+        assert "STARTING" in line
+        created = datetime.now(UTC) - timedelta(minutes=1, seconds=5)
+        registry.update(run.run_id, created_at=created, started_at=created, message="x" * 120)
+        registry.update(run.run_id, status=LaunchStatus.SUCCEEDED)
+        await wait_for(pilot, lambda: "SUCCEEDED" in painted(app, "r1")[1])
+        await wait_for(pilot, lambda: "SUCCEEDED " in painted(app, "r1")[1])  # once painted, the column widened
+        header, line = painted(app, "r1")
+        assert re.search(r" SUCCEEDED +local-process +v\.mp4 +1m0\ds +1m0\ds ", line)  # AGE, DURATION whole
+        await pilot.resize_terminal(80, 24)
+        await wait_for(pilot, lambda: len(painted(app, "r1")[1]) <= 80)
+        header, line = painted(app, "r1")
+        assert "AGE" in header and re.search(r" SUCCEEDED .* 1m0\ds +1m0\ds ", line) and line.rstrip().endswith("…")

@@ -29,6 +29,9 @@ class LaunchesView(ResourceView[LaunchRun]):
     title: ClassVar[str] = "YOLO launches"
     columns: ClassVar[tuple[str, ...]] = LAUNCH_COLUMNS
     default_sort: ClassVar[str] = "AGE"
+    # At 80 columns the optional columns go first; RUN, STATUS, AGE and DURATION stay whole, the message is cut
+    column_min: ClassVar[dict[str, int]] = {"RUN": 8, "STATUS": 9, "AGE": 6, "DURATION": 8, "MESSAGE": 12}
+    drop_order: ClassVar[tuple[str, ...]] = ("FPS", "VIDEO", "WHERE", "DOG SEGMENTS")
 
     BINDINGS: ClassVar[list[Binding]] = keys.bindings("launches")  # type: ignore[assignment]
 
