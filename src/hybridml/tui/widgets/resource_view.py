@@ -408,6 +408,22 @@ class ResourceView(ReportsWorkerErrors, Vertical, Generic[T]):
         """An action key (`hybridml.actions`): its flow runs `act_<id>` of this view."""
         console(self).act(self, action_id)
 
+    # -- the clipboard (y / Y) ------------------------------------------------------------------------
+    def chosen_keys(self) -> list[str]:
+        """The rows a copy takes: the row under the cursor (views with marks take the marked rows first)."""
+        key = self.table.cursor_key if self.composed else None
+        return [key] if key is not None else []
+
+    def action_copy_ids(self) -> None:
+        from hybridml.tui.copy import copy_rows
+
+        copy_rows(self, whole_rows=False)
+
+    def action_copy_rows(self) -> None:
+        from hybridml.tui.copy import copy_rows
+
+        copy_rows(self, whole_rows=True)
+
     def action_sort_next(self) -> None:
         index = self.columns.index(self.sort_column) if self.sort_column in self.columns else -1
         self.sort_column = self.columns[(index + 1) % len(self.columns)]
