@@ -81,14 +81,30 @@ def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _short_context(context: str) -> str:
+    """`staging@eu-west-1` stays whole (the profile is which account you act on); a long profile is cut."""
+    profile, at, region = context.rpartition("@")
+    return f"{_cut(profile, 12)}@{region}" if at else region
+
+
 @dataclass
 class HeaderPart:
-    """One part of the header. The lowest `priority` gives way first (`short`, then gone); 10 never goes."""
+    """One part of the header. The lowest `priority` gives way first (`short`, `tiny`, then gone); 10 never
+    goes."""
 
     priority: int
     text: str
     short: str
     style: str = ""
+    tiny: str = ""  # the least it can say ('' : its short form)
+
+    def forms(self) -> list[str]:
+        """Its forms from the least to the whole text, each one longer than the one before."""
+        found: list[str] = []
+        for form in (self.tiny, self.short, self.text):
+            if form and (not found or Text(form).cell_len > Text(found[-1]).cell_len):
+                found.append(form)
+        return found
 
 
 def header_parts(
@@ -122,7 +138,9 @@ def header_parts(
         HeaderPart(8, f"{SEP}🔔 {alerts} ", f"{SEP}🔔 {alerts.split(':', 1)[0]} ", "bold yellow") if alerts else None,
         HeaderPart(7, f"{SEP}⛔ no access: {denied} ", f"{SEP}⛔ {denied} ", "bold red") if denied else None,
         HeaderPart(6, f"{SEP}⚠ {problem} ", f"{SEP}⚠ {_cut(problem, 24)} ", "bold red") if problem else None,
-        HeaderPart(5, f"{SEP}{context} ", f"{SEP}{context.split('@')[-1]} ", "bold"),
+        HeaderPart(
+            5, f"{SEP}{context} ", f"{SEP}{_short_context(context)} ", "bold", f"{SEP}{context.split('@')[-1]} "
+        ),
         HeaderPart(
             10 if api_alarm else 7,
             f"{SEP}{api} ",
@@ -137,30 +155,37 @@ def header_parts(
 
 def fit(parts: list[HeaderPart], width: int) -> Text:
     """Lay the parts out in `width` cells. Most important first, each part is kept in its short form while it
-    fits (so the lowest priorities go first); then, most important first, parts get their full text back while
-    room is left. The priority 10 parts always stay; what still does not fit ends with an ellipsis."""
+    fits, else in its least (so the lowest priorities go first); then, a step at a time and most important
+    first, parts get their longer forms back while room is left. The priority 10
+    parts always stay; what still does not fit ends with an ellipsis."""
 
     def cells(value: str) -> int:
         return Text(value).cell_len
 
     ranked = sorted(parts, key=lambda p: -p.priority)  # stable: equal priorities keep display order
     kept: set[int] = set()
-    chosen: dict[int, str] = {}
+    chosen: dict[int, int] = {}  # part -> index of its form in forms()
+    forms = {id(part): part.forms() for part in parts}
     used = 0
-    for part in ranked:
-        short = part.short if cells(part.short) < cells(part.text) else part.text
-        if part.priority >= 10 or used + cells(short) <= width:
-            kept.add(id(part))
-            chosen[id(part)] = short
-            used += cells(short)
-    for part in ranked:
-        if id(part) in kept and chosen[id(part)] != part.text:
-            grown = used - cells(chosen[id(part)]) + cells(part.text)
-            if grown <= width:
-                chosen[id(part)], used = part.text, grown
+    for part in ranked:  # its short form if it fits, else its least
+        own = forms[id(part)]
+        short = max(i for i, form in enumerate(own) if cells(form) <= max(cells(part.short), cells(own[0])))
+        for step in range(short, -1, -1):
+            if (part.priority >= 10 and step == 0) or used + cells(own[step]) <= width:
+                kept.add(id(part))
+                chosen[id(part)] = step
+                used += cells(own[step])
+                break
+    for _ in range(2):
+        for part in ranked:
+            own, step = forms[id(part)], chosen.get(id(part), 0)
+            if id(part) in kept and step + 1 < len(own):
+                grown = used - cells(own[step]) + cells(own[step + 1])
+                if grown <= width:
+                    chosen[id(part)], used = step + 1, grown
     text = Text(no_wrap=True, overflow="ellipsis", end="")
     for part in parts:
         if id(part) in kept:
-            text.append(chosen[id(part)], style=part.style)
+            text.append(forms[id(part)][chosen[id(part)]], style=part.style)
     text.truncate(width, overflow="ellipsis")
     return text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 import threading
@@ -21,6 +22,7 @@ from hybridml.audit import AuditError
 from hybridml.aws.errors import AwsError
 from hybridml.debuglog import LOGGER
 from hybridml.domain.batch import Job
+from hybridml.domain.context import AwsContext
 from hybridml.domain.logs import LogSource
 from hybridml.render.header import freshness
 from hybridml.services import Services
@@ -75,6 +77,7 @@ class HybridApp(PlainNotifyApp):
         self.fleet_ready = fleet_ready  # the demo fleet's child seeds the rest after the first screen
         self.views: dict[str, ResourceView[Any]] = {}
         self.history: list[tuple[str, Scope | None]] = []  # esc walks it back (50 kept)
+        self.contexts_used: list[AwsContext] = []  # contexts switched away from (`:ctx` offers them back)
         self.levels: list[tuple[str, Scope | None]] = []  # the views drilled in from (enter); `q` climbs them
         self.current_kind = ""
         self.last_problem = ""
@@ -101,7 +104,7 @@ class HybridApp(PlainNotifyApp):
     def compose(self) -> ComposeResult:
         yield StatusHeader(id="status-header")
         yield ContentSwitcher(id="views")
-        commands = list(view_registry.VIEWS) + list(view_registry.ALIASES) + ["quit", "q!", "help"]
+        commands = list(view_registry.VIEWS) + list(view_registry.ALIASES) + ["quit", "q!", "help", "ctx"]
         yield CommandBar(commands, id="command-bar")
         yield KeyFooter(compact=True, show_command_palette=False)
 
@@ -446,6 +449,9 @@ class HybridApp(PlainNotifyApp):
         if name in ("help", "h"):
             self.action_help()
             return
+        if name in ("ctx", "context"):
+            self.open_contexts(arg.strip())
+            return
         kind = view_registry.resolve(name)
         if kind is None:
             known = ", ".join(sorted(view_registry.VIEWS))
@@ -561,6 +567,34 @@ class HybridApp(PlainNotifyApp):
         from hybridml.tui.screens.flows import act
 
         act(host, action_id)
+
+    # -- contexts (:ctx) ---------------------------------------------------------------------------------
+    @work(exclusive=True, group="context", exit_on_error=False)
+    async def open_contexts(self, wanted: str = "") -> None:
+        """`:ctx` lists the contexts; `:ctx NAME` switches at once (a profile, a region, or `profile@region`)."""
+        from hybridml.aws.contexts import available_contexts
+        from hybridml.tui.screens.contexts import ContextScreen
+
+        current = self.services.context
+        regions = self.services.settings.aws.regions
+        found, problem = await asyncio.to_thread(available_contexts, current, regions, self.contexts_used)
+        if wanted:
+            match = [c for c in found if wanted in (c.label, c.profile, c.region, f"{c.profile}@{c.region}")]
+            if not match:
+                self.notify(f"no context {wanted!r} (:ctx lists them)", title="context", severity="error")
+                return
+            await self._switch(match[0])
+            return
+        chosen = await self.push_screen_wait(ContextScreen(found, current, problem))
+        if chosen is not None:
+            await self._switch(chosen)
+
+    async def _switch(self, context: AwsContext) -> None:
+        from hybridml.tui.context_switch import switch_context
+
+        before = self.services.context
+        if await switch_context(self, context) and before not in self.contexts_used:
+            self.contexts_used.append(before)
 
     def action_help(self) -> None:
         from hybridml.tui.screens.help import HelpScreen

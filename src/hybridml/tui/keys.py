@@ -49,6 +49,7 @@ SCOPES: dict[str, str] = {
     "invoke": "invoke form",
     "form": "other forms (scale, values, clone, launch)",
     "command-bar": "command / filter bar",
+    "ctx": "contexts (:ctx)",
 }
 VIEW_KINDS = ("jobs", "queues", "ce", "jobdefs", "endpoints", "training", "triage", "launches")
 LOG_WINDOWS: dict[str, tuple[str, int | None]] = {  # key -> (label, seconds back; None = from the start)
@@ -92,7 +93,8 @@ KEYS: tuple[Key, ...] = (
         "command_bar",
         "Command",
         "command bar: jobs, queues (`:q`), ce, jobdefs, endpoints, "
-        "training, smjobs, triage, all, launches (`:jobs text` opens filtered); `:quit` / `:q!` quits",
+        "training, smjobs, triage, all, launches (`:jobs text` opens filtered); `:ctx` switches the AWS profile / "
+        "region; `:quit` / `:q!` quits",
     ),
     _k("app", "app.filter", "slash", "filter_bar", "Filter", "filter the current view (case-insensitive regex, live)"),
     _k("app", "app.open", "enter", "drill", "Open", "drill in: CE → queues → jobs → detail", show=False),
@@ -232,6 +234,7 @@ KEYS: tuple[Key, ...] = (
     _k("log-pane", "logs.down", "j", "scroll_down", "Down", "scroll down", show=False),
     _k("log-pane", "logs.up", "k", "scroll_up", "Up", "scroll up", show=False),
     _k("json", "json.back", "escape,q", "app.pop_screen", "Back", "back"),
+    _k("ctx", "ctx.close", "escape,q", "close", "Back", "back: the context stays as it is"),
     _k("json", "json.top", "g", "top", "Top", "top", show=False),
     _k("json", "json.bottom", "G", "bottom", "Bottom", "bottom", show=False),
     _k("help", "help.close", "escape,q,question_mark", "app.pop_screen", "Close", "close"),
