@@ -43,7 +43,9 @@ def test_profiles_from_both_files_with_their_regions_and_no_secret(aws_files: Pa
     assert ("", "ap-southeast-2") in pairs  # [aws] regions
     assert ("default", "us-east-1") not in pairs
     assert SECRET not in repr(found) and "AKIA" not in repr(found)
-    assert [c.label for c in found][:1] == ["us-east-1"] and AwsContext("staging", "eu-west-1").label == "staging@eu-west-1"
+    assert [c.label for c in found][:1] == ["us-east-1"] and AwsContext(
+        "staging", "eu-west-1"
+    ).label == "staging@eu-west-1"
 
 
 def test_a_malformed_config_file_is_reported_not_raised(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,3 +18,11 @@ class AwsContext:
     def label(self) -> str:
         """`profile@region`; the region alone for the default profile."""
         return f"{self.profile}@{self.region}" if self.profile not in ("", "default") else self.region
+
+
+@dataclass(frozen=True, slots=True)
+class Regional(Generic[T]):
+    """A resource read in one region of a side-by-side view (`:ctx *`, `--all-regions`)."""
+
+    region: str
+    item: T

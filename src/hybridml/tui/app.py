@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import logging
 import threading
@@ -24,6 +23,7 @@ from hybridml.debuglog import LOGGER
 from hybridml.domain.batch import Job
 from hybridml.domain.context import AwsContext
 from hybridml.domain.logs import LogSource
+from hybridml.regions import RegionSet
 from hybridml.render.header import freshness
 from hybridml.services import Services
 from hybridml.triage.watches import Alert
@@ -69,9 +69,12 @@ class HybridApp(PlainNotifyApp):
         *,
         debug_log: Path | None = None,
         fleet_ready: threading.Event | None = None,
+        all_regions: bool = False,
     ) -> None:
         super().__init__()
         self.services = services
+        self.all_regions = all_regions  # `--all-regions`: start with :jobs / :all side by side
+        self.region_set: RegionSet | None = None  # set while regions are shown side by side
         self.start_view = start_view
         self.debug_log = debug_log
         self.fleet_ready = fleet_ready  # the demo fleet's child seeds the rest after the first screen
@@ -137,6 +140,8 @@ class HybridApp(PlainNotifyApp):
         self.set_interval(0.25, self.key_gate.watchdog)
         if self.services.settings.watches.enabled:
             self.set_interval(self.services.settings.watches.interval_s, self.run_watches)
+        if self.all_regions:
+            self.open_contexts("*")
         if self.fleet_ready is not None and not self.fleet_ready.is_set():
             self._wait_for_fleet(self.fleet_ready)
 
@@ -201,7 +206,7 @@ class HybridApp(PlainNotifyApp):
         switcher = self.query_one(ContentSwitcher)
         view = self.views.get(kind)
         if view is None:
-            view = view_registry.VIEWS[kind](self.services, scope=scope, id=f"view-{kind}")
+            view = self.view_class(kind)(self.services, scope=scope, id=f"view-{kind}")
             self.views[kind] = view
             switcher.mount(view)
             self.call_after_refresh(view.reload)
@@ -214,6 +219,15 @@ class HybridApp(PlainNotifyApp):
         switcher.current = view.id
         self.header.view_name = kind + (f" {scope}" if scope else "")
         self.call_after_refresh(self._focus_view)
+
+    def view_class(self, kind: str) -> type[ResourceView[Any]]:
+        """The view for `kind`: with regions side by side, :jobs and :all are their regional versions."""
+        if self.region_set is not None:
+            from hybridml.tui.views.regional import REGIONAL_VIEWS
+
+            if kind in REGIONAL_VIEWS:
+                return REGIONAL_VIEWS[kind]
+        return view_registry.VIEWS[kind]
 
     def _focus_view(self) -> None:
         """Give the table the focus, then let held keys go (they follow the focus change in the queue)."""
@@ -542,6 +556,12 @@ class HybridApp(PlainNotifyApp):
         if source is None:
             self.notify(view.no_logs_reason(item), severity="warning", timeout=4)
             return
+        services = view.services_for(item)
+        if services is not self.services:  # a row of another region
+            from hybridml.tui.screens.log_view import LogScreen
+
+            self.push_screen(LogScreen(services, source))
+            return
         open_logs(self, source)
 
     def open_job_logs(self, job: Job) -> None:
@@ -555,13 +575,14 @@ class HybridApp(PlainNotifyApp):
 
         view = self.active_view
         item = view.selected if view is not None else None
-        target = explain_target(item) if item is not None else None
+        target = explain_target(view.explain_item(item)) if view is not None and item is not None else None
         if target is None:
             local = view is not None and view.kind == "launches" and item is not None
             what = "a local launch has no Batch job to explain (its output: l)" if local else ""
             self.notify(what or "select a job, endpoint or training job to explain", severity="warning")
             return
-        self.push_screen(ExplainScreen(self.services, *target))
+        assert view is not None and item is not None
+        self.push_screen(ExplainScreen(view.services_for(item), *target))
 
     def act(self, host: Widget, action_id: str) -> None:
         from hybridml.tui.screens.flows import act
@@ -571,30 +592,10 @@ class HybridApp(PlainNotifyApp):
     # -- contexts (:ctx) ---------------------------------------------------------------------------------
     @work(exclusive=True, group="context", exit_on_error=False)
     async def open_contexts(self, wanted: str = "") -> None:
-        """`:ctx` lists the contexts; `:ctx NAME` switches at once (a profile, a region, or `profile@region`)."""
-        from hybridml.aws.contexts import available_contexts
-        from hybridml.tui.screens.contexts import ContextScreen
+        """`:ctx` lists the contexts; `:ctx NAME` switches at once; `:ctx *` shows regions side by side."""
+        from hybridml.tui.context_switch import open_contexts
 
-        current = self.services.context
-        regions = self.services.settings.aws.regions
-        found, problem = await asyncio.to_thread(available_contexts, current, regions, self.contexts_used)
-        if wanted:
-            match = [c for c in found if wanted in (c.label, c.profile, c.region, f"{c.profile}@{c.region}")]
-            if not match:
-                self.notify(f"no context {wanted!r} (:ctx lists them)", title="context", severity="error")
-                return
-            await self._switch(match[0])
-            return
-        chosen = await self.push_screen_wait(ContextScreen(found, current, problem))
-        if chosen is not None:
-            await self._switch(chosen)
-
-    async def _switch(self, context: AwsContext) -> None:
-        from hybridml.tui.context_switch import switch_context
-
-        before = self.services.context
-        if await switch_context(self, context) and before not in self.contexts_used:
-            self.contexts_used.append(before)
+        await open_contexts(self, wanted)
 
     def action_help(self) -> None:
         from hybridml.tui.screens.help import HelpScreen
@@ -605,6 +606,8 @@ class HybridApp(PlainNotifyApp):
         self.exit(0)
 
     async def on_unmount(self) -> None:
+        if self.region_set is not None:
+            await self.region_set.close()
         if self._launcher is not None:
             await self._launcher.close()
         await self.services.close()

@@ -94,7 +94,7 @@ KEYS: tuple[Key, ...] = (
         "Command",
         "command bar: jobs, queues (`:q`), ce, jobdefs, endpoints, "
         "training, smjobs, triage, all, launches (`:jobs text` opens filtered); `:ctx` switches the AWS profile / "
-        "region; `:quit` / `:q!` quits",
+        "region, `:ctx *` shows regions side by side; `:quit` / `:q!` quits",
     ),
     _k("app", "app.filter", "slash", "filter_bar", "Filter", "filter the current view (case-insensitive regex, live)"),
     _k("app", "app.open", "enter", "drill", "Open", "drill in: CE → queues → jobs → detail", show=False),

@@ -166,6 +166,14 @@ class ResourceView(ReportsWorkerErrors, Vertical, Generic[T]):
         """What `l` follows for this item (a Batch job, training job, endpoint); None: this kind has no logs."""
         return None
 
+    def services_for(self, item: T) -> Services:
+        """The services that read `item` (its region's, in a regions-side-by-side view)."""
+        return self.services
+
+    def explain_item(self, item: T) -> Any:
+        """What `t` explains for `item` (a regional row: the resource inside it)."""
+        return item
+
     def no_logs_reason(self, item: T) -> str:
         """Why `l` has nothing to show for `item` (when `log_source` is None)."""
         return f"{self.kind}: no logs for this kind of resource"
