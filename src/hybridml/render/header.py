@@ -135,9 +135,13 @@ def header_parts(
             f"{SEP}{fresh.text.replace('refreshed ', '')} ",
             "bold red" if fresh.stale else "",
         ),
-        HeaderPart(8, f"{SEP}🔔 {alerts} ", f"{SEP}🔔 {alerts.split(':', 1)[0]} ", "bold yellow") if alerts else None,
+        # what AWS said is wrong comes before the alerts (it grows to its whole text first when there is room);
+        # while the view is stale, the staleness already says why, and the problem gives way first
+        HeaderPart(3 if fresh.stale else 8, f"{SEP}⚠ {problem} ", f"{SEP}⚠ {_cut(problem, 24)} ", "bold red")
+        if problem
+        else None,
         HeaderPart(7, f"{SEP}⛔ no access: {denied} ", f"{SEP}⛔ {denied} ", "bold red") if denied else None,
-        HeaderPart(6, f"{SEP}⚠ {problem} ", f"{SEP}⚠ {_cut(problem, 24)} ", "bold red") if problem else None,
+        HeaderPart(8, f"{SEP}🔔 {alerts} ", f"{SEP}🔔 {alerts.split(':', 1)[0]} ", "bold yellow") if alerts else None,
         HeaderPart(
             5, f"{SEP}{context} ", f"{SEP}{_short_context(context)} ", "bold", f"{SEP}{context.split('@')[-1]} "
         ),

@@ -126,6 +126,11 @@ class RegionWorkloadsView(_Regional):
     def display_name(self, item: Regional[Any]) -> str:
         return f"{item.item.name} ({item.region})"
 
+    def chosen_keys(self) -> list[str]:
+        """`y` copies the resource's id (the key carries the region)."""
+        item = self.selected
+        return [item.item.ident] if item is not None else []
+
     async def describe_json(self, item: Regional[Any]) -> str:
         if item.item.kind == ResourceKind.JOB:
             return await self.services_of(item).batch.job_json(item.item.ident)
