@@ -15,10 +15,15 @@ from hybridml.aws.batch_actions import BatchActions
 from hybridml.aws.errors import AwsError, mark_outcome_unknown, may_have_landed
 from hybridml.aws.logs import LogsService
 from hybridml.aws.metrics import MetricsService
+from hybridml.aws.monitoring import MonitoringService
+from hybridml.aws.notebooks import NotebooksService
+from hybridml.aws.pipelines import PipelinesService
 from hybridml.aws.quotas import QuotasService
+from hybridml.aws.registry import RegistryService
 from hybridml.aws.sagemaker import SageMakerService
 from hybridml.aws.sagemaker_training import TrainingService
 from hybridml.aws.session import AwsSession
+from hybridml.aws.tuning import TuningService
 from hybridml.config import Settings
 from hybridml.domain.triage import PaneAccess
 
@@ -49,9 +54,20 @@ class Services:
     # pane (client service name) -> what the start-up permission check found; empty until it ran
     permissions: dict[str, PaneAccess] = field(default_factory=dict)
     batch_actions: BatchActions = field(init=False)
+    # SageMaker beyond endpoints and training jobs (readers built from the session)
+    pipelines: PipelinesService = field(init=False)
+    tuning: TuningService = field(init=False)
+    monitoring: MonitoringService = field(init=False)
+    registry: RegistryService = field(init=False)
+    notebooks: NotebooksService = field(init=False)
 
     def __post_init__(self) -> None:
         self.batch_actions = BatchActions(self.session, self.mutate)
+        self.pipelines = PipelinesService(self.session)
+        self.tuning = TuningService(self.session)
+        self.monitoring = MonitoringService(self.session)
+        self.registry = RegistryService(self.session)
+        self.notebooks = NotebooksService(self.session)
 
     @classmethod
     def build(

@@ -6,6 +6,7 @@ They only ever touch moto's in-process backends, which is why the fleet runs mot
 
 from __future__ import annotations
 
+import importlib
 import re
 import threading
 from collections.abc import Callable
@@ -341,7 +342,13 @@ def apply_patches() -> None:
     with _lock:
         if _applied:
             return
-        import hybridml.fleet.patches_sagemaker  # noqa: F401  (registers its @patch functions)
+        for module in (
+            "patches_sagemaker",
+            "patches_sagemaker_ops",
+            "patches_sagemaker_monitor",
+            "patches_sagemaker_notebooks",
+        ):
+            importlib.import_module(f"hybridml.fleet.{module}")  # registers its @patch functions
 
         for func in PATCHES:
             func()

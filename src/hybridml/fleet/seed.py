@@ -13,12 +13,15 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hybridml.fleet import catalog
 from hybridml.fleet.backends import batch_backend, logs_backend
 from hybridml.fleet.logtext import log_lines
 from hybridml.fleet.server import DEMO_ACCESS_KEY, DEMO_REGION, DEMO_SECRET_KEY
+
+if TYPE_CHECKING:
+    from hybridml.fleet.seed_mlops import MlopsSeed
 
 BATCH_LOG_GROUP = "/aws/batch/job"
 STATUS_MIX = (
@@ -44,6 +47,7 @@ class SeededFleet:
     failed_dependency: str = ""
     endpoints: list[str] = field(default_factory=list)
     training_jobs: list[str] = field(default_factory=list)
+    mlops: MlopsSeed | None = None  # pipelines, tuning, monitors, registry, A/B endpoints, notebooks
 
 
 def boto3_client(url: str, service: str) -> Any:
