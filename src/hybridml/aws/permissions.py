@@ -1,4 +1,7 @@
-"""Start-up permission check: one cheap read per pane, so a denied pane says so instead of failing later."""
+"""Start-up permission check: one cheap read per pane, so a denied pane says so instead of failing later.
+
+A pane is what a view reads; most are a whole service, the SageMaker ones beyond endpoints each need their own
+List permission (a role may read endpoints but not the model registry)."""
 
 from __future__ import annotations
 
@@ -10,37 +13,60 @@ from hybridml.aws.errors import AccessDenied, aws_call, translate
 from hybridml.aws.session import AwsSession
 from hybridml.domain.triage import PaneAccess
 
-# pane (client service name) -> (IAM action, probe)
-PROBES: dict[str, tuple[str, Callable[[Any], Awaitable[Any]]]] = {
-    "batch": ("batch:DescribeJobQueues", lambda c: c.describe_job_queues(maxResults=1)),
-    "sagemaker": ("sagemaker:ListEndpoints", lambda c: c.list_endpoints(MaxResults=1)),
-    "logs": ("logs:DescribeLogGroups", lambda c: c.describe_log_groups(limit=1)),
-    "cloudwatch": ("cloudwatch:ListMetrics", lambda c: c.list_metrics(Namespace="AWS/SageMaker")),
+# pane -> (client service, IAM action, probe)
+PROBES: dict[str, tuple[str, str, Callable[[Any], Awaitable[Any]]]] = {
+    "batch": ("batch", "batch:DescribeJobQueues", lambda c: c.describe_job_queues(maxResults=1)),
+    "sagemaker": ("sagemaker", "sagemaker:ListEndpoints", lambda c: c.list_endpoints(MaxResults=1)),
+    "sagemaker-pipelines": ("sagemaker", "sagemaker:ListPipelines", lambda c: c.list_pipelines(MaxResults=1)),
+    "sagemaker-tuning": (
+        "sagemaker",
+        "sagemaker:ListHyperParameterTuningJobs",
+        lambda c: c.list_hyper_parameter_tuning_jobs(MaxResults=1),
+    ),
+    "sagemaker-monitoring": (
+        "sagemaker",
+        "sagemaker:ListMonitoringSchedules",
+        lambda c: c.list_monitoring_schedules(MaxResults=1),
+    ),
+    "sagemaker-registry": (
+        "sagemaker",
+        "sagemaker:ListModelPackageGroups",
+        lambda c: c.list_model_package_groups(MaxResults=1),
+    ),
+    "sagemaker-notebooks": (
+        "sagemaker",
+        "sagemaker:ListNotebookInstances",
+        lambda c: c.list_notebook_instances(MaxResults=1),
+    ),
+    "logs": ("logs", "logs:DescribeLogGroups", lambda c: c.describe_log_groups(limit=1)),
+    "cloudwatch": ("cloudwatch", "cloudwatch:ListMetrics", lambda c: c.list_metrics(Namespace="AWS/SageMaker")),
     "application-autoscaling": (
+        "application-autoscaling",
         "application-autoscaling:DescribeScalableTargets",
         lambda c: c.describe_scalable_targets(ServiceNamespace="sagemaker", MaxResults=1),
     ),
     "service-quotas": (
+        "service-quotas",
         "servicequotas:ListAWSDefaultServiceQuotas",
         lambda c: c.list_aws_default_service_quotas(ServiceCode="vpc", MaxResults=1),
     ),
 }
 
 
-async def probe(session: AwsSession, service: str) -> PaneAccess:
-    permission, call = PROBES[service]
+async def probe(session: AwsSession, pane: str) -> PaneAccess:
+    service, permission, call = PROBES[pane]
     try:
         client = await session.mutation_client(service)  # no retries: a probe answers once, fast
         async with aws_call(service, permission.split(":", 1)[1]):
             await call(client)
     except AccessDenied as exc:
-        return PaneAccess(service, False, permission, exc.message)
+        return PaneAccess(pane, False, permission, exc.message)
     except Exception as exc:  # unreachable, not implemented...: unknown, not denied
-        return PaneAccess(service, None, permission, str(translate(exc, service)))
-    return PaneAccess(service, True, permission)
+        return PaneAccess(pane, None, permission, str(translate(exc, service)))
+    return PaneAccess(pane, True, permission)
 
 
-async def check_permissions(session: AwsSession, services: tuple[str, ...] = tuple(PROBES)) -> dict[str, PaneAccess]:
+async def check_permissions(session: AwsSession, panes: tuple[str, ...] = tuple(PROBES)) -> dict[str, PaneAccess]:
     """Every probe at once; never raises."""
-    results = await asyncio.gather(*(probe(session, s) for s in services))
+    results = await asyncio.gather(*(probe(session, p) for p in panes))
     return {r.service: r for r in results}

@@ -390,6 +390,9 @@ class HybridApp(App[int]):
 
         view = self.active_view
         item = view.selected if view is not None else None
+        custom = getattr(view, "explain", None)  # views whose `t` opens their own diagnosis (pipelines, monitors)
+        if item is not None and callable(custom) and custom(item):
+            return
         target = explain_target(item) if item is not None else None
         if target is None:
             self.notify("select a job, endpoint or training job to explain", severity="warning")

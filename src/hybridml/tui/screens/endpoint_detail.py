@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -17,9 +17,10 @@ from textual.widgets import Footer, Static
 
 from hybridml.aws.errors import NotFound, translate
 from hybridml.aws.metrics import endpoint_metric_specs
-from hybridml.domain.metrics import WINDOWS
+from hybridml.domain.metrics import WINDOWS, MetricSeries
 from hybridml.domain.sagemaker import Endpoint
 from hybridml.render.sagemaker import endpoint_detail, metrics_block
+from hybridml.render.traffic import variant_traffic
 
 if TYPE_CHECKING:
     from hybridml.services import Services
@@ -33,6 +34,7 @@ class EndpointDetailScreen(Screen[None]):
         Binding("r", "reload", "Refresh", id="endpoint.refresh"),
         Binding("s", "scale", "Scale", id="endpoint.scale"),
         Binding("i", "invoke", "Invoke", id="endpoint.invoke"),
+        Binding("w", "weights", "Weights", id="endpoint.weights"),
         Binding("ctrl+k", "delete", "Delete", id="endpoint.delete"),
         Binding("1", "window('1h')", "1h", id="endpoint.window_1h"),
         Binding("6", "window('6h')", "6h", id="endpoint.window_6h"),
@@ -113,8 +115,17 @@ class EndpointDetailScreen(Screen[None]):
             )
             return
         self.metrics_loaded += 1
-        hint = Text("  keys: 1 = 1h, 6 = 6h, 2 = 24h", style="dim")
-        self.query_one("#detail-metrics", Static).update(Group(metrics_block(series, self.window), hint))
+        hint = Text(
+            "  keys: 1 = 1h, 6 = 6h, 2 = 24h" + (", w = shift traffic" if len(variants) > 1 else ""), style="dim"
+        )
+        parts: list[RenderableType] = []
+        if len(variants) > 1:  # A/B: each variant's traffic and latency side by side first
+            by_variant: dict[str, dict[str, MetricSeries]] = {}
+            for s in series:
+                name, _, label = s.label.partition(" ")
+                by_variant.setdefault(name, {})[label] = s
+            parts += [variant_traffic(self.endpoint, by_variant), Text("")]
+        self.query_one("#detail-metrics", Static).update(Group(*parts, metrics_block(series, self.window), hint))
 
     @work(exclusive=True, group="endpoint-describe", exit_on_error=False)
     async def action_describe(self) -> None:
@@ -145,3 +156,6 @@ class EndpointDetailScreen(Screen[None]):
 
     def action_delete(self) -> None:
         self._act("delete")
+
+    def action_weights(self) -> None:
+        self._act("weights")

@@ -16,8 +16,10 @@ from textual.widgets import Footer, Static
 from hybridml.aws import remedies
 from hybridml.aws.errors import translate
 from hybridml.domain.batch import ComputeEnvironment, Job, JobQueue
+from hybridml.domain.notebooks import Notebook
 from hybridml.domain.sagemaker import Endpoint, TrainingJob
 from hybridml.domain.triage import Finding, FindingAction, ResourceKind, Workload
+from hybridml.domain.tuning import TuningJob
 from hybridml.render.triage import explanation
 from hybridml.services import ReadOnlyRefused
 from hybridml.snapshot import gather_context
@@ -35,6 +37,10 @@ def explain_target(item: Any) -> tuple[str, str, str] | None:
         return ResourceKind.ENDPOINT, item.name, item.name
     if isinstance(item, TrainingJob):
         return ResourceKind.TRAINING_JOB, item.name, item.name
+    if isinstance(item, TuningJob):
+        return ResourceKind.TUNING_JOB, item.name, item.name
+    if isinstance(item, Notebook):
+        return ResourceKind.NOTEBOOK, item.key, item.name
     if isinstance(item, Workload):
         return item.kind, item.ident, item.name
     if isinstance(item, Finding):

@@ -59,6 +59,7 @@ class EndpointsView(ResourceView[Endpoint]):
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
         Binding("s", "scale", "Scale", id="endpoints.scale"),
         Binding("i", "invoke", "Invoke", id="endpoints.invoke"),
+        Binding("w", "weights", "Weights", id="endpoints.weights"),
         Binding("ctrl+k", "delete", "Delete", id="endpoints.delete"),
         Binding("l", "app.open_logs", "Logs", id="endpoints.logs"),
     ]
@@ -169,6 +170,18 @@ class EndpointsView(ResourceView[Endpoint]):
         target = endpoint or self._target()
         if target is not None and self._writable("invoke endpoint"):
             self.app.push_screen(InvokeScreen(self.services, target.name))
+
+    def action_weights(self, endpoint: Endpoint | None = None) -> None:
+        """`w`: shift traffic between the endpoint's variants (A/B), before -> after, then wait for InService."""
+        from hybridml.tui import mlops_actions
+
+        target = endpoint or self._target()
+        if target is None or not self._writable("shift endpoint traffic"):
+            return
+        if len(target.variants) < 2:
+            self.notify(f"{target.name} has one variant: there is no traffic to shift", severity="warning")
+            return
+        mlops_actions.flow(self, mlops_actions.shift_weights(self, target), "endpoint-weights")
 
     def action_delete(self, endpoint: Endpoint | None = None) -> None:
         target = endpoint or self._target()

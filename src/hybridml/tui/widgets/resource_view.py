@@ -13,7 +13,7 @@ import asyncio
 import re
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, NamedTuple, TypeVar
 
 from rich.text import Text
@@ -24,6 +24,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
+from hybridml import clock
 from hybridml.aws.errors import AccessDenied, AwsError, translate
 from hybridml.domain.logs import LogSource
 from hybridml.tui.widgets.resource_table import ResourceTable
@@ -247,7 +248,7 @@ class ResourceView(Vertical, Generic[T]):
             self.query_one("#view-title", Static).update(self.heading())
             self.post_message(self.LoadFailed(self, error))
             return
-        now = datetime.now(UTC)
+        now = clock.utcnow()
         generation = self._generation
         rows = await self._build_sliced(items, now)
         self.error, self.stale = None, False
@@ -303,7 +304,7 @@ class ResourceView(Vertical, Generic[T]):
         if not self.is_mounted:
             return
         self._generation += 1
-        now = datetime.now(UTC)
+        now = clock.utcnow()
         before = self._rendered
         rows = [row for item in self.items if (row := self._row(item, now, before)) is not None]
         self._apply(rows)

@@ -1,0 +1,97 @@
+"""`w` on an endpoint: the traffic weight of each production variant, with the resulting split shown live.
+
+Bad input (not a number, negative, every weight 0) is shown under the form, which keeps what was typed."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from hybridml.domain.sagemaker import Endpoint
+from hybridml.domain.traffic import WeightRequest, shares
+
+
+class WeightsScreen(ModalScreen[WeightRequest | None]):
+    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+        Binding("escape", "cancel", "Cancel", id="weights.cancel"),
+    ]
+
+    def __init__(self, endpoint: Endpoint) -> None:
+        super().__init__()
+        self.endpoint = endpoint
+
+    def compose(self) -> ComposeResult:
+        e = self.endpoint
+        with Vertical(id="weights-box", classes="form-box"):
+            yield Label(Text(f"Traffic of {e.name}  ({e.status})"), id="weights-title", classes="form-title")
+            for i, v in enumerate(e.variants):
+                with Horizontal(classes="form-row"):
+                    yield Label(Text(f"{v.name}  ({v.current_instance_count or 0} x {v.instance_type or '-'})"))
+                    yield Input(value=f"{v.current_weight or 0:g}", id=f"weight-{i}", classes="weight-input")
+            yield Static(self._preview(self._current()), id="weights-preview")
+            yield Static("", id="weights-error", classes="form-error")
+            with Horizontal(classes="form-buttons"):
+                yield Button("Review", variant="primary", id="weights-ok")
+                yield Button("Cancel", id="weights-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#weight-0", Input).focus()
+
+    def _current(self) -> dict[str, float]:
+        return {v.name: v.current_weight or 0.0 for v in self.endpoint.variants}
+
+    def _values(self) -> tuple[dict[str, float], list[str]]:
+        values: dict[str, float] = {}
+        errors: list[str] = []
+        for i, v in enumerate(self.endpoint.variants):
+            text = self.query_one(f"#weight-{i}", Input).value.strip()
+            try:
+                values[v.name] = float(text)
+            except ValueError:
+                errors.append(f"{v.name}: '{text}' is not a number")
+        return values, errors
+
+    @staticmethod
+    def _preview(values: dict[str, float]) -> Text:
+        split = shares(values)
+        return Text("split: " + ", ".join(f"{name} {share:.0%}" for name, share in split.items()), style="dim")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        values, errors = self._values()
+        self.query_one("#weights-preview", Static).update(Text("") if errors else self._preview(values))
+
+    def build_request(self) -> WeightRequest | list[str]:
+        values, errors = self._values()
+        if errors:
+            return errors
+        current = {v.name: v.current_weight or 0.0 for v in self.endpoint.variants}
+        changed = tuple((name, w) for name, w in values.items() if w != current.get(name))
+        request = WeightRequest(self.endpoint.name, changed)
+        return request.problems(self.endpoint) or request
+
+    def _submit(self) -> None:
+        result = self.build_request()
+        if isinstance(result, list):
+            self.query_one("#weights-error", Static).update(Text("\n".join(result), style="bold red"))
+            return
+        self.dismiss(result)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._submit()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "weights-ok":
+            self._submit()
+        else:
+            self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
