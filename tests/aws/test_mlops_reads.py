@@ -59,14 +59,24 @@ async def test_executions_and_diagnosis(services: Services, fleet: EmbeddedFleet
 
 def test_step_mapper_reads_what_each_kind_of_step_ran() -> None:
     processing = _step_from_api(
-        {"StepName": "Prep", "StepStatus": "Succeeded", "Metadata": {"ProcessingJob": {"Arn": "arn:x:processing-job/p1"}}}
+        {
+            "StepName": "Prep",
+            "StepStatus": "Succeeded",
+            "Metadata": {"ProcessingJob": {"Arn": "arn:x:processing-job/p1"}},
+        }
     )
-    assert processing.job is not None and processing.job.kind == "processing" and str(processing.job.log_source) == (
-        "processing/p1"
+    assert (
+        processing.job is not None
+        and processing.job.kind == "processing"
+        and str(processing.job.log_source) == ("processing/p1")
     )
-    condition = _step_from_api({"StepName": "Check", "StepStatus": "Succeeded", "Metadata": {"Condition": {"Outcome": "False"}}})
+    condition = _step_from_api(
+        {"StepName": "Check", "StepStatus": "Succeeded", "Metadata": {"Condition": {"Outcome": "False"}}}
+    )
     assert condition.job is None and condition.detail == "condition outcome: False"
-    fail = _step_from_api({"StepName": "Stop", "StepStatus": "Failed", "Metadata": {"Fail": {"ErrorMessage": "mAP < 0.5"}}})
+    fail = _step_from_api(
+        {"StepName": "Stop", "StepStatus": "Failed", "Metadata": {"Fail": {"ErrorMessage": "mAP < 0.5"}}}
+    )
     assert fail.detail == "mAP < 0.5" and fail.job is None
 
 
@@ -104,7 +114,11 @@ async def test_monitoring_schedules_with_last_run_and_violations(services: Servi
     assert schedules["text-embed-data-quality"].last.violations == 0  # type: ignore[union-attr]
     report = await services.monitoring.report(prod.last)
     assert report.error == "" and report.total == 3 and report.location.endswith("/constraint_violations.json")
-    assert [v.check_type for v in report.violations] == ["baseline_drift_check", "data_type_check", "completeness_check"]
+    assert [v.check_type for v in report.violations] == [
+        "baseline_drift_check",
+        "data_type_check",
+        "completeness_check",
+    ]
     history = await services.monitoring.executions("yolo-dogs-prod-data-quality")
     assert [e.status for e in history] == ["CompletedWithViolations", "Completed", "Completed"]
     described = calls(services, "DescribeProcessingJob")

@@ -16,7 +16,7 @@ from hybridml.fleet.backends import sagemaker_backend
 from hybridml.fleet.embedded import EmbeddedFleet
 from hybridml.fleet.patches_sagemaker_monitor import add_monitoring_execution
 from hybridml.fleet.seed import boto3_client
-from tests.sagemaker_helpers import ROLE, unique
+from tests.sagemaker_helpers import ROLE, create_tuning_job, unique
 
 
 @pytest.fixture
@@ -60,51 +60,8 @@ def test_execution_steps_name_the_job_each_ran(fleet: EmbeddedFleet, sm: Any) ->
         sm.list_pipeline_execution_steps(PipelineExecutionArn=arn + "x")
 
 
-def _tuning_job(sm: Any, results: list[tuple[str, float | None]], objective_type: str = "Minimize") -> str:
-    name = unique("t-hpo")[:32]
-    sm.create_hyper_parameter_tuning_job(
-        HyperParameterTuningJobName=name,
-        HyperParameterTuningJobConfig={
-            "Strategy": "Random",
-            "HyperParameterTuningJobObjective": {"Type": objective_type, "MetricName": "validation:loss"},
-            "ResourceLimits": {"MaxNumberOfTrainingJobs": 10, "MaxParallelTrainingJobs": 2},
-            "ParameterRanges": {"ContinuousParameterRanges": [{"Name": "lr", "MinValue": "0.001", "MaxValue": "0.1"}]},
-        },
-        TrainingJobDefinition={
-            "AlgorithmSpecification": {"TrainingImage": "train:1", "TrainingInputMode": "File"},
-            "RoleArn": ROLE,
-            "OutputDataConfig": {"S3OutputPath": "s3://b/"},
-            "ResourceConfig": {"InstanceType": "ml.g5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 10},
-            "StoppingCondition": {"MaxRuntimeInSeconds": 600},
-        },
-    )
-    backend = sagemaker_backend()
-    job = backend.hyper_parameter_tuning_jobs[name]
-    job.hyper_parameter_tuning_job_status = "InProgress"
-    for i, (status, value) in enumerate(results):
-        training = f"{name}-{i:03d}-abcdef01"
-        sm.create_training_job(
-            TrainingJobName=training,
-            AlgorithmSpecification={"TrainingImage": "train:1", "TrainingInputMode": "File"},
-            RoleArn=ROLE,
-            HyperParameters={"lr": f"0.0{i + 1}", "epochs": "3"},
-            OutputDataConfig={"S3OutputPath": "s3://b/"},
-            ResourceConfig={"InstanceType": "ml.g5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 10},
-            StoppingCondition={"MaxRuntimeInSeconds": 600},
-        )
-        t: Any = backend.training_jobs[training]
-        t.tuning_job_arn = job.arn
-        t.training_job_status = status
-        t.secondary_status = "Training" if status == "InProgress" else status
-        t.secondary_status_transitions = [{"Status": "Training", "StartTime": t.creation_time}]
-        t.training_end_time = None if status == "InProgress" else t.training_end_time
-        t.final_metric_data_list = [{"MetricName": "validation:loss", "Value": value}] if value is not None else []
-        t.failure_reason = "AlgorithmError: boom" if status == "Failed" else None
-    return name
-
-
 def test_tuning_job_counts_and_best_job_come_from_its_training_jobs(fleet: EmbeddedFleet, sm: Any) -> None:
-    name = _tuning_job(sm, [("Completed", 0.5), ("Completed", 0.3), ("Failed", None), ("InProgress", None)])
+    name = create_tuning_job(fleet, [("Completed", 0.5), ("Completed", 0.3), ("Failed", None), ("InProgress", None)])
     described = sm.describe_hyper_parameter_tuning_job(HyperParameterTuningJobName=name)
     assert described["TrainingJobStatusCounters"] == {
         "Completed": 2, "InProgress": 1, "RetryableError": 0, "NonRetryableError": 1, "Stopped": 0,
@@ -139,7 +96,7 @@ def test_stopping_a_tuning_job_stops_its_running_training_jobs(
 ) -> None:
     monkeypatch.setattr(patches_sagemaker_ops, "TUNING_STOP_S", 0.0)
     monkeypatch.setattr(patches_sagemaker, "TRAINING_STOP_S", 0.0)
-    name = _tuning_job(sm, [("Completed", 0.4), ("InProgress", None)])
+    name = create_tuning_job(fleet, [("Completed", 0.4), ("InProgress", None)])
     sm.stop_hyper_parameter_tuning_job(HyperParameterTuningJobName=name)
     running = f"{name}-001-abcdef01"
     assert sm.describe_training_job(TrainingJobName=running)["TrainingJobStatus"] in ("Stopping", "Stopped")
