@@ -1,0 +1,314 @@
+"""Headless twins of :tuning, :monitors, :models and :notebooks, and their actions:
+
+`hybridml tuning [NAME] [--json]` (NAME: its training jobs, best first), `hybridml stop-tuning NAME`,
+`hybridml monitors [SCHEDULE] [--json]` (SCHEDULE: its runs), `hybridml violations SCHEDULE [--json]` (the
+latest run's report), `hybridml models [GROUP] [--json]`, `hybridml approve|reject MODEL_PACKAGE_ARN`,
+`hybridml notebooks [--json]`, `hybridml stop-notebook NAME|studio/DOMAIN/OWNER/TYPE/APP`.
+
+Mutations are refused with --read-only (exit 4), sent once and audit-logged; 1 = AWS refused, 2 = bad input."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from hybridml import clock
+from hybridml.aws.errors import AwsError, InvalidRequest, NotFound
+from hybridml.domain.registry import ApprovalRequest
+from hybridml.domain.tuning import by_objective
+from hybridml.headless.output import print_json, print_table
+from hybridml.render.fmt import age, human_duration
+from hybridml.render.tuning import money, objective_label, value
+from hybridml.services import ReadOnlyRefused, Services
+
+EXIT_FAILED, EXIT_BAD_INPUT, EXIT_READ_ONLY = 1, 2, 4
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    def add(name: str, help_text: str, func: object, *positional: tuple[str, str, bool], json: bool = True) -> None:
+        p = subparsers.add_parser(name, help=help_text)
+        for arg, arg_help, optional in positional:
+            p.add_argument(arg, nargs="?" if optional else None, help=arg_help)
+        if json:
+            p.add_argument("--json", action="store_true", help="machine-readable output")
+        p.set_defaults(func=func, command_name=name)
+
+    add(
+        "tuning",
+        "list hyperparameter tuning jobs (NAME: its training jobs, best first)",
+        run_tuning,
+        ("name", "a tuning job", True),
+    )
+    add(
+        "stop-tuning",
+        "stop a tuning job and the training jobs it is running",
+        run_stop_tuning,
+        ("name", "the tuning job", False),
+        json=False,
+    )
+    add(
+        "monitors",
+        "list Model Monitor schedules with their last run (SCHEDULE: its runs)",
+        run_monitors,
+        ("schedule", "a monitoring schedule", True),
+    )
+    add(
+        "violations",
+        "the constraint violations report of a schedule's latest run",
+        run_violations,
+        ("schedule", "the monitoring schedule", False),
+    )
+    add(
+        "models",
+        "list model package groups (GROUP: its versions, newest first)",
+        run_models,
+        ("group", "a model package group", True),
+    )
+    for verb in ("approve", "reject"):
+        p = subparsers.add_parser(verb, help=f"{verb} a model version (UpdateModelPackage)")
+        p.add_argument("arn", metavar="MODEL_PACKAGE_ARN")
+        p.add_argument("--description", default="", help="ApprovalDescription (required to reject)")
+        p.set_defaults(func=run_approval, approval="Approved" if verb == "approve" else "Rejected", verb=verb)
+    add("notebooks", "list notebook instances and Studio apps with what they cost", run_notebooks)
+    add(
+        "stop-notebook",
+        "stop a notebook instance (NAME) or a Studio app (its key from `notebooks --json`)",
+        run_stop_notebook,
+        ("name", "NAME or studio/DOMAIN/OWNER/TYPE/APP", False),
+        json=False,
+    )
+
+
+def _fail(command: str, message: str, code: int) -> int:
+    print(f"hybridml {command}: {message}", file=sys.stderr)
+    return code
+
+
+async def run_tuning(args: argparse.Namespace, services: Services) -> int:
+    now = clock.utcnow()
+    if args.name:
+        job = await services.tuning.tuning_job(args.name)
+        trials = by_objective(await services.tuning.training_jobs(args.name), job.objective_type)
+        if args.json:
+            print_json({"tuning_job": job, "training_jobs": trials})
+            return 0
+        print(f"{job.name} {job.status}  objective {objective_label(job)}  best {value(job.best_value)}")
+        print_table(
+            ("TRAINING JOB", "STATUS", "OBJECTIVE", "DURATION", "HYPERPARAMETERS", "REASON"),
+            [
+                (
+                    t.name,
+                    t.status,
+                    value(t.objective_value),
+                    human_duration(t.duration_s(now)),
+                    ",".join(f"{k}={v}" for k, v in t.tuned),
+                    t.failure_reason[:60],
+                )
+                for t in trials
+            ],
+        )
+        return 0
+    jobs = await services.tuning.tuning_jobs()
+    if args.json:
+        print_json(jobs)
+        return 0
+    print_table(
+        ("NAME", "STATUS", "OBJECTIVE", "BEST", "DONE", "RUN", "FAIL", "RUNTIME", "$/h", "BEST JOB", "AGE"),
+        [
+            (
+                j.name,
+                j.status,
+                objective_label(j),
+                value(j.best_value),
+                str(j.completed),
+                str(j.in_progress),
+                str(j.failed),
+                human_duration(j.duration_s(now)),
+                money(j.price_per_hour) if j.in_progress else "-",
+                j.best_training_job or "-",
+                age(j.created_at, now),
+            )
+            for j in jobs
+        ],
+    )
+    return 0
+
+
+async def run_stop_tuning(args: argparse.Namespace, services: Services) -> int:
+    try:
+        job = await services.tuning.tuning_job(args.name)
+        if job.status != "InProgress":
+            return _fail("stop-tuning", f"{job.name} is {job.status}: only an InProgress tuning job can be stopped", 2)
+        await services.tuning.stop(services, job.name)
+    except ReadOnlyRefused as exc:
+        return _fail("stop-tuning", str(exc), EXIT_READ_ONLY)
+    except NotFound as exc:
+        return _fail("stop-tuning", str(exc), EXIT_BAD_INPUT)
+    print(f"{args.name}: stop requested (Stopping; its running training jobs stop too)")
+    return 0
+
+
+async def run_monitors(args: argparse.Namespace, services: Services) -> int:
+    now = clock.utcnow()
+    if args.schedule:
+        runs = await services.monitoring.executions(args.schedule)
+        if args.json:
+            print_json(runs)
+            return 0
+        print_table(
+            ("SCHEDULED", "RESULT", "VIOLATIONS", "PROCESSING JOB", "REASON"),
+            [
+                (
+                    age(r.scheduled_at, now),
+                    r.status,
+                    "-" if r.violations is None else str(r.violations),
+                    r.processing_job or "-",
+                    r.failure_reason[:60],
+                )
+                for r in runs
+            ],
+        )
+        return 0
+    schedules = await services.monitoring.schedules()
+    if args.json:
+        print_json(schedules)
+        return 0
+    print_table(
+        ("NAME", "ENDPOINT", "STATUS", "LAST RUN", "RESULT", "VIOLATIONS", "REASON"),
+        [
+            (
+                s.name,
+                s.endpoint or "-",
+                s.status,
+                age(s.last.scheduled_at, now) if s.last else "-",
+                s.last.status if s.last else "-",
+                "-" if s.last is None or s.last.violations is None else str(s.last.violations),
+                (s.failure_reason or (s.last.failure_reason if s.last else ""))[:60],
+            )
+            for s in schedules
+        ],
+    )
+    return 0
+
+
+async def run_violations(args: argparse.Namespace, services: Services) -> int:
+    runs = await services.monitoring.executions(args.schedule)
+    if not runs:
+        return _fail("violations", f"{args.schedule} has no run in the last two days", EXIT_BAD_INPUT)
+    last = runs[0]
+    report = await services.monitoring.report(last) if last.status != "Failed" else None
+    if args.json:
+        print_json({"execution": last, "report": report})
+        return 0
+    print(f"{last.schedule}: {last.status} (scheduled {age(last.scheduled_at, clock.utcnow())} ago)")
+    if report is None:
+        print(f"FailureReason: {last.failure_reason or '-'}")
+        return 0
+    print(f"report: {report.location or '-'}")
+    if report.error:
+        print(f"cannot read it: {report.error}", file=sys.stderr)
+        return EXIT_FAILED
+    print_table(
+        ("FEATURE", "CHECK", "DESCRIPTION"), [(v.feature, v.check_type, v.description) for v in report.violations]
+    )
+    return 0
+
+
+async def run_models(args: argparse.Namespace, services: Services) -> int:
+    now = clock.utcnow()
+    if args.group:
+        packages = await services.registry.packages(args.group)
+        if args.json:
+            print_json(packages)
+            return 0
+        print_table(
+            ("VERSION", "APPROVAL", "STATUS", "AGE", "ARN"),
+            [(str(p.version or "-"), p.approval, p.status, age(p.created_at, now), p.arn) for p in packages],
+        )
+        return 0
+    groups = await services.registry.groups()
+    if args.json:
+        print_json(groups)
+        return 0
+    print_table(
+        ("GROUP", "VERSIONS", "LATEST", "LATEST STATUS", "APPROVED", "PENDING"),
+        [
+            (
+                g.name,
+                str(len(g.versions)),
+                f"v{g.latest.version}" if g.latest else "-",
+                g.latest.approval if g.latest else "-",
+                f"v{g.latest_approved.version}" if g.latest_approved else "-",
+                str(g.pending),
+            )
+            for g in groups
+        ],
+    )
+    return 0
+
+
+async def run_approval(args: argparse.Namespace, services: Services) -> int:
+    if args.approval == "Rejected" and not args.description.strip():
+        return _fail(args.verb, "--description is required to reject (it is recorded on the version)", 2)
+    try:
+        package = await services.registry.package(args.arn)
+        await services.registry.set_approval(services, ApprovalRequest(package, args.approval, args.description))
+    except ReadOnlyRefused as exc:
+        return _fail(args.verb, str(exc), EXIT_READ_ONLY)
+    except (NotFound, InvalidRequest) as exc:
+        return _fail(args.verb, str(exc), EXIT_BAD_INPUT)
+    except AwsError as exc:
+        return _fail(args.verb, str(exc), EXIT_FAILED)
+    print(f"{package.label}: {package.approval} -> {args.approval}")
+    return 0
+
+
+async def run_notebooks(args: argparse.Namespace, services: Services) -> int:
+    found = await services.notebooks.notebooks()
+    if services.notebooks.unreadable:
+        print(f"hybridml notebooks: partly read ({services.notebooks.unreadable})", file=sys.stderr)
+    if args.json:
+        print_json([{"key": n.key, **_plain(n)} for n in found])
+        return 0
+    now = clock.utcnow()
+    print_table(
+        ("NAME", "KIND", "STATUS", "INSTANCE TYPE", "RUNNING", "$/h", "SO FAR", "OWNER"),
+        [
+            (
+                n.name,
+                n.app_type or "instance",
+                n.status,
+                n.instance_type or "-",
+                human_duration(n.running_s(now)),
+                f"{n.price_per_hour:.3f}" if n.price_per_hour is not None and n.running else "-",
+                f"{n.cost_so_far(now):,.2f}" if n.cost_so_far(now) is not None else "-",
+                n.owner or "-",
+            )
+            for n in found
+        ],
+    )
+    return 0
+
+
+def _plain(n: object) -> dict[str, object]:
+    from hybridml.headless.output import to_jsonable
+
+    return dict(to_jsonable(n))
+
+
+async def run_stop_notebook(args: argparse.Namespace, services: Services) -> int:
+    found = await services.notebooks.notebooks()
+    wanted = args.name if args.name.startswith("studio/") else f"instance/{args.name}"
+    match = next((n for n in found if n.key == wanted), None)
+    if match is None:
+        return _fail("stop-notebook", f"no notebook {args.name!r} (see `hybridml notebooks --json` for keys)", 2)
+    try:
+        await services.notebooks.stop(services, match)
+    except ReadOnlyRefused as exc:
+        return _fail("stop-notebook", str(exc), EXIT_READ_ONLY)
+    except InvalidRequest as exc:
+        return _fail("stop-notebook", str(exc), EXIT_BAD_INPUT)
+    except AwsError as exc:
+        return _fail("stop-notebook", str(exc), EXIT_FAILED)
+    print(f"{match.name}: stop requested ({'DeleteApp' if match.app_type else 'StopNotebookInstance'})")
+    return 0
