@@ -34,6 +34,11 @@ class Notebook:
         return f"instance/{self.name}"
 
     @property
+    def label(self) -> str:
+        """How it is named on screen: a Studio app by its owner too (every user's app is called "default")."""
+        return f"{self.owner}/{self.name}" if self.kind == STUDIO and self.owner else self.name
+
+    @property
     def owner(self) -> str:
         return self.user_profile or (f"space:{self.space}" if self.space else "")
 

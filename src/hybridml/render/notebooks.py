@@ -11,7 +11,7 @@ from hybridml.render.fmt import age, human_duration, status_text
 
 Cell = str | Text
 
-NOTEBOOK_COLUMNS = ("NAME", "KIND", "STATUS", "INSTANCE TYPE", "RUNNING", "$/h", "SO FAR", "OWNER", "AGE")
+NOTEBOOK_COLUMNS = ("NAME", "STATUS", "INSTANCE TYPE", "RUNNING", "$/h", "SO FAR", "KIND", "DOMAIN", "AGE")
 
 
 def notebook_row(n: Notebook, now: datetime, idle_after_h: float = 0.0) -> tuple[Cell, ...]:
@@ -19,13 +19,13 @@ def notebook_row(n: Notebook, now: datetime, idle_after_h: float = 0.0) -> tuple
     long = bool(idle_after_h) and running is not None and running >= idle_after_h * 3600
     price, spent = n.price_per_hour, n.cost_so_far(now)
     return (
-        Text(n.name),
-        Text(n.app_type if n.kind == STUDIO else "instance"),
+        Text(n.label),
         status_text(n.status),
         Text(n.instance_type or "-"),
         Text(human_duration(running), style="bold yellow" if long else "") if running is not None else "-",
         f"{price:.3f}" if price is not None and n.running else "-",
         f"{spent:,.2f}" if spent is not None else "-",
-        Text(n.owner or "-"),
+        Text(n.app_type if n.kind == STUDIO else "instance"),
+        Text(n.domain_id or "-"),
         age(n.created_at, now),
     )

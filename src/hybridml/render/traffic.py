@@ -13,7 +13,7 @@ from hybridml.domain.traffic import WeightRequest, shares
 from hybridml.render.sagemaker import number, spark
 
 
-def variant_traffic(endpoint: Endpoint, series: Mapping[str, Mapping[str, MetricSeries]], width: int = 16) -> Table:
+def variant_traffic(endpoint: Endpoint, series: Mapping[str, Mapping[str, MetricSeries]], width: int = 12) -> Table:
     """One row per variant: weight and share, instances, then its Invocations and ModelLatency sparklines side
     by side (each scaled to its own range), with the latest values."""
     weights = {v.name: v.current_weight or 0.0 for v in endpoint.variants}

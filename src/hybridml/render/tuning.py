@@ -13,7 +13,8 @@ from hybridml.render.fmt import age, human_duration, status_text, truncate
 
 Cell = str | Text
 
-TUNING_COLUMNS = ("NAME", "STATUS", "OBJECTIVE", "BEST", "DONE", "RUN", "FAIL", "RUNTIME", "$/h", "BEST JOB", "AGE")
+# JOBS: training jobs completed / running / failed
+TUNING_COLUMNS = ("NAME", "STATUS", "OBJECTIVE", "BEST", "JOBS", "RUNTIME", "$/h", "BEST JOB", "AGE", "STRATEGY")
 TRIAL_COLUMNS = ("RANK", "TRAINING JOB", "STATUS", "OBJECTIVE", "DURATION", "HYPERPARAMETERS", "REASON")
 
 
@@ -34,18 +35,19 @@ def money(v: float | None) -> str:
 
 def tuning_row(j: TuningJob, now: datetime) -> tuple[Cell, ...]:
     failing = j.every_job_failing and not j.finished
+    jobs = Text(f"{j.completed}/{j.in_progress}/")
+    jobs.append(str(j.failed), style="bold red" if failing else ("yellow" if j.failed else ""))
     return (
         Text(j.name),
         status_text(j.status),
         Text(objective_label(j)),
         value(j.best_value),
-        str(j.completed),
-        str(j.in_progress),
-        Text(str(j.failed), style="bold red" if failing else ("yellow" if j.failed else "")),
+        jobs,
         human_duration(j.duration_s(now)),
         money(j.price_per_hour) if j.in_progress else "-",
         Text(j.best_training_job or "-"),
         age(j.created_at, now),
+        Text(j.strategy or "-"),
     )
 
 

@@ -190,8 +190,8 @@ def explain_notebook(n: Notebook, ctx: TriageContext, now: datetime, *, any_age:
             "NOTEBOOK_RUNNING_LONG",
             ResourceKind.NOTEBOOK,
             n.key,
-            n.name,
-            f"{what} {n.name} has been running for {human_duration(running)} on {n.instance_type}{money}.",
+            n.label,
+            f"{what} {n.label} has been running for {human_duration(running)} on {n.instance_type}{money}.",
             "If nobody is using it, stop it (ctrl+k in :notebooks); its storage is kept. Prevent it: an idle "
             "shutdown lifecycle configuration (notebook instances) or Studio's idle shutdown settings.",
             (

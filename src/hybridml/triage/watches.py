@@ -92,7 +92,7 @@ def ops_alerts(ctx: TriageContext, rules: WatchSettings, now: datetime) -> list[
             running = n.running_s(now)
             if running is not None and running >= rules.notebook_idle_h * 3600:
                 alerts.append(
-                    Alert(f"notebook/{n.key}/{n.running_since}", f"{n.name} running {human_duration(running)}")
+                    Alert(f"notebook/{n.key}/{n.running_since}", f"{n.label} running {human_duration(running)}")
                 )
     return alerts
 

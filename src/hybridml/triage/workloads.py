@@ -99,7 +99,7 @@ def notebook_workload(n: Notebook) -> Workload:
     return Workload(
         kind=ResourceKind.NOTEBOOK,
         ident=n.key,
-        name=n.name,
+        name=n.label,
         status=n.status,
         created_at=n.created_at,
         where=f"studio {n.app_type} {n.owner}" if n.kind == STUDIO else "notebook instance",

@@ -113,7 +113,7 @@ async def set_approval(node: Widget, services: Services, package: ModelPackage, 
 
 async def stop_notebook(node: Widget, services: Services, nb: Notebook) -> bool:
     if not nb.stoppable:
-        node.notify(f"{nb.name} is {nb.status}: only an InService notebook can be stopped", severity="warning")
+        node.notify(f"{nb.label} is {nb.status}: only an InService notebook can be stopped", severity="warning")
         return False
     now = clock.utcnow()
     spent = nb.cost_so_far(now)
@@ -123,25 +123,25 @@ async def stop_notebook(node: Widget, services: Services, nb: Notebook) -> bool:
         else "StopNotebookInstance stops the instance; its ML storage volume is kept and it can be started again."
     )
     body = Text.assemble(
-        (f"{nb.name}  ({nb.owner or 'notebook instance'})\n\n", "bold"),
+        (f"{nb.label}  ({nb.owner or 'notebook instance'})\n\n", "bold"),
         f"status   {nb.status}  →  {'Deleting  →  Deleted' if nb.kind == STUDIO else 'Stopping  →  Stopped'}\n",
         f"running  {human_duration(nb.running_s(now))} on {nb.instance_type}",
         f" (~${spent:,.2f} so far)\n\n" if spent is not None else "\n\n",
         ("Unsaved work in open kernels is lost. ", "yellow"),
         (what, "dim"),
     )
-    confirmed = await node.app.push_screen_wait(ConfirmScreen(f"Stop {nb.name}?", body, confirm_label="Stop"))
+    confirmed = await node.app.push_screen_wait(ConfirmScreen(f"Stop {nb.label}?", body, confirm_label="Stop"))
     if confirmed is None:
         return False
     try:
         await services.notebooks.stop(services, nb)
     except NotFound:
-        node.notify(f"{nb.name} no longer exists", severity="warning")
+        node.notify(f"{nb.label} no longer exists", severity="warning")
         return True
     except (AwsError, ReadOnlyRefused) as exc:
         problem(node, exc)
         return False
-    node.notify(f"{nb.name}: stop requested", title="notebooks")
+    node.notify(f"{nb.label}: stop requested", title="notebooks")
     return True
 
 

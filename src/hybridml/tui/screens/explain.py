@@ -40,7 +40,7 @@ def explain_target(item: Any) -> tuple[str, str, str] | None:
     if isinstance(item, TuningJob):
         return ResourceKind.TUNING_JOB, item.name, item.name
     if isinstance(item, Notebook):
-        return ResourceKind.NOTEBOOK, item.key, item.name
+        return ResourceKind.NOTEBOOK, item.key, item.label
     if isinstance(item, Workload):
         return item.kind, item.ident, item.name
     if isinstance(item, Finding):

@@ -54,6 +54,22 @@ SAGEMAKER_KEYS: tuple[tuple[str, str], ...] = (
     ("  ctrl+k / c", "stop an InProgress job / clone into a new job (optional config template)"),
     ("  enter", "detail: status transitions with times, hyperparameters, loss curves over the run"),
     (":smjobs", "processing and transform jobs (read-only)"),
+    ("  w", "endpoints / detail: shift A/B traffic between variants (weights, before → after, then waits)"),
+)
+
+MLOPS_KEYS: tuple[tuple[str, str], ...] = (
+    (":pipelines / :pl", "pipelines with their newest run: status, started, duration, failed step"),
+    ("  enter / x", "the pipeline's runs (:executions); enter on a run: its steps and the job each ran"),
+    ("  t", "a failed run: its first failed step and FailureReason; l there opens that step's job logs"),
+    ("  l", "in a list: the logs of the run's failed step (training / processing job)"),
+    (":tuning / :hpo", "tuning jobs: objective, best job and value, JOBS done/running/failed, runtime, $/h"),
+    ("  enter / ctrl+k", "its training jobs, best objective first (l: logs, enter: detail) / stop (confirm)"),
+    (":monitors", "Model Monitor schedules: last run, result, violations; enter: the runs"),
+    ("  t", "explain the last run: the violations report (S3 location, first violations) or the failure"),
+    (":models / :registry", "model package groups: latest, latest approved, pending; enter: :versions"),
+    ("  a / x", ":versions: approve / reject the selected version (confirm; reject asks a reason)"),
+    (":notebooks / :nb", "notebook instances and Studio apps: running since, $/h, cost so far"),
+    ("  ctrl+k", "stop the notebook (StopNotebookInstance) or Studio app (DeleteApp), with confirm"),
 )
 
 
@@ -89,4 +105,5 @@ class HelpScreen(ModalScreen[None]):
             yield Static(keys_table(GLOBAL_KEYS, "Keys"))
             yield Static(keys_table(BATCH_ACTION_KEYS, "Batch actions (refused with --read-only)"))
             yield Static(keys_table(SAGEMAKER_KEYS, "SageMaker"))
+            yield Static(keys_table(MLOPS_KEYS, "SageMaker MLOps (actions refused with --read-only)"))
             yield Static(keys_table(LOG_KEYS, "In a log view (l)"))

@@ -81,7 +81,7 @@ class PipelineExecutionScreen(Screen[None]):
             Text(f"execution {e.pipeline} / {e.display_name or e.execution_id}  [{e.status}]")
         )
         self.query_one("#execution-body", Static).update(
-            Group(execution_header(e, now), Text(""), diagnosis_text(diagnosis, now))
+            Group(diagnosis_text(diagnosis, now), execution_header(e, now))
         )
         table = self.query_one("#execution-steps", DataTable)
         keep = table.cursor_row

@@ -39,6 +39,8 @@ class TuningJobsView(ResourceView[TuningJob]):
             return (0, -(item.created_at.timestamp() if item.created_at else 0.0), item.name)
         if column == "RUNTIME":
             return (0, item.duration_s(now) or 0.0, item.name)
+        if column == "JOBS":  # the most failures first when reversed; ties by completions
+            return (0, item.failed * 10_000 + item.completed, item.name)
         if column == "$/h":
             return (0, (item.price_per_hour or 0.0) if item.in_progress else -1.0, item.name)
         return super().sort_value(column, item, cells, now)
