@@ -16,7 +16,7 @@ from hybridml.fleet.backends import sagemaker_backend
 from hybridml.fleet.embedded import EmbeddedFleet
 from hybridml.fleet.patches_sagemaker_monitor import add_monitoring_execution
 from hybridml.fleet.seed import boto3_client
-from tests.sagemaker_helpers import ROLE, create_tuning_job, unique
+from tests.sagemaker_helpers import ROLE, create_training_job, create_tuning_job, unique
 
 
 @pytest.fixture
@@ -64,8 +64,12 @@ def test_tuning_job_counts_and_best_job_come_from_its_training_jobs(fleet: Embed
     name = create_tuning_job(fleet, [("Completed", 0.5), ("Completed", 0.3), ("Failed", None), ("InProgress", None)])
     described = sm.describe_hyper_parameter_tuning_job(HyperParameterTuningJobName=name)
     assert described["TrainingJobStatusCounters"] == {
-        "Completed": 2, "InProgress": 1, "RetryableError": 0, "NonRetryableError": 1, "Stopped": 0,
-    }  # fmt: skip
+        "Completed": 2,
+        "InProgress": 1,
+        "RetryableError": 0,
+        "NonRetryableError": 1,
+        "Stopped": 0,
+    }
     assert described["ObjectiveStatusCounters"] == {"Succeeded": 2, "Pending": 1, "Failed": 1}
     best = described["BestTrainingJob"]
     assert best["TrainingJobName"].endswith("-001-abcdef01")  # Minimize: the lowest loss
@@ -136,10 +140,18 @@ def test_monitoring_schedules_and_executions(fleet: EmbeddedFleet, sm: Any) -> N
     start = datetime(2025, 3, 1, 10)
     for hour, status in ((0, "Completed"), (1, "Failed"), (2, "CompletedWithViolations")):
         when = start + timedelta(hours=hour)
-        add_monitoring_execution(sagemaker_backend(), {
-            "MonitoringScheduleName": name, "ScheduledTime": when, "CreationTime": when, "LastModifiedTime": when,
-            "MonitoringExecutionStatus": status, "EndpointName": "t-ep-x", "MonitoringType": "DataQuality",
-        })  # fmt: skip
+        add_monitoring_execution(
+            sagemaker_backend(),
+            {
+                "MonitoringScheduleName": name,
+                "ScheduledTime": when,
+                "CreationTime": when,
+                "LastModifiedTime": when,
+                "MonitoringExecutionStatus": status,
+                "EndpointName": "t-ep-x",
+                "MonitoringType": "DataQuality",
+            },
+        )
     assert (
         sm.describe_monitoring_schedule(MonitoringScheduleName=name)["LastMonitoringExecutionSummary"][
             "MonitoringExecutionStatus"
@@ -203,3 +215,32 @@ def test_notebook_instance_stops_through_stopping(fleet: EmbeddedFleet, sm: Any)
     assert described["LastModifiedTime"] > described["CreationTime"]
     patches_sagemaker_notebooks.settle_notebook(sagemaker_backend().notebook_instances[name], force=True)
     assert sm.describe_notebook_instance(NotebookInstanceName=name)["NotebookInstanceStatus"] == "Stopped"
+
+
+def test_demo_run_finishes_when_its_running_step_job_does(fleet: EmbeddedFleet, sm: Any) -> None:
+    from hybridml.fleet.mlops_live import advance_pipelines
+
+    name = unique("t-pipe")
+    sm.create_pipeline(PipelineName=name, PipelineDefinition=json.dumps({"Steps": []}), RoleArn=ROLE)
+    arn = sm.start_pipeline_execution(PipelineName=name)["PipelineExecutionArn"]
+    training = create_training_job(fleet)
+    execution: Any = sagemaker_backend().pipelines[name].pipeline_executions[arn]
+    execution.pipeline_execution_status = "Executing"
+    started = datetime(2025, 1, 1)
+    execution.hybridml_steps = [
+        {
+            "StepName": "Train",
+            "StepStatus": "Executing",
+            "StartTime": started,
+            "Metadata": {"TrainingJob": {"Arn": f"arn:x:training-job/{training}"}},
+        }
+    ]
+    assert advance_pipelines(sagemaker_backend()) == 0  # the job still runs: nothing moves
+    assert sm.describe_pipeline_execution(PipelineExecutionArn=arn)["PipelineExecutionStatus"] == "Executing"
+    job: Any = sagemaker_backend().training_jobs[training]
+    job.training_job_status, job.failure_reason = "Failed", "AlgorithmError: boom"
+    assert advance_pipelines(sagemaker_backend()) == 1
+    described = sm.describe_pipeline_execution(PipelineExecutionArn=arn)
+    assert described["PipelineExecutionStatus"] == "Failed" and described["FailureReason"].startswith("Step failure")
+    [step] = sm.list_pipeline_execution_steps(PipelineExecutionArn=arn)["PipelineExecutionSteps"]
+    assert (step["StepStatus"], step["FailureReason"]) == ("Failed", "AlgorithmError: boom") and "EndTime" in step

@@ -14,6 +14,7 @@ from typing import Any
 from hybridml.fleet import catalog
 from hybridml.fleet.backends import batch_backend, logs_backend, sagemaker_backend
 from hybridml.fleet.logtext import log_line
+from hybridml.fleet.mlops_live import advance_pipelines
 from hybridml.fleet.sagemaker_extras import LiveMetrics
 from hybridml.fleet.seed import BATCH_LOG_GROUP, JobSeeder, SeededFleet, boto3_client
 from hybridml.fleet.seed_sagemaker import TRAINING_LOG_GROUP
@@ -55,6 +56,7 @@ class Simulator:
             self._grow_logs()
             self._advance_training()
             self.live_metrics.tick(sagemaker_backend())
+            advance_pipelines(sagemaker_backend())
             if self.submit_every and self.ticks % self.submit_every == 0:
                 self._submit_new()
 
