@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from hybridml.fleet.server import DEMO_ACCESS_KEY, DEMO_REGION, DEMO_SECRET_KEY
 
 # Seeded in the background after Batch: calls to these wait for `FleetProcess.ready`.
-LATE_SERVICES: tuple[str, ...] = ("sagemaker", "logs", "cloudwatch", "application-autoscaling")
+LATE_SERVICES: tuple[str, ...] = ("sagemaker", "logs", "cloudwatch", "application-autoscaling", "s3")
 BATCH_MILESTONE = "batch"
 READY_MILESTONE = "ready"
 
