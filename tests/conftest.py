@@ -54,3 +54,18 @@ async def services(fleet: EmbeddedFleet) -> AsyncIterator[Services]:
         yield built
     finally:
         await built.close()
+
+
+@pytest.fixture(scope="session")
+def hostile_fleet() -> Iterator[object]:
+    """The demo fleet plus the hostile corpus (fleet/hostile.py) in its own process: the resources it adds
+    (an INVALID CE, Failed endpoints, ...) must not change what the shared fleet's tests count."""
+    from hybridml.fleet.process import FleetProcess
+
+    child = FleetProcess.start(jobs=30, simulate=False, hostile=True)
+    try:
+        if not child.ready.wait(180) or child.error:  # a hang guard only: seeding takes a few seconds
+            raise RuntimeError(child.error or "the hostile fleet did not start")
+        yield child
+    finally:
+        child.stop()

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from hybridml import __version__
 from hybridml.config import ConfigError, Settings, load_settings
+from hybridml.headless.args import seconds
 
 if TYPE_CHECKING:
     from hybridml.fleet.embedded import EmbeddedFleet
@@ -46,8 +47,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--region", help="AWS region (default: AWS_REGION / AWS_DEFAULT_REGION / profile)")
     parser.add_argument("--endpoint-url", help="send every AWS call here (default: AWS_ENDPOINT_URL)")
     parser.add_argument("--read-only", action="store_true", help="refuse every mutating action")
-    parser.add_argument("--refresh", type=float, help="auto-refresh interval in seconds")
+    parser.add_argument("--refresh", type=seconds(0.5, 3600), help="auto-refresh interval in seconds (0.5-3600)")
     parser.add_argument("--demo-jobs", type=int, default=300, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--demo-fleet",
+        choices=("standard", "hostile"),
+        default="standard",
+        help="with --demo: 'hostile' adds resources whose reasons, logs and parameters carry markup and terminal "
+        "escapes (to check that nothing from AWS can act)",
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in HEADLESS_COMMANDS:
         importlib.import_module(f"hybridml.headless.{name}").register(subparsers)
@@ -56,9 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _settings(args: argparse.Namespace) -> Settings:
     settings = load_settings(args.config)
-    if args.refresh is not None:
-        if args.refresh < 0.5:
-            raise ConfigError("--refresh must be at least 0.5 seconds")
+    if args.refresh is not None:  # finite and in range: checked by its argparse type
         settings = settings.model_copy(update={"ui": settings.ui.model_copy(update={"refresh_s": args.refresh})})
     return settings
 
@@ -98,11 +104,11 @@ def start_demo_fleet(args: argparse.Namespace) -> EmbeddedFleet | FleetProcess:
     if args.command is None:
         from hybridml.fleet.process import FleetProcess
 
-        return FleetProcess.start(jobs=args.demo_jobs, simulate=True)
+        return FleetProcess.start(jobs=args.demo_jobs, simulate=True, hostile=args.demo_fleet == "hostile")
     from hybridml.fleet.embedded import EmbeddedFleet
     from hybridml.fleet.inject import DEMO_EXTRAS
 
-    fleet = EmbeddedFleet.start(jobs=args.demo_jobs, simulate=False)
+    fleet = EmbeddedFleet.start(jobs=args.demo_jobs, simulate=False, hostile=args.demo_fleet == "hostile")
     for cause in DEMO_EXTRAS:  # the triage causes the seed does not show by itself
         fleet.simulator.inject(cause)
     return fleet
@@ -123,7 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = _settings(args)
     except ConfigError as exc:
-        print(f"hybridml: {exc}", file=sys.stderr)
+        _error(exc)
         return 2
 
     fleet: EmbeddedFleet | FleetProcess | None = None
@@ -138,7 +144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if fleet is not None:
                 hold_for_demo(services, fleet)
         except NoRegionConfigured as exc:
-            print(f"hybridml: {exc}", file=sys.stderr)
+            _error(exc)
             return 2
         if args.command is not None:
             from hybridml.launch.launcher import LaunchError
@@ -147,10 +153,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             try:
                 return asyncio.run(_run_headless(args, services))
             except (AwsError, LaunchError, ReadOnlyRefused) as exc:
-                print(f"hybridml: {exc}", file=sys.stderr)
+                _error(exc)
                 return 1
             except KeyboardInterrupt:
                 return 130
+            except BrokenPipeError:  # `hybridml jobs --json | head -1`: the reader has what it wanted
+                from hybridml.headless.output import silence_stdout
+
+                silence_stdout()
+                return 0
         from hybridml.tui.app import HybridApp
 
         app = HybridApp(services)
@@ -161,4 +172,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             fleet.stop()
             error = getattr(fleet, "error", "")
             if error:
-                print(f"hybridml: {error}", file=sys.stderr)
+                _error(error)
+
+
+def _error(message: object) -> None:
+    """One line on stderr; the message may quote AWS or a config file, so it is sanitised (lines kept)."""
+    from hybridml.render.safe import safe_str
+
+    print(f"hybridml: {safe_str(message, newlines=True)}", file=sys.stderr)

@@ -1,7 +1,8 @@
 """Settings: TOML file -> validated, frozen settings.
 
 Precedence: command-line flags > config file > AWS environment (AWS_PROFILE, AWS_REGION, ...) > defaults.
-Unknown keys are errors, so a typo is reported instead of silently ignored.
+Unknown keys are errors, so a typo is reported instead of silently ignored. Numbers are finite (no nan/inf).
+A config file is read with a size cap (MAX_CONFIG_BYTES); bad encoding or absurd nesting is a clean error.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 DEFAULT_CONFIG_NAME = "config.toml"
+MAX_CONFIG_BYTES = 1024 * 1024  # a real config is a few KB; /dev/zero or a mistaken path is not read whole
 
 
 class ConfigError(Exception):
@@ -21,7 +23,7 @@ class ConfigError(Exception):
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class AwsSettings(_Section):
@@ -132,6 +134,7 @@ class LaunchSettings(_Section):
     callback_host: str = "127.0.0.1"
     callback_port: int = Field(default=0, ge=0, le=65535)
     callback_public_url: str | None = None  # what a Batch instance can reach (e.g. a tunnel)
+    allow_private_urls: bool = False  # let video/callback URLs point at loopback / private addresses (launch/urls.py)
 
 
 class Settings(_Section):
@@ -177,6 +180,8 @@ def parse_settings(data: dict[str, Any], source: str = "<config>") -> Settings:
         return Settings.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(f"invalid config {source}:\n{_describe(exc)}") from None
+    except RecursionError:
+        raise ConfigError(f"invalid config {source}: values nest too deeply") from None
 
 
 def load_settings(path: Path | None = None) -> Settings:
@@ -191,9 +196,20 @@ def load_settings(path: Path | None = None) -> Settings:
             raise ConfigError(f"config file not found: {target}")
         return Settings()
     try:
-        data = tomllib.loads(target.read_text(encoding="utf-8"))
+        with target.open("rb") as handle:
+            raw = handle.read(MAX_CONFIG_BYTES + 1)
+    except OSError as exc:
+        raise ConfigError(f"cannot read config {target}: {exc.strerror or exc}") from None
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"config {target} is larger than {MAX_CONFIG_BYTES // 1024} KiB: not a config file?")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"config {target} is not UTF-8 text (byte {exc.start}: {raw[exc.start]:#04x})") from None
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config {target} is not valid TOML: {exc}") from None
-    except OSError as exc:
-        raise ConfigError(f"cannot read config {target}: {exc.strerror}") from None
+    except RecursionError:
+        raise ConfigError(f"config {target} nests tables or arrays too deeply") from None
     return parse_settings(data, str(target))

@@ -14,7 +14,8 @@ def payload_from(text: str, file_path: str, content_type: str) -> bytes:
     if file_path.strip():
         path = Path(file_path.strip()).expanduser()
         try:
-            data = path.read_bytes()
+            with path.open("rb") as handle:  # at most one byte past the limit: /dev/zero is not read whole
+                data = handle.read(MAX_PAYLOAD + 1)
         except FileNotFoundError:
             raise ValueError(f"file not found: {path}") from None
         except IsADirectoryError:
@@ -26,7 +27,7 @@ def payload_from(text: str, file_path: str, content_type: str) -> bytes:
     if not data:
         raise ValueError("the payload is empty: type one or give a file")
     if len(data) > MAX_PAYLOAD:
-        raise ValueError(f"payload is {len(data) / 1e6:.1f} MB; InvokeEndpoint accepts at most 25 MB")
+        raise ValueError("the payload is larger than the 25 MB InvokeEndpoint accepts")
     if "json" in content_type.lower():
         try:
             json.loads(data)

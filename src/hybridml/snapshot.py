@@ -10,8 +10,9 @@ import asyncio
 from collections.abc import Awaitable, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
+from hybridml.aws._util import bounded_gather
 from hybridml.aws.errors import AwsError, translate
-from hybridml.domain.batch import Job
+from hybridml.domain.batch import Job, JobStatus
 from hybridml.domain.monitoring import MonitoringSchedule
 from hybridml.domain.notebooks import Notebook
 from hybridml.domain.pipelines import Pipeline
@@ -55,6 +56,24 @@ async def _described(services: Services, jobs: list[Job]) -> list[Job]:
     return [details.get(j.job_id, j) for j in jobs] + extra
 
 
+async def _array_samples(services: Services, jobs: list[Job]) -> list[Job]:
+    """One page of RUNNABLE children per active array parent that has any (queue listings hold no children, so
+    this is how triage sees an array stuck RUNNABLE). A parent whose statusSummary says none is skipped."""
+    wanted = [
+        j.job_id
+        for j in jobs
+        if j.is_array_parent
+        and not j.status.is_terminal
+        and (j.array is None or not j.array.status_counts or dict(j.array.status_counts).get("RUNNABLE", 0) > 0)
+    ]
+
+    async def one(parent_id: str) -> list[Job]:
+        return await services.batch.array_children_sample(parent_id, JobStatus.RUNNABLE)
+
+    pages = await bounded_gather(services.session.settings.max_concurrency, one, wanted)
+    return [child for page in pages for child in page]
+
+
 async def gather_context(
     services: Services,
     *,
@@ -96,12 +115,15 @@ async def gather_context(
             await asyncio.gather(eps_t, tjs_t, quota_t, ops_t, return_exceptions=True)
             raise part
     queues, ces, defs, jobs = queues_t.result(), ces_t.result(), defs_t.result(), jobs_t.result()
+    if batch.partial is not None:  # some job lists not read: their last good rows are in `jobs`
+        skipped.append(("batch jobs", batch.partial.summary()))
     try:
         if details:
             jobs = await _described(services, jobs)
         listed = {j.job_id for j in jobs}
         if any(i not in listed for i in extra_jobs):  # e.g. an array child, which ListJobs by queue omits
             jobs = jobs + await batch.describe_jobs([i for i in extra_jobs if i not in listed])
+        children = await _array_samples(services, jobs) if details else []
         endpoints, training, (quota_values, quota_why), ops = await asyncio.gather(eps_t, tjs_t, quota_t, ops_t)
     except BaseException:
         for task in (eps_t, tjs_t, quota_t, ops_t):
@@ -125,6 +147,7 @@ async def gather_context(
         quotas=tuple(sorted(quota_values.items())),
         thresholds=thresholds(services),
         unreadable=tuple(dict.fromkeys(skipped)),
+        array_children=tuple(children),
     )
 
 

@@ -38,19 +38,19 @@ async def test_submit_json_then_cancel(services: Services, capsys: pytest.Captur
     )  # fmt: skip
     assert code == 0
     out = json.loads(capsys.readouterr().out)
-    job = await services.batch.job(out["jobId"])
+    job = await services.batch.job(out["job_id"])
     assert job is not None and job.name == name and out["fit"]["ok"] is True
     assert dict(job.parameters)["date"] == "2026-02-03; echo $HOME"
     assert job.command == ("python", "-m", "etl", "--date", "Ref::date")
     assert (job.resources.vcpus, job.resources.memory_mib, job.timeout_s, job.retry_attempts) == (2, 3000, 120, 2)
-    assert await cli(services, "cancel", out["jobId"], "--reason", "cli test", "--json") == 0
-    cancelled = await services.batch.job(out["jobId"])
+    assert await cli(services, "cancel", out["job_id"], "--reason", "cli test", "--json") == 0
+    cancelled = await services.batch.job(out["job_id"])
     assert cancelled is not None and (cancelled.status, cancelled.status_reason) == (JobStatus.FAILED, "cli test")
 
 
 async def test_cancel_running_job_says_use_terminate(services: Services, capsys: pytest.CaptureFixture[str]) -> None:
     assert await cli(services, "submit", "cpu-etl", "etl-parquet", unique("cli-run"), "--json") == 0
-    job_id = json.loads(capsys.readouterr().out)["jobId"]
+    job_id = json.loads(capsys.readouterr().out)["job_id"]
     batch_backend()._jobs[job_id].status = "RUNNING"
     assert await cli(services, "cancel", job_id, "--reason", "stop") == 2
     assert "use terminate" in capsys.readouterr().err

@@ -29,7 +29,8 @@ EXPECTED = {
     "p4-benchmark": "CE_INVALID",
     "etl-after-failed": "DEPENDENCY_FAILED",
     "yolo-cpu-queue": "NO_GPU_INSTANCE",
-    "archive-reindex": "QUEUE_DISABLED",
+    "archive-reindex": "CE_DISABLED",
+    "p4-eval-sweep": "CE_INVALID",  # an array: found through its RUNNABLE children, reported on the parent
 }
 SAGEMAKER_EXPECTED = {
     "llm-summarizer": "ENDPOINT_FAILED",
@@ -63,7 +64,7 @@ async def test_seeded_stuck_workloads_are_explained(services: Services, fleet: E
         assert found.get(name, [None])[0] == cause, (name, found.get(name))
     assert by_resource(explain(ctx, "job", fleet.seeded.stuck["archive-reindex"], datetime.now(UTC)))[
         fleet.seeded.stuck["archive-reindex"]
-    ][:3] == ["QUEUE_DISABLED", "CE_DISABLED", "QUEUE_NO_VALID_CE"]
+    ][:3] == ["CE_DISABLED", "QUEUE_NO_VALID_CE", "QUEUE_DISABLED"]  # the real blocker first
 
 
 async def test_healthy_seeded_jobs_raise_nothing(services: Services, fleet: EmbeddedFleet) -> None:
@@ -94,8 +95,10 @@ def test_headless_triage_exits_zero_when_nothing_is_found(fleet: EmbeddedFleet, 
 
     from hybridml.fleet.faultproxy import FaultProxy, FaultRules
 
+    # a quiet queue of its own: the seeded ones hold jobs that are certainly stuck, which are found at any age
+    quiet = Injector(fleet.url, fleet.simulator.seeder)._small_queue(max_vcpus=16, base="quiet")
     config = Path(str(tmp_path)) / "quiet.toml"
-    config.write_text("[batch]\nstuck_after_min = 100000\n")
+    config.write_text(f'[batch]\nstuck_after_min = 100000\nqueues = ["{quiet}"]\n')
     with FaultProxy(fleet.url) as proxy:
         proxy.set_rules(FaultRules(access_denied={"sagemaker"}))
         out = io.StringIO()

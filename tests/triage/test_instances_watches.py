@@ -60,7 +60,8 @@ def test_watches_fire_and_stay_quiet() -> None:
     )
     ctx = context(
         (job("slow", age_min=45), *fails, job("blocked", age_min=1, queue="off")),
-        queues=(queue(), queue("off", state="DISABLED")),
+        ces=(ce(), ce("off-ce", state="DISABLED")),
+        queues=(queue(), queue("off", ces=("off-ce",), state="DISABLED")),
         endpoints=(endpoint("bad", status="Failed"), endpoint("slow-ep", status="Creating", modified_min=20)),
     )
     keys = {a.key.split("/")[0] + "/" + a.key.split("/")[1] for a in evaluate(ctx, rules, NOW)}

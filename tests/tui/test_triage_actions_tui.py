@@ -51,7 +51,7 @@ async def test_watches_alert_in_header_and_ring_once(fleet: EmbeddedFleet) -> No
         await wait_for(pilot, lambda: app.bells == 1 and app.header.alerts != "", limit_s=15)
         keys = {a.key.split("/")[0] for a in app.alerts}
         assert {"runnable", "queue", "endpoint"} <= keys
-        assert any(a.text == "queue spot-archive blocked (disabled)" for a in app.alerts)
+        assert any(a.text == "queue spot-archive blocked (no valid CE)" for a in app.alerts)  # its CE is disabled
         first = set(app.alert_keys)
         app.run_watches()
         await app.workers.wait_for_complete()
@@ -74,7 +74,7 @@ async def test_denied_pane_is_named_in_the_header(fleet: EmbeddedFleet) -> None:
             view = app.active_view
             assert view is not None
             assert {view.by_key[k].kind for k in view._order} == {"job"}
-            assert "no SageMaker" in view.heading()
+            assert "not read: sagemaker" in view.heading()
             assert app.is_running
 
 

@@ -6,41 +6,36 @@ import asyncio
 import json
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from hybridml.aws._util import bounded_gather, chunks, from_epoch_ms, name_value_pairs, pairs
-from hybridml.aws.batch_sweep import JobSweeper
+from hybridml.aws._util import bounded_gather, chunks
+from hybridml.aws.batch_jobs import _job_from_api, _jobdef_from_api
+from hybridml.aws.batch_sweep import JobSweeper, PartialRead
 from hybridml.aws.errors import aws_call
 from hybridml.aws.session import AwsSession
 from hybridml.config import BatchSettings
 from hybridml.domain.batch import (
     ALL_JOB_STATUSES,
-    ArraySummary,
     ComputeEnvironment,
     ComputeResources,
     Job,
-    JobAttempt,
     JobDefinition,
     JobQueue,
     JobStatus,
-    ResourceRequest,
+    TimeLimitAction,
 )
 
 SERVICE = "batch"
 DESCRIBE_CHUNK = 100  # DescribeJobs accepts at most 100 ids
 
 
-def _resources(requirements: list[dict[str, Any]] | None, vcpus: Any = None, memory: Any = None) -> ResourceRequest:
-    values = {r.get("type"): r.get("value") for r in requirements or []}
-    v = values.get("VCPU", vcpus)
-    m = values.get("MEMORY", memory)
-    g = values.get("GPU")
-    return ResourceRequest(
-        vcpus=float(v) if v not in (None, "") else 0.0,
-        memory_mib=int(float(m)) if m not in (None, "") else 0,
-        gpus=int(float(g)) if g not in (None, "") else 0,
-    )
+def _child_index(job: Job) -> int:
+    return job.array.index or 0 if job.array is not None else 0
+
+
+def _node_index(job: Job) -> int:
+    return job.multinode.node_index or 0 if job.multinode is not None else 0
 
 
 def _ce_from_api(d: dict[str, Any]) -> ComputeEnvironment:
@@ -80,97 +75,15 @@ def _queue_from_api(d: dict[str, Any]) -> JobQueue:
         compute_environments=tuple(o.get("computeEnvironment", "") for o in order),
         status_reason=str(d.get("statusReason", "") or ""),
         scheduling_policy_arn=str(d.get("schedulingPolicyArn", "") or ""),
-    )
-
-
-def _jobdef_from_api(d: dict[str, Any]) -> JobDefinition:
-    cp = d.get("containerProperties") or {}
-    log = cp.get("logConfiguration") or {}
-    timeout = (d.get("timeout") or {}).get("attemptDurationSeconds")
-    retry = (d.get("retryStrategy") or {}).get("attempts")
-    platforms = d.get("platformCapabilities") or ["EC2"]
-    return JobDefinition(
-        name=d["jobDefinitionName"],
-        arn=d.get("jobDefinitionArn", ""),
-        revision=int(d.get("revision", 0) or 0),
-        status=str(d.get("status", "") or ""),
-        type=str(d.get("type", "container")),
-        image=str(cp.get("image", "") or ""),
-        command=tuple(str(c) for c in cp.get("command", []) or ()),
-        resources=_resources(cp.get("resourceRequirements"), cp.get("vcpus"), cp.get("memory")),
-        parameters=pairs(d.get("parameters")),
-        environment=name_value_pairs(cp.get("environment")),
-        job_role_arn=str(cp.get("jobRoleArn", "") or ""),
-        log_driver=str(log.get("logDriver", "") or ""),
-        log_group=str((log.get("options") or {}).get("awslogs-group", "") or ""),
-        timeout_s=int(timeout) if timeout else None,
-        retry_attempts=int(retry) if retry else None,
-        platform=str(platforms[0]),
-    )
-
-
-def _attempt_from_api(d: dict[str, Any]) -> JobAttempt:
-    c = d.get("container") or {}
-    return JobAttempt(
-        started_at=from_epoch_ms(d.get("startedAt")),
-        stopped_at=from_epoch_ms(d.get("stoppedAt")),
-        exit_code=c.get("exitCode"),
-        reason=str(c.get("reason", "") or d.get("statusReason", "") or ""),
-        log_stream=str(c.get("logStreamName", "") or ""),
-        task_arn=str(c.get("taskArn", "") or ""),
-        instance_arn=str(c.get("containerInstanceArn", "") or ""),
-    )
-
-
-def _array_from_api(d: dict[str, Any] | None) -> ArraySummary | None:
-    if not d:
-        return None
-    summary = d.get("statusSummary") or {}
-    size = int(d.get("size", 0) or 0)
-    index = d.get("index")
-    if index is None and not size:
-        return None
-    return ArraySummary(
-        size=size,
-        index=int(index) if index is not None else None,
-        status_counts=tuple((str(k), int(v)) for k, v in summary.items() if v),
-    )
-
-
-def _job_from_api(d: dict[str, Any], queue: str = "") -> Job:
-    """Map a JobSummary (ListJobs) or a JobDetail (DescribeJobs) to a Job."""
-    container = d.get("container") or {}
-    queue_ref = str(d.get("jobQueue", "") or queue)
-    log = container.get("logConfiguration") or {}
-    timeout = (d.get("timeout") or {}).get("attemptDurationSeconds")
-    retry = (d.get("retryStrategy") or {}).get("attempts")
-    return Job(
-        job_id=d["jobId"],
-        name=str(d.get("jobName", "")),
-        queue=queue_ref.rsplit("/", 1)[-1],
-        status=JobStatus(d.get("status", "SUBMITTED")),
-        created_at=from_epoch_ms(d.get("createdAt")),
-        started_at=from_epoch_ms(d.get("startedAt")),
-        stopped_at=from_epoch_ms(d.get("stoppedAt")),
-        status_reason=str(d.get("statusReason", "") or ""),
-        job_definition=str(d.get("jobDefinition", "") or ""),
-        arn=str(d.get("jobArn", "") or ""),
-        array=_array_from_api(d.get("arrayProperties")),
-        depends_on=tuple(str(x.get("jobId", "")) for x in d.get("dependsOn", []) or ()),
-        attempts=tuple(_attempt_from_api(a) for a in d.get("attempts", []) or ()),
-        resources=_resources(container.get("resourceRequirements"), container.get("vcpus"), container.get("memory")),
-        parameters=pairs(d.get("parameters")),
-        command=tuple(str(c) for c in container.get("command", []) or ()),
-        environment=name_value_pairs(container.get("environment")),
-        image=str(container.get("image", "") or ""),
-        log_stream=str(container.get("logStreamName", "") or ""),
-        log_group=str((log.get("options") or {}).get("awslogs-group", "") or ""),
-        exit_code=container.get("exitCode"),
-        timeout_s=int(timeout) if timeout else None,
-        retry_attempts=int(retry) if retry else None,
-        tags=pairs(d.get("tags")),
-        share_identifier=str(d.get("shareIdentifier", "") or ""),
-        instance_type=str(container.get("instanceType", "") or ""),
+        time_limit_actions=tuple(
+            TimeLimitAction(
+                reason=str(a.get("reason", "") or ""),
+                state=str(a.get("state", "") or ""),
+                max_time_s=int(a.get("maxTimeSeconds", 0) or 0),
+                action=str(a.get("action", "") or ""),
+            )
+            for a in d.get("jobStateTimeLimitActions", []) or ()
+        ),
     )
 
 
@@ -183,6 +96,7 @@ class BatchService:
         self._jobs_cache: tuple[float, tuple[str, ...], list[Job]] | None = None
         self._jobs_inflight: asyncio.Task[list[Job]] | None = None
         self._summaries: dict[str, tuple[dict[str, Any], Job]] = {}
+        self._jobdefs: dict[str, JobDefinition] = {}
         self.sweeper = JobSweeper(
             self.list_jobs,
             self.describe_jobs,
@@ -211,6 +125,16 @@ class BatchService:
     async def job_queues(self) -> list[JobQueue]:
         raw = await self._paginate("describe_job_queues", "jobQueues")
         return sorted((_queue_from_api(d) for d in raw), key=lambda q: (-q.priority, q.name))
+
+    async def job_definition(self, ref: str) -> JobDefinition | None:
+        """One job definition by ARN or `name:revision` (a revision never changes: cached for good)."""
+        if ref in self._jobdefs:
+            return self._jobdefs[ref]
+        raw = await self._paginate("describe_job_definitions", "jobDefinitions", jobDefinitions=[ref])
+        found = max((_jobdef_from_api(d) for d in raw), key=lambda j: j.revision, default=None)
+        if found is not None and (ref.startswith("arn:") or ":" in ref):
+            self._jobdefs[ref] = found
+        return found
 
     async def job_definitions(self, status: str = "ACTIVE") -> list[JobDefinition]:
         raw = await self._paginate("describe_job_definitions", "jobDefinitions", status=status)
@@ -246,9 +170,31 @@ class BatchService:
         results = await bounded_gather(self._limit, fetch, combos)
         return [job for batch in results for job in batch]
 
-    async def array_children(self, parent_id: str) -> list[Job]:
-        raw = await self._paginate("list_jobs", "jobSummaryList", arrayJobId=parent_id)
-        return sorted((_job_from_api(d) for d in raw), key=lambda j: (j.array.index or 0) if j.array else 0)
+    async def array_children(self, parent_id: str, statuses: Sequence[JobStatus] = ALL_JOB_STATUSES) -> list[Job]:
+        """Every child of an array job, by index. ListJobs with `arrayJobId` and no status returns RUNNING children
+        only, so each status is listed (concurrently, bounded, every page)."""
+        return await self._listed_by_status("arrayJobId", parent_id, statuses, _child_index)
+
+    async def multinode_nodes(self, job_id: str, statuses: Sequence[JobStatus] = ALL_JOB_STATUSES) -> list[Job]:
+        """Every node (`JOBID#N`) of a multi-node parallel job, by node index (ListJobs `multiNodeJobId`)."""
+        return await self._listed_by_status("multiNodeJobId", job_id, statuses, _node_index)
+
+    async def _listed_by_status(
+        self, key: str, parent_id: str, statuses: Sequence[JobStatus], order: Callable[[Job], int]
+    ) -> list[Job]:
+        async def one(status: JobStatus) -> list[dict[str, Any]]:
+            return await self._paginate("list_jobs", "jobSummaryList", **{key: parent_id, "jobStatus": status.value})
+
+        pages = await bounded_gather(self._limit, one, list(statuses))
+        found = {str(d.get("jobId", "")): d for page in pages for d in page}  # a child moving between two lists
+        return sorted((_job_from_api(d) for d in found.values()), key=order)
+
+    async def array_children_sample(self, parent_id: str, status: JobStatus, limit: int = 100) -> list[Job]:
+        """Up to `limit` children of an array job in one status: one ListJobs page (triage reads why they wait)."""
+        client = await self.session.client(SERVICE)
+        async with aws_call(SERVICE, "ListJobs"):
+            page = await client.list_jobs(arrayJobId=parent_id, jobStatus=status.value, maxResults=limit)
+        return [_job_from_api(d) for d in page.get("jobSummaryList", []) or []]
 
     async def _describe_raw(self, job_ids: Sequence[str]) -> list[dict[str, Any]]:
         client = await self.session.client(SERVICE)
@@ -322,6 +268,11 @@ class BatchService:
         self._forget_summaries(jobs)
         self._jobs_cache = (time.monotonic(), key, jobs)
         return jobs
+
+    @property
+    def partial(self) -> PartialRead | None:
+        """What the last `all_jobs` sweep could not read (its rows are the last good ones); None: all read."""
+        return self.sweeper.partial
 
     async def status_counts(self, queues: Sequence[str]) -> dict[str, Counter[JobStatus]]:
         counts: dict[str, Counter[JobStatus]] = {q: Counter() for q in queues}

@@ -12,7 +12,7 @@ from typing import Any, Protocol, TypeVar
 
 from hybridml.aws.errors import InvalidRequest, aws_call
 from hybridml.aws.session import AwsSession
-from hybridml.domain.batch import ComputeEnvironment, Job, JobQueue, JobStatus
+from hybridml.domain.batch import ComputeEnvironment, Job, JobKind, JobQueue, JobStatus
 from hybridml.domain.submit import SubmitRequest
 
 SERVICE = "batch"
@@ -43,7 +43,12 @@ class ScaleChange:
 
 
 def submit_job_kwargs(request: SubmitRequest) -> dict[str, Any]:
-    """The SubmitJob call for `request`: only what the person set, as data (nothing is ever run locally)."""
+    """The SubmitJob call for `request`: only what the person set, as data (nothing is ever run locally).
+
+    Overrides take the shape the definition needs (SubmitJob): `containerOverrides` for a container job,
+    `ecsPropertiesOverride.taskProperties[].containers[]` (by container name) for a multi-container ECS job,
+    `eksPropertiesOverride.podProperties.containers[]` for an EKS job, `nodeOverrides.nodePropertyOverrides[]` (by
+    node range) for a multi-node parallel job."""
     kwargs: dict[str, Any] = {
         "jobName": request.job_name,
         "jobQueue": request.queue,
@@ -51,6 +56,35 @@ def submit_job_kwargs(request: SubmitRequest) -> dict[str, Any]:
     }
     if request.parameters:
         kwargs["parameters"] = dict(request.parameters)
+    overrides = _container_overrides(request)
+    if overrides:
+        kind = request.definition_kind
+        if kind is JobKind.ECS:
+            target = {"name": request.container} if request.container else {}
+            kwargs["ecsPropertiesOverride"] = {"taskProperties": [{"containers": [{**target, **overrides}]}]}
+        elif kind is JobKind.EKS:
+            kwargs["eksPropertiesOverride"] = {"podProperties": {"containers": [_eks_override(request)]}}
+        elif kind is JobKind.MULTI_NODE:
+            kwargs["nodeOverrides"] = {
+                "nodePropertyOverrides": [{"targetNodes": request.nodes or "0:", "containerOverrides": overrides}]
+            }
+        else:
+            kwargs["containerOverrides"] = overrides
+    if request.timeout_s is not None:
+        kwargs["timeout"] = {"attemptDurationSeconds": request.timeout_s}
+    if request.retry_attempts is not None:
+        kwargs["retryStrategy"] = {"attempts": request.retry_attempts}
+    if request.array_size is not None:
+        kwargs["arrayProperties"] = {"size": request.array_size}
+    if request.depends_on:
+        kwargs["dependsOn"] = [{"jobId": job_id} for job_id in request.depends_on]
+    if request.tags:
+        kwargs["tags"] = dict(request.tags)
+    return kwargs
+
+
+def _container_overrides(request: SubmitRequest) -> dict[str, Any]:
+    """ContainerOverrides / TaskContainerOverrides: resourceRequirements, command, environment."""
     overrides: dict[str, Any] = {}
     requirements = [
         {"type": kind, "value": value}
@@ -67,19 +101,29 @@ def submit_job_kwargs(request: SubmitRequest) -> dict[str, Any]:
         overrides["command"] = list(request.command)
     if request.environment:
         overrides["environment"] = [{"name": k, "value": v} for k, v in request.environment]
-    if overrides:
-        kwargs["containerOverrides"] = overrides
-    if request.timeout_s is not None:
-        kwargs["timeout"] = {"attemptDurationSeconds": request.timeout_s}
-    if request.retry_attempts is not None:
-        kwargs["retryStrategy"] = {"attempts": request.retry_attempts}
-    if request.array_size is not None:
-        kwargs["arrayProperties"] = {"size": request.array_size}
-    if request.depends_on:
-        kwargs["dependsOn"] = [{"jobId": job_id} for job_id in request.depends_on]
-    if request.tags:
-        kwargs["tags"] = dict(request.tags)
-    return kwargs
+    return overrides
+
+
+def _eks_override(request: SubmitRequest) -> dict[str, Any]:
+    """EksContainerOverride: `env`, `command`, and `resources` as Kubernetes quantities (cpu, memory "Mi",
+    nvidia.com/gpu), the same in `limits` and `requests` (memory and GPUs must be equal where both are given)."""
+    override: dict[str, Any] = {"name": request.container} if request.container else {}
+    quantities = {
+        key: value
+        for key, value in (
+            ("cpu", None if request.vcpus is None else f"{request.vcpus:g}"),
+            ("memory", None if request.memory_mib is None else f"{request.memory_mib}Mi"),
+            ("nvidia.com/gpu", None if request.gpus is None else str(request.gpus)),
+        )
+        if value is not None
+    }
+    if quantities:
+        override["resources"] = {"limits": dict(quantities), "requests": dict(quantities)}
+    if request.command is not None:
+        override["command"] = list(request.command)
+    if request.environment:
+        override["env"] = [{"name": k, "value": v} for k, v in request.environment]
+    return override
 
 
 def scale_kwargs(ce: ComputeEnvironment, change: ScaleChange) -> dict[str, Any]:

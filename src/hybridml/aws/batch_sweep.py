@@ -9,12 +9,18 @@ queue on each refresh is wasted calls (and, with a big fleet, most of the rows).
 - lists the two terminal statuses only on the first sweep and then every `terminal_refresh_s` (catching
   jobs that were submitted and finished between two sweeps), keeping the finished jobs in between;
 - forgets finished jobs that stopped more than `terminal_window_h` ago, so memory and rows stay bounded.
+
+A list that fails (throttled, a 5xx, a reset after the retries) does not discard the sweep: its last good rows
+are kept, the rest is fresh, and `partial` says which lists were not read and why (the views mark those rows
+stale). Only when every list fails does the sweep fail.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from hybridml.aws._util import bounded_gather
@@ -25,6 +31,33 @@ TERMINAL_STATUSES: tuple[JobStatus, ...] = tuple(s for s in JobStatus if s.is_te
 
 ListJobs = Callable[[str, JobStatus], Awaitable[list[Job]]]
 DescribeJobs = Callable[[Sequence[str]], Awaitable[list[Job]]]
+Part = tuple[str, JobStatus]  # one ListJobs list: (queue, status)
+
+
+@dataclass(frozen=True)
+class PartialRead:
+    """What the last sweep could not read: those parts show their last good rows (`stale_ids`)."""
+
+    failed: tuple[str, ...]  # "queue/STATUS" of each list not read, or "DescribeJobs"
+    total: int  # calls the sweep tried
+    error: Exception  # the first failure
+    stale_ids: frozenset[str]
+
+    def short(self) -> str:
+        return f"{len(self.failed)}/{self.total} reads failed, {len(self.stale_ids)} rows stale"
+
+    def summary(self) -> str:
+        parts = ", ".join(self.failed[:3]) + (f" +{len(self.failed) - 3}" if len(self.failed) > 3 else "")
+        return f"{len(self.failed)} of {self.total} reads failed ({parts}): {self.error}"
+
+
+async def _attempt(call: Awaitable[list[Job]]) -> list[Job] | Exception:
+    try:
+        return await call
+    except asyncio.CancelledError:
+        raise
+    except Exception as exc:
+        return exc
 
 
 class JobSweeper:
@@ -50,6 +83,8 @@ class JobSweeper:
         self._active: dict[str, Job] = {}
         self._terminal: dict[str, Job] = {}
         self._terminal_at: float | None = None
+        self._lists: dict[Part, list[Job]] = {}  # the last good answer of each list
+        self.partial: PartialRead | None = None  # what the last sweep could not read (None: everything read)
         self.sweeps = 0
         self.terminal_sweeps = 0
 
@@ -66,35 +101,76 @@ class JobSweeper:
         key = tuple(queues)
         full = self._terminal_due(key)
         statuses = ACTIVE_STATUSES + TERMINAL_STATUSES if full else ACTIVE_STATUSES
-        combos = [(q, s) for q in key for s in statuses]
+        combos: list[Part] = [(q, s) for q in key for s in statuses]
 
-        async def fetch(combo: tuple[str, JobStatus]) -> list[Job]:
-            return await self._list_jobs(*combo)
+        async def fetch(combo: Part) -> list[Job] | Exception:
+            return await _attempt(self._list_jobs(*combo))
 
         started = self._clock()
         results = await bounded_gather(self._limit, fetch, combos)
-        listed = [self._previous(job) for batch in results for job in batch]
+        failed = [(combo, r) for combo, r in zip(combos, results, strict=True) if isinstance(r, Exception)]
+        if failed and len(failed) == len(combos):
+            raise failed[0][1]  # nothing read: the caller keeps what it shows, marked stale
+        fresh: dict[str, Job] = {}
+        for combo, result in zip(combos, results, strict=True):
+            if not isinstance(result, Exception):
+                self._lists[combo] = result
+                for job in result:
+                    fresh[job.job_id] = self._previous(job)
+        stale: dict[str, Job] = {}
+        for combo, _ in failed:  # a list not read keeps its last good rows
+            for job in self._lists.get(combo, ()):
+                if job.job_id not in fresh:
+                    stale[job.job_id] = job
+        self._lists = {combo: jobs for combo, jobs in self._lists.items() if combo[0] in key}
+        listed = [*fresh.values(), *stale.values()]
         active = {j.job_id: j for j in listed if not j.status.is_terminal}
+        describe_error: Exception | None = None
         if full:
             terminal = {j.job_id: j for j in listed if j.status.is_terminal}
+            unread = {combo for combo, _ in failed}
+            for job in self._terminal.values():  # finished jobs learned since, in a terminal list not read now
+                if (job.queue, job.status) in unread and job.job_id not in fresh:
+                    terminal.setdefault(job.job_id, job)
+                    stale[job.job_id] = job
         else:
             terminal = dict(self._terminal) if self._queues == key else {}
             gone = [i for i in self._active if i not in active and i not in terminal]
             if gone:  # finished (or deleted) since the last sweep: learn their final state now
-                for job in await self._describe_jobs(gone):
-                    if job.status.is_terminal:
-                        terminal[job.job_id] = job
-                    else:  # moved between lists while we looked: keep it, it is still active
-                        active.setdefault(job.job_id, job)
+                described = await _attempt(self._describe_jobs(gone))
+                if isinstance(described, Exception):  # not learned now: keep them as they were, stale
+                    describe_error = described
+                    for job_id in gone:
+                        active[job_id] = stale[job_id] = self._active[job_id]
+                else:
+                    for job in described:
+                        if job.status.is_terminal:
+                            terminal[job.job_id] = job
+                        else:  # moved between lists while we looked: keep it, it is still active
+                            active.setdefault(job.job_id, job)
         for job_id in active:
             terminal.pop(job_id, None)
         self._prune(terminal)
         self._queues, self._active, self._terminal = key, active, terminal
-        if full:
-            self._terminal_at = started
+        if full and not any(status.is_terminal for (_, status), _ in failed):
+            self._terminal_at = started  # a terminal list not read is tried again next sweep
             self.terminal_sweeps += 1
+        self.partial = self._partial(failed, describe_error, len(combos), stale)
         self.sweeps += 1
         return list(active.values()) + list(terminal.values())
+
+    @staticmethod
+    def _partial(
+        failed: list[tuple[Part, Exception]], describe_error: Exception | None, lists: int, stale: dict[str, Job]
+    ) -> PartialRead | None:
+        names = [f"{queue}/{status.value}" for (queue, status), _ in failed]
+        errors = [error for _, error in failed]
+        if describe_error is not None:
+            names.append("DescribeJobs")
+            errors.append(describe_error)
+        if not errors:
+            return None
+        return PartialRead(tuple(names), lists + (describe_error is not None), errors[0], frozenset(stale))
 
     def _previous(self, job: Job) -> Job:
         """The object from the last sweep when nothing changed: long-lived data stays put, new copies die young

@@ -39,8 +39,11 @@ def traffic_specs(endpoints: Sequence[tuple[str, str]]) -> list[MetricSpec]:
 
 
 def training_metric_specs(job: str, metric_names: Sequence[str] = ("train:loss",)) -> list[MetricSpec]:
-    """Training metrics as SageMaker publishes them: namespace /aws/sagemaker/TrainingJobs, dimension Host."""
-    dims = (("Host", f"{job}/algo-1"),)
+    """Algorithm metrics (a training job's MetricDefinitions) as SageMaker publishes them: namespace
+    /aws/sagemaker/TrainingJobs, dimension TrainingJobName (SageMaker Developer Guide, "SageMaker AI metrics in
+    Amazon CloudWatch" / "Define training metrics"). `Host` ("[training-job-name]/algo-[instance-number-in-cluster]")
+    is the dimension of the instance metrics (CPUUtilization, GPUUtilization...), not of algorithm metrics."""
+    dims = (("TrainingJobName", job),)
     return [MetricSpec(name, TRAINING_NS, name, dims, "Average") for name in metric_names]
 
 

@@ -45,10 +45,10 @@ PROBES: dict[str, tuple[str, str, Callable[[Any], Awaitable[Any]]]] = {
         "application-autoscaling:DescribeScalableTargets",
         lambda c: c.describe_scalable_targets(ServiceNamespace="sagemaker", MaxResults=1),
     ),
-    "service-quotas": (
+    "service-quotas": (  # the call triage makes (aws/quotas.py), so a denial here is the one that matters
         "service-quotas",
-        "servicequotas:ListAWSDefaultServiceQuotas",
-        lambda c: c.list_aws_default_service_quotas(ServiceCode="vpc", MaxResults=1),
+        "servicequotas:GetServiceQuota",
+        lambda c: c.get_service_quota(ServiceCode="ec2", QuotaCode="L-1216C47A"),
     ),
 }
 

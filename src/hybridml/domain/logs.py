@@ -38,7 +38,7 @@ class LogSource:
 
     kind: LogSourceKind
     name: str
-    attempt: int | None = None  # Batch only: 1-based attempt; None = every attempt
+    attempt: int | None = None  # Batch only: 1-based attempt (node index of a multi-node job); None = every one
 
     @classmethod
     def batch_job(cls, job_id: str, attempt: int | None = None) -> LogSource:
@@ -68,9 +68,9 @@ class LogSource:
                 raise ValueError(f"'{value}': missing the {head} name after '/'")
             return cls(LogSourceKind(head), rest)
         job_id, hash_, attempt = value.partition("#")
-        if hash_:
-            if not attempt.isdigit() or int(attempt) < 1:
-                raise ValueError(f"'{value}': attempt after '#' must be a number from 1")
+        if hash_:  # attempt N (from 1), or node N (from 0) of a multi-node parallel job: resolving tells which
+            if not attempt.isdigit():
+                raise ValueError(f"'{value}': after '#' give an attempt (from 1) or a node index (from 0)")
             return cls.batch_job(job_id, int(attempt))
         return cls.batch_job(value)
 

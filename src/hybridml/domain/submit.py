@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Protocol
 
-from hybridml.domain.batch import Job, JobDefinition, ResourceRequest
+from hybridml.domain.batch import ContainerInfo, Job, JobDefinition, JobKind, ResourceRequest
 
 JOB_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$")
 PARAM_KEY_RE = re.compile(r"^[A-Za-z0-9_.-]{1,128}$")
@@ -68,6 +68,11 @@ class SubmitRequest:
     array_size: int | None = None
     depends_on: tuple[str, ...] = ()
     tags: tuple[tuple[str, str], ...] = field(default=())
+    # How the definition describes its work (`shaped_for` fills these): overrides go to `container` of an ECS task /
+    # EKS pod, or to nodes `nodes` of a multi-node parallel job.
+    definition_kind: JobKind = JobKind.CONTAINER
+    container: str = ""
+    nodes: str = "0:"
 
     def problems(self) -> list[str]:
         """Everything wrong with the request that Batch would reject, in words; empty when it can be sent."""
@@ -106,13 +111,37 @@ class SubmitRequest:
         return out
 
     def effective_resources(self, definition: JobDefinition | None) -> ResourceRequest:
-        """What one job (or one array child) asks for once the overrides are applied."""
+        """What one job (or one array child, or the largest node) asks for once the overrides are applied. The
+        overrides of a multi-container job replace its target container's share of the task's total."""
         base = definition.resources if definition is not None else ResourceRequest()
-        return ResourceRequest(
-            vcpus=self.vcpus if self.vcpus is not None else base.vcpus,
-            memory_mib=self.memory_mib if self.memory_mib is not None else base.memory_mib,
-            gpus=self.gpus if self.gpus is not None else base.gpus,
+        target = _container(definition, self.container) if definition is not None else None
+        own = target.resources if target is not None else base
+        others = ResourceRequest(base.vcpus - own.vcpus, base.memory_mib - own.memory_mib, base.gpus - own.gpus)
+        return others + ResourceRequest(
+            vcpus=self.vcpus if self.vcpus is not None else own.vcpus,
+            memory_mib=self.memory_mib if self.memory_mib is not None else own.memory_mib,
+            gpus=self.gpus if self.gpus is not None else own.gpus,
         )
+
+
+def _container(definition: JobDefinition | None, name: str) -> ContainerInfo | None:
+    containers = definition.containers if definition is not None else ()
+    return next((c for c in containers if c.name == name), None)
+
+
+def lead_container(containers: tuple[ContainerInfo, ...]) -> ContainerInfo | None:
+    """The container overrides go to by default: the first essential one."""
+    return next((c for c in containers if c.essential), containers[0] if containers else None)
+
+
+def shaped_for(request: SubmitRequest, definition: JobDefinition | None) -> SubmitRequest:
+    """`request` aimed at what `definition` runs: a plain container, an ECS task's (lead) container, an EKS pod's
+    container or every node of a multi-node parallel job (SubmitJob takes a different override for each)."""
+    if definition is None:
+        return request
+    lead = lead_container(definition.containers)
+    container = request.container if _container(definition, request.container) else (lead.name if lead else "")
+    return replace(request, definition_kind=definition.kind, container=container)
 
 
 def parse_pairs(items: Iterable[str], what: str = "value") -> tuple[tuple[tuple[str, str], ...], list[str]]:
@@ -148,9 +177,20 @@ def clone_request(job: Job, definition: JobDefinition | None) -> SubmitRequest:
     """
     base = definition.resources if definition is not None else ResourceRequest()
     own_env = dict(definition.environment) if definition is not None else {}
-    environment = tuple((k, v) for k, v in job.environment if not k.startswith("AWS_BATCH") and own_env.get(k) != v)
-    command = job.command if job.command and (definition is None or job.command != definition.command) else None
     r = job.resources
+    lead = lead_container(job.containers)
+    job_env, job_command = job.environment, job.command
+    if lead is not None:  # an ECS task / EKS pod: compare the lead container with the definition's
+        base_lead = _container(definition, lead.name)
+        base = base_lead.resources if base_lead is not None else base
+        own_env = dict(base_lead.environment) if base_lead is not None else own_env
+        r, job_env, job_command = lead.resources, lead.environment, lead.command
+    environment = tuple((k, v) for k, v in job_env if not k.startswith("AWS_BATCH") and own_env.get(k) != v)
+    defined = definition.command if definition is not None and lead is None else None
+    if lead is not None and definition is not None:
+        base_lead = _container(definition, lead.name)
+        defined = base_lead.command if base_lead is not None else None
+    command = job_command if job_command and (definition is None or job_command != defined) else None
     return SubmitRequest(
         queue=job.queue,
         job_definition=job.job_definition.rsplit("/", 1)[-1] or job.job_definition,
@@ -167,6 +207,8 @@ def clone_request(job: Job, definition: JobDefinition | None) -> SubmitRequest:
         ),
         array_size=job.array.size if job.is_array_parent and job.array is not None else None,
         depends_on=job.depends_on,
+        definition_kind=definition.kind if definition is not None else job.kind,
+        container=lead.name if lead is not None else "",
     )
 
 

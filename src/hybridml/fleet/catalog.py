@@ -36,6 +36,7 @@ class QueueSpec:
     priority: int
     compute_environments: tuple[str, ...]
     state: str = "ENABLED"
+    cancel_after: tuple[tuple[str, int], ...] = ()  # jobStateTimeLimitActions: (RUNNABLE reason, seconds) -> CANCEL
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,12 @@ COMPUTE_ENVIRONMENTS: tuple[CESpec, ...] = (
 
 QUEUES: tuple[QueueSpec, ...] = (
     QueueSpec("gpu-inference", 100, ("gpu-ondemand", "gpu-spot")),
-    QueueSpec("gpu-training", 50, ("gpu-ondemand",)),
+    QueueSpec(
+        "gpu-training",
+        50,
+        ("gpu-ondemand",),
+        cancel_after=(("MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE", 6 * 3600),),
+    ),
     QueueSpec("cpu-etl", 10, ("cpu-ondemand",)),
     QueueSpec("gpu-legacy", 5, ("gpu-p4-legacy",)),
     QueueSpec("spot-archive", 1, ("cpu-spot-archive",), state="DISABLED"),

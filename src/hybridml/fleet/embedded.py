@@ -31,7 +31,9 @@ class EmbeddedFleet:
     secret_key = DEMO_SECRET_KEY
 
     @classmethod
-    def start(cls, *, jobs: int = 300, simulate: bool = True, interval_s: float = 1.0) -> EmbeddedFleet:
+    def start(
+        cls, *, jobs: int = 300, simulate: bool = True, interval_s: float = 1.0, hostile: bool = False
+    ) -> EmbeddedFleet:
         server = start_moto_server()
         try:
             seeded = seed_fleet(server.url, jobs=jobs)
@@ -39,6 +41,10 @@ class EmbeddedFleet:
             server.stop()
             raise
         simulator = Simulator(seeded)
+        if hostile:  # the hostile resources (fleet/hostile.py), left alone by the simulator
+            from hybridml.fleet.hostile import pin, seed_hostile
+
+            pin(simulator, seed_hostile(server.url))
         if simulate:
             simulator.start(interval_s)
         return cls(server=server, seeded=seeded, simulator=simulator)

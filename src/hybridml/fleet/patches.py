@@ -1,13 +1,16 @@
-"""Named patches for what moto 5.2 lacks or does differently from AWS (see shared/STYLE.md).
+"""Named patches that make moto 5.2 behave as AWS documents (see shared/STYLE.md "moto facts").
 
-Each patch is a small function named after the gap it closes; `apply_patches()` applies them all once.
-They only ever touch moto's in-process backends, which is why the fleet runs moto in-process.
+Each patch is a small function named after the AWS behaviour it emulates; its docstring quotes the rule (the
+botocore service model or the user guide). `replace()` keeps moto's own function, so `tests/conformance`
+can call it (`unpatched()`) and prove the gap still exists: when a moto upgrade closes it, that test fails
+and the patch can go. `apply_patches()` applies them all once; they only touch moto's in-process backends,
+which is why the fleet runs moto in-process. Batch jobs are here; compute environments, queues, CloudWatch
+Logs, Service Quotas and SageMaker instance types are in `patches_infra.py`.
 """
 
 from __future__ import annotations
 
 import importlib
-import re
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -15,6 +18,7 @@ from typing import Any
 _applied = False
 _lock = threading.Lock()
 PATCHES: list[Callable[[], None]] = []
+UNPATCHED: dict[tuple[type, str], Any] = {}
 
 
 def patch(func: Callable[[], None]) -> Callable[[], None]:
@@ -22,9 +26,24 @@ def patch(func: Callable[[], None]) -> Callable[[], None]:
     return func
 
 
+def replace(owner: type, name: str, new: Any) -> Any:
+    """Set `owner.name = new`; returns what was there (the previous patch, or moto's own function)."""
+    current = getattr(owner, name, None)
+    UNPATCHED.setdefault((owner, name), current)
+    setattr(owner, name, new)
+    return current
+
+
+def unpatched(owner: type, name: str) -> Any:
+    """moto's own `owner.name`, as it was before any patch (the patches are applied when this is called)."""
+    apply_patches()
+    return UNPATCHED.get((owner, name), getattr(owner, name, None))
+
+
 @patch
 def batch_job_status_is_set_by_the_fleet() -> None:
-    """moto advances a job's status on every read ("immediate" progression): the fleet sets it instead."""
+    """Batch's scheduler moves a job through SUBMITTED, PENDING, RUNNABLE, STARTING, RUNNING (Batch User Guide,
+    "Job states"); moto moves it one state per read instead ("manual", times 1). The fleet's simulator sets it."""
     from moto.moto_api import state_manager
 
     state_manager.set_transition("batch::job", {"progression": "manual", "times": 10**12})
@@ -32,7 +51,9 @@ def batch_job_status_is_set_by_the_fleet() -> None:
 
 @patch
 def batch_list_jobs_by_queue_hides_array_children() -> None:
-    """AWS lists array children only with arrayJobId; moto also lists them under their queue."""
+    """ListJobs: "You must specify only one of the following items: A job queue ID to return a list of jobs in
+    that job queue [...] An array job ID to return a list of the children for that job". Children are listed
+    with `arrayJobId`, not under their queue; moto lists them under the queue too."""
     from moto.batch.models import BatchBackend
 
     original = BatchBackend.list_jobs
@@ -43,12 +64,33 @@ def batch_list_jobs_by_queue_hides_array_children() -> None:
             jobs = [j for j in jobs if "index" not in (j.array_properties or {})]
         return jobs
 
-    BatchBackend.list_jobs = list_jobs  # type: ignore[method-assign]
+    replace(BatchBackend, "list_jobs", list_jobs)
+
+
+@patch
+def batch_list_jobs_without_status_lists_running_only() -> None:
+    """ListJobs `jobStatus`: "If you don't specify a status, only RUNNING jobs are returned." (for a queue and
+    for `arrayJobId` alike; the documented example "lists the running jobs in the HighPriority job queue").
+    moto returns jobs of every status."""
+    from moto.batch.models import BatchBackend
+
+    original = BatchBackend.list_jobs
+
+    def list_jobs(
+        self: Any, job_queue_name: Any, array_job_id: Any, job_status: Any = None, filters: Any = None
+    ) -> Any:
+        jobs = original(self, job_queue_name, array_job_id, job_status, filters)
+        if job_status is None and filters is None:
+            jobs = [j for j in jobs if j.status == "RUNNING"]
+        return jobs
+
+    replace(BatchBackend, "list_jobs", list_jobs)
 
 
 @patch
 def batch_describe_jobs_looks_up_ids() -> None:
-    """moto scans every job for each DescribeJobs (O(n), and unsafe while jobs are added): look ids up."""
+    """DescribeJobs takes "A list of up to 100 job IDs" and answers only those; moto scans every job for each
+    call (O(n), and unsafe while jobs are added): look the ids up."""
     from moto.batch.models import BatchBackend
 
     def describe_jobs(self: Any, jobs: list[str] | None) -> list[dict[str, Any]]:
@@ -62,12 +104,14 @@ def batch_describe_jobs_looks_up_ids() -> None:
                 result.append(job.describe())
         return result
 
-    BatchBackend.describe_jobs = describe_jobs  # type: ignore[method-assign]
+    replace(BatchBackend, "describe_jobs", describe_jobs)
 
 
 @patch
 def batch_cancel_and_terminate_stop_the_job() -> None:
-    """moto only records the reason; AWS moves a cancelled/terminated job to FAILED."""
+    """CancelJob: "Jobs that are in a SUBMITTED, PENDING, or RUNNABLE state are cancelled and the job status is
+    updated to FAILED." TerminateJob: "Jobs that are in the STARTING or RUNNING state are terminated, which causes
+    them to transition to FAILED." moto only records the reason."""
     from moto.batch.models import BatchBackend
 
     cancel, terminate = BatchBackend.cancel_job, BatchBackend.terminate_job
@@ -89,33 +133,35 @@ def batch_cancel_and_terminate_stop_the_job() -> None:
         terminate(self, job_id, reason)
         _fail(self, job_id, ("SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING"))
 
-    BatchBackend.cancel_job = cancel_job  # type: ignore[method-assign]
-    BatchBackend.terminate_job = terminate_job  # type: ignore[method-assign]
+    replace(BatchBackend, "cancel_job", cancel_job)
+    replace(BatchBackend, "terminate_job", terminate_job)
 
 
 @patch
-def batch_compute_environment_status_is_stored() -> None:
-    """moto always reports a CE as VALID; the fleet stores INVALID CEs (with a reason) on the model."""
-    from moto.batch.models import BatchBackend
+def batch_job_queue_status_reason_is_stored() -> None:
+    """DescribeJobQueues' JobQueueDetail has `statusReason`: "A short, human-readable string to provide
+    additional details for the current status of the job queue." moto never returns it (nor any status but
+    VALID); the fleet stores a queue's status and reason on the model, as for compute environments."""
+    from moto.batch.models import JobQueue
 
-    original = BatchBackend.describe_compute_environments
+    original = JobQueue.describe
 
-    def describe_compute_environments(self: Any, environments: list[str] | None = None) -> list[dict[str, Any]]:
-        result = original(self, environments)
-        for item in result:
-            env = self._compute_environments.get(item["computeEnvironmentArn"])
-            status = getattr(env, "hybridml_status", None)
-            if status:
-                item["status"] = status
-                item["statusReason"] = getattr(env, "hybridml_status_reason", "")
-        return result
+    def describe(self: Any) -> dict[str, Any]:
+        item: dict[str, Any] = original(self)
+        status = getattr(self, "hybridml_status", None)
+        if status:
+            item["status"] = status
+            item["statusReason"] = getattr(self, "hybridml_status_reason", "")
+        return item
 
-    BatchBackend.describe_compute_environments = describe_compute_environments  # type: ignore[method-assign]
+    JobQueue.describe = describe  # type: ignore[method-assign]
 
 
 @patch
 def batch_job_detail_shows_effective_container() -> None:
-    """moto's job detail omits the image, GPU/resourceRequirements overrides, exit code and log config."""
+    """JobDetail `container` is "An object that represents the details for the container that's associated with
+    the job": image, resourceRequirements (with SubmitJob's overrides), exitCode, logConfiguration,
+    instanceType. moto's omits the image, the GPU/resourceRequirements overrides, the exit code and the logs."""
     from moto.batch.models import Job
 
     original = Job._container_details
@@ -140,12 +186,14 @@ def batch_job_detail_shows_effective_container() -> None:
             details["instanceType"] = instance_type
         return details
 
-    Job._container_details = _container_details  # type: ignore[method-assign]
+    replace(Job, "_container_details", _container_details)
 
 
 @patch
 def batch_job_summary_has_array_properties() -> None:
-    """AWS's JobSummary carries arrayProperties (size on a parent, index on a child); moto's omits it."""
+    """JobSummary `arrayProperties` (ArrayPropertiesSummary): `size` "is returned for parent array jobs", `index`
+    "for children of array jobs", and `statusSummary`, "A summary of the number of array job children in each
+    available job status. This parameter is returned for parent array jobs." moto's summary has none of it."""
     from moto.batch.models import Job
 
     original = Job.describe_short
@@ -153,61 +201,34 @@ def batch_job_summary_has_array_properties() -> None:
     def describe_short(self: Any) -> dict[str, Any]:
         result: dict[str, Any] = original(self)
         if self._child_jobs:
-            result["arrayProperties"] = {"size": len(self._child_jobs)}
+            counts: dict[str, int] = {}
+            for child in self._child_jobs:
+                counts[child.status] = counts.get(child.status, 0) + 1
+            result["arrayProperties"] = {"size": len(self._child_jobs), "statusSummary": counts}
         elif "index" in (self.array_properties or {}):
             result["arrayProperties"] = {"index": self.array_properties["index"]}
         return result
 
-    Job.describe_short = describe_short  # type: ignore[method-assign]
+    replace(Job, "describe_short", describe_short)
 
 
 @patch
-def batch_update_compute_environment_applies_vcpus() -> None:
-    """moto ignores computeResources in UpdateComputeEnvironment; AWS applies min/desired/max vCPUs."""
-    from moto.batch.exceptions import ClientException
-    from moto.batch.models import BatchBackend
+def batch_running_attempt_is_listed_when_it_ends() -> None:
+    """A job's `attempts` are its past tries: AttemptDetail `stoppedAt` is "when the attempt transitioned from the
+    RUNNING state to a terminal state"; while an attempt runs, its stream is the job's `container.logStreamName`
+    ("Each container attempt receives a log stream name when they reach the RUNNING status"), and the attempt
+    joins `attempts` when it ends. moto appends the attempt to `attempts` when it starts."""
+    from moto.batch.models import Job
 
-    original = BatchBackend.update_compute_environment
+    original = Job.describe
 
-    def update_compute_environment(
-        self: Any, compute_environment_name: str, state: Any, compute_resources: Any, service_role: Any
-    ) -> Any:
-        env = self.get_compute_environment(compute_environment_name)
-        if env is not None and compute_resources:
-            current = env.compute_resources or {}
-            new = {k: compute_resources[k] for k in ("minvCpus", "desiredvCpus", "maxvCpus") if k in compute_resources}
-            merged = {**{k: current.get(k, 0) for k in ("minvCpus", "desiredvCpus", "maxvCpus")}, **new}
-            if min(merged.values()) < 0:
-                raise ClientException("vCPU values must not be negative")
-            if merged["minvCpus"] > merged["maxvCpus"]:
-                raise ClientException("minvCpus must be less than or equal to maxvCpus")
-            if not merged["minvCpus"] <= merged["desiredvCpus"] <= merged["maxvCpus"]:
-                raise ClientException("desiredvCpus must be between minvCpus and maxvCpus")
-        result = original(self, compute_environment_name, state, compute_resources, service_role)
-        if env is not None and compute_resources:
-            env.compute_resources.update(new)
+    def describe(self: Any) -> dict[str, Any]:
+        result: dict[str, Any] = original(self)
+        if result.get("status") not in ("SUCCEEDED", "FAILED"):
+            result["attempts"] = [a for a in result.get("attempts", []) or [] if a.get("stoppedAt")]
         return result
 
-    BatchBackend.update_compute_environment = update_compute_environment  # type: ignore[method-assign]
-
-
-@patch
-def batch_submit_job_rejects_disabled_queue() -> None:
-    """AWS refuses new jobs on a DISABLED queue; moto accepts them. Checked at the API, so the fleet can still
-    place jobs that were submitted before their queue was disabled."""
-    from moto.batch.exceptions import ClientException
-    from moto.batch.responses import BatchResponse
-
-    original = BatchResponse.submitjob
-
-    def submitjob(self: Any) -> str:
-        queue = self.batch_backend.get_job_queue(self._get_param("jobQueue"))
-        if queue is not None and queue.state != "ENABLED":
-            raise ClientException(f"Job queue {queue.name} is {queue.state} and does not accept new jobs")
-        result: str = original(self)
-        return result
-
-    BatchResponse.submitjob = submitjob  # type: ignore[method-assign]
+    replace(Job, "describe", describe)
 
 
 def _submitted_job(response: Any) -> Any:
@@ -226,7 +247,8 @@ def _submitted_job(response: Any) -> Any:
 
 @patch
 def batch_submit_job_keeps_retry_strategy() -> None:
-    """moto drops SubmitJob's retryStrategy; AWS keeps it (or the definition's) and returns it in DescribeJobs."""
+    """SubmitJob `retryStrategy`: "When a retry strategy is specified here, it overrides the retry strategy defined
+    in the job definition"; JobDetail returns it. moto drops SubmitJob's retryStrategy."""
     from moto.batch.models import Job
     from moto.batch.responses import BatchResponse
 
@@ -247,14 +269,15 @@ def batch_submit_job_keeps_retry_strategy() -> None:
             result["retryStrategy"] = strategy
         return result
 
-    BatchResponse.submitjob = submit  # type: ignore[method-assign]
-    Job.describe = describe_job  # type: ignore[method-assign]
+    replace(BatchResponse, "submitjob", submit)
+    replace(Job, "describe", describe_job)
 
 
 @patch
 def batch_api_submitted_jobs_start_submitted() -> None:
-    """Docker-less moto finishes a job the moment it is submitted; on AWS it starts SUBMITTED (the simulator
-    moves it on). In-process seeding sets its own states and is not affected."""
+    """JobSummary `createdAt`: "For non-array jobs and parent array jobs, this is when the job entered the
+    SUBMITTED state". Docker-less moto finishes a job the moment it is submitted; on AWS it starts SUBMITTED
+    (the simulator moves it on). In-process seeding sets its own states and is not affected."""
     from datetime import datetime
 
     from moto.batch.responses import BatchResponse
@@ -268,73 +291,10 @@ def batch_api_submitted_jobs_start_submitted() -> None:
             each.job_stopped, each.job_stopped_reason, each.exit_code = False, None, None
             each.attempts, each.latest_attempt, each.log_stream_name = [], None, None
             each.job_started_at = datetime(1970, 1, 1)
-            each.status = "SUBMITTED"
+            each.status = "SUBMITTED" if each is job else "PENDING"
         return response
 
-    BatchResponse.submitjob = submit  # type: ignore[method-assign]
-
-
-_EXTRA_SAGEMAKER_TYPES = re.compile(r"^ml\.(g5|g6|g6e|p4d|p4de|p5|p5e|inf2|trn1|c6i|m6i|r6i|c7i|m7i)\.\w+$")
-
-
-@patch
-def sagemaker_accepts_current_instance_types() -> None:
-    """moto's validators reject ml.g5.* and other current families that AWS accepts."""
-    from moto.sagemaker import models
-
-    for cls in vars(models).values():
-        validate = getattr(cls, "validate_instance_type", None) if isinstance(cls, type) else None
-        if validate is None or getattr(validate, "_hybridml", False):
-            continue
-
-        def make(original: Callable[[Any, str], None]) -> Callable[[Any, str], None]:
-            def validate_instance_type(self: Any, instance_type: str) -> None:
-                if _EXTRA_SAGEMAKER_TYPES.match(instance_type or ""):
-                    return
-                original(self, instance_type)
-
-            validate_instance_type._hybridml = True  # type: ignore[attr-defined]
-            return validate_instance_type
-
-        cls.validate_instance_type = make(validate)
-
-
-# The demo account's EC2 vCPU quotas (a new account's P quota is 0, as on AWS).
-DEMO_EC2_VCPU_QUOTAS: dict[str, tuple[str, float]] = {
-    "L-1216C47A": ("Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances", 1152.0),
-    "L-DB2E81BA": ("Running On-Demand G and VT instances", 512.0),
-    "L-417A185B": ("Running On-Demand P instances", 0.0),
-    "L-34B43A08": ("All Standard (A, C, D, H, I, M, R, T, Z) Spot Instance Requests", 1152.0),
-    "L-3819A6DF": ("All G and VT Spot Instance Requests", 256.0),
-    "L-7212CCBC": ("All P Spot Instance Requests", 0.0),
-}
-
-
-@patch
-def servicequotas_knows_ec2_vcpu_quotas() -> None:
-    """moto's Service Quotas only knows "vpc"; AWS answers the EC2 vCPU quotas triage reads."""
-    from moto.servicequotas.models import ServiceQuotasBackend
-
-    original = ServiceQuotasBackend.get_service_quota
-
-    def get_service_quota(self: Any, service_code: str, quota_code: str) -> dict[str, Any]:
-        if service_code == "ec2" and quota_code in DEMO_EC2_VCPU_QUOTAS:
-            name, value = DEMO_EC2_VCPU_QUOTAS[quota_code]
-            return {
-                "ServiceCode": "ec2",
-                "ServiceName": "Amazon Elastic Compute Cloud (Amazon EC2)",
-                "QuotaArn": f"arn:aws:servicequotas:{self.region_name}:{self.account_id}:ec2/{quota_code}",
-                "QuotaCode": quota_code,
-                "QuotaName": name,
-                "Value": value,
-                "Unit": "None",
-                "Adjustable": True,
-                "GlobalQuota": False,
-            }
-        result: dict[str, Any] = original(self, service_code, quota_code)
-        return result
-
-    ServiceQuotasBackend.get_service_quota = get_service_quota  # type: ignore[method-assign]
+    replace(BatchResponse, "submitjob", submit)
 
 
 def apply_patches() -> None:
@@ -343,6 +303,7 @@ def apply_patches() -> None:
         if _applied:
             return
         for module in (
+            "patches_infra",
             "patches_sagemaker",
             "patches_sagemaker_ops",
             "patches_sagemaker_monitor",

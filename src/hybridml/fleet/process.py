@@ -8,7 +8,7 @@ port), and `AwsSession.hold_until` makes calls wait for the child's milestones:
 - `batch_ready`: Batch (what the first view shows) is seeded;
 - `ready`: job logs and SageMaker are seeded too (or the child failed: calls then fail and say so).
 
-`python -m hybridml.fleet.process --port N [--jobs 300] [--simulate]` is the child; it prints `batch`,
+`python -m hybridml.fleet.process --port N [--jobs 300] [--simulate] [--hostile]` is the child; it prints `batch`,
 then `ready`, and exits when its stdin closes (the parent exits or dies).
 """
 
@@ -55,11 +55,15 @@ class FleetProcess:
         return f"http://127.0.0.1:{self.port}"
 
     @classmethod
-    def start(cls, *, jobs: int = 300, simulate: bool = True, port: int | None = None) -> FleetProcess:
+    def start(
+        cls, *, jobs: int = 300, simulate: bool = True, port: int | None = None, hostile: bool = False
+    ) -> FleetProcess:
         port = port or free_port()
         args = [sys.executable, "-m", "hybridml.fleet.process", "--port", str(port), "--jobs", str(jobs)]
         if simulate:
             args.append("--simulate")
+        if hostile:
+            args.append("--hostile")
         process = subprocess.Popen(
             args,
             stdin=subprocess.PIPE,
@@ -103,6 +107,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--jobs", type=int, default=300)
     parser.add_argument("--simulate", action="store_true")
+    parser.add_argument("--hostile", action="store_true", help="add the hostile resources (fleet/hostile.py)")
     args = parser.parse_args(argv)
 
     from hybridml.fleet.inject import DEMO_EXTRAS
@@ -121,6 +126,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         simulator = Simulator(plan.result)
         for cause in DEMO_EXTRAS:  # the triage causes the seed does not show by itself
             simulator.inject(cause)
+        if args.hostile:
+            from hybridml.fleet.hostile import pin, seed_hostile
+
+            pin(simulator, seed_hostile(server.url))
         print(READY_MILESTONE, flush=True)
         if args.simulate:
             simulator.start(1.0)

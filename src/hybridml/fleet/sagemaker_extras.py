@@ -59,7 +59,9 @@ def _loss_at(progress: float, rng: random.Random, seed: float) -> float:
 
 
 def _training_points(job: str, when: datetime, progress: float, rng: random.Random, seed: float) -> list[Any]:
-    dims = [{"Name": "Host", "Value": f"{job}/algo-1"}]
+    """Algorithm metrics (the job definition's MetricDefinitions), as SageMaker publishes them: namespace
+    /aws/sagemaker/TrainingJobs, dimension TrainingJobName (Host is the dimension of instance metrics)."""
+    dims = [{"Name": "TrainingJobName", "Value": job}]
     loss = _loss_at(progress, rng, seed)
     return [
         {"MetricName": "train:loss", "Value": loss, "Timestamp": when, "Dimensions": dims},

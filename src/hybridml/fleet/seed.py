@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from hybridml.fleet import catalog
 from hybridml.fleet.backends import batch_backend, logs_backend
 from hybridml.fleet.logtext import log_lines
+from hybridml.fleet.scheduler import placement_type
 from hybridml.fleet.server import DEMO_ACCESS_KEY, DEMO_REGION, DEMO_SECRET_KEY
 
 if TYPE_CHECKING:
@@ -102,6 +103,10 @@ def _batch_infrastructure(url: str, result: SeededFleet) -> str:
         if ce.status != "VALID":
             env.hybridml_status, env.hybridml_status_reason = ce.status, ce.status_reason
     for q in catalog.QUEUES:
+        actions = [
+            {"reason": reason, "state": "RUNNABLE", "maxTimeSeconds": seconds, "action": "CANCEL"}
+            for reason, seconds in q.cancel_after
+        ]
         batch.create_job_queue(
             jobQueueName=q.name,
             state="ENABLED",
@@ -109,6 +114,7 @@ def _batch_infrastructure(url: str, result: SeededFleet) -> str:
             computeEnvironmentOrder=[
                 {"order": i + 1, "computeEnvironment": name} for i, name in enumerate(q.compute_environments)
             ],
+            **({"jobStateTimeLimitActions": actions} if actions else {}),
         )
         result.queues.append(q.name)
     for jd in catalog.JOB_DEFINITIONS:
@@ -183,16 +189,30 @@ class JobSeeder:
         for write in pending:
             write()
 
-    def write(self, stream: str, job: Any, start: datetime, count: int, failed: bool = False) -> None:
+    def write(
+        self, stream: str, job: Any, start: datetime, count: int, failed: bool = False, *, step_ms: int = 850
+    ) -> None:
+        """`count` more lines of `job` (its line counter goes on from where it was) from `start` on."""
         if not self.logs_enabled:
             return
-        lines = log_lines(job.job_definition.name, self.rng, count, failed=failed)
+        first = int(getattr(job, "hybridml_log_step", 0) or 0)
+        job.hybridml_log_step = first + count
+        lines = log_lines(
+            job.job_definition.name,
+            self.rng,
+            count,
+            failed=failed,
+            instance_type=str(getattr(job, "hybridml_instance_type", "") or ""),
+            first_step=first,
+        )
         base = int(start.timestamp() * 1000)
-        events = [{"timestamp": base + i * 850, "message": text} for i, text in enumerate(lines)]
+        events = [{"timestamp": base + i * step_ms, "message": text} for i, text in enumerate(lines)]
         if events:
             self._logs_call(self.logs.put_log_events, BATCH_LOG_GROUP, stream, events)
 
     def set_state(self, job: Any, status: str, age_s: float, reason: str = "", attempts: int = 1) -> None:
+        """Put `job` in `status`, created `age_s` ago; a job that ran gets `attempts` tries (each with its own
+        stream; the last one is the running one for RUNNING, so it is not in `attempts` yet)."""
         created = self.now - timedelta(seconds=age_s)
         job.job_created_at = created
         job.attempts, job.latest_attempt, job.log_stream_name = [], None, None
@@ -202,42 +222,40 @@ class JobSeeder:
         if status in ("RUNNING", "SUCCEEDED", "FAILED"):
             wait = min(age_s * 0.3, self.rng.uniform(5, 240))
             started = created + timedelta(seconds=wait)
-            run_for = (age_s - wait) * (1.0 if status == "RUNNING" else self.rng.uniform(0.2, 0.95))
+            total = (age_s - wait) * (1.0 if status == "RUNNING" else self.rng.uniform(0.2, 0.95))
+            each = total / attempts
             for n in range(attempts):
                 last = n == attempts - 1
-                stream = self.new_stream(job)
-                ok = status == "SUCCEEDED" and last
-                stop = started + timedelta(seconds=run_for)
+                begin = started + timedelta(seconds=each * n)
+                stop = begin + timedelta(seconds=each * 0.97)
                 running = status == "RUNNING" and last
-                lines = max(3, min(400, int(run_for / 3)))
-                self.write(stream, job, started, lines, failed=not ok and not running)
-                if not running:
-                    code = 0 if ok else self.rng.choice([1, 137, 2])
-                    job.attempts.append(
-                        {
-                            "container": {
-                                "logStreamName": stream,
-                                "exitCode": code,
-                                "taskArn": "",
-                                "reason": "",
-                            },
-                            "startedAt": int(started.timestamp() * 1000),
-                            "stoppedAt": int(stop.timestamp() * 1000),
-                            "statusReason": "Essential container in task exited",
-                        }
-                    )
-                    job.exit_code = code
+                ok = status == "SUCCEEDED" and last
+                job.hybridml_instance_type = placement_type(job, self.rng)
+                job.hybridml_log_step = 0
+                stream = self.new_stream(job)
+                self.write(stream, job, begin, max(3, min(400, int(each / 3))), failed=not ok and not running)
                 job.log_stream_name = stream
-            job.job_started_at = started
+                job.job_started_at = begin
+                if running:
+                    continue
+                code = 0 if ok else self.rng.choice([1, 137, 2])
+                job.attempts.append(
+                    {
+                        "container": {"logStreamName": stream, "exitCode": code, "taskArn": "", "reason": ""},
+                        "startedAt": int(begin.timestamp() * 1000),
+                        "stoppedAt": int(stop.timestamp() * 1000),
+                        "statusReason": "Essential container in task exited",
+                    }
+                )
+                job.exit_code = code
             if status != "RUNNING":
-                job.job_stopped, job.job_stopped_at = True, started + timedelta(seconds=run_for)
+                job.job_stopped, job.job_stopped_at = True, started + timedelta(seconds=total)
                 job.job_stopped_reason = reason or (
                     "Essential container in task exited" if status == "FAILED" else None
                 )
-            ce = self.rng.choice(["g5.xlarge", "g5.2xlarge", "c6i.2xlarge"])
-            job.hybridml_instance_type = ce
         elif status == "STARTING":
             job.job_started_at = created + timedelta(seconds=age_s * 0.8)
+            job.hybridml_instance_type = placement_type(job, self.rng)
         job.status = status
 
 
@@ -267,48 +285,10 @@ def seed_jobs(result: SeededFleet, seeder: JobSeeder, count: int, queues: dict[s
         jobdef = rng.choice(queues[queue])
         job = seeder.submit(f"{jobdef}-{i:05d}", queue, jobdef, parameters={})
         status = _pick_status(rng)
-        attempts = 2 if status == "FAILED" and rng.random() < 0.4 else 1
+        retries = (status == "FAILED" and rng.random() < 0.4) or (status == "RUNNING" and rng.random() < 0.12)
+        attempts = 2 if retries else 1
         seeder.set_state(job, status, _age_for(status, rng), attempts=attempts)
         result.job_ids.append(job.job_id)
-
-
-def seed_arrays(result: SeededFleet, seeder: JobSeeder) -> None:
-    for name, queue, jobdef, size in (
-        ("yolo-videos-nightly", "gpu-inference", "yolo-dog-detect", 24),
-        ("embed-shards", "gpu-inference", "embed-text", 40),
-        ("etl-backfill-week", "cpu-etl", "etl-parquet", 7),
-    ):
-        parent = seeder.submit(name, queue, jobdef, array_properties={"size": size})
-        age = seeder.rng.uniform(1800, 7200)
-        for child in parent._child_jobs:
-            status = seeder.rng.choice(["SUCCEEDED"] * 5 + ["RUNNING"] * 2 + ["RUNNABLE", "FAILED"])
-            seeder.set_state(child, status, age, attempts=1)
-        seeder.set_state(parent, "RUNNING", age)
-        parent.job_started_at = parent.job_created_at + timedelta(seconds=30)
-        result.array_parents.append(parent.job_id)
-
-
-def seed_stuck(result: SeededFleet, seeder: JobSeeder) -> None:
-    failed = seeder.submit("etl-upstream-extract", "cpu-etl", "etl-parquet")
-    seeder.set_state(failed, "FAILED", 5400, reason="Essential container in task exited", attempts=1)
-    result.failed_dependency = failed.job_id
-    for spec in catalog.STUCK_JOBS:
-        job = seeder.submit(
-            spec.name,
-            spec.queue,
-            spec.job_definition,
-            container_overrides=_overrides(spec.vcpus, spec.memory_mib, spec.gpus),
-            depends_on=[{"jobId": failed.job_id}] if spec.depends_on_failed else None,
-        )
-        seeder.set_state(job, spec.status, spec.age_min * 60, reason=spec.reason)
-        result.stuck[spec.name] = job.job_id
-    archive = seeder.submit("archive-reindex", "spot-archive", "etl-parquet")
-    seeder.set_state(archive, "RUNNABLE", 3 * 3600)
-    result.stuck["archive-reindex"] = archive.job_id
-    for queue in seeder.backend._job_queues.values():
-        queue_spec = next((q for q in catalog.QUEUES if q.name == queue.name), None)
-        if queue_spec is not None:
-            queue.state = queue_spec.state
 
 
 @dataclass
@@ -338,6 +318,7 @@ def seed_batch(
 ) -> SeedPlan:
     """Batch infrastructure and jobs (their log writes queued when `defer_logs`)."""
     from hybridml.fleet.seed_bulk import add_queues
+    from hybridml.fleet.seed_scenarios import seed_arrays, seed_stuck, seed_stuck_array
 
     rng = random.Random(rng_seed)
     result = SeededFleet(url=url)
@@ -350,6 +331,7 @@ def seed_batch(
     seeder.logs_enabled = True
     seed_arrays(result, seeder)
     seed_stuck(result, seeder)
+    seed_stuck_array(result, seeder)
     return SeedPlan(result, seeder, sm_role, rng, sagemaker, endpoints, training_jobs)
 
 

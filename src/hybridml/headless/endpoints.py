@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 
 from hybridml.aws.errors import InvalidRequest
 from hybridml.domain.sagemaker import ScaleRequest, parse_count
-from hybridml.headless.output import print_json, print_table
+from hybridml.headless.args import seconds
+from hybridml.headless.output import print_json, print_table, say
 from hybridml.payload import payload_from
 from hybridml.render.fmt import age
 from hybridml.services import ReadOnlyRefused, Services
@@ -27,7 +28,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     s.add_argument("--min", dest="min_capacity", help="autoscaling minimum")
     s.add_argument("--max", dest="max_capacity", help="autoscaling maximum")
     s.add_argument("--no-wait", action="store_true", help="return once the request is accepted")
-    s.add_argument("--timeout", type=float, help="seconds to wait for InService (default: config)")
+    s.add_argument("--timeout", type=seconds(1, 6 * 3600), help="seconds to wait for InService (default: config)")
     s.set_defaults(func=run_scale)
     i = subparsers.add_parser("invoke", help="send one request to a SageMaker endpoint; the body goes to stdout")
     i.add_argument("endpoint")
@@ -66,7 +67,7 @@ async def run_list(args: argparse.Namespace, services: Services) -> int:
 
 
 def _fail(message: str, code: int = 2) -> int:
-    print(f"hybridml scale: {message}", file=sys.stderr)
+    say(f"hybridml scale: {message}", file=sys.stderr)
     return code
 
 
@@ -86,7 +87,7 @@ async def run_scale(args: argparse.Namespace, services: Services) -> int:
     if problems:
         return _fail("; ".join(problems))
     for warning in request.warnings(variant):
-        print(f"warning: {warning}", file=sys.stderr)
+        say(f"warning: {warning}", file=sys.stderr)
     started = time.monotonic()
     try:
         await services.sagemaker.scale(services, request)
@@ -115,12 +116,12 @@ async def run_invoke(args: argparse.Namespace, services: Services) -> int:
     try:
         body = payload_from(args.body or "", args.file or "", content_type)
     except ValueError as exc:
-        print(f"hybridml invoke: {exc}", file=sys.stderr)
+        say(f"hybridml invoke: {exc}", file=sys.stderr)
         return 2
     try:
         result = await services.sagemaker.invoke(services, args.endpoint, body, content_type, args.accept)
     except ReadOnlyRefused as exc:
-        print(f"hybridml invoke: {exc}", file=sys.stderr)
+        say(f"hybridml invoke: {exc}", file=sys.stderr)
         return 2
     if args.json:
         print_json(

@@ -1,7 +1,9 @@
 """`hybridml logs JOB_ID|training/NAME|endpoint/NAME [--follow] [--since 10m] [--filter TEXT]`.
 
 Prints lines to stdout (flushed per batch, fit for `| grep`), status and problems to stderr. Ends cleanly
-on ctrl-c (exit 130) and when the reader goes away (SIGPIPE / `| head`).
+on ctrl-c (exit 130) and when the reader goes away (SIGPIPE / `| head`). A training job or endpoint that does
+not exist is an error (exit 1), not a wait. Lines are sanitised (an escape sequence in a log line shows as
+`\x1b`, a line is one line); `--raw` prints them byte for byte (for files and other tools).
 """
 
 from __future__ import annotations
@@ -9,19 +11,22 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import os
 import signal
 import sys
 import threading
 from collections.abc import Callable
 from typing import TextIO
 
-from hybridml.domain.logs import LogSource
+from hybridml.aws.errors import AccessDenied, AwsError, NotFound
+from hybridml.domain.logs import LogSource, LogSourceKind
+from hybridml.headless.args import seconds
+from hybridml.headless.output import silence_stdout
 from hybridml.logtail.buffer import compile_pattern
 from hybridml.logtail.follower import LogFollower
 from hybridml.logtail.livetail import LiveTailer
-from hybridml.logtail.sources import resolve
+from hybridml.logtail.sources import resolver
 from hybridml.logtail.window import parse_since, plain_line
+from hybridml.render.safe import safe_str
 from hybridml.services import Services
 
 QUIET_STATES = ("following", "caught up", "loading", "connecting")
@@ -31,8 +36,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p = subparsers.add_parser(
         "logs",
         help="print (and follow) CloudWatch logs of a Batch job, array job, training job or endpoint",
-        description="SOURCE: a Batch job id (JOB_ID, or JOB_ID#N for attempt N; an array job merges its "
-        "children), training/NAME or endpoint/NAME.",
+        description="SOURCE: a Batch job id (JOB_ID, or JOB_ID#N for attempt N — node N of a multi-node parallel "
+        "job; an array or multi-node job merges its children / nodes), training/NAME or endpoint/NAME. With "
+        "--follow it ends when the job does.",
     )
     p.add_argument("source", metavar="SOURCE", help="JOB_ID | JOB_ID#ATTEMPT | training/NAME | endpoint/NAME")
     p.add_argument("-f", "--follow", action="store_true", help="keep printing new lines until ctrl-c")
@@ -41,7 +47,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--attempt", type=int, help="Batch: only this attempt (1-based)")
     p.add_argument("-t", "--timestamps", action="store_true", help="prefix each line with its UTC time")
     p.add_argument("--no-tags", action="store_true", help="never prefix lines with their stream's tag")
-    p.add_argument("--poll", type=float, help="polling interval in seconds (default: ui.log_poll_s)")
+    p.add_argument("--raw", action="store_true", help="print lines verbatim (control characters not escaped)")
+    p.add_argument("--poll", type=seconds(0.2, 60), help="polling interval in seconds (default: ui.log_poll_s)")
     p.set_defaults(func=run)
 
 
@@ -53,11 +60,13 @@ async def run(args: argparse.Namespace, services: Services) -> int:
                 raise ValueError("--attempt counts from 1")
             source = LogSource.batch_job(source.name, args.attempt)
         since_ms = parse_since(args.since)
-        if args.poll is not None and args.poll < 0.2:
-            raise ValueError("--poll must be at least 0.2 seconds")
     except ValueError as exc:
-        print(f"hybridml logs: {exc}", file=sys.stderr)
+        print(f"hybridml logs: {safe_str(exc)}", file=sys.stderr)
         return 2
+    missing = await _missing(services, source)
+    if missing:
+        print(f"hybridml logs: {safe_str(missing)}", file=sys.stderr)
+        return 1
     return await print_logs(
         services,
         source,
@@ -67,7 +76,28 @@ async def run(args: argparse.Namespace, services: Services) -> int:
         timestamps=args.timestamps,
         tags=False if args.no_tags else None,
         poll_s=args.poll,
+        raw=args.raw,
     )
+
+
+async def _missing(services: Services, source: LogSource) -> str:
+    """Why a training job or endpoint source does not exist: neither SageMaker nor CloudWatch knows it ('' when
+    either does, or when we may not ask). Waiting for its first stream only makes sense for one that exists.
+    (A Batch job that does not exist is reported by the follower itself.)"""
+    try:
+        if source.kind is LogSourceKind.TRAINING_JOB:
+            await services.training.training_job(source.name)
+        elif source.kind is LogSourceKind.ENDPOINT:
+            await services.sagemaker.endpoint(source.name)
+    except NotFound as exc:
+        try:
+            streams = (await resolver(services.batch, services.logs, source)()).streams
+        except AwsError:
+            streams = ()
+        return "" if streams else f"{exc}, and it has no log stream"
+    except AccessDenied:
+        return ""
+    return ""
 
 
 async def print_logs(
@@ -83,6 +113,7 @@ async def print_logs(
     tags: bool | None = None,
     poll_s: float | None = None,
     until: Callable[[], bool] | None = None,
+    raw: bool = False,
 ) -> int:
     """Print the source's lines; with `follow`, until ctrl-c or `until()` is true (checked per batch)."""
     out = out or sys.stdout
@@ -93,7 +124,7 @@ async def print_logs(
     ui = services.settings.ui
     follower = LogFollower(
         services.logs,
-        lambda: resolve(services.batch, services.logs, source),
+        resolver(services.batch, services.logs, source),
         poll_s=poll_s or ui.log_poll_s,
         since_ms=since_ms,
         follow=follow,
@@ -110,12 +141,14 @@ async def print_logs(
                 for e in batch.events
                 if pattern is None or pattern.search(e.message)
             ]
+            if not raw:
+                lines = [safe_str(line) for line in lines]
             if lines:
                 out.write("\n".join(lines) + "\n")
                 out.flush()
             status = str(batch.status)
             if status != last_status and batch.status.state not in QUIET_STATES:
-                print(f"hybridml logs: {source}: {status}", file=err, flush=True)
+                print(f"hybridml logs: {safe_str(source)}: {safe_str(status)}", file=err, flush=True)
                 if batch.status.state == "not found":
                     code = 1
                 elif not follow and batch.status.state == "waiting":
@@ -125,7 +158,7 @@ async def print_logs(
                 follower.stop()
     except BrokenPipeError:
         follower.stop()
-        _silence_stdout(out)
+        silence_stdout(out)
         return 0
     finally:
         interrupted()
@@ -149,11 +182,3 @@ def _on_interrupt(stop: Callable[[], None]) -> Callable[[], None]:
             loop.remove_signal_handler(sig)
 
     return undo
-
-
-def _silence_stdout(out: TextIO) -> None:
-    """After EPIPE, point stdout at /dev/null so the interpreter's final flush does not complain."""
-    if out is sys.stdout:
-        with contextlib.suppress(OSError, ValueError):
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())

@@ -3,6 +3,8 @@
 The same checks as the TUI form: the request is validated and fit-checked before anything is sent; a job that
 can never run is refused unless `--force`. Exit codes: 0 sent, 1 AWS error, 2 bad input, 3 never fits,
 4 read-only.
+`--json`: {"job_id", "job_name", "job_arn", "queue", "fit": {"ok", "problems", "warnings"}}; `--dry-run` prints
+{"request": <the SubmitJob request, in AWS's own keys>, "fit": ...}.
 """
 
 from __future__ import annotations
@@ -20,9 +22,10 @@ from hybridml.domain.submit import (
     default_job_name,
     parse_pairs,
     resolve_definition,
+    shaped_for,
     split_words,
 )
-from hybridml.headless.output import print_json
+from hybridml.headless.output import print_json, say
 from hybridml.services import ReadOnlyRefused, Services
 from hybridml.triage.fit import FitResult, fit_check
 
@@ -56,7 +59,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _fail(message: str, code: int = EXIT_BAD_INPUT) -> int:
-    print(f"hybridml submit: {message}", file=sys.stderr)
+    say(f"hybridml submit: {message}", file=sys.stderr, newlines=True)
     return code
 
 
@@ -114,13 +117,14 @@ async def run(args: argparse.Namespace, services: Services) -> int:
     definition = resolve_definition(request.job_definition, definitions)
     if definition is None:
         return _fail(f"not sent: no ACTIVE job definition '{request.job_definition}'")
+    request = shaped_for(request, definition)  # ECS / EKS / multi-node definitions take their own overrides
     queue = next((q for q in queues if request.queue in (q.name, q.arn)), None)
     if queue is None:
         return _fail(f"not sent: no job queue '{request.queue}' (known: {', '.join(q.name for q in queues)})")
     resources = request.effective_resources(definition)
     fit = fit_check(resources, queue, ces, array_size=request.array_size, platform=definition.platform)
     for warning in fit.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        say(f"warning: {warning}", file=sys.stderr)
     if args.dry_run:
         print_json({"request": submit_job_kwargs(request), "fit": _fit_json(fit)})
         return 0
@@ -132,10 +136,17 @@ async def run(args: argparse.Namespace, services: Services) -> int:
     except ReadOnlyRefused as exc:
         return _fail(str(exc), EXIT_READ_ONLY)
     if args.json:
-        print_json({"jobId": submitted.job_id, "jobName": submitted.name, "jobArn": submitted.arn,
-                    "queue": submitted.queue, "fit": _fit_json(fit)})  # fmt: skip
+        print_json(
+            {
+                "job_id": submitted.job_id,
+                "job_name": submitted.name,
+                "job_arn": submitted.arn,
+                "queue": submitted.queue,
+                "fit": _fit_json(fit),
+            }
+        )
     else:
-        print(f"submitted {submitted.name} {submitted.job_id}")
+        say(f"submitted {submitted.name} {submitted.job_id}")
     return 0
 
 

@@ -6,10 +6,11 @@ For cron and pagers: 0 = nothing found, 3 = findings at or above --min-severity,
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import UTC, datetime
 
 from hybridml.domain.triage import Severity
-from hybridml.headless.output import print_json, print_table, to_jsonable
+from hybridml.headless.output import print_json, print_table, say, to_jsonable
 from hybridml.services import Services
 from hybridml.snapshot import gather_context
 from hybridml.triage.engine import triage
@@ -40,11 +41,15 @@ async def run(args: argparse.Namespace, services: Services) -> int:
                 "not_read": [{"part": part, "why": why} for part, why in ctx.unreadable],
             }
         )
-    elif not findings:
-        print("no findings: nothing stuck or broken at or above", args.min_severity)
     else:
-        print_table(
-            ("SEVERITY", "KIND", "NAME", "CAUSE", "SUMMARY"),
-            [(f.severity.label, f.resource_kind, f.resource_name, f.cause, f.summary[:90]) for f in findings],
-        )
+        if not findings:
+            where = " in what was read" if ctx.unreadable else ""
+            print(f"no findings{where}: nothing stuck or broken at or above", args.min_severity)
+        else:
+            print_table(
+                ("SEVERITY", "KIND", "NAME", "CAUSE", "SUMMARY"),
+                [(f.severity.label, f.resource_kind, f.resource_name, f.cause, f.summary[:90]) for f in findings],
+            )
+        for part, why in ctx.unreadable:  # a pane not read is never reported as "nothing found"
+            say(f"hybridml triage: not read: {part} ({why}); its findings are missing", file=sys.stderr)
     return FOUND if findings else 0

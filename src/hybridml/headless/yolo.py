@@ -6,7 +6,8 @@ import argparse
 import sys
 
 from hybridml.domain.launch import LaunchRun, LaunchStatus
-from hybridml.headless.output import print_json
+from hybridml.headless.args import seconds
+from hybridml.headless.output import print_json, say
 from hybridml.launch.launcher import Launcher
 from hybridml.render.launch import segments_lines
 from hybridml.services import Services
@@ -23,8 +24,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     run.add_argument("--queue", help="Batch queue (default: [launch].queue)")
     run.add_argument("--callback-url", help="Batch only: where the container reports (default: built-in receiver)")
     run.add_argument("--no-wait", action="store_true", help="Batch only: print the job id and return")
-    run.add_argument("--timeout", type=float, default=3600, help="seconds to wait for the result")
+    run.add_argument("--timeout", type=seconds(1, 7 * 24 * 3600), default=3600, help="seconds to wait for the result")
     run.add_argument("--json", action="store_true", help="print the final run as JSON")
+    run.add_argument(
+        "--allow-private-urls",
+        action="store_true",
+        help="let --video-url / --callback-url point at loopback or private addresses (the demo does)",
+    )
     run.add_argument("container_args", nargs=argparse.REMAINDER, help="after --: extra container flags")
     p.set_defaults(func=run_command)
 
@@ -32,14 +38,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def _print_run(run: LaunchRun) -> None:
     print(f"run {run.run_id}: {run.status.value} ({run.target.value})", file=sys.stderr)
     if run.message:
-        print(f"  {run.message}", file=sys.stderr)
+        say(f"  {run.message}", file=sys.stderr)
     for line in segments_lines(run):
-        print(line)
+        say(line)
 
 
 async def run_command(args: argparse.Namespace, services: Services) -> int:
     launcher = Launcher(services)
     try:
+        allow = args.allow_private_urls or launcher.allow_private_urls
+        await launcher.check_urls(args.video_url, args.callback_url, allow_private=allow)  # before anything runs
         address = await launcher.start()
         print(f"callback receiver listening on {address}", file=sys.stderr)
         video = args.video_url or await launcher.demo_video()
@@ -58,7 +66,7 @@ async def run_command(args: argparse.Namespace, services: Services) -> int:
         while True:
             current = await launcher.wait(run.run_id, timeout_s=0.5)
             for line in current.output[shown:]:
-                print(line, file=sys.stderr)
+                say(line, file=sys.stderr)
             shown = len(current.output)
             if current.status.is_final:
                 break

@@ -73,7 +73,7 @@ class CallbackReceiver:
         run_id = request.match_info["run_id"]
         try:
             report = json.loads(await request.read())
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             return web.json_response({"error": "body is not JSON"}, status=400)
         try:
             self.registry.report(run_id, report)

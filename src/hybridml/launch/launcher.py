@@ -40,6 +40,23 @@ class Launcher:
         )
         self._tasks: set[asyncio.Task[int]] = set()
 
+    @property
+    def allow_private_urls(self) -> bool:
+        """The demo serves its videos on loopback; elsewhere only when the config says so."""
+        return self.services.demo or self.settings.allow_private_urls
+
+    async def check_urls(self, video_url: str | None, callback_url: str | None = None, *, allow_private: bool) -> None:
+        """The URL policy (launch/urls.py) for URLs a person gave; raises LaunchError with the reason."""
+        from hybridml.launch.urls import UrlRefused, check_url
+
+        try:
+            if video_url:
+                await check_url(video_url, "the video URL", allow_private=allow_private)
+            if callback_url:
+                await check_url(callback_url, "the callback URL", allow_private=allow_private)
+        except UrlRefused as exc:
+            raise LaunchError(str(exc)) from None
+
     async def start(self) -> str:
         return await self.receiver.start()
 

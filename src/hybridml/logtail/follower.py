@@ -270,6 +270,11 @@ class LogFollower:
             if not self.streams:
                 note = self.resolved.note if self.resolved else ""
                 return FollowStatus("waiting", note or "no log stream yet", streams=0)
+            resolved = self.resolved
+            if self.follow and not self._active() and not (resolved is not None and resolved.finished):
+                # every stream read to its end and none live: nothing is polled, so not "following"
+                note = resolved.note if resolved is not None else ""
+                return FollowStatus("waiting", note or "no live stream — waiting for the next one", streams=count)
             state = "following" if self._all_caught_up() and self.follow else "loading"
             if self._all_caught_up() and not self.follow:
                 state = "caught up"
@@ -300,6 +305,8 @@ class LogFollower:
             if update.failed:
                 yield self._batch((), FollowStatus("following", update.note, mode="poll", streams=len(self.streams)))
                 break
+            if update.opened:  # lines written since the last poll came before the session: read them now
+                await self._poll_round()
             for event in update.events:
                 state = names.get(event.stream)
                 if state is not None:
@@ -312,8 +319,14 @@ class LogFollower:
         for state in names.values():
             state.resume_from_last()  # catch up by polling from the last line seen; duplicates are dropped
 
+    def _shape(self) -> set[tuple[tuple[str, str], bool]]:
+        return {(key, state.ref.live) for key, state in self.streams.items()}
+
     async def _streams_changed(self) -> bool:
-        before = set(self.streams)
+        """Whether the live-tail session must end: a new stream, a stream that stopped being live (its attempt
+        ended), or the source finished (the job ended: the follow ends once the last lines are read)."""
+        before = self._shape()
         if self.resolved is not None and not self.resolved.finished:
             await self._resolve()
-        return set(self.streams) != before
+        finished = self.resolved is not None and self.resolved.finished
+        return finished or self._shape() != before

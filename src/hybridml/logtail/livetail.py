@@ -24,6 +24,7 @@ class LiveTailFrame:
     sampled: bool = False
     note: str = ""
     failed: bool = False  # live tail is not usable: poll instead
+    opened: bool = False  # the session has started: lines written before it are not in it
 
 
 class LiveTailer:
@@ -82,7 +83,7 @@ class LiveTailer:
                 if time.monotonic() >= next_check:
                     next_check = time.monotonic() + self.recheck_s
                     if await streams_changed():
-                        yield LiveTailFrame(note="new stream: reconnecting live tail")
+                        yield LiveTailFrame(note="streams changed (a new one, or the job ended): reconnecting")
                         return
                 try:
                     item = await asyncio.wait_for(queue.get(), timeout=min(1.0, self.recheck_s))
@@ -100,7 +101,7 @@ class LiveTailer:
                     return
                 started = True
                 note = "live tail — service is sampling (too many lines)" if item.sampled else "live tail"
-                yield LiveTailFrame(item.events, item.sampled, note)
+                yield LiveTailFrame(item.events, item.sampled, note, opened=item.started)
         finally:
             reader.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime
 
 from rich.text import Text
 
-from hybridml.domain.batch import ComputeEnvironment, Job, JobDefinition, JobQueue, JobStatus
+from hybridml.domain.batch import ComputeEnvironment, Job, JobDefinition, JobKind, JobQueue, JobStatus
 from hybridml.render.fmt import age, human_duration, mib, status_text, truncate, vcpus
+from hybridml.render.safe import TEXT_LIMIT, safe_text
 
 Cell = str | Text
 
@@ -90,15 +92,20 @@ def array_cell(job: Job) -> str:
 
 
 def job_row(job: Job, now: datetime) -> tuple[Cell, ...]:
+    status = status_text(job.status.value)
+    reason: Cell = truncate(job.status_reason, 48)
+    if job.held_by_batch:  # Batch says it cannot be placed: marked at once, whatever its age
+        status.append(" !", style="bold red")
+        reason = Text(truncate(job.status_reason, 48), style="red")
     return (
         job.name,
-        status_text(job.status.value),
+        status,
         job.queue,
         job.job_definition_name,
         age(job.created_at, now),
         human_duration(job.duration_s(now)),
         array_cell(job),
-        truncate(job.status_reason, 48),
+        reason,
         job.job_id,
     )
 
@@ -123,12 +130,13 @@ def job_sort_key(column: str, job: Job, now: datetime) -> object:
 
 
 def job_detail(job: Job, now: datetime) -> Text:
-    """A readable description of one job: summary, resources, parameters, attempts."""
+    """A readable description of one job: summary, resources, parameters, attempts. Every value is one line of
+    sanitised text: a reason holding `\n` or ESC cannot forge a field or reach the terminal."""
     out = Text()
 
     def field(name: str, value: Cell) -> None:
         out.append(f"{name:<14}", style="bold")
-        out.append(value if isinstance(value, Text) else str(value))
+        out.append_text(value if isinstance(value, Text) else safe_text(value, limit=TEXT_LIMIT))
         out.append("\n")
 
     field("Name", job.name)
@@ -147,9 +155,15 @@ def job_detail(job: Job, now: datetime) -> Text:
     field("Stopped", f"{job.stopped_at:%Y-%m-%d %H:%M:%S} UTC" if job.stopped_at else "-")
     field("Duration", human_duration(job.duration_s(now)))
     r = job.resources
-    field("Resources", f"vCPU {vcpus(r.vcpus)}  memory {mib(r.memory_mib)}  GPU {r.gpus or '-'}")
+    total = " (all containers)" if job.containers else " (largest node range)" if job.is_multinode_parent else ""
+    field("Resources", f"vCPU {vcpus(r.vcpus)}  memory {mib(r.memory_mib)}  GPU {r.gpus or '-'}{total}")
+    if job.kind is not JobKind.CONTAINER or job.platform != "EC2":
+        field("Kind", f"{KIND_TEXT[job.kind]} on {job.platform}")
     if job.instance_type:
         field("Instance", job.instance_type)
+    if job.pod:
+        field("Pod", job.pod)
+    _multinode(job, field)
     if job.timeout_s:
         field("Timeout", human_duration(job.timeout_s))
     if job.array is not None:
@@ -168,6 +182,19 @@ def job_detail(job: Job, now: datetime) -> Text:
         field("Env", f"{key} = {value}")
     if job.log_stream:
         field("Log stream", f"{job.log_group or '/aws/batch/job'} {job.log_stream}")
+    for c in job.containers:
+        out.append("\nContainer ", style="bold underline")
+        out.append_text(safe_text(c.name + ("" if c.essential else " (not essential)"), style="bold underline"))
+        out.append("\n")
+        field("  Image", c.image or "-")
+        if c.command:
+            field("  Command", " ".join(c.command))
+        cr = c.resources
+        field("  Resources", f"vCPU {vcpus(cr.vcpus)}  memory {mib(cr.memory_mib)}  GPU {cr.gpus or '-'}")
+        if c.log_stream or c.log_group:
+            field("  Log stream", f"{c.log_group or job.log_group or '/aws/batch/job'} {c.log_stream or '-'}")
+        if c.exit_code is not None or c.reason:
+            field("  Exit", f"{'-' if c.exit_code is None else c.exit_code} {c.reason}".strip())
     if job.attempts:
         out.append("\nAttempts\n", style="bold underline")
         for n, attempt in enumerate(job.attempts, 1):
@@ -180,5 +207,33 @@ def job_detail(job: Job, now: datetime) -> Text:
             style = "green" if attempt.exit_code == 0 else "red"
             out.append(f"  #{n}  exit ", style="bold")
             out.append(code, style=style)
-            out.append(f"  took {took}  {attempt.reason}  stream {attempt.log_stream or '-'}\n")
+            streams = ", ".join(f"{c}: {st}" if c else st for c, st in attempt.log_streams) or "-"
+            out.append_text(safe_text(f"  took {took}  {attempt.reason}  stream {streams}"))
+            out.append("\n")
     return out
+
+
+KIND_TEXT = {
+    JobKind.CONTAINER: "container",
+    JobKind.ECS: "multi-container (ECS task)",
+    JobKind.EKS: "EKS pod",
+    JobKind.MULTI_NODE: "multi-node parallel",
+}
+
+
+def _multinode(job: Job, field: Callable[[str, Cell], None]) -> None:
+    mn = job.multinode
+    if mn is None:
+        return
+    if mn.node_index is not None:
+        field("Node", f"{mn.node_index}" + (" (main node)" if mn.is_main else "") + f" of job {job.parent_id}")
+        return
+    field("Nodes", f"{mn.num_nodes} (main node {mn.main_node}); each node is job {job.job_id}#N")
+    for rng in mn.ranges:
+        rr = rng.resources
+        types = f"  on {','.join(rng.instance_types)}" if rng.instance_types else ""
+        field(
+            f"  nodes {rng.target_nodes}",
+            f"{rng.image.rsplit('/', 1)[-1] or '-'}  vCPU {vcpus(rr.vcpus)}  memory {mib(rr.memory_mib)}  "
+            f"GPU {rr.gpus or '-'}{types}",
+        )

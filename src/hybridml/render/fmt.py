@@ -6,6 +6,8 @@ from datetime import datetime
 
 from rich.text import Text
 
+from hybridml.render.safe import safe_text
+
 STATUS_STYLES: dict[str, str] = {
     # Batch
     "SUBMITTED": "grey62",
@@ -40,7 +42,9 @@ STATUS_STYLES: dict[str, str] = {
 
 
 def status_text(status: str) -> Text:
-    return Text(status, style=STATUS_STYLES.get(status, ""))
+    """A status in its colour; an unknown one (whatever a server sent) is plain, sanitised text."""
+    style = STATUS_STYLES.get(status)
+    return Text(status, style=style) if style is not None else safe_text(status, limit=64)
 
 
 def human_duration(seconds: float | None) -> str:

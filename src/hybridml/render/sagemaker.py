@@ -1,4 +1,6 @@
-"""SageMaker domain objects -> table rows, detail text and sparklines (rich allowed, textual not)."""
+"""SageMaker domain objects -> table rows, detail text and sparklines (rich allowed, textual not).
+
+Rich parses a `str` table cell as markup, so every value in a detail table is a `Text` from `render.safe`."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from rich.text import Text
 from hybridml.domain.metrics import MetricSeries
 from hybridml.domain.sagemaker import BatchJobSummary, Endpoint, Invocation, TrainingJob
 from hybridml.render.fmt import age, human_duration, status_text, truncate
+from hybridml.render.safe import TEXT_LIMIT, safe_str, safe_text
 
 Cell = str | Text
 
@@ -97,33 +100,49 @@ def endpoint_row(
 
 
 def endpoint_detail(e: Endpoint, now: datetime) -> RenderableType:
-    head = Table.grid(padding=(0, 2))
-    head.add_column(style="bold")
-    head.add_column()
-    head.add_row("Endpoint", e.name)
-    head.add_row("Status", status_text(e.status))
+    head = _fields()
+    _field(head, "Endpoint", e.name)
+    _field(head, "Status", status_text(e.status))
     if e.failure_reason:
-        head.add_row("Failure", Text(e.failure_reason, style="red"))
-    head.add_row("Config", e.config_name or "-")
-    head.add_row("Created", f"{e.created_at:%Y-%m-%d %H:%M:%S} ({age(e.created_at, now)} ago)" if e.created_at else "-")
-    head.add_row(
-        "Modified", f"{e.modified_at:%Y-%m-%d %H:%M:%S} ({age(e.modified_at, now)} ago)" if e.modified_at else "-"
+        _field(head, "Failure", safe_text(e.failure_reason, "red", limit=TEXT_LIMIT))
+    _field(head, "Config", e.config_name or "-")
+    _field(head, "Created", f"{e.created_at:%Y-%m-%d %H:%M:%S} ({age(e.created_at, now)} ago)" if e.created_at else "-")
+    _field(
+        head, "Modified", f"{e.modified_at:%Y-%m-%d %H:%M:%S} ({age(e.modified_at, now)} ago)" if e.modified_at else "-"
     )
-    head.add_row("ARN", e.arn)
+    _field(head, "ARN", e.arn)
     variants = Table(title="Production variants", title_justify="left", expand=False)
     for col in ("VARIANT", "MODEL", "INSTANCE TYPE", "CURRENT", "DESIRED", "WEIGHT", "AUTOSCALING"):
         variants.add_column(col)
     for v in e.variants:
         variants.add_row(
-            v.name,
-            v.model_name or "-",
-            v.instance_type or "-",
-            "-" if v.current_instance_count is None else str(v.current_instance_count),
-            "-" if v.desired_instance_count is None else str(v.desired_instance_count),
-            "-" if v.current_weight is None else f"{v.current_weight:g}",
-            v.autoscaling,
+            *(
+                safe_text(value)
+                for value in (
+                    v.name,
+                    v.model_name or "-",
+                    v.instance_type or "-",
+                    "-" if v.current_instance_count is None else str(v.current_instance_count),
+                    "-" if v.desired_instance_count is None else str(v.desired_instance_count),
+                    "-" if v.current_weight is None else f"{v.current_weight:g}",
+                    v.autoscaling,
+                )
+            )
         )
     return Group(head, Text(""), variants)
+
+
+def _fields() -> Table:
+    """A two-column grid of labelled values (the head of a detail view)."""
+    head = Table.grid(padding=(0, 2))
+    head.add_column(style="bold")
+    head.add_column()
+    return head
+
+
+def _field(table: Table, label: str, value: str | Text) -> None:
+    """One labelled value; a str is sanitised (Rich would parse it as markup)."""
+    table.add_row(Text(label), value if isinstance(value, Text) else safe_text(value, limit=TEXT_LIMIT))
 
 
 def metrics_block(series: Sequence[MetricSeries], window: str, width: int = 60) -> RenderableType:
@@ -134,15 +153,16 @@ def metrics_block(series: Sequence[MetricSeries], window: str, width: int = 60) 
     table.add_column("LATEST", justify="right")
     table.add_column("PEAK", justify="right")
     for s in series:
+        label = safe_text(s.label, limit=60)  # training metric names are the job's own MetricDefinitions
         if not s.values:
-            table.add_row(s.label, Text("no data in this window", style="dim"), "-", "-")
+            table.add_row(label, Text("no data in this window", style="dim"), "-", "-")
             continue
         style = "red" if "error" in s.label.lower() and (s.peak or 0) > 0 else "cyan"
         table.add_row(
-            s.label,
+            label,
             Text(spark(s.values, width), style=style),
-            number(s.latest, s.unit_hint),
-            number(s.peak, s.unit_hint),
+            Text(number(s.latest, s.unit_hint)),
+            Text(number(s.peak, s.unit_hint)),
         )
     return table
 
@@ -167,23 +187,21 @@ def training_row(j: TrainingJob, now: datetime) -> tuple[Cell, ...]:
 
 
 def training_detail(j: TrainingJob, now: datetime) -> RenderableType:
-    head = Table.grid(padding=(0, 2))
-    head.add_column(style="bold")
-    head.add_column()
-    head.add_row("Training job", j.name)
-    head.add_row("Status", Text.assemble(status_text(j.status), f"  ({j.secondary_status})"))
+    head = _fields()
+    _field(head, "Training job", j.name)
+    _field(head, "Status", Text.assemble(status_text(j.status), f"  ({safe_str(j.secondary_status)})"))
     if j.failure_reason:
-        head.add_row("Failure", Text(j.failure_reason, style="red"))
-    head.add_row("Instances", f"{j.instance_count} x {j.instance_type}" + (" (spot)" if j.spot else ""))
-    head.add_row("Duration", human_duration(j.duration_s(now)))
-    head.add_row("Billable", human_duration(j.billable_seconds) if j.billable_seconds is not None else "-")
-    head.add_row("Max runtime", human_duration(j.max_runtime_s) if j.max_runtime_s else "-")
-    head.add_row("Image", j.image or "-")
-    head.add_row("Output", j.output_path or "-")
-    head.add_row("Final metrics", training_metrics(j) or "-")
+        _field(head, "Failure", safe_text(j.failure_reason, "red", limit=TEXT_LIMIT))
+    _field(head, "Instances", f"{j.instance_count} x {j.instance_type}" + (" (spot)" if j.spot else ""))
+    _field(head, "Duration", human_duration(j.duration_s(now)))
+    _field(head, "Billable", human_duration(j.billable_seconds) if j.billable_seconds is not None else "-")
+    _field(head, "Max runtime", human_duration(j.max_runtime_s) if j.max_runtime_s else "-")
+    _field(head, "Image", j.image or "-")
+    _field(head, "Output", j.output_path or "-")
+    _field(head, "Final metrics", training_metrics(j) or "-")
     if j.hyperparameters:
-        head.add_row("Hyperparameters", ", ".join(f"{k}={v}" for k, v in j.hyperparameters))
-    head.add_row("ARN", j.arn)
+        _field(head, "Hyperparameters", ", ".join(f"{k}={v}" for k, v in j.hyperparameters))
+    _field(head, "ARN", j.arn)
     steps = Table(title="Secondary status transitions", title_justify="left")
     for col in ("STATUS", "START", "END", "TOOK", "MESSAGE"):
         steps.add_column(col)
@@ -191,11 +209,11 @@ def training_detail(j: TrainingJob, now: datetime) -> RenderableType:
         final = t.status in FINAL_SECONDARY and t.end is None  # a terminal state has no end and takes no time
         took = (t.end or now) - t.start if t.start and not final else None
         steps.add_row(
-            status_text(t.status) if t.status in ("Completed", "Failed", "Stopped", "Stopping") else t.status,
-            f"{t.start:%m-%d %H:%M:%S}" if t.start else "-",
-            f"{t.end:%m-%d %H:%M:%S}" if t.end else ("-" if final else "…"),
-            human_duration(took.total_seconds()) if took is not None else "-",
-            truncate(t.message, 60),
+            status_text(t.status),
+            Text(f"{t.start:%m-%d %H:%M:%S}" if t.start else "-"),
+            Text(f"{t.end:%m-%d %H:%M:%S}" if t.end else ("-" if final else "…")),
+            Text(human_duration(took.total_seconds()) if took is not None else "-"),
+            safe_text(truncate(t.message, 60)),
         )
     return Group(head, Text(""), steps)
 
@@ -215,15 +233,15 @@ def smjob_row(j: BatchJobSummary, now: datetime) -> tuple[Cell, ...]:
 def invocation_text(result: Invocation) -> RenderableType:
     import json
 
-    head = Text.assemble(
-        ("200 OK", "bold green"),
-        f"  {result.latency_ms:.1f} ms  content-type: {result.content_type or '-'}  {len(result.body)} bytes",
-        f"  variant: {result.invoked_variant}" if result.invoked_variant else "",
+    head = safe_text(
+        f"  {result.latency_ms:.1f} ms  content-type: {result.content_type or '-'}  {len(result.body)} bytes"
+        + (f"  variant: {result.invoked_variant}" if result.invoked_variant else "")
     )
+    head = Text.assemble(("200 OK", "bold green"), head)
     body = result.text()
     if "json" in result.content_type.lower():
         try:
             body = json.dumps(json.loads(body), indent=2)
         except ValueError:
             pass
-    return Group(head, Text(""), Text(body))
+    return Group(head, Text(""), safe_text(body, newlines=True, tabsize=8, limit=1_000_000))

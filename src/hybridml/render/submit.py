@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from hybridml.domain.batch import ComputeEnvironment, Job, JobDefinition, JobStatus
+from hybridml.domain.batch import ComputeEnvironment, Job, JobDefinition, JobKind, JobStatus
 from hybridml.domain.submit import SubmitRequest, join_words
 from hybridml.render.fmt import mib, status_text, vcpus
 from hybridml.triage.fit import FitResult
@@ -49,6 +49,15 @@ def request_summary(request: SubmitRequest, definition: JobDefinition | None, fi
         f"vCPU {vcpus(resources.vcpus)}  memory {mib(resources.memory_mib)}  GPU {resources.gpus or '-'}"
         + ("  (overridden)" if (request.vcpus, request.memory_mib, request.gpus) != (None, None, None) else ""),
     )
+    resized = (request.vcpus, request.memory_mib, request.gpus) != (None, None, None)
+    overridden = request.command is not None or bool(request.environment) or resized
+    if overridden and request.definition_kind is not JobKind.CONTAINER:
+        target = {
+            JobKind.ECS: f"container {request.container} (ecsPropertiesOverride)",
+            JobKind.EKS: f"container {request.container} (eksPropertiesOverride)",
+            JobKind.MULTI_NODE: f"nodes {request.nodes} (nodeOverrides)",
+        }[request.definition_kind]
+        line("Overrides to", target)
     for key, value in request.parameters:
         line("Param", f"{key} = {value}")
     if request.command is not None:

@@ -8,6 +8,7 @@ from rich.text import Text
 
 from hybridml.domain.triage import Finding, Severity, Workload
 from hybridml.render.fmt import age, status_text, truncate
+from hybridml.render.safe import TEXT_LIMIT, safe_text
 
 Cell = str | Text
 
@@ -71,6 +72,11 @@ def workload_sort_key(column: str, w: Workload, now: datetime) -> object:
 def explanation(findings: list[Finding], selected: int = -1) -> Text:
     """Each finding: severity and cause, what is wrong, the evidence read, the fix and its key."""
     out = Text()
+
+    def line(value: Text) -> None:
+        out.append_text(value)
+        out.append("\n")
+
     if not findings:
         out.append("No problem found", style="bold green")
         out.append(": nothing in Batch or SageMaker explains a stuck state right now.\n")
@@ -79,15 +85,15 @@ def explanation(findings: list[Finding], selected: int = -1) -> Text:
         marker = "▶ " if i == selected else "  "
         out.append(marker)
         out.append(f"{f.severity.label.upper():<8}", style=SEVERITY_STYLES[f.severity])
-        out.append(f"{f.cause}\n", style="bold")
-        out.append(f"    {f.summary}\n")
-        for key, value in f.evidence:
-            out.append(f"      {key}: ", style="dim")
-            out.append(f"{value}\n")
+        line(safe_text(f.cause, "bold"))
+        line(safe_text(f"    {f.summary}", limit=TEXT_LIMIT))
+        for key, value in f.evidence:  # evidence quotes AWS: one escaped line each
+            out.append_text(safe_text(f"      {key}: ", "dim"))
+            line(safe_text(value, limit=TEXT_LIMIT))
         out.append("    fix: ", style="bold green")
-        out.append(f"{f.fix}\n")
+        line(safe_text(f.fix, limit=TEXT_LIMIT))
         if f.action is not None:
             out.append("    press a", style="bold magenta")
-            out.append(f" to {f.action.label}" + (" (selected)" if i == selected else "") + "\n")
+            line(safe_text(f" to {f.action.label}" + (" (selected)" if i == selected else "")))
         out.append("\n")
     return out

@@ -12,7 +12,6 @@ from hybridml.triage.context import TriageContext
 from hybridml.triage.instances import fit
 
 WAITING = (JobStatus.SUBMITTED, JobStatus.PENDING, JobStatus.RUNNABLE, JobStatus.STARTING)
-ACTIVE = (JobStatus.STARTING, JobStatus.RUNNING)
 
 Evidence = list[tuple[str, str]]
 
@@ -66,13 +65,9 @@ def allowed_types(ces: list[ComputeEnvironment]) -> tuple[str, ...]:
 
 
 def running_vcpus(ce: ComputeEnvironment, ctx: TriageContext) -> float:
-    """vCPUs of STARTING/RUNNING jobs on queues whose first compute environment is this one."""
-    queues = {
-        q.name for q in ctx.queues if q.compute_environments and ctx.ce_by_ref.get(q.compute_environments[0]) is ce
-    }
-    return sum(
-        j.resources.vcpus for j in ctx.jobs if j.status in ACTIVE and j.queue in queues and not j.is_array_parent
-    )
+    """vCPUs of STARTING/RUNNING jobs on queues whose first compute environment is this one (summed once per
+    context: triage asks for every waiting job)."""
+    return ctx.active_vcpus_by_first_ce.get(ce.name, 0.0)
 
 
 def raise_max_action(job: Job, ces: list[ComputeEnvironment], used: float = 0.0) -> FindingAction | None:

@@ -12,64 +12,10 @@ from datetime import datetime
 from hybridml.domain.batch import ComputeEnvironment, Job, JobQueue, JobStatus
 from hybridml.domain.triage import ActionKind, Finding, FindingAction, ResourceKind, Severity
 from hybridml.render.fmt import human_duration
-from hybridml.triage.batch_common import WAITING, Evidence, finding, is_stuck, raise_max_action, request_text
+from hybridml.triage.batch_common import WAITING, Evidence, finding, is_stuck
 from hybridml.triage.batch_placement import fit_rule, max_vcpus_rule, quota_rule, spot_rule
+from hybridml.triage.batch_reasons import is_decisive, reason_code_rule, time_limit_rule
 from hybridml.triage.context import TriageContext
-
-# -- statusReason codes set by Batch -------------------------------------------------------------------
-REASON_CODES: dict[str, tuple[Severity, str, str]] = {
-    "CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY": (
-        Severity.WARNING,
-        "EC2 has no capacity right now for the instance types this job's compute environments may launch.",
-        "Allow more instance types or families (or 'optimal'), more subnets/Availability Zones, or add a second "
-        "compute environment (on-demand next to spot, or another family) to the queue. It clears when capacity frees.",
-    ),
-    "MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE": (
-        Severity.ERROR,
-        "The compute environment's maxvCpus is lower than the job's vCPU requirement, so Batch will never place it.",
-        "Raise maxvCpus of the compute environment to at least the job's vCPUs (with an instance type that large), "
-        "or submit the job with fewer vCPUs.",
-    ),
-    "MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT": (
-        Severity.ERROR,
-        "No instance type of the queue's compute environments can meet the job's vCPU/memory/GPU requirement.",
-        "Lower the job's requirement (remember the ECS memory overhead) or allow a larger instance type.",
-    ),
-    "MISCONFIGURATION:SERVICE_ROLE_PERMISSIONS": (
-        Severity.ERROR,
-        "The Batch service role lacks permissions, so Batch cannot launch instances for this job.",
-        "Use the AWSServiceRoleForBatch service-linked role, or attach AWSBatchServiceRole policy to the "
-        "compute environment's service role, then update the compute environment.",
-    ),
-}
-
-
-def reason_code_rule(job: Job, ctx: TriageContext, now: datetime) -> list[Finding]:
-    reason = job.status_reason.strip()
-    if not reason:
-        return []
-    code = reason.split(" ", 1)[0].rstrip(" -:")
-    known = REASON_CODES.get(code)
-    queue = ctx.queue_by_name.get(job.queue)
-    ces = ctx.queue_ces(queue) if queue else []
-    if known is None:
-        return []
-    severity, summary, fix = known
-    evidence: Evidence = [("job.statusReason", reason)]
-    action = None
-    if code == "MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE":
-        evidence += [("job.vcpus", f"{job.resources.vcpus:g}")]
-        evidence += [(f"ce[{ce.name}].maxvCpus", str(ce.resources.max_vcpus)) for ce in ces if ce.resources]
-        action = raise_max_action(job, ces)
-    elif code == "MISCONFIGURATION:SERVICE_ROLE_PERMISSIONS":
-        evidence += [(f"ce[{ce.name}].serviceRole", ce.service_role or "(service-linked)") for ce in ces]
-    elif code == "MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT":
-        evidence += [("job.resources", request_text(job))]
-    elif code.startswith("CAPACITY"):
-        evidence += [
-            (f"ce[{ce.name}].instanceTypes", ",".join(ce.resources.instance_types)) for ce in ces if ce.resources
-        ]
-    return [finding(job, severity, code, summary, fix, evidence, action, tuple(f"ce {ce.name}" for ce in ces))]
 
 
 # -- queue and compute environments --------------------------------------------------------------------
@@ -99,34 +45,6 @@ def queue_rule(job: Job, ctx: TriageContext, now: datetime) -> list[Finding]:
         ]
     out: list[Finding] = []
     q_evidence: Evidence = [("queue.state", queue.state), ("queue.status", queue.status)]
-    if queue.state == "DISABLED":
-        action = FindingAction(
-            ActionKind.ENABLE_JOB_QUEUE, queue.name, f"enable job queue {queue.name}", (), "DISABLED", "ENABLED"
-        )
-        out.append(
-            finding(
-                job,
-                Severity.ERROR,
-                "QUEUE_DISABLED",
-                f"Queue '{queue.name}' is DISABLED: it accepts no new work and starts nothing already in it.",
-                "Enable the queue (UpdateJobQueue state=ENABLED) or move the work to another queue.",
-                q_evidence,
-                action,
-                (f"queue {queue.name}",),
-            )
-        )
-    elif queue.status == "INVALID":
-        out.append(
-            finding(
-                job,
-                Severity.ERROR,
-                "QUEUE_INVALID",
-                f"Queue '{queue.name}' is INVALID: {queue.status_reason or 'no reason given'}.",
-                "Fix the queue's compute environment order (each CE must exist and be VALID) and update the queue.",
-                [*q_evidence, ("queue.statusReason", queue.status_reason)],
-                related=(f"queue {queue.name}",),
-            )
-        )
     ces = ctx.queue_ces(queue)
     usable = [ce for ce in ces if ce.usable]
     for ce in ces:
@@ -149,11 +67,24 @@ def queue_rule(job: Job, ctx: TriageContext, now: datetime) -> list[Finding]:
                     job,
                     Severity.ERROR if not usable else Severity.WARNING,
                     "CE_DISABLED",
-                    f"Compute environment '{ce.name}' is DISABLED: it scales in and launches no instances.",
+                    f"Compute environment '{ce.name}' is DISABLED: Batch places no jobs there and it launches no "
+                    "instances.",
                     "Enable the compute environment (UpdateComputeEnvironment state=ENABLED).",
                     [(f"ce[{ce.name}].state", ce.state)],
                     _enable_ce(ce),
                     (f"ce {ce.name}",),
+                )
+            )
+        elif ce.status not in ("VALID", "UPDATING"):
+            out.append(
+                finding(
+                    job,
+                    Severity.WARNING,
+                    "CE_NOT_READY",
+                    f"Compute environment '{ce.name}' is {ce.status}: it places no jobs until it is VALID.",
+                    "Wait for it to become VALID (CREATING), or attach another compute environment (DELETING).",
+                    [(f"ce[{ce.name}].status", ce.status)],
+                    related=(f"ce {ce.name}",),
                 )
             )
     if not usable:
@@ -165,6 +96,36 @@ def queue_rule(job: Job, ctx: TriageContext, now: datetime) -> list[Finding]:
                 f"Queue '{queue.name}' has no ENABLED and VALID compute environment, so nothing can run from it.",
                 "Fix or enable one of its compute environments, or attach a working one to the queue.",
                 [*q_evidence, ("queue.computeEnvironments", ",".join(ce.name for ce in ces) or "(none)")],
+                related=(f"queue {queue.name}",),
+            )
+        )
+    if queue.state == "DISABLED":  # JobQueueDetail state: "jobs already in the queue can finish"
+        action = FindingAction(
+            ActionKind.ENABLE_JOB_QUEUE, queue.name, f"enable job queue {queue.name}", (), "DISABLED", "ENABLED"
+        )
+        out.append(
+            finding(
+                job,
+                Severity.INFO,
+                "QUEUE_DISABLED",
+                f"Queue '{queue.name}' is DISABLED: it accepts no new jobs, but jobs already in it (this one "
+                "included) can still run and finish — it is not what holds this job.",
+                "Enable the queue (UpdateJobQueue state=ENABLED) to submit to it again; fix what else is named here "
+                "for this job to run.",
+                q_evidence,
+                action,
+                (f"queue {queue.name}",),
+            )
+        )
+    elif queue.status == "INVALID":
+        out.append(
+            finding(
+                job,
+                Severity.ERROR,
+                "QUEUE_INVALID",
+                f"Queue '{queue.name}' is INVALID: {queue.status_reason or 'no reason given'}.",
+                "Fix the queue's compute environment order (each CE must exist and be VALID) and update the queue.",
+                [*q_evidence, ("queue.statusReason", queue.status_reason)],
                 related=(f"queue {queue.name}",),
             )
         )
@@ -284,6 +245,7 @@ def hints_rule(job: Job, ctx: TriageContext, now: datetime, found: list[Finding]
 
 JOB_RULES: tuple[Callable[[Job, TriageContext, datetime], list[Finding]], ...] = (
     reason_code_rule,
+    time_limit_rule,
     queue_rule,
     fit_rule,
     max_vcpus_rule,
@@ -293,12 +255,37 @@ JOB_RULES: tuple[Callable[[Job, TriageContext, datetime], list[Finding]], ...] =
 )
 
 
+# Causes that are certain the moment they are seen: no waiting time makes them any surer.
+CERTAIN_NOW = frozenset({"JOB_DOES_NOT_FIT", "NO_GPU_INSTANCE", "CE_MAX_VCPUS_TOO_LOW", "QUEUE_NO_VALID_CE"})
+
+
 def explain_job(job: Job, ctx: TriageContext, now: datetime) -> list[Finding]:
-    """Every finding about one job (whether or not it is past the stuck threshold)."""
+    """Every finding about one job (whether or not it is past the stuck threshold). An array parent is explained
+    through its children (`batch_arrays.py`): a PENDING parent is what AWS shows while children wait or run."""
+    if job.is_array_parent:
+        from hybridml.triage.batch_arrays import array_findings
+
+        return array_findings(job, ctx, now)
     if job.status not in WAITING:
         return []
     found = [f for rule in JOB_RULES for f in rule(job, ctx, now)]
     return found + hints_rule(job, ctx, now, found)
+
+
+def is_certain(job: Job, found: list[Finding]) -> bool:
+    """Batch (or the fleet's own state) says the job cannot run as things are: report it now, not after
+    `stuck_after_min` (waiting times are for causes that need time to be sure of)."""
+    return is_decisive(job) or any(f.cause in CERTAIN_NOW for f in found)
+
+
+def stuck_findings(job: Job, ctx: TriageContext, now: datetime) -> list[Finding]:
+    """What fleet-wide triage reports about a job: everything once it is stuck, or at once when it is certain."""
+    if job.status not in WAITING and not job.is_array_parent:
+        return []
+    found = explain_job(job, ctx, now)
+    if job.is_array_parent or is_stuck(job, ctx, now) or is_certain(job, found):
+        return found
+    return []
 
 
 def queue_findings(queue: JobQueue, ctx: TriageContext) -> list[Finding]:

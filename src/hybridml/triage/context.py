@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from hybridml.domain.batch import ComputeEnvironment, Job, JobDefinition, JobQueue
+from hybridml.domain.batch import ComputeEnvironment, Job, JobDefinition, JobQueue, JobStatus
 from hybridml.domain.monitoring import MonitoringSchedule
 from hybridml.domain.notebooks import Notebook
 from hybridml.domain.pipelines import Pipeline
@@ -39,10 +39,21 @@ class TriageContext:
     quotas: tuple[tuple[str, float], ...] = ()  # EC2 quota code -> vCPU limit; empty when unreadable
     thresholds: Thresholds = field(default_factory=Thresholds)
     unreadable: tuple[tuple[str, str], ...] = ()  # part ("sagemaker", "quotas") -> why it was skipped
+    array_children: tuple[Job, ...] = ()  # a page of RUNNABLE children of each active array parent (summaries)
 
     @cached_property
     def job_by_id(self) -> dict[str, Job]:
         return {j.job_id: j for j in self.jobs}
+
+    @cached_property
+    def children_by_parent(self) -> dict[str, list[Job]]:
+        out: dict[str, list[Job]] = {}
+        for child in self.array_children:
+            out.setdefault(child.parent_id, []).append(child)
+        return out
+
+    def children_of(self, parent_id: str) -> list[Job]:
+        return self.children_by_parent.get(parent_id, [])
 
     @cached_property
     def queue_by_name(self) -> dict[str, JobQueue]:
@@ -65,6 +76,17 @@ class TriageContext:
             out[jd.name_revision] = jd
             if jd.arn:
                 out[jd.arn] = jd
+        return out
+
+    @cached_property
+    def active_vcpus_by_first_ce(self) -> dict[str, float]:
+        """CE name -> vCPUs of STARTING/RUNNING jobs (array parents aside) of the queues it is the first CE of."""
+        first = {q.name: self.ce_by_ref.get(q.compute_environments[0]) for q in self.queues if q.compute_environments}
+        out: dict[str, float] = {}
+        for job in self.jobs:
+            ce = first.get(job.queue)
+            if ce is not None and job.status in (JobStatus.STARTING, JobStatus.RUNNING) and not job.is_array_parent:
+                out[ce.name] = out.get(ce.name, 0.0) + job.resources.vcpus
         return out
 
     @cached_property

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from hybridml.domain.triage import Finding, ResourceKind
-from hybridml.triage.batch_common import is_stuck
-from hybridml.triage.batch_rules import explain_job, queue_findings
+from hybridml.triage.batch_rules import explain_job, queue_findings, stuck_findings
 from hybridml.triage.context import TriageContext
 from hybridml.triage.sagemaker_ops_rules import (
     explain_monitor,
@@ -44,8 +43,7 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
 def triage(ctx: TriageContext, now: datetime) -> list[Finding]:
     found: list[Finding] = []
     for job in ctx.jobs:
-        if is_stuck(job, ctx, now) and not job.is_array_parent:
-            found += explain_job(job, ctx, now)
+        found += stuck_findings(job, ctx, now)
     for queue in ctx.queues:
         found += queue_findings(queue, ctx)
     for ep in ctx.endpoints:

@@ -198,26 +198,38 @@ def fit(request: ResourceRequest, allowed: Iterable[str]) -> InstanceFit:
     return InstanceFit(False, tuple(short or ["combination"]), largest, None, types)
 
 
-# EC2 vCPU quotas (Service Quotas, service "ec2") by instance family prefix: (prefixes, on-demand, spot).
+# EC2 vCPU quotas (Service Quotas, service "ec2"): (family prefixes, on-demand quota, spot quota), checked in order so
+# "dl"/"hpc"/"trn"/"inf" are matched before the standard families they start like. High Memory (u-*) and HPC instances
+# cannot be spot: their spot entry is their on-demand quota.
 _QUOTAS: tuple[tuple[tuple[str, ...], tuple[str, str], tuple[str, str]], ...] = (
+    (
+        ("u-", "u7i", "u7in"),
+        ("L-43DA4232", "Running On-Demand High Memory instances"),
+        ("L-43DA4232", "Running On-Demand High Memory instances"),
+    ),
+    (
+        ("hpc",),
+        ("L-F7808C92", "Running On-Demand HPC instances"),
+        ("L-F7808C92", "Running On-Demand HPC instances"),
+    ),
+    (("trn",), ("L-2C3B7624", "Running On-Demand Trn instances"), ("L-6B0D517C", "All Trn Spot Instance Requests")),
+    (("inf",), ("L-1945791B", "Running On-Demand Inf instances"), ("L-B5D1601B", "All Inf Spot Instance Requests")),
+    (("dl",), ("L-6E869C2A", "Running On-Demand DL instances"), ("L-85EED4F7", "All DL Spot Instance Requests")),
     (
         ("g", "vt"),
         ("L-DB2E81BA", "Running On-Demand G and VT instances"),
         ("L-3819A6DF", "All G and VT Spot Instance Requests"),
     ),
     (("p",), ("L-417A185B", "Running On-Demand P instances"), ("L-7212CCBC", "All P Spot Instance Requests")),
-    (
-        ("inf", "trn"),
-        ("L-1945791B", "Running On-Demand Inf instances"),
-        ("L-B5D1601B", "All Inf Spot Instance Requests"),
-    ),
+    (("x",), ("L-7295265B", "Running On-Demand X instances"), ("L-E3A00192", "All X Spot Instance Requests")),
+    (("f",), ("L-74FC7D96", "Running On-Demand F instances"), ("L-88CF9481", "All F Spot Instance Requests")),
     (
         ("",),  # everything else
         ("L-1216C47A", "Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances"),
         ("L-34B43A08", "All Standard (A, C, D, H, I, M, R, T, Z) Spot Instance Requests"),
     ),
 )
-QUOTA_CODES: tuple[str, ...] = tuple(q[0] for _, *both in _QUOTAS for q in both)
+QUOTA_CODES: tuple[str, ...] = tuple(dict.fromkeys(q[0] for _, *both in _QUOTAS for q in both))
 
 
 def quota_family_code(instance_type: str, spot: bool) -> tuple[str, str]:

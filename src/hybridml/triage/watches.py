@@ -24,6 +24,18 @@ def _finished_at(job: Job) -> datetime:
     return job.stopped_at or job.created_at or _EPOCH
 
 
+def _stalled_array(parent: Job, after_min: float, now: datetime) -> Alert | None:
+    """An array parent stays PENDING while its children wait or run, so the parent's own status says nothing:
+    alert when its statusSummary shows children RUNNABLE and none starting or running, for `after_min`."""
+    counts = dict(parent.array.status_counts) if parent.array is not None else {}
+    waiting = counts.get("RUNNABLE", 0)
+    moving = counts.get("STARTING", 0) + counts.get("RUNNING", 0)
+    age = parent.age_s(now)
+    if not waiting or moving or age is None or age < after_min * 60:
+        return None
+    return Alert(f"array/{parent.job_id}", f"{parent.name}: {waiting} children RUNNABLE, none running")
+
+
 def evaluate(ctx: TriageContext, rules: WatchSettings, now: datetime) -> list[Alert]:
     if not rules.enabled:
         return []
@@ -36,14 +48,18 @@ def evaluate(ctx: TriageContext, rules: WatchSettings, now: datetime) -> list[Al
             age = job.age_s(now)
             if age is not None and age >= rules.runnable_after_min * 60:
                 alerts.append(Alert(f"runnable/{job.job_id}", f"{job.name} RUNNABLE {human_duration(age)}"))
+        elif rules.runnable_after_min and job.is_array_parent and not job.status.is_terminal:
+            alert = _stalled_array(job, rules.runnable_after_min, now)
+            if alert is not None:
+                alerts.append(alert)
     if rules.queue_blocked:
         for queue in ctx.queues:
             if not waiting.get(queue.name):
                 continue
+            # a DISABLED queue still runs the jobs already in it (JobQueueDetail `state`): not blocked by itself;
+            # a CE that is UPDATING still places jobs (`ComputeEnvironment.usable`)
             why = ""
-            if queue.state == "DISABLED":
-                why = "disabled"
-            elif queue.status == "INVALID":
+            if queue.status == "INVALID":
                 why = "invalid"
             elif not any(ce.usable for ce in ctx.queue_ces(queue)):
                 why = "no valid CE"

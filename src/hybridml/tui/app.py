@@ -20,6 +20,7 @@ from hybridml.tui import views as view_registry
 from hybridml.tui.batch_commands import BatchActionCommands
 from hybridml.tui.commands import HybridCommands
 from hybridml.tui.widgets.command_bar import CommandBar
+from hybridml.tui.widgets.plain import PlainNotifyApp
 from hybridml.tui.widgets.resource_view import ResourceView, Scope
 from hybridml.tui.widgets.status_header import StatusHeader
 
@@ -30,7 +31,7 @@ START_VIEW = "jobs"
 STALLED_AFTER_S = 3.0
 
 
-class HybridApp(App[int]):
+class HybridApp(PlainNotifyApp):
     CSS_PATH = "app.tcss"
     TITLE = "hybridml"
     COMMANDS = App.COMMANDS | {HybridCommands, BatchActionCommands}
@@ -236,8 +237,13 @@ class HybridApp(App[int]):
         if event.view is self.active_view:
             if self.focused is None:
                 self._focus_view()
-            self.header.problem = ""
-            self.last_problem = ""
+            if event.view.partial is not None:  # read in part: the rest shows its last good rows
+                # in the header, not as a toast: under a flaky network the parts not read change every refresh
+                self.header.problem = event.view.partial[1][:80]
+                self.last_problem = ""
+            else:
+                self.header.problem = ""
+                self.last_problem = ""
             self.tick_header()
 
     @on(ResourceView.LoadFailed)

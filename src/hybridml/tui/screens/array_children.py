@@ -1,4 +1,5 @@
-"""Enter on an array parent: its children with their own statuses; enter on a child opens its detail.
+"""Enter on an array parent: its children with their own statuses (every status: ListJobs with `arrayJobId` and no
+status lists RUNNING children only); on a multi-node parallel job: its nodes `JOBID#N`. Enter on one opens its detail.
 
 ctrl+k stops the child under the cursor. `l` on a child calls `app.open_job_logs(job)` when the app has one
 (the log view wires it); until then it says that logs are not available here.
@@ -20,6 +21,8 @@ from textual.widgets import DataTable, Footer, Static
 from hybridml.aws.errors import translate
 from hybridml.domain.batch import Job, JobStatus
 from hybridml.render.fmt import age, human_duration, status_text, truncate
+from hybridml.render.safe import safe_text
+from hybridml.tui.widgets.plain import PlainDataTable, PlainStatic
 
 if TYPE_CHECKING:
     from hybridml.services import Services
@@ -29,7 +32,8 @@ CHILD_COLUMNS = ("INDEX", "STATUS", "AGE", "DURATION", "ATTEMPTS", "REASON", "JO
 
 def summary_text(parent: Job, children: list[Job]) -> Text:
     counts = Counter(c.status for c in children)
-    out = Text(f"array {parent.name} [{len(children)}]  ", style="bold")
+    what = "multi-node job" if parent.is_multinode_parent else "array"
+    out = safe_text(f"{what} {parent.name} [{len(children)}]  ", "bold")
     for status in JobStatus:
         if counts.get(status):
             out.append_text(status_text(status.value))
@@ -55,8 +59,10 @@ class ArrayChildrenScreen(Screen[None]):
         self.loaded = False
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(f"array {self.parent_job.name} — loading children…"), classes="view-title", id="array-title")
-        table: DataTable[str | Text] = DataTable(cursor_type="row", zebra_stripes=True, id="array-table")
+        yield PlainStatic(
+            safe_text(f"array {self.parent_job.name} — loading children…"), classes="view-title", id="array-title"
+        )
+        table = PlainDataTable(cursor_type="row", zebra_stripes=True, id="array-table")
         for column in CHILD_COLUMNS:
             table.add_column(column, key=column)
         yield table
@@ -70,7 +76,10 @@ class ArrayChildrenScreen(Screen[None]):
     @work(exclusive=True, group="array-children", exit_on_error=False)
     async def action_reload(self) -> None:
         try:
-            listed = await self.services.batch.array_children(self.parent_job.job_id)
+            parent = self.parent_job
+            batch = self.services.batch
+            lister = batch.multinode_nodes if parent.is_multinode_parent else batch.array_children
+            listed = await lister(parent.job_id)
         except Exception as exc:
             self.notify(str(translate(exc)), title="array children", severity="error")
             return
@@ -89,6 +98,8 @@ class ArrayChildrenScreen(Screen[None]):
     @staticmethod
     def _cells(child: Job, now: datetime) -> tuple[str | Text, ...]:
         index = child.array.index if child.array is not None else None
+        if child.multinode is not None:
+            index = child.multinode.node_index
         return (
             "-" if index is None else str(index),
             status_text(child.status.value),

@@ -11,11 +11,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Input, Select, Static
 
 from hybridml.aws.sagemaker_training import valid_job_name
 from hybridml.config import TrainingTemplate
 from hybridml.domain.sagemaker import TrainingJob
+from hybridml.render.safe import safe_text
+from hybridml.tui.widgets.plain import PlainInput, PlainLabel, PlainStatic
 
 
 @dataclass(frozen=True)
@@ -41,16 +43,16 @@ class CloneTrainingScreen(ModalScreen[CloneRequest | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="clone-box", classes="form-box"):
-            yield Label(f"Clone training job {self.job.name}", classes="form-title")
-            yield Static(
+            yield PlainLabel(f"Clone training job {self.job.name}", classes="form-title")
+            yield PlainStatic(
                 Text(f"{self.job.instance_count} x {self.job.instance_type}, image {self.job.image}", style="dim")
             )
-            yield Label("new job name")
-            yield Input(value=default_clone_name(self.job.name), id="clone-name")
-            yield Label("template ([sagemaker.training_templates.NAME] in the config)")
-            options = [(name, name) for name in sorted(self.templates)]
+            yield PlainLabel("new job name")
+            yield PlainInput(value=default_clone_name(self.job.name), id="clone-name")
+            yield PlainLabel("template ([sagemaker.training_templates.NAME] in the config)")
+            options = [(safe_text(name), name) for name in sorted(self.templates)]  # never markup
             yield Select(options, prompt="none: same spec", allow_blank=True, id="clone-template")
-            yield Static("", id="clone-error", classes="form-error")
+            yield PlainStatic("", id="clone-error", classes="form-error")
             with Horizontal(classes="form-buttons"):
                 yield Button("Review", variant="primary", id="clone-ok")
                 yield Button("Cancel", id="clone-cancel")

@@ -11,7 +11,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Static
+
+from hybridml.tui.widgets.plain import PlainInput, PlainLabel, PlainStatic
 
 
 @dataclass(frozen=True)
@@ -46,14 +48,15 @@ class ConfirmScreen(ModalScreen[Confirmation | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box"):
-            yield Label(self.title_text, id="confirm-title")
-            yield Static(self.body, id="confirm-body")
+            yield PlainLabel(self.title_text, id="confirm-title")
+            # a str body is our own lines (kept); names and reasons in it are escaped like everywhere else
+            yield PlainStatic(self.body if isinstance(self.body, Text) else Text(self.body), id="confirm-body")
             if self.ask_reason:
-                yield Input(value=self.default_reason, placeholder="reason (sent to AWS)", id="confirm-reason")
+                yield PlainInput(value=self.default_reason, placeholder="reason (sent to AWS)", id="confirm-reason")
             if self.require_typed is not None:
-                yield Label(f"Type {self.require_typed!r} to confirm:")
-                yield Input(placeholder=self.require_typed, id="confirm-typed")
-            yield Static("", id="confirm-error")
+                yield PlainLabel(f"Type {self.require_typed!r} to confirm:")
+                yield PlainInput(placeholder=self.require_typed, id="confirm-typed")
+            yield PlainStatic("", id="confirm-error")
             with Horizontal(id="confirm-buttons"):
                 yield Button(self.confirm_label, variant="error" if self.danger else "primary", id="confirm-ok")
                 yield Button("Cancel", id="confirm-cancel")

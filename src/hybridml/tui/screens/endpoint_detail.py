@@ -21,6 +21,7 @@ from hybridml.domain.metrics import WINDOWS, MetricSeries
 from hybridml.domain.sagemaker import Endpoint
 from hybridml.render.sagemaker import endpoint_detail, metrics_block
 from hybridml.render.traffic import variant_traffic
+from hybridml.tui.widgets.plain import PlainStatic
 
 if TYPE_CHECKING:
     from hybridml.services import Services
@@ -51,11 +52,11 @@ class EndpointDetailScreen(Screen[None]):
         self.metrics_loaded = 0
 
     def compose(self) -> ComposeResult:
-        yield Static(f"endpoint {self.endpoint.name}", classes="view-title", id="detail-title")
-        yield Static("", id="detail-progress", classes="progress-line")
+        yield PlainStatic(f"endpoint {self.endpoint.name}", classes="view-title", id="detail-title")
+        yield PlainStatic("", id="detail-progress", classes="progress-line")
         with VerticalScroll():
-            yield Static(endpoint_detail(self.endpoint, datetime.now(UTC)), id="detail-body")
-            yield Static(Text("loading metrics …", style="dim"), id="detail-metrics")
+            yield PlainStatic(endpoint_detail(self.endpoint, datetime.now(UTC)), id="detail-body")
+            yield PlainStatic(Text("loading metrics …", style="dim"), id="detail-metrics")
         yield Footer()
 
     def show_progress(self, message: str | Text) -> None:

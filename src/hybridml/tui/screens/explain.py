@@ -20,10 +20,12 @@ from hybridml.domain.notebooks import Notebook
 from hybridml.domain.sagemaker import Endpoint, TrainingJob
 from hybridml.domain.triage import Finding, FindingAction, ResourceKind, Workload
 from hybridml.domain.tuning import TuningJob
+from hybridml.render.safe import safe_text
 from hybridml.render.triage import explanation
 from hybridml.services import ReadOnlyRefused
 from hybridml.snapshot import gather_context
 from hybridml.triage.engine import explain
+from hybridml.tui.widgets.plain import PlainStatic
 
 if TYPE_CHECKING:
     from hybridml.services import Services
@@ -104,9 +106,9 @@ class ExplainScreen(Screen[None]):
         self.read_at = datetime.now(UTC)
 
     def compose(self) -> ComposeResult:
-        yield Static(f"why: {self.kind} {self.name_text}", classes="view-title", id="explain-title")
+        yield PlainStatic(f"why: {self.kind} {self.name_text}", classes="view-title", id="explain-title")
         with VerticalScroll(id="explain-scroll"):
-            yield Static(Text("gathering Batch, SageMaker and quota state…", style="dim"), id="explain-body")
+            yield PlainStatic(Text("gathering Batch, SageMaker and quota state…", style="dim"), id="explain-body")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -131,7 +133,8 @@ class ExplainScreen(Screen[None]):
     def _paint(self, unreadable: tuple[tuple[str, str], ...] = ()) -> None:
         body = explanation(self.findings, self.selected)
         for part, why in unreadable:
-            body.append(f"(not read: {part} — {why})\n", style="dim")
+            body.append_text(safe_text(f"(not read: {part} — {why})", "dim"))
+            body.append("\n")
         self.query_one("#explain-body", Static).update(body)
         count = len(self.findings)
         stamp = self.read_at.strftime("%H:%M:%S")

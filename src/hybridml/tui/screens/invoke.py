@@ -10,13 +10,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, Static, TextArea
+from textual.widgets import Button, Footer, Input, Static, TextArea
 
 from hybridml.aws.errors import AwsError
 from hybridml.domain.sagemaker import Invocation
 from hybridml.payload import payload_from
 from hybridml.render.sagemaker import invocation_text
 from hybridml.services import ReadOnlyRefused
+from hybridml.tui.widgets.plain import PlainInput, PlainLabel, PlainStatic
 
 if TYPE_CHECKING:
     from hybridml.services import Services
@@ -35,25 +36,27 @@ class InvokeScreen(Screen[None]):
         self.last: Invocation | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(f"invoke {self.endpoint}", classes="view-title")
+        yield PlainStatic(f"invoke {self.endpoint}", classes="view-title")
         with Vertical(id="invoke-form"):
             with Horizontal(classes="form-row"):
                 with Vertical():
-                    yield Label("content type")
-                    yield Input(value=self.services.settings.sagemaker.invoke_content_type, id="invoke-content-type")
+                    yield PlainLabel("content type")
+                    yield PlainInput(
+                        value=self.services.settings.sagemaker.invoke_content_type, id="invoke-content-type"
+                    )
                 with Vertical():
-                    yield Label("accept (optional)")
-                    yield Input(placeholder="e.g. application/json", id="invoke-accept")
+                    yield PlainLabel("accept (optional)")
+                    yield PlainInput(placeholder="e.g. application/json", id="invoke-accept")
                 with Vertical():
-                    yield Label("or payload from file")
-                    yield Input(placeholder="path (used instead of the text below)", id="invoke-file")
-            yield Label("payload (ctrl+s sends)")
+                    yield PlainLabel("or payload from file")
+                    yield PlainInput(placeholder="path (used instead of the text below)", id="invoke-file")
+            yield PlainLabel("payload (ctrl+s sends)")
             yield TextArea('{"instances": [[0.5, 0.1, 0.9]]}', language="json", id="invoke-body")
             with Horizontal(classes="form-buttons"):
                 yield Button("Send", variant="primary", id="invoke-send")
-            yield Static("", id="invoke-error", classes="form-error")
+            yield PlainStatic("", id="invoke-error", classes="form-error")
         with VerticalScroll(id="invoke-response-box"):
-            yield Static(Text("no response yet", style="dim"), id="invoke-response")
+            yield PlainStatic(Text("no response yet", style="dim"), id="invoke-response")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -15,6 +15,7 @@ from textual.widgets import Footer, Static
 from hybridml.aws.errors import translate
 from hybridml.domain.batch import Job
 from hybridml.render.batch import job_detail
+from hybridml.tui.widgets.plain import PlainStatic
 
 if TYPE_CHECKING:
     from hybridml.services import Services
@@ -34,9 +35,9 @@ class JobDetailScreen(Screen[None]):
         self.job = job
 
     def compose(self) -> ComposeResult:
-        yield Static(f"job {self.job.name}", classes="view-title", id="detail-title")
+        yield PlainStatic(f"job {self.job.name}", classes="view-title", id="detail-title")
         with VerticalScroll():
-            yield Static(job_detail(self.job, datetime.now(UTC)), id="detail-body")
+            yield PlainStatic(job_detail(self.job, datetime.now(UTC)), id="detail-body")
         yield Footer()
 
     def on_mount(self) -> None:

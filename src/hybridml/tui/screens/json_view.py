@@ -9,7 +9,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer
+
+from hybridml.tui.widgets.plain import PlainStatic
 
 
 class JsonScreen(Screen[None]):
@@ -25,9 +27,9 @@ class JsonScreen(Screen[None]):
         self.body = body
 
     def compose(self) -> ComposeResult:
-        yield Static(f"describe: {self.title_text}", classes="view-title")
+        yield PlainStatic(f"describe: {self.title_text}", classes="view-title")
         with VerticalScroll(id="json-scroll"):
-            yield Static(Syntax(self.body, "json", theme="ansi_dark", word_wrap=True), id="json-body")
+            yield PlainStatic(Syntax(self.body, "json", theme="ansi_dark", word_wrap=True), id="json-body")
         yield Footer()
 
     def action_top(self) -> None:

@@ -10,7 +10,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, RadioButton, RadioSet, Static
+
+from hybridml.tui.widgets.plain import PlainInput, PlainLabel, PlainStatic
 
 if TYPE_CHECKING:
     from hybridml.services import Services
@@ -38,18 +40,18 @@ class LaunchForm(ModalScreen[LaunchRequest | None]):
     def compose(self) -> ComposeResult:
         settings = self.services.settings.launch
         with Vertical(id="launch-box"):
-            yield Label("Launch the YOLO dog detector", id="launch-title")
+            yield PlainLabel("Launch the YOLO dog detector", id="launch-title")
             hint = "video URL (http/https, S3 presigned)" + (" — empty: a synthetic clip" if self.demo else "")
-            yield Label(hint)
-            yield Input(placeholder="https://…/video.mp4", id="launch-video")
+            yield PlainLabel(hint)
+            yield PlainInput(placeholder="https://…/video.mp4", id="launch-video")
             with RadioSet(id="launch-target"):
                 yield RadioButton("local (docker --gpus all, else the container's own Python)", value=True)
                 yield RadioButton("AWS Batch job")
-            yield Label("Batch queue")
-            yield Input(value=settings.queue, id="launch-queue")
-            yield Label("extra container flags (e.g. --conf 0.3 --stride 2)")
-            yield Input(id="launch-extra")
-            yield Static("", id="launch-error")
+            yield PlainLabel("Batch queue")
+            yield PlainInput(value=settings.queue, id="launch-queue")
+            yield PlainLabel("extra container flags (e.g. --conf 0.3 --stride 2)")
+            yield PlainInput(id="launch-extra")
+            yield PlainStatic("", id="launch-error")
             with Horizontal(id="launch-buttons"):
                 yield Button("Launch", variant="primary", id="launch-ok")
                 yield Button("Cancel", id="launch-cancel")

@@ -12,6 +12,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from hybridml.render.launch import segments_lines
+from hybridml.render.safe import TEXT_LIMIT, safe_text
+from hybridml.tui.widgets.plain import PlainStatic
 
 if TYPE_CHECKING:
     from hybridml.launch.launcher import Launcher
@@ -28,10 +30,10 @@ class LaunchResultScreen(Screen[None]):
         self.run_id = run_id
 
     def compose(self) -> ComposeResult:
-        yield Static("", classes="view-title", id="result-title")
+        yield PlainStatic("", classes="view-title", id="result-title")
         with VerticalScroll():
-            yield Static("", id="result-body")
-            yield Static("", id="result-output")
+            yield PlainStatic("", id="result-body")
+            yield PlainStatic("", id="result-output")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -48,9 +50,14 @@ class LaunchResultScreen(Screen[None]):
         where = f"{run.target.value}" + (f" job {run.job_id} on {run.queue}" if run.job_id else "")
         self.query_one("#result-title", Static).update(f"launch {run.run_id} — {run.status.value} — {where}")
         body = Text("\n".join(segments_lines(run)) + "\n")
-        if run.message:
-            body.append(f"\n{run.message}\n", style="bold red" if run.status.value == "FAILED" else "")
-        body.append(f"\ncallback {run.callback_url}\n", style="dim")
+        if run.message:  # the report's error, from whoever POSTed it: one escaped line
+            body.append("\n")
+            body.append_text(
+                safe_text(run.message, "bold red" if run.status.value == "FAILED" else "", limit=TEXT_LIMIT)
+            )
+            body.append("\n")
+        body.append_text(safe_text(f"\ncallback {run.callback_url}\n", "dim", newlines=True))
         self.query_one("#result-body", Static).update(body)
-        if run.output:
-            self.query_one("#result-output", Static).update(Text("\n".join(run.output[-200:]), style="dim"))
+        if run.output:  # the container's output lines, each escaped
+            output = Text("\n", style="dim").join(safe_text(line, tabsize=8) for line in run.output[-200:])
+            self.query_one("#result-output", Static).update(output)

@@ -25,9 +25,10 @@ from hybridml.domain.logs import FollowStatus, LogEvent, LogSource
 from hybridml.logtail.buffer import ERROR_PATTERN, compile_pattern
 from hybridml.logtail.follower import LogBatch, LogFollower
 from hybridml.logtail.livetail import LiveTailer
-from hybridml.logtail.sources import resolve
+from hybridml.logtail.sources import resolver
 from hybridml.logtail.window import plain_line
 from hybridml.tui.widgets.log_pane import LogPane
+from hybridml.tui.widgets.plain import PlainInput, PlainStatic
 
 if TYPE_CHECKING:
     from hybridml.services import Services
@@ -116,10 +117,10 @@ class LogScreen(Screen[None]):
         self.saved_path: Path | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(self.title_text, classes="view-title", id="log-title")
+        yield PlainStatic(self.title_text, classes="view-title", id="log-title")
         yield LogPane(self.services.settings.ui.log_max_lines, id="log-pane")
-        yield Static("", id="log-status")
-        yield Input(id="log-input")
+        yield PlainStatic("", id="log-status")
+        yield PlainInput(id="log-input")
         yield Footer()
 
     @property
@@ -137,7 +138,7 @@ class LogScreen(Screen[None]):
         ui = services.settings.ui
         return LogFollower(
             services.logs,
-            lambda: resolve(services.batch, services.logs, source),
+            resolver(services.batch, services.logs, source),
             poll_s=ui.log_poll_s,
             since_ms=self.since_ms,
             live_tail=LiveTailer.for_aws(services.logs, ui.log_live_tail),

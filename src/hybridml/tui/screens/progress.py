@@ -13,10 +13,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Label, ProgressBar
+from textual.widgets import Button, Label, ProgressBar
 
 from hybridml.aws.errors import translate
+from hybridml.render.safe import safe_text
 from hybridml.services import ReadOnlyRefused
+from hybridml.tui.widgets.plain import PlainDataTable, PlainLabel
 
 CONCURRENCY = 4
 
@@ -51,9 +53,9 @@ class ProgressScreen(ModalScreen[list[ActionResult]]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="progress-box"):
-            yield Label(self.title_text, id="progress-title")
+            yield PlainLabel(safe_text(self.title_text), id="progress-title")
             yield ProgressBar(total=len(self.tasks), show_eta=False, id="progress-bar")
-            table: DataTable[str | Text] = DataTable(cursor_type="row", id="progress-table")
+            table = PlainDataTable(cursor_type="row", id="progress-table")
             table.add_column("TARGET", key="target")
             table.add_column("RESULT", key="result")
             for task in self.tasks:
@@ -68,7 +70,7 @@ class ProgressScreen(ModalScreen[list[ActionResult]]):
     @work(exclusive=True, group="progress", exit_on_error=False)
     async def run_all(self) -> None:
         semaphore = asyncio.Semaphore(CONCURRENCY)
-        table = self.query_one(DataTable)
+        table = self.query_one(PlainDataTable)
         bar = self.query_one(ProgressBar)
 
         async def one(task: ActionTask) -> None:
@@ -88,7 +90,7 @@ class ProgressScreen(ModalScreen[list[ActionResult]]):
         self.done = True
         failed = sum(1 for r in self.results.values() if not r.ok)
         summary = f"{self.title_text}: {len(self.tasks) - failed} ok, {failed} failed"
-        self.query_one("#progress-title", Label).update(Text(summary, style="bold red" if failed else "bold green"))
+        self.query_one("#progress-title", Label).update(safe_text(summary, "bold red" if failed else "bold green"))
         close = self.query_one("#progress-close", Button)
         close.disabled = False
         close.focus()

@@ -11,9 +11,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Input, Select, Static
 
 from hybridml.domain.sagemaker import Endpoint, ScaleRequest, parse_count
+from hybridml.tui.widgets.plain import PlainInput, PlainLabel, PlainStatic
 
 
 class ScaleScreen(ModalScreen[ScaleRequest | None]):
@@ -30,7 +31,7 @@ class ScaleScreen(ModalScreen[ScaleRequest | None]):
     def compose(self) -> ComposeResult:
         e = self.endpoint
         with Vertical(id="scale-box", classes="form-box"):
-            yield Label(f"Scale {e.name}  ({e.status})", id="scale-title", classes="form-title")
+            yield PlainLabel(f"Scale {e.name}  ({e.status})", id="scale-title", classes="form-title")
             if len(e.variants) > 1:
                 yield Select(
                     [(v.name, v.name) for v in e.variants],
@@ -38,17 +39,17 @@ class ScaleScreen(ModalScreen[ScaleRequest | None]):
                     allow_blank=False,
                     id="scale-variant",
                 )
-            yield Static(self._current_text(), id="scale-current")
-            yield Label("desired instances (empty: unchanged)")
-            yield Input(placeholder=self._placeholder("desired"), id="scale-desired")
+            yield PlainStatic(self._current_text(), id="scale-current")
+            yield PlainLabel("desired instances (empty: unchanged)")
+            yield PlainInput(placeholder=self._placeholder("desired"), id="scale-desired")
             with Horizontal(classes="form-row"):
                 with Vertical():
-                    yield Label("autoscaling min")
-                    yield Input(placeholder=self._placeholder("min"), id="scale-min")
+                    yield PlainLabel("autoscaling min")
+                    yield PlainInput(placeholder=self._placeholder("min"), id="scale-min")
                 with Vertical():
-                    yield Label("autoscaling max")
-                    yield Input(placeholder=self._placeholder("max"), id="scale-max")
-            yield Static("", id="scale-error", classes="form-error")
+                    yield PlainLabel("autoscaling max")
+                    yield PlainInput(placeholder=self._placeholder("max"), id="scale-max")
+            yield PlainStatic("", id="scale-error", classes="form-error")
             with Horizontal(classes="form-buttons"):
                 yield Button("Review", variant="primary", id="scale-ok")
                 yield Button("Cancel", id="scale-cancel")

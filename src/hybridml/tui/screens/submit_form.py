@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.suggester import Suggester
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Input, Label, Select, Static
+from textual.widgets import Button, Footer, Input, Select, Static
 
 from hybridml.aws.batch_actions import SubmittedJob
 from hybridml.aws.errors import Unreachable, translate
@@ -31,7 +31,9 @@ from hybridml.domain.submit import (
     form_values,
     request_from_form,
     resolve_definition,
+    shaped_for,
 )
+from hybridml.render.safe import safe_text
 from hybridml.render.submit import (
     definition_hint,
     dependency_hint,
@@ -43,6 +45,7 @@ from hybridml.render.submit import (
 from hybridml.services import ReadOnlyRefused
 from hybridml.triage.fit import FitResult, fit_check
 from hybridml.tui.screens.confirm import Confirmation, ConfirmScreen
+from hybridml.tui.widgets.plain import PlainInput, PlainLabel, PlainStatic
 
 if TYPE_CHECKING:
     from hybridml.services import Services
@@ -76,7 +79,7 @@ class _Choices(Suggester):
 
 
 def _row(label: str, widget: Widget) -> Horizontal:
-    return Horizontal(Label(label, classes="form-label"), widget, classes="form-row")
+    return Horizontal(PlainLabel(label, classes="form-label"), widget, classes="form-row")
 
 
 class SubmitScreen(Screen[SubmittedJob | None]):
@@ -108,10 +111,10 @@ class SubmitScreen(Screen[SubmittedJob | None]):
     def compose(self) -> ComposeResult:
         values = form_values(self.initial)
         with VerticalScroll(id="submit-form"):
-            yield Label(self.title_text, classes="view-title")
+            yield PlainLabel(self.title_text, classes="view-title")
             templates = list(self.services.settings.templates)
             if templates:
-                choices = [(n, n) for n in templates]
+                choices = [(safe_text(n), n) for n in templates]  # config names: never markup
                 yield _row("Template", Select(choices, prompt="(none)", id="submit-template", compact=True))
             for key, label in FORM_FIELDS:
                 suggester = None
@@ -119,23 +122,23 @@ class SubmitScreen(Screen[SubmittedJob | None]):
                     suggester = _Choices(lambda: [q.name for q in self.queues])
                 elif key == "job_definition":
                     suggester = _Choices(lambda: sorted({d.name for d in self.definitions}))
-                field = Input(
+                field = PlainInput(
                     value=values[key], placeholder=PLACEHOLDERS[key], id=f"f-{key}", suggester=suggester, compact=True
                 )
                 yield _row(label, field)
                 if key == "queue":
-                    yield Static("", id="hint-queue", classes="form-hint")
+                    yield PlainStatic("", id="hint-queue", classes="form-hint")
                 elif key == "job_definition":
-                    yield Static("", id="hint-definition", classes="form-hint")
+                    yield PlainStatic("", id="hint-definition", classes="form-hint")
                 elif key == "depends_on":
-                    yield Static("", id="hint-depends", classes="form-hint")
+                    yield PlainStatic("", id="hint-depends", classes="form-hint")
                 elif key == "job_name":
-                    yield Label("Parameters (Ref::)", classes="form-section")
+                    yield PlainLabel("Parameters (Ref::)", classes="form-section")
                     yield Vertical(id="submit-params")
-                    yield Label("Overrides (empty: as the definition says)", classes="form-section")
+                    yield PlainLabel("Overrides (empty: as the definition says)", classes="form-section")
         with Vertical(id="submit-status"):
-            yield Static("", id="submit-fit")
-            yield Static("", id="submit-errors")
+            yield PlainStatic("", id="submit-fit")
+            yield PlainStatic("", id="submit-errors")
             with Horizontal(id="submit-buttons"):
                 yield Button("Submit (ctrl+s)", variant="primary", id="submit-send")
                 yield Button("Cancel (esc)", id="submit-cancel")
@@ -204,11 +207,11 @@ class SubmitScreen(Screen[SubmittedJob | None]):
         container = self.query_one("#submit-params", Vertical)
         await container.remove_children()
         rows = [
-            _row(key, Input(value=self.param_values[key], id=f"p-{i}", placeholder=f"Ref::{key}", compact=True))
+            _row(key, PlainInput(value=self.param_values[key], id=f"p-{i}", placeholder=f"Ref::{key}", compact=True))
             for i, key in enumerate(keys)
         ]
         if not rows:
-            rows = [Horizontal(Label("(the definition has no Ref:: parameters)", classes="form-hint"))]
+            rows = [Horizontal(PlainLabel("(the definition has no Ref:: parameters)", classes="form-hint"))]
         await container.mount_all(rows)
         self.param_keys = keys
 
@@ -259,6 +262,8 @@ class SubmitScreen(Screen[SubmittedJob | None]):
                 for key in definition.ref_parameters:
                     if key not in given and f"Ref::{key}" in (command or definition.command):
                         problems.append(f"parameter '{key}' has no value (the command uses Ref::{key})")
+        if request is not None and definition is not None:
+            request = shaped_for(request, definition)  # ECS / EKS / multi-node take their own override shape
         self.request, self.problems = request, problems
         self.fit = None
         if request is not None and queue is not None and self.catalog_loaded:

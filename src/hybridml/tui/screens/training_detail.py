@@ -18,6 +18,7 @@ from hybridml.aws.errors import NotFound, translate
 from hybridml.aws.metrics import training_metric_specs
 from hybridml.domain.sagemaker import TrainingJob
 from hybridml.render.sagemaker import metrics_block, training_detail
+from hybridml.tui.widgets.plain import PlainStatic
 
 if TYPE_CHECKING:
     from hybridml.services import Services
@@ -50,10 +51,10 @@ class TrainingDetailScreen(Screen[None]):
         self.metrics_loaded = 0
 
     def compose(self) -> ComposeResult:
-        yield Static(f"training job {self.job.name}", classes="view-title", id="detail-title")
+        yield PlainStatic(f"training job {self.job.name}", classes="view-title", id="detail-title")
         with VerticalScroll():
-            yield Static(training_detail(self.job, datetime.now(UTC)), id="detail-body")
-            yield Static(Text("loading metrics …", style="dim"), id="detail-metrics")
+            yield PlainStatic(training_detail(self.job, datetime.now(UTC)), id="detail-body")
+            yield PlainStatic(Text("loading metrics …", style="dim"), id="detail-metrics")
         yield Footer()
 
     def on_mount(self) -> None:

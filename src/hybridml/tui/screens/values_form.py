@@ -15,7 +15,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Static
+
+from hybridml.tui.widgets.plain import PlainInput, PlainLabel, PlainStatic
 
 Values = dict[str, int | None]
 Check = Callable[[Values], str | None]  # a problem with the new values, or None
@@ -36,15 +38,15 @@ class ValuesFormScreen(ModalScreen[Values | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="values-box"):
-            yield Label(self.title_text, classes="form-section")
+            yield PlainLabel(self.title_text, classes="form-section")
             for key, label, current in self.fields:
                 yield Horizontal(
-                    Label(f"{label} ({current})", classes="form-label"),
-                    Input(value=str(current), id=f"v-{key}", type="integer"),
+                    PlainLabel(f"{label} ({current})", classes="form-label"),
+                    PlainInput(value=str(current), id=f"v-{key}", type="integer"),
                     classes="form-row",
                 )
-            yield Static("", id="values-preview")
-            yield Static("", id="values-error")
+            yield PlainStatic("", id="values-preview")
+            yield PlainStatic("", id="values-error")
             with Horizontal(id="values-buttons"):
                 yield Button("Next: confirm", variant="primary", id="values-ok")
                 yield Button("Cancel", id="values-cancel")

@@ -20,6 +20,7 @@ from hybridml.domain.sagemaker import Endpoint, ScaleRequest
 from hybridml.render.sagemaker import ENDPOINT_COLUMNS, Cell, endpoint_row
 from hybridml.services import ReadOnlyRefused
 from hybridml.tui.screens.confirm import ConfirmScreen
+from hybridml.tui.widgets.plain import PlainStatic
 from hybridml.tui.widgets.resource_view import ResourceView
 
 TRAFFIC_WINDOW_S = 3600
@@ -74,7 +75,7 @@ class EndpointsView(ResourceView[Endpoint]):
 
     def compose(self) -> ComposeResult:
         yield from super().compose()
-        yield Static("", id="ep-progress", classes="progress-line")
+        yield PlainStatic("", id="ep-progress", classes="progress-line")
 
     async def fetch(self) -> list[Endpoint]:
         endpoints = await self.services.sagemaker.endpoints()

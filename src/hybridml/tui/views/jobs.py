@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual import work
 from textual.binding import Binding
 
@@ -21,6 +22,17 @@ from hybridml.tui.screens.progress import ActionResult
 from hybridml.tui.widgets.resource_view import ResourceView
 
 MARK_COLUMN = "✓"
+
+
+def dimmed(cell: Cell) -> Cell:
+    """A stale row's cell: the same text, dimmed."""
+    if isinstance(cell, Text):
+        out = cell.copy()
+        out.stylize("dim")
+        return out
+    return Text(cell, style="dim")
+
+
 SELECT_RETRIES = 5
 
 
@@ -62,7 +74,15 @@ class JobsView(ResourceView[Job]):
         return item.job_id
 
     def render_row(self, item: Job, now: datetime) -> tuple[Cell, ...]:
-        return ("●" if item.job_id in self.marked else " ", *job_row(item, now))
+        cells: tuple[Cell, ...] = ("●" if item.job_id in self.marked else " ", *job_row(item, now))
+        partial = self.services.batch.partial
+        if partial is not None and item.job_id in partial.stale_ids:  # its list was not read: last good row
+            return tuple(dimmed(cell) for cell in cells)
+        return cells
+
+    def partial_problem(self) -> tuple[str, str] | None:
+        partial = self.services.batch.partial
+        return None if partial is None else (partial.short(), partial.summary())
 
     def sort_value(self, column: str, item: Job, cells: tuple[Cell, ...], now: datetime) -> Any:
         if column == MARK_COLUMN:
@@ -87,7 +107,7 @@ class JobsView(ResourceView[Job]):
         return LogSource.batch_job(item.job_id)
 
     def drill(self, item: Job) -> None:
-        if item.is_array_parent:
+        if item.is_array_parent or item.is_multinode_parent:
             from hybridml.tui.screens.array_children import ArrayChildrenScreen
 
             self.app.push_screen(ArrayChildrenScreen(self.services, item))

@@ -87,7 +87,9 @@ class LaunchesView(ResourceView[LaunchRun]):
     @work(group="launch", exit_on_error=False)
     async def start_launch(self, request: Any) -> None:
         try:
-            video = request.video_url or await self.launcher.demo_video()
+            launcher = self.launcher
+            await launcher.check_urls(request.video_url, allow_private=launcher.allow_private_urls)
+            video = request.video_url or await launcher.demo_video()
             if request.batch:
                 run = await self.launcher.launch_batch(video, request.queue)
                 self.notify(f"submitted Batch job {run.job_id} to {run.queue}", title="launch")

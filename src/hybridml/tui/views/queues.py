@@ -41,6 +41,10 @@ class QueuesView(ResourceView[JobQueue]):
         self.counts = await self.services.batch.status_counts([q.name for q in queues])
         return queues
 
+    def partial_problem(self) -> tuple[str, str] | None:
+        partial = self.services.batch.partial  # the counts come from the job sweep
+        return None if partial is None else (f"counts from {partial.short()}", partial.summary())
+
     def row_key(self, item: JobQueue) -> str:
         return item.arn or item.name
 

@@ -39,7 +39,24 @@ class TriageView(ResourceView[Finding]):
     def heading(self) -> str:
         counts = {s: sum(1 for f in self.items if f.severity is s) for s in Severity}
         tally = "  ".join(f"{s.label} {counts[s]}" for s in reversed(Severity) if counts[s])
-        return super().heading() + (f"  ({tally})" if tally else "  (nothing stuck)")
+        if tally:
+            note = f"  ({tally})"
+        elif self.loaded_at is None or self.error is not None:
+            note = "  (not read yet)" if self.error is None else "  (not read)"
+        else:
+            note = "  (nothing stuck in what was read)" if self.unread else "  (nothing stuck)"
+        return super().heading() + note
+
+    @property
+    def unread(self) -> list[str]:
+        """Parts of the fleet the last read could not see (their findings are missing), e.g. sagemaker."""
+        return list(dict.fromkeys(part for part, _ in self.context.unreadable)) if self.context else []
+
+    def partial_problem(self) -> tuple[str, str] | None:
+        if self.context is None or not self.context.unreadable:
+            return None
+        detail = "; ".join(f"{part}: {why}" for part, why in self.context.unreadable)
+        return f"not read: {', '.join(self.unread)}", f"triage did not read {detail}"
 
     def row_key(self, item: Finding) -> str:
         return item.key

@@ -31,11 +31,13 @@ class WorkloadsView(ResourceView[Workload]):
         self.context = await gather_context(self.services, quotas=False)
         return workloads(self.context)
 
-    def heading(self) -> str:
-        text = super().heading()
-        if self.context is not None and any(p == "sagemaker" for p, _ in self.context.unreadable):
-            text += "  (no SageMaker: not readable)"
-        return text
+    def partial_problem(self) -> tuple[str, str] | None:
+        """Parts not read (SageMaker denied, job lists throttled): named in the title, explained in the header."""
+        if self.context is None or not self.context.unreadable:
+            return None
+        parts = ", ".join(dict.fromkeys(part for part, _ in self.context.unreadable))
+        detail = "; ".join(f"{part}: {why}" for part, why in self.context.unreadable)
+        return f"not read: {parts}", f":all did not read {detail}"
 
     def log_source(self, item: Workload) -> LogSource | None:
         if item.kind == ResourceKind.JOB:

@@ -10,8 +10,10 @@ from textual.message import Message
 from textual.suggester import SuggestFromList
 from textual.widgets import Input
 
+from hybridml.tui.widgets.plain import PlainInput
 
-class CommandBar(Input):
+
+class CommandBar(PlainInput):
     """Hidden until `:` or `/`; enter submits, escape cancels (and, for a filter, keeps it as typed)."""
 
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]

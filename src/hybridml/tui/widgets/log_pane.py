@@ -3,6 +3,10 @@
 Follow (stick to the bottom) turns off when the user scrolls up; `new_since_follow` counts lines that
 arrived meanwhile for the "N new lines" badge. Wrap, timestamps, source tags and search highlights are
 applied at render time, so toggling them costs one repaint.
+
+Lines stay verbatim in the buffer (search, filter and `S` save work on what the program wrote); they are
+painted through the sanitiser: an escape sequence shows as `\x1b[2J`, never reaches the terminal, and tabs
+are expanded. Widths, wrapping and search highlights are measured on the painted form.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from textual.strip import Strip
 from hybridml.domain.logs import LogEvent
 from hybridml.logtail.buffer import ERROR_PATTERN, LogBuffer
 from hybridml.logtail.window import stamp
+from hybridml.render.safe import safe_str, safe_text
 
 TAG_STYLES = ("cyan", "magenta", "green", "yellow", "blue", "bright_red", "bright_cyan", "bright_magenta")
 STAMP_STYLE = Style(dim=True)
@@ -30,6 +35,12 @@ WARN_STYLE = Style(color="yellow")
 MATCH_STYLE = Style(reverse=True, bold=True)
 CURRENT_STYLE = Style(bgcolor="grey23")
 _WARN = re.compile(r"\bWARN(ING)?\b")
+TAB_SIZE = 8
+
+
+def shown(message: str) -> str:
+    """What a line looks like on screen (escapes visible, tabs expanded)."""
+    return safe_str(message, tabsize=TAB_SIZE)
 
 
 class LogPane(ScrollView, can_focus=True):
@@ -67,7 +78,7 @@ class LogPane(ScrollView, can_focus=True):
     def prefix_width(self) -> int:
         width = 25 if self.timestamps else 0
         if self.show_tags:
-            width += max((len(label) for label in self.buffer.labels), default=0) + 1
+            width += max((len(safe_str(label)) for label in self.buffer.labels), default=0) + 1
         return width
 
     def append(self, events: list[LogEvent]) -> None:
@@ -77,7 +88,7 @@ class LogPane(ScrollView, can_focus=True):
         before = self.buffer.visible_count
         dropped = self.buffer.dropped
         self.buffer.extend(events)
-        longest = max(len(e.message) for e in events)
+        longest = max(len(shown(e.message)) for e in events)
         self._max_width = max(self._max_width, longest)
         if self.buffer.dropped != dropped:
             self._wrap_ends = []  # head dropped: rebuild the wrap index lazily
@@ -123,7 +134,7 @@ class LogPane(ScrollView, can_focus=True):
         return max(10, self.scrollable_content_region.width or self.size.width or 80)
 
     def _rows_of(self, event: LogEvent, width: int) -> int:
-        length = self.prefix_width() + len(event.message)
+        length = self.prefix_width() + len(shown(event.message))
         return max(1, -(-length // width))
 
     def _ensure_wrap_index(self) -> None:
@@ -197,14 +208,15 @@ class LogPane(ScrollView, can_focus=True):
             if style is None:
                 style = Style(color=TAG_STYLES[len(self._tag_styles) % len(TAG_STYLES)])
                 self._tag_styles[event.label] = style
-            width = max(len(label) for label in self.buffer.labels)
-            text.append(event.label.ljust(width) + " ", style)
+            width = max(len(safe_str(label)) for label in self.buffer.labels)  # stream names may hold anything
+            text.append(safe_str(event.label).ljust(width) + " ", style)
         start = len(text)
         message = event.message
         line_style = ERROR_STYLE if ERROR_PATTERN.search(message) else WARN_STYLE if _WARN.search(message) else None
-        text.append(message, line_style or "")
+        painted = safe_text(message, line_style or "", tabsize=TAB_SIZE)
+        text.append_text(painted)
         if self.search is not None:
-            for match in self.search.finditer(message):
+            for match in self.search.finditer(painted.plain):
                 if match.end() > match.start():
                     text.stylize(MATCH_STYLE, start + match.start(), start + match.end())
         if number == self.current:

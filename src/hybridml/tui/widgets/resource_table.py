@@ -6,6 +6,7 @@ table. With 10,000 rows and an auto-refresh every few seconds that is most of th
 the event loop is busy, so keys wait). The three methods here touch DataTable's internals the same way
 its own `update_cell`, `remove_row` and `sort` do, once per batch. `tests/tui/test_resource_table.py`
 pins the behaviour, so a Textual upgrade that changes those internals fails there first.
+Cells are plain text (PlainDataTable): `update_cells` sanitises them like `add_row` does.
 """
 
 from __future__ import annotations
@@ -14,18 +15,20 @@ from collections.abc import Iterable, Sequence
 
 from rich.text import Text
 from textual._two_way_dict import TwoWayDict
-from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowKey
+
+from hybridml.render.safe import safe_cell
+from hybridml.tui.widgets.plain import PlainDataTable
 
 Cell = str | Text
 
 
-class ResourceTable(DataTable[Cell]):
+class ResourceTable(PlainDataTable):
     def update_cells(self, changes: Iterable[tuple[str, str, Cell]]) -> int:
         """Set many cells (row key, column key, value) and refresh once; returns how many were set."""
         count = 0
         for row_key, column_key, value in changes:
-            self._data[RowKey(row_key)][ColumnKey(column_key)] = value
+            self._data[RowKey(row_key)][ColumnKey(column_key)] = safe_cell(value)
             count += 1
         if count:
             self._update_count += 1

@@ -27,6 +27,7 @@ from textual.widgets import DataTable, Static
 from hybridml import clock
 from hybridml.aws.errors import AccessDenied, AwsError, translate
 from hybridml.domain.logs import LogSource
+from hybridml.render.safe import safe_text
 from hybridml.tui.widgets.resource_table import ResourceTable
 
 if TYPE_CHECKING:
@@ -121,6 +122,7 @@ class ResourceView(Vertical, Generic[T]):
         self.loaded_at: float | None = None
         self.error: AwsError | None = None
         self.stale = False
+        self.partial: tuple[str, str] | None = None  # (short, detail): parts of the last fetch not read
         self.rows_touched = 0  # cells changed + rows added/removed by the last repaint (tests, bench)
         self.loading_since: float | None = None  # monotonic start of the fetch in flight
         self._load_token: object | None = None
@@ -162,14 +164,24 @@ class ResourceView(Vertical, Generic[T]):
         """What `l` follows for this item (a Batch job, training job, endpoint); None: this kind has no logs."""
         return None
 
+    def partial_problem(self) -> tuple[str, str] | None:
+        """After a fetch that read only part of what it asked for: (a few words, the detail). Those parts keep
+        their last good rows; the view says so in its title and the app in the header."""
+        return None
+
     # -- compose & state --------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Static(self.heading(), classes="view-title", id="view-title")
+        yield Static(safe_text(self.heading()), classes="view-title", id="view-title")
         table = ResourceTable(cursor_type="row", zebra_stripes=True, id="table")
         for column in self.columns:
             table.add_column(column, key=column)
-        table.loading = True
         yield table
+
+    def on_mount(self) -> None:
+        # Loading is shown from here, not from compose: set before the table is mounted, Textual applies it later
+        # (call_later), after a fast first fetch may already have cleared it, and the table stays covered at 0x0.
+        if self.loaded_at is None and self.error is None:
+            self.table.loading = True
 
     @property
     def table(self) -> ResourceTable:
@@ -188,7 +200,13 @@ class ResourceView(Vertical, Generic[T]):
         parts.append(f"sort:{self.sort_column}{arrow}")
         if self.error is not None:  # what is wrong, in one word; rows already shown stay (stale)
             parts.append(f"⚠ stale: {self.error.kind}" if self.stale else f"⚠ {self.error.kind}")
+        elif self.partial is not None:
+            parts.append(f"⚠ partial: {self.partial[0]}")
         return "  ".join(parts)
+
+    def paint_heading(self, text: str | None = None) -> None:
+        """The title line; it quotes names, filters and AWS errors, so it is plain text (never markup)."""
+        self.query_one("#view-title", Static).update(safe_text(self.heading() if text is None else text))
 
     @property
     def selected(self) -> T | None:
@@ -236,7 +254,7 @@ class ResourceView(Vertical, Generic[T]):
             error: AwsError = AccessDenied(f"access denied: needs {denied.permission}", service=denied.service)
             self.error, self.stale = error, bool(self.items)
             self.table.loading = False
-            self.query_one("#view-title", Static).update(f"{self.title or self.kind}  ⛔ {error.message}")
+            self.paint_heading(f"{self.title or self.kind}  ⛔ {error.message}")
             self.post_message(self.LoadFailed(self, error))
             return
         try:
@@ -245,11 +263,12 @@ class ResourceView(Vertical, Generic[T]):
             error = translate(exc)
             self.error, self.stale = error, bool(self.items)
             self.table.loading = False
-            self.query_one("#view-title", Static).update(self.heading())
+            self.paint_heading()
             self.post_message(self.LoadFailed(self, error))
             return
         now = clock.utcnow()
         generation = self._generation
+        self.partial = self.partial_problem()
         rows = await self._build_sliced(items, now)
         self.error, self.stale = None, False
         self.items = items
@@ -258,7 +277,7 @@ class ResourceView(Vertical, Generic[T]):
         self.table.loading = False
         if generation == self._generation:
             self._apply(rows)
-            self.query_one("#view-title", Static).update(self.heading())
+            self.paint_heading()
         else:  # filter, sort or scope changed while we rendered: start over with what is asked now
             self.repaint()
         self.post_message(self.Loaded(self, len(self._order)))
@@ -308,7 +327,7 @@ class ResourceView(Vertical, Generic[T]):
         before = self._rendered
         rows = [row for item in self.items if (row := self._row(item, now, before)) is not None]
         self._apply(rows)
-        self.query_one("#view-title", Static).update(self.heading())
+        self.paint_heading()
 
     def _apply(self, rows: list[_Row]) -> None:
         """Sort, then change the table in one batch: changed cells, removed and added rows, the new order."""
