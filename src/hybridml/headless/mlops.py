@@ -16,7 +16,7 @@ from hybridml import clock
 from hybridml.aws.errors import AwsError, InvalidRequest, NotFound
 from hybridml.domain.registry import ApprovalRequest
 from hybridml.domain.tuning import by_objective
-from hybridml.headless.output import print_json, print_table
+from hybridml.headless.output import print_json, print_table, say
 from hybridml.render.fmt import age, human_duration
 from hybridml.render.tuning import money, objective_label, value
 from hybridml.services import ReadOnlyRefused, Services
@@ -80,7 +80,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _fail(command: str, message: str, code: int) -> int:
-    print(f"hybridml {command}: {message}", file=sys.stderr)
+    say(f"hybridml {command}: {message}", file=sys.stderr)
     return code
 
 
@@ -92,7 +92,7 @@ async def run_tuning(args: argparse.Namespace, services: Services) -> int:
         if args.json:
             print_json({"tuning_job": job, "training_jobs": trials})
             return 0
-        print(f"{job.name} {job.status}  objective {objective_label(job)}  best {value(job.best_value)}")
+        say(f"{job.name} {job.status}  objective {objective_label(job)}  best {value(job.best_value)}")
         print_table(
             ("TRAINING JOB", "STATUS", "OBJECTIVE", "DURATION", "HYPERPARAMETERS", "REASON"),
             [
@@ -144,7 +144,7 @@ async def run_stop_tuning(args: argparse.Namespace, services: Services) -> int:
         return _fail("stop-tuning", str(exc), EXIT_READ_ONLY)
     except NotFound as exc:
         return _fail("stop-tuning", str(exc), EXIT_BAD_INPUT)
-    print(f"{args.name}: stop requested (Stopping; its running training jobs stop too)")
+    say(f"{args.name}: stop requested (Stopping; its running training jobs stop too)")
     return 0
 
 
@@ -200,13 +200,13 @@ async def run_violations(args: argparse.Namespace, services: Services) -> int:
     if args.json:
         print_json({"execution": last, "report": report})
         return 0
-    print(f"{last.schedule}: {last.status} (scheduled {age(last.scheduled_at, clock.utcnow())} ago)")
+    say(f"{last.schedule}: {last.status} (scheduled {age(last.scheduled_at, clock.utcnow())} ago)")
     if report is None:
-        print(f"FailureReason: {last.failure_reason or '-'}")
+        say(f"FailureReason: {last.failure_reason or '-'}")
         return 0
-    print(f"report: {report.location or '-'}")
+    say(f"report: {report.location or '-'}")
     if report.error:
-        print(f"cannot read it: {report.error}", file=sys.stderr)
+        say(f"cannot read it: {report.error}", file=sys.stderr)
         return EXIT_FAILED
     print_table(
         ("FEATURE", "CHECK", "DESCRIPTION"), [(v.feature, v.check_type, v.description) for v in report.violations]
@@ -259,14 +259,14 @@ async def run_approval(args: argparse.Namespace, services: Services) -> int:
         return _fail(args.verb, str(exc), EXIT_BAD_INPUT)
     except AwsError as exc:
         return _fail(args.verb, str(exc), EXIT_FAILED)
-    print(f"{package.label}: {package.approval} -> {args.approval}")
+    say(f"{package.label}: {package.approval} -> {args.approval}")
     return 0
 
 
 async def run_notebooks(args: argparse.Namespace, services: Services) -> int:
     found = await services.notebooks.notebooks()
     if services.notebooks.unreadable:
-        print(f"hybridml notebooks: partly read ({services.notebooks.unreadable})", file=sys.stderr)
+        say(f"hybridml notebooks: partly read ({services.notebooks.unreadable})", file=sys.stderr)
     if args.json:
         print_json([{"key": n.key, **_plain(n)} for n in found])
         return 0
@@ -310,5 +310,5 @@ async def run_stop_notebook(args: argparse.Namespace, services: Services) -> int
         return _fail("stop-notebook", str(exc), EXIT_BAD_INPUT)
     except AwsError as exc:
         return _fail("stop-notebook", str(exc), EXIT_FAILED)
-    print(f"{match.name}: stop requested ({'DeleteApp' if match.app_type else 'StopNotebookInstance'})")
+    say(f"{match.name}: stop requested ({'DeleteApp' if match.app_type else 'StopNotebookInstance'})")
     return 0

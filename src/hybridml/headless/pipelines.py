@@ -15,7 +15,7 @@ from rich.console import Console
 from hybridml import clock
 from hybridml.aws.errors import InvalidRequest, NotFound
 from hybridml.aws.waiting import FAILED, STOPPED, SUCCEEDED, WaitTimedOut, wait_for
-from hybridml.headless.output import print_json, print_table
+from hybridml.headless.output import print_json, print_table, say
 from hybridml.render.fmt import age, human_duration
 from hybridml.render.pipelines import diagnosis_text, steps_table
 from hybridml.services import Services
@@ -96,7 +96,7 @@ async def run_diagnose(args: argparse.Namespace, services: Services) -> int:
     try:
         diagnosis = await services.pipelines.diagnose(args.execution_arn)
     except (NotFound, InvalidRequest) as exc:
-        print(f"hybridml pipeline diagnose: {exc}", file=sys.stderr)
+        say(f"hybridml pipeline diagnose: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     failed = diagnosis.execution.failed
     if args.json:
@@ -120,15 +120,15 @@ async def run_diagnose(args: argparse.Namespace, services: Services) -> int:
 
 async def run_wait(args: argparse.Namespace, services: Services) -> int:
     def progress(state: object, elapsed: float) -> None:
-        print(f"  {int(elapsed):>5}s  {getattr(state, 'status', '?')}", file=sys.stderr)
+        say(f"  {int(elapsed):>5}s  {getattr(state, 'status', '?')}", file=sys.stderr)
 
     try:
         state = await wait_for(services, args.arn, timeout_s=args.timeout, poll_s=args.poll, on_status=progress)
     except (NotFound, InvalidRequest) as exc:
-        print(f"hybridml wait: {exc}", file=sys.stderr)
+        say(f"hybridml wait: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except WaitTimedOut as exc:
-        print(f"hybridml wait: {exc}", file=sys.stderr)
+        say(f"hybridml wait: {exc}", file=sys.stderr)
         if args.json and exc.state is not None:
             print_json(exc.state)
         return EXIT_TIMEOUT
@@ -136,5 +136,5 @@ async def run_wait(args: argparse.Namespace, services: Services) -> int:
         print_json(state)
     else:
         reason = f": {state.reason}" if state.reason and state.outcome != SUCCEEDED else ""
-        print(f"{state.kind} {state.name} {state.status}{reason}")
+        say(f"{state.kind} {state.name} {state.status}{reason}")
     return {SUCCEEDED: 0, FAILED: EXIT_FAILED, STOPPED: EXIT_STOPPED}[state.outcome]

@@ -11,7 +11,7 @@ import sys
 from hybridml.aws.errors import AwsError, InvalidRequest, NotFound
 from hybridml.aws.traffic import shift_weights
 from hybridml.domain.traffic import WeightRequest, parse_weights, shares
-from hybridml.headless.output import print_json
+from hybridml.headless.output import print_json, say
 from hybridml.services import ReadOnlyRefused, Services
 
 
@@ -26,7 +26,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _fail(message: str, code: int) -> int:
-    print(f"hybridml weights: {message}", file=sys.stderr)
+    say(f"hybridml weights: {message}", file=sys.stderr)
     return code
 
 
@@ -48,7 +48,7 @@ async def run(args: argparse.Namespace, services: Services) -> int:
     if not args.json:
         old_share, new_share = shares(old), shares(new)
         for name in old:
-            print(f"{name}: {old[name]:g} ({old_share[name]:.0%}) -> {new[name]:g} ({new_share[name]:.0%})")
+            say(f"{name}: {old[name]:g} ({old_share[name]:.0%}) -> {new[name]:g} ({new_share[name]:.0%})")
     if not args.no_wait:
         settings = services.settings.sagemaker
         try:
@@ -56,7 +56,7 @@ async def run(args: argparse.Namespace, services: Services) -> int:
                 before.name,
                 timeout_s=args.timeout or settings.endpoint_wait_s,
                 poll_s=settings.endpoint_poll_s,
-                on_status=lambda e, t: print(f"  {int(t):>4}s  {e.status}", file=sys.stderr),
+                on_status=lambda e, t: say(f"  {int(t):>4}s  {e.status}", file=sys.stderr),
             )
         except AwsError as exc:
             return _fail(str(exc), 1)

@@ -9,6 +9,7 @@ from rich.text import Text
 
 from hybridml.domain.monitoring import MonitoringExecution, MonitoringSchedule, ViolationReport
 from hybridml.render.fmt import age, human_duration, status_text, truncate
+from hybridml.render.safe import escape_text, safe_text
 
 Cell = str | Text
 
@@ -19,28 +20,28 @@ SCHEDULE_STYLES = {"Scheduled": "green", "Pending": "cyan", "Failed": "bold red"
 
 
 def result_text(status: str) -> Text:
-    return Text(status, style=RESULT_STYLES[status]) if status in RESULT_STYLES else status_text(status)
+    return safe_text(status, style=RESULT_STYLES[status]) if status in RESULT_STYLES else status_text(status)
 
 
 def violations_cell(execution: MonitoringExecution | None) -> Text:
     if execution is None or execution.violations is None:
-        return Text("-")
-    return Text(str(execution.violations), style="bold yellow" if execution.violations else "")
+        return safe_text("-")
+    return safe_text(str(execution.violations), style="bold yellow" if execution.violations else "")
 
 
 def monitor_row(s: MonitoringSchedule, now: datetime) -> tuple[Cell, ...]:
     last = s.last
     reason = s.failure_reason or (last.failure_reason if last else "")
     return (
-        Text(s.name),
+        safe_text(s.name),
         age(last.scheduled_at, now) if last else "-",
-        result_text(last.status) if last else Text("no run yet", style="dim"),
+        result_text(last.status) if last else safe_text("no run yet", style="dim"),
         violations_cell(last),
-        Text(s.endpoint or "-"),
-        Text(s.monitoring_type or "-"),
-        Text(s.status, style=SCHEDULE_STYLES.get(s.status, "")),
-        Text(s.schedule_expression or "-"),
-        Text(truncate(reason, 60), style="red" if reason else ""),
+        safe_text(s.endpoint or "-"),
+        safe_text(s.monitoring_type or "-"),
+        safe_text(s.status, style=SCHEDULE_STYLES.get(s.status, "")),
+        safe_text(s.schedule_expression or "-"),
+        safe_text(truncate(reason, 60), style="red" if reason else ""),
     )
 
 
@@ -51,8 +52,8 @@ def monitor_execution_row(e: MonitoringExecution, now: datetime) -> tuple[Cell, 
         result_text(e.status),
         violations_cell(e),
         human_duration(took),
-        Text(e.processing_job or "-"),
-        Text(truncate(e.failure_reason, 80), style="red" if e.failure_reason else ""),
+        safe_text(e.processing_job or "-"),
+        safe_text(truncate(e.failure_reason, 80), style="red" if e.failure_reason else ""),
     )
 
 
@@ -60,15 +61,15 @@ def monitor_header(s: MonitoringSchedule, now: datetime) -> Table:
     head = Table.grid(padding=(0, 2))
     head.add_column(style="bold")
     head.add_column()
-    head.add_row("Schedule", Text(s.name))
-    head.add_row("Status", Text(s.status, style=SCHEDULE_STYLES.get(s.status, "")))
-    head.add_row("Endpoint", Text(s.endpoint or "-"))
-    head.add_row("Type", Text(s.monitoring_type or "-"))
-    head.add_row("Cron", Text(s.schedule_expression or "-"))
+    head.add_row("Schedule", safe_text(s.name))
+    head.add_row("Status", safe_text(s.status, style=SCHEDULE_STYLES.get(s.status, "")))
+    head.add_row("Endpoint", safe_text(s.endpoint or "-"))
+    head.add_row("Type", safe_text(s.monitoring_type or "-"))
+    head.add_row("Cron", safe_text(s.schedule_expression or "-"))
     if s.failure_reason:
-        head.add_row("Failure", Text(s.failure_reason, style="red"))
+        head.add_row("Failure", safe_text(s.failure_reason, style="red"))
     head.add_row("Created", f"{age(s.created_at, now)} ago")
-    head.add_row("ARN", Text(s.arn))
+    head.add_row("ARN", safe_text(s.arn))
     return head
 
 
@@ -89,23 +90,23 @@ def report_text(e: MonitoringExecution, report: ViolationReport | None, now: dat
             )
         if e.processing_job:
             out.append(f"Logs: press l (processing job {e.processing_job})\n", style="cyan")
-        return out
+        return escape_text(out, newlines=True)
     if report is None:
         out.append("reading the violations report …\n", style="dim")
-        return out
+        return escape_text(out, newlines=True)
     if report.location:
         out.append("Report: ", style="bold")
         out.append(f"{report.location}\n")
     if report.error:
         out.append(f"cannot read it: {report.error}\n", style="red")
-        return out
+        return escape_text(out, newlines=True)
     if not report.total:
         out.append("No violations.\n", style="green")
-        return out
+        return escape_text(out, newlines=True)
     shown = len(report.violations)
     out.append(f"{report.total} violation(s)" + (f", the first {shown}:" if shown < report.total else ":") + "\n\n")
     for v in report.violations:
         out.append(f"• {v.feature or '(dataset)'}", style="bold")
         out.append(f"  {v.check_type}\n", style="yellow")
         out.append(f"  {v.description}\n")
-    return out
+    return escape_text(out, newlines=True)

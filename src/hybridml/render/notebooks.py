@@ -8,6 +8,7 @@ from rich.text import Text
 
 from hybridml.domain.notebooks import STUDIO, Notebook
 from hybridml.render.fmt import age, human_duration, status_text
+from hybridml.render.safe import safe_text
 
 Cell = str | Text
 
@@ -19,13 +20,13 @@ def notebook_row(n: Notebook, now: datetime, idle_after_h: float = 0.0) -> tuple
     long = bool(idle_after_h) and running is not None and running >= idle_after_h * 3600
     price, spent = n.price_per_hour, n.cost_so_far(now)
     return (
-        Text(n.label),
+        safe_text(n.label),
         status_text(n.status),
-        Text(n.instance_type or "-"),
-        Text(human_duration(running), style="bold yellow" if long else "") if running is not None else "-",
+        safe_text(n.instance_type or "-"),
+        safe_text(human_duration(running), style="bold yellow" if long else "") if running is not None else "-",
         f"{price:.3f}" if price is not None and n.running else "-",
         f"{spent:,.2f}" if spent is not None else "-",
-        Text(n.app_type if n.kind == STUDIO else "instance"),
-        Text(n.domain_id or "-"),
+        safe_text(n.app_type if n.kind == STUDIO else "instance"),
+        safe_text(n.domain_id or "-"),
         age(n.created_at, now),
     )

@@ -12,6 +12,7 @@ from rich.text import Text
 
 from hybridml.domain.pipelines import ExecutionDiagnosis, Pipeline, PipelineExecution, PipelineStep
 from hybridml.render.fmt import age, human_duration, status_text, truncate
+from hybridml.render.safe import escape_text, safe_text
 
 Cell = str | Text
 
@@ -27,34 +28,34 @@ STATUS_EXTRA = {
 
 
 def run_status(status: str) -> Text:
-    return Text(status, style=STATUS_EXTRA[status]) if status in STATUS_EXTRA else status_text(status)
+    return safe_text(status, style=STATUS_EXTRA[status]) if status in STATUS_EXTRA else status_text(status)
 
 
 def pipeline_row(p: Pipeline, now: datetime) -> tuple[Cell, ...]:
     e = p.latest
     if e is None:
-        return (Text(p.name), Text("never run", style="dim"), "-", "-", "-", "-", "")
+        return (safe_text(p.name), safe_text("never run", style="dim"), "-", "-", "-", "-", "")
     return (
-        Text(p.name),
+        safe_text(p.name),
         run_status(e.status),
         age(e.started_at, now),
         human_duration(e.duration_s(now)),
-        Text(e.failed_step or "-", style="bold red" if e.failed_step else ""),
-        Text(e.display_name or e.execution_id),
-        Text(truncate(e.failure_reason, 60)),
+        safe_text(e.failed_step or "-", style="bold red" if e.failed_step else ""),
+        safe_text(e.display_name or e.execution_id),
+        safe_text(truncate(e.failure_reason, 60)),
     )
 
 
 def execution_row(e: PipelineExecution, now: datetime) -> tuple[Cell, ...]:
     return (
-        Text(e.pipeline),
-        Text(e.display_name or "-"),
+        safe_text(e.pipeline),
+        safe_text(e.display_name or "-"),
         run_status(e.status),
         age(e.started_at, now),
         human_duration(e.duration_s(now)),
-        Text(e.failed_step or "-", style="bold red" if e.failed_step else ""),
-        Text(e.execution_id),
-        Text(truncate(e.failure_reason, 60)),
+        safe_text(e.failed_step or "-", style="bold red" if e.failed_step else ""),
+        safe_text(e.execution_id),
+        safe_text(truncate(e.failure_reason, 60)),
     )
 
 
@@ -62,12 +63,12 @@ def step_row(s: PipelineStep, now: datetime) -> tuple[Cell, ...]:
     job = s.job
     what = f"{job.kind}: {job.name}" if job is not None else (s.detail or "-")
     return (
-        Text(s.display_name or s.name),
-        run_status(s.status) if not s.cache_hit else Text(f"{s.status} (cached)", style="dim"),
+        safe_text(s.display_name or s.name),
+        run_status(s.status) if not s.cache_hit else safe_text(f"{s.status} (cached)", style="dim"),
         age(s.started_at, now),
         human_duration(s.duration_s(now)),
-        Text(truncate(what, 70)),
-        Text(truncate(s.failure_reason, 80), style="red" if s.failure_reason else ""),
+        safe_text(truncate(what, 70)),
+        safe_text(truncate(s.failure_reason, 80), style="red" if s.failure_reason else ""),
     )
 
 
@@ -79,14 +80,14 @@ def execution_header(e: PipelineExecution, now: datetime) -> RenderableType:
     head = Table.grid(padding=(0, 2))
     head.add_column(style="bold")
     head.add_column()
-    head.add_row("Pipeline", Text(e.pipeline))
-    head.add_row("Run", Text(f"{e.display_name or '-'}  ({e.execution_id})"))
+    head.add_row("Pipeline", safe_text(e.pipeline))
+    head.add_row("Run", safe_text(f"{e.display_name or '-'}  ({e.execution_id})"))
     head.add_row("Status", run_status(e.status))
     if e.failure_reason:
-        head.add_row("Failure", Text(e.failure_reason, style="red"))
+        head.add_row("Failure", safe_text(e.failure_reason, style="red"))
     head.add_row("Started", _when(e.started_at, now))
     head.add_row("Duration", human_duration(e.duration_s(now)))
-    head.add_row("ARN", Text(e.arn))
+    head.add_row("ARN", safe_text(e.arn))
     return head
 
 
@@ -103,7 +104,7 @@ def diagnosis_text(d: ExecutionDiagnosis, now: datetime) -> RenderableType:
             out.append(f"; the execution says: {e.failure_reason or 'no reason given'}\n")
         else:
             out.append("Nothing failed in this execution.\n", style="green")
-        return out
+        return escape_text(out, newlines=True)
     out.append("First failed step: ", style="bold")
     out.append(step.display_name or step.name, style="bold red")
     out.append(f"  (started {age(step.started_at, now)} ago, ran {human_duration(step.duration_s(now))}")
@@ -118,7 +119,7 @@ def diagnosis_text(d: ExecutionDiagnosis, now: datetime) -> RenderableType:
     later = [s for s in d.steps if s is not step and s.status == "Failed"]
     if later:
         out.append(f"\nAlso failed: {', '.join(s.name for s in later)}\n", style="dim")
-    return out
+    return escape_text(out, newlines=True)
 
 
 def steps_table(steps: tuple[PipelineStep, ...], now: datetime) -> RenderableType:

@@ -8,6 +8,7 @@ from rich.text import Text
 
 from hybridml.domain.registry import ModelPackage, ModelPackageGroup
 from hybridml.render.fmt import age, status_text, truncate
+from hybridml.render.safe import safe_text
 
 Cell = str | Text
 
@@ -17,29 +18,29 @@ APPROVAL_STYLES = {"Approved": "bold green", "Rejected": "grey62", "PendingManua
 
 
 def approval_text(approval: str) -> Text:
-    return Text(approval or "-", style=APPROVAL_STYLES.get(approval, ""))
+    return safe_text(approval or "-", style=APPROVAL_STYLES.get(approval, ""))
 
 
 def group_row(g: ModelPackageGroup, now: datetime) -> tuple[Cell, ...]:
     latest, approved = g.latest, g.latest_approved
     return (
-        Text(g.name),
+        safe_text(g.name),
         str(len(g.versions)),
         f"v{latest.version}" if latest and latest.version is not None else "-",
-        approval_text(latest.approval) if latest else Text("-"),
+        approval_text(latest.approval) if latest else safe_text("-"),
         f"v{approved.version}" if approved and approved.version is not None else "-",
-        Text(str(g.pending), style="bold yellow" if g.pending else ""),
+        safe_text(str(g.pending), style="bold yellow" if g.pending else ""),
         age(g.created_at, now),
-        Text(truncate(g.description, 60)),
+        safe_text(truncate(g.description, 60)),
     )
 
 
 def package_row(p: ModelPackage, now: datetime) -> tuple[Cell, ...]:
     return (
-        Text(p.group),
+        safe_text(p.group),
         str(p.version) if p.version is not None else "-",
         approval_text(p.approval),
         status_text(p.status),
         age(p.created_at, now),
-        Text(truncate(p.description, 60)),
+        safe_text(truncate(p.description, 60)),
     )

@@ -10,6 +10,7 @@ from rich.text import Text
 from hybridml.domain.metrics import MetricSeries
 from hybridml.domain.sagemaker import Endpoint
 from hybridml.domain.traffic import WeightRequest, shares
+from hybridml.render.safe import escape_text, safe_text
 from hybridml.render.sagemaker import number, spark
 
 
@@ -28,14 +29,14 @@ def variant_traffic(endpoint: Endpoint, series: Mapping[str, Mapping[str, Metric
         cells: list[Text] = []
         for s, style in ((inv, "cyan"), (lat, "magenta")):
             if s is None or not s.values:
-                cells.append(Text("no data", style="dim"))
+                cells.append(safe_text("no data", style="dim"))
             else:
                 cells.append(Text.assemble((spark(s.values, width), style), f" {number(s.latest, s.unit_hint)}"))
         weight = f"{weights[v.name]:g} ({share[v.name]:.0%})"
         idle = not weights[v.name] and (v.current_instance_count or 0) > 0
         table.add_row(
-            Text(v.name),
-            Text(weight, style="bold yellow" if idle else ""),
+            safe_text(v.name),
+            safe_text(weight, style="bold yellow" if idle else ""),
             "-" if v.current_instance_count is None else str(v.current_instance_count),
             *cells,
         )
@@ -60,4 +61,4 @@ def weights_body(endpoint: Endpoint, request: WeightRequest) -> Text:
         "applies once it is InService.",
         style="dim",
     )
-    return text
+    return escape_text(text, newlines=True)

@@ -19,6 +19,7 @@ from hybridml.aws.errors import translate
 from hybridml.domain.logs import LogSource
 from hybridml.domain.monitoring import MonitoringExecution, MonitoringSchedule, ViolationReport
 from hybridml.render.monitoring import MONITOR_EXECUTION_COLUMNS, monitor_execution_row, monitor_header, report_text
+from hybridml.tui.widgets.plain import PlainDataTable, PlainStatic
 
 if TYPE_CHECKING:
     from hybridml.services import Services
@@ -50,11 +51,11 @@ class MonitorDetailScreen(Screen[None]):
         self.loaded = 0
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(f"monitoring schedule {self.schedule.name}"), classes="view-title", id="monitor-title")
+        yield PlainStatic(Text(f"monitoring schedule {self.schedule.name}"), classes="view-title", id="monitor-title")
         with Vertical(classes="detail-box"):
             with VerticalScroll(classes="detail-head"):
-                yield Static(monitor_header(self.schedule, clock.utcnow()), id="monitor-body")
-            table: DataTable[object] = DataTable(cursor_type="row", zebra_stripes=True, id="monitor-runs")
+                yield PlainStatic(monitor_header(self.schedule, clock.utcnow()), id="monitor-body")
+            table = PlainDataTable(cursor_type="row", zebra_stripes=True, id="monitor-runs")
             for column in MONITOR_EXECUTION_COLUMNS:
                 table.add_column(column, key=column)
             yield table
@@ -128,9 +129,9 @@ class ViolationsScreen(Screen[None]):
         self.report: ViolationReport | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(f"why: monitoring run of {self.execution.schedule}"), classes="view-title")
+        yield PlainStatic(Text(f"why: monitoring run of {self.execution.schedule}"), classes="view-title")
         with VerticalScroll():
-            yield Static(report_text(self.execution, None, clock.utcnow()), id="violations-body")
+            yield PlainStatic(report_text(self.execution, None, clock.utcnow()), id="violations-body")
         yield Footer()
 
     def on_mount(self) -> None:

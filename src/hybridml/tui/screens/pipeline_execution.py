@@ -18,6 +18,7 @@ from hybridml import clock
 from hybridml.aws.errors import NotFound, translate
 from hybridml.domain.pipelines import ExecutionDiagnosis, PipelineExecution, PipelineStep
 from hybridml.render.pipelines import STEP_COLUMNS, diagnosis_text, execution_header, step_row
+from hybridml.tui.widgets.plain import PlainDataTable, PlainStatic
 
 if TYPE_CHECKING:
     from hybridml.services import Services
@@ -42,12 +43,12 @@ class PipelineExecutionScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         e = self.execution
-        yield Static(Text(f"execution {e.pipeline} / {e.display_name or e.execution_id}"), classes="view-title",
+        yield PlainStatic(Text(f"execution {e.pipeline} / {e.display_name or e.execution_id}"), classes="view-title",
                      id="execution-title")  # fmt: skip
         with Vertical(id="execution-box", classes="detail-box"):
             with VerticalScroll(classes="detail-head"):
-                yield Static(Text("reading the steps …", style="dim"), id="execution-body")
-            table: DataTable[object] = DataTable(cursor_type="row", zebra_stripes=True, id="execution-steps")
+                yield PlainStatic(Text("reading the steps …", style="dim"), id="execution-body")
+            table = PlainDataTable(cursor_type="row", zebra_stripes=True, id="execution-steps")
             for column in STEP_COLUMNS:
                 table.add_column(column, key=column)
             yield table

@@ -18,6 +18,7 @@ from hybridml.aws.errors import NotFound, translate
 from hybridml.domain.logs import LogSource
 from hybridml.domain.tuning import TuningJob, TuningTrainingJob, by_objective
 from hybridml.render.tuning import TRIAL_COLUMNS, trial_row, tuning_header
+from hybridml.tui.widgets.plain import PlainDataTable, PlainStatic
 
 if TYPE_CHECKING:
     from hybridml.services import Services
@@ -43,11 +44,11 @@ class TuningDetailScreen(Screen[None]):
         self.loaded = 0
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(f"tuning job {self.job.name}"), classes="view-title", id="tuning-title")
+        yield PlainStatic(Text(f"tuning job {self.job.name}"), classes="view-title", id="tuning-title")
         with Vertical(classes="detail-box"):
             with VerticalScroll(classes="detail-head"):
-                yield Static(Text("reading its training jobs …", style="dim"), id="tuning-body")
-            table: DataTable[object] = DataTable(cursor_type="row", zebra_stripes=True, id="tuning-trials")
+                yield PlainStatic(Text("reading its training jobs …", style="dim"), id="tuning-body")
+            table = PlainDataTable(cursor_type="row", zebra_stripes=True, id="tuning-trials")
             for column in TRIAL_COLUMNS:
                 table.add_column(column, key=column)
             yield table

@@ -11,10 +11,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Static
 
 from hybridml.domain.sagemaker import Endpoint
 from hybridml.domain.traffic import WeightRequest, shares
+from hybridml.tui.widgets.plain import PlainLabel, PlainStatic
 
 
 class WeightsScreen(ModalScreen[WeightRequest | None]):
@@ -29,13 +30,13 @@ class WeightsScreen(ModalScreen[WeightRequest | None]):
     def compose(self) -> ComposeResult:
         e = self.endpoint
         with Vertical(id="weights-box", classes="form-box"):
-            yield Label(Text(f"Traffic of {e.name}  ({e.status})"), id="weights-title", classes="form-title")
+            yield PlainLabel(Text(f"Traffic of {e.name}  ({e.status})"), id="weights-title", classes="form-title")
             for i, v in enumerate(e.variants):
                 with Horizontal(classes="form-row"):
-                    yield Label(Text(f"{v.name}  ({v.current_instance_count or 0} x {v.instance_type or '-'})"))
+                    yield PlainLabel(Text(f"{v.name}  ({v.current_instance_count or 0} x {v.instance_type or '-'})"))
                     yield Input(value=f"{v.current_weight or 0:g}", id=f"weight-{i}", classes="weight-input")
-            yield Static(self._preview(self._current()), id="weights-preview")
-            yield Static("", id="weights-error", classes="form-error")
+            yield PlainStatic(self._preview(self._current()), id="weights-preview")
+            yield PlainStatic("", id="weights-error", classes="form-error")
             with Horizontal(classes="form-buttons"):
                 yield Button("Review", variant="primary", id="weights-ok")
                 yield Button("Cancel", id="weights-cancel")
