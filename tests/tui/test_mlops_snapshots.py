@@ -87,7 +87,7 @@ def screen_loaded(kind: type, *keys: str) -> Any:
     return then
 
 
-@pytest.mark.parametrize("view", ["pipelines", "tuning", "monitors", "models", "notebooks"])
+@pytest.mark.parametrize("view", ["pipelines", "executions", "tuning", "monitors", "models", "notebooks"])
 def test_mlops_view_80x24(snap_compare: Any, fleet: EmbeddedFleet, pinned: MlopsSeed, view: str) -> None:
     assert snap_compare(app_on(fleet, view), terminal_size=(80, 24), run_before=frozen(view))
 

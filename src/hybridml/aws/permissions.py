@@ -13,48 +13,55 @@ from hybridml.aws.errors import AccessDenied, aws_call, translate
 from hybridml.aws.session import AwsSession
 from hybridml.domain.triage import PaneAccess
 
-# pane -> (client service, IAM action, probe)
-PROBES: dict[str, tuple[str, str, Callable[[Any], Awaitable[Any]]]] = {
-    "batch": ("batch", "batch:DescribeJobQueues", lambda c: c.describe_job_queues(maxResults=1)),
-    "sagemaker": ("sagemaker", "sagemaker:ListEndpoints", lambda c: c.list_endpoints(MaxResults=1)),
-    "sagemaker-pipelines": ("sagemaker", "sagemaker:ListPipelines", lambda c: c.list_pipelines(MaxResults=1)),
+# pane -> (IAM action, probe); the probe's client is the pane's service (CLIENTS, or the pane's own name)
+PROBES: dict[str, tuple[str, Callable[[Any], Awaitable[Any]]]] = {
+    "batch": ("batch:DescribeJobQueues", lambda c: c.describe_job_queues(maxResults=1)),
+    "sagemaker": ("sagemaker:ListEndpoints", lambda c: c.list_endpoints(MaxResults=1)),
+    "sagemaker-pipelines": ("sagemaker:ListPipelines", lambda c: c.list_pipelines(MaxResults=1)),
     "sagemaker-tuning": (
-        "sagemaker",
         "sagemaker:ListHyperParameterTuningJobs",
         lambda c: c.list_hyper_parameter_tuning_jobs(MaxResults=1),
     ),
     "sagemaker-monitoring": (
-        "sagemaker",
         "sagemaker:ListMonitoringSchedules",
         lambda c: c.list_monitoring_schedules(MaxResults=1),
     ),
     "sagemaker-registry": (
-        "sagemaker",
         "sagemaker:ListModelPackageGroups",
         lambda c: c.list_model_package_groups(MaxResults=1),
     ),
     "sagemaker-notebooks": (
-        "sagemaker",
         "sagemaker:ListNotebookInstances",
         lambda c: c.list_notebook_instances(MaxResults=1),
     ),
-    "logs": ("logs", "logs:DescribeLogGroups", lambda c: c.describe_log_groups(limit=1)),
-    "cloudwatch": ("cloudwatch", "cloudwatch:ListMetrics", lambda c: c.list_metrics(Namespace="AWS/SageMaker")),
+    "logs": ("logs:DescribeLogGroups", lambda c: c.describe_log_groups(limit=1)),
+    "cloudwatch": ("cloudwatch:ListMetrics", lambda c: c.list_metrics(Namespace="AWS/SageMaker")),
     "application-autoscaling": (
-        "application-autoscaling",
         "application-autoscaling:DescribeScalableTargets",
         lambda c: c.describe_scalable_targets(ServiceNamespace="sagemaker", MaxResults=1),
     ),
     "service-quotas": (  # the call triage makes (aws/quotas.py), so a denial here is the one that matters
-        "service-quotas",
         "servicequotas:GetServiceQuota",
         lambda c: c.get_service_quota(ServiceCode="ec2", QuotaCode="L-1216C47A"),
     ),
 }
 
 
+CLIENTS: dict[str, str] = {
+    pane: "sagemaker"
+    for pane in (
+        "sagemaker-pipelines",
+        "sagemaker-tuning",
+        "sagemaker-monitoring",
+        "sagemaker-registry",
+        "sagemaker-notebooks",
+    )
+}
+
+
 async def probe(session: AwsSession, pane: str) -> PaneAccess:
-    service, permission, call = PROBES[pane]
+    permission, call = PROBES[pane]
+    service = CLIENTS.get(pane, pane)
     try:
         client = await session.mutation_client(service)  # no retries: a probe answers once, fast
         async with aws_call(service, permission.split(":", 1)[1]):
