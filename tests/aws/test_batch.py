@@ -41,6 +41,8 @@ async def test_job_definitions_include_yolo(services: Services) -> None:
         "Ref::video_url",
         "--callback_url",
         "Ref::callback_url",
+        "--device",
+        "cuda",
     )
     assert yolo.resources.gpus == 1
     assert yolo.ref_parameters == ("video_url", "callback_url")

@@ -20,6 +20,8 @@ class Route:
     send_length: bool = True  # False: no Content-Length, body streamed until the connection closes
     declared_length: int | None = None  # lie about the size (Content-Length) if set
     stall: threading.Event | None = None  # send headers, then wait for this event before the body
+    headers: dict[str, str] | None = None  # extra response headers (e.g. Location for a redirect)
+    trickle_s: float = 0.0  # > 0: send the body one byte at a time, this many seconds apart
 
 
 class _Server(ThreadingHTTPServer):
@@ -59,9 +61,14 @@ class _FileHandler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
+    def do_POST(self) -> None:  # scripted answers to POSTs too (the callback's redirect test)
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        self.do_GET()
+
     def do_GET(self) -> None:
         owner: FileServer = self.server.owner  # type: ignore[attr-defined]
         owner.requests.append(self.path)
+        owner.hosts.append(self.headers.get("Host", ""))
         route = owner.routes.get(urlsplit(self.path).path)
         if route is None:
             self.send_error(404, "Not Found")
@@ -71,10 +78,22 @@ class _FileHandler(BaseHTTPRequestHandler):
         if route.send_length:
             length = route.declared_length if route.declared_length is not None else len(route.body)
             self.send_header("Content-Length", str(length))
+        for name, value in (route.headers or {}).items():
+            self.send_header(name, value)
         self.end_headers()
         self.wfile.flush()
         if route.stall is not None:
             route.stall.wait(30)
+            return
+        if route.trickle_s > 0:
+            for i in range(len(route.body)):
+                if owner.release.wait(route.trickle_s):
+                    return
+                try:
+                    self.wfile.write(route.body[i : i + 1])
+                    self.wfile.flush()
+                except OSError:
+                    return
             return
         for start in range(0, len(route.body), 64 * 1024):
             self.wfile.write(route.body[start : start + 64 * 1024])
@@ -87,6 +106,7 @@ class FileServer(_Base):
         super().__init__()
         self.routes: dict[str, Route] = {}
         self.requests: list[str] = []
+        self.hosts: list[str] = []  # the Host header of each request
         self.release = threading.Event()  # set on close: frees stalled handlers
 
     def add(self, path: str, route: Route) -> str:

@@ -3,11 +3,13 @@ the report POSTed to a loopback callback; and each failure with its exit code an
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+import torch
 from dogwatch.errors import ExitCode
 from dogwatch.report import SCHEMA
 
@@ -141,6 +143,9 @@ def test_failed_run_keeps_its_code_when_the_callback_is_down_too(
         (["--weights", "/nonexistent/yolo11n.pt"], "does not exist (weights are never downloaded)"),
         (["--classes", "unicorn"], "unknown class 'unicorn'"),
         (["--device", "tpu"], "--device must be auto, cpu, cuda or cuda:N"),
+        (["--decoder", "nvdec"], "--decoder must be one of auto, cpu, torchcodec, nvc"),
+        (["--decoder", "torchcodec", "--device", "cpu"], "decodes on the GPU (NVDEC): it needs --device cuda"),
+        (["--tensorrt", "--device", "cpu"], "--tensorrt needs --device cuda"),
     ],
 )
 def test_bad_arguments(extra: list[str], message: str, video_url: str, tiny_weights: Path, capsys: Capsys) -> None:
@@ -182,3 +187,45 @@ def test_batch_command_after_the_entrypoint_is_understood() -> None:
     assert strip_self_invocation(["/opt/venv/bin/python3.11", "/app/src/main.py", *flags]) == flags
     assert strip_self_invocation(["src/main.py", *flags]) == flags
     assert strip_self_invocation(flags) == flags
+
+
+def test_a_non_video_body_is_never_echoed(file_server: Any, callback: Any, tiny_weights: Path, capsys: Capsys) -> None:
+    """An error page or a metadata-service answer is reported by size, never by content."""
+    body = b'{"Code":"Success","AccessKeyId":"ASIAEXAMPLEKEY","SecretAccessKey":"wJalrXUtnFEMI"}'
+    url = file_server.add("creds", Route(body, content_type="application/json"))
+    argv = ["--video_url", url, "--callback_url", callback.url("/")]
+    run = run_inprocess([*argv, *fast_args("--weights", str(tiny_weights))], capsys)
+    assert run.code == ExitCode.NOT_A_VIDEO and f"is text, not a video ({len(body)} bytes)" in run.stderr
+    posted = json.dumps(callback.next_report())
+    for leak in ("ASIAEXAMPLEKEY", "wJalrXUtnFEMI", "Success", "AccessKeyId"):
+        assert leak not in "\n".join(run.lines) + run.stderr + posted
+
+
+def test_private_urls_are_refused_unless_allowed(video_url: str, tiny_weights: Path, capsys: Capsys) -> None:
+    run = run_inprocess(["--video_url", video_url, "--weights", str(tiny_weights), "--imgsz", "160"], capsys)
+    assert run.code == ExitCode.BAD_ARGS
+    assert "127.0.0.1 is a loopback address; refused (pass --allow-private-urls to allow it)" in run.stderr
+    assert run.report["error"]["kind"] == "bad_args"
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="checks the machine without CUDA")
+def test_cuda_asked_for_but_absent_fails_fast(video_url: str, tiny_weights: Path) -> None:
+    """A GPU queue's job definition says `--device cuda`: no silent CPU fallback, exit 2 at once."""
+    run = run_subprocess(["--video_url", video_url, "--weights", str(tiny_weights), "--device", "cuda"])
+    assert run.code == ExitCode.BAD_ARGS
+    assert "error: --device cuda:0: no CUDA device is available" in run.stderr
+    assert run.events("error")[0]["kind"] == "bad_args" and not run.events("downloaded")
+
+
+def test_cuda_visible_but_unusable_fails_fast(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dogwatch import pipeline
+    from dogwatch.errors import BadArgumentError
+
+    def broken(*args: object, **kwargs: object) -> torch.Tensor:
+        raise RuntimeError("CUDA driver version is insufficient for CUDA runtime version\nmore detail")
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 1)
+    monkeypatch.setattr(torch, "ones", broken)
+    with pytest.raises(BadArgumentError, match="cuda:0: CUDA is present but unusable: CUDA driver version is insuff"):
+        pipeline.resolve_device("cuda")

@@ -129,6 +129,7 @@ async def test_local_process_streams_output_and_exit_code(tmp_path: Path) -> Non
     plan = await plan_local(settings, "http://v/x.mp4", "http://cb/")
     assert plan.problem == ""
     assert plan.argv[2:6] == ("--video_url", "http://v/x.mp4", "--callback_url", "http://cb/")
+    assert "--allow-private-urls" in plan.argv  # the local receiver is on loopback, refused by default
     registry = LaunchRegistry()
     run = registry.create(plan.target, "http://v/x.mp4")
     assert await run_local(registry, run.run_id, plan) == 4

@@ -15,12 +15,14 @@ import tempfile
 import time
 import traceback
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from dogwatch.callback import CallbackPolicy, post_json
-from dogwatch.download import check_http_url, download, redact_url
+from dogwatch.download import check_http_url, download
 from dogwatch.errors import BadArgumentError, CallbackError, DogwatchError, ExitCode, NotAVideoError
+from dogwatch.netsafe import UrlPolicy, redact_url
 from dogwatch.report import RunFacts, build_report, to_json_line
 
 DEFAULT_WEIGHTS = os.environ.get(
@@ -60,8 +62,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--stride", type=int, default=1, help="process every Nth frame")
     p.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
     p.add_argument("--half", action=argparse.BooleanOptionalAction, default=True, help="FP16 on CUDA")
+    p.add_argument(
+        "--decoder",
+        default="auto",
+        help="auto (NVDEC via torchcodec or PyNvVideoCodec on CUDA when installed, else cpu), cpu, torchcodec, nvc",
+    )
+    p.add_argument(
+        "--tensorrt", action="store_true", help="run a TensorRT engine (built on first use, cached; CUDA only)"
+    )
     p.add_argument("--max-bytes", type=int, default=4 * 1024**3, help="refuse larger videos")
-    p.add_argument("--timeout", type=float, default=600.0, help="download time limit, seconds")
+    p.add_argument("--timeout", type=float, default=600.0, help="download time limit, seconds (redirects included)")
+    p.add_argument(
+        "--allow-private-urls",
+        action="store_true",
+        help="allow loopback/private/link-local addresses for the video and the callback (local runs only)",
+    )
     p.add_argument("--merge-gap", type=float, default=1.0, help="join detections this many seconds apart")
     p.add_argument("--callback-attempts", type=int, default=5)
     p.add_argument("--callback-timeout", type=float, default=10.0, help="seconds per attempt")
@@ -96,16 +111,33 @@ def validate(args: argparse.Namespace) -> None:
             raise BadArgumentError(message)
 
 
-def load_detector(args: argparse.Namespace, facts: RunFacts) -> tuple[Any, int, int]:
-    """Pick the device, load the weights, resolve the classes: (detector, batch, workers)."""
+@dataclass
+class Setup:
+    """What a run needs before it sees a video: loaded once per process (per request in `serve`)."""
+
+    detector: Any
+    yolo: Any
+    batch: int
+    workers: int
+    decoder: str
+    classes: dict[int, str]
+    versions: dict[str, str]
+    load_s: float
+
+
+def load_setup(args: argparse.Namespace) -> Setup:
+    """Pick the device and decoder, load the weights, resolve the classes; emits the `model` line."""
     t0 = time.perf_counter()
     import torch
     import ultralytics
 
-    from dogwatch import pipeline
+    from dogwatch import engine, pipeline, sources
 
-    facts.versions.update(torch=torch.__version__, ultralytics=ultralytics.__version__)
+    versions = {"torch": torch.__version__, "ultralytics": ultralytics.__version__}
     device = pipeline.resolve_device(args.device)
+    decoder = sources.resolve_decoder(args.decoder, device)
+    if args.tensorrt:
+        versions["tensorrt"] = engine.check_available(device)
     batch = args.batch or pipeline.auto_batch(device)
     workers = args.workers or pipeline.auto_workers(device)
     if device == "cpu":
@@ -114,21 +146,49 @@ def load_detector(args: argparse.Namespace, facts: RunFacts) -> tuple[Any, int, 
     classes = pipeline.resolve_classes(args.classes, pipeline.class_names(yolo.names))
     config = pipeline.DetectorConfig(imgsz=args.imgsz, conf=args.conf, iou=args.iou, classes=classes, half=args.half)
     detector = pipeline.Detector(yolo, device, config)
-    facts.device = device
-    facts.classes = {i: detector.names[i] for i in (classes if classes is not None else detector.names)}
-    facts.model.update(half=detector.half, imgsz=detector.imgsz[0], batch=batch, classes=sorted(facts.classes.values()))
-    facts.timings["model_load_s"] = time.perf_counter() - t0
+    names = {i: detector.names[i] for i in (classes if classes is not None else detector.names)}
+    setup = Setup(detector, yolo, batch, workers, decoder, names, versions, time.perf_counter() - t0)
     emit(
         "model",
         weights=Path(args.weights).name,
         device=device,
         half=detector.half,
         batch=batch,
+        decoder=decoder,
         workers=workers,
         threads=torch.get_num_threads(),
-        classes=len(facts.classes),
+        classes=len(names),
     )
-    return detector, batch, workers
+    return setup
+
+
+def record_setup(setup: Setup, args: argparse.Namespace, facts: RunFacts) -> None:
+    det = setup.detector
+    facts.versions.update(setup.versions)
+    facts.device = str(det.device)
+    facts.classes = dict(setup.classes)
+    facts.model.update(
+        half=det.half,
+        imgsz=det.imgsz[0],
+        batch=setup.batch,
+        classes=sorted(setup.classes.values()),
+        decoder=setup.decoder,
+        tensorrt=bool(args.tensorrt),
+    )
+    facts.timings["model_load_s"] = setup.load_s
+
+
+def use_engine(args: argparse.Namespace, setup: Setup, frame: tuple[int, int], facts: RunFacts) -> None:
+    """Swap the detector for a TensorRT engine made for this video's input shape (built once, cached)."""
+    from dogwatch import engine, pipeline
+
+    t0 = time.perf_counter()
+    det = setup.detector
+    shape = det.geometry(frame).out
+    path, built = engine.engine_for(setup.yolo, args.weights, str(det.device), shape, setup.batch, det.half)
+    setup.detector = pipeline.Detector(None, str(det.device), det.config, engine=path)
+    facts.timings["engine_s"] = time.perf_counter() - t0
+    emit("tensorrt", engine=path.name, built=built, seconds=facts.timings["engine_s"])
 
 
 def fetch(args: argparse.Namespace, facts: RunFacts, workdir: Path) -> Path:
@@ -142,47 +202,72 @@ def fetch(args: argparse.Namespace, facts: RunFacts, workdir: Path) -> Path:
             last = now
             emit("download", bytes=size, total=total if total is not None else "?")
 
-    got = download(args.video_url, workdir, max_bytes=args.max_bytes, timeout_s=args.timeout, on_progress=on_bytes)
+    got = download(
+        args.video_url,
+        workdir,
+        max_bytes=args.max_bytes,
+        timeout_s=args.timeout,
+        policy=UrlPolicy(allow_private=args.allow_private_urls),
+        on_progress=on_bytes,
+    )
     facts.size_bytes = got.size_bytes
     facts.timings["download_s"] = time.perf_counter() - t0
     emit("downloaded", bytes=got.size_bytes, seconds=got.seconds, content_type=got.content_type or "?")
     return got.path
 
 
-def analyse(args: argparse.Namespace, facts: RunFacts, workdir: Path) -> None:
+def analyse(args: argparse.Namespace, facts: RunFacts, workdir: Path, setup: Setup | None = None) -> None:
     """The whole job; fills `facts` as it goes so a failure still reports what was learnt."""
     from dogwatch import pipeline, segments
     from dogwatch.video import probe
 
-    detector, batch, workers = load_detector(args, facts)
+    setup = setup or load_setup(args)
+    record_setup(setup, args, facts)
     path = fetch(args, facts, workdir)
     info = probe(path)
     facts.video = info
     emit("video", width=info.width, height=info.height, fps=info.fps, frames=info.frame_count)
     if info.fps_assumed:
         emit("warning", message=f"no frame rate in the container, assuming {info.fps:g} fps")
+    if args.tensorrt:
+        use_engine(args, setup, (info.height, info.width), facts)
 
     expected: int | str = -(-info.frame_count // args.stride) if info.frame_count else "?"
     if args.max_frames and isinstance(expected, int):
         expected = min(expected, args.max_frames)
-    last, shown = time.perf_counter(), 0
+    last, shown, seen = time.perf_counter(), 0, 0
 
     def on_batch(done: int, elapsed: float) -> None:
-        nonlocal last, shown
+        nonlocal last, shown, seen
+        seen = done
         now = time.perf_counter()
         if now - last >= args.progress_every:
             last, shown = now, done
             emit("progress", frames=f"{done}/{expected}", fps=done / elapsed if elapsed > 0 else 0.0)
 
-    result = pipeline.run_pipeline(
-        path,
-        detector,
-        stride=args.stride,
-        batch_size=batch,
-        workers=workers,
-        max_frames=args.max_frames or None,
-        on_batch=on_batch,
-    )
+    def run(decoder: str) -> pipeline.PipelineResult:
+        return pipeline.run_pipeline(
+            path,
+            setup.detector,
+            stride=args.stride,
+            batch_size=setup.batch,
+            workers=setup.workers,
+            max_frames=args.max_frames or None,
+            on_batch=on_batch,
+            decoder=decoder,
+        )
+
+    try:
+        result = run(setup.decoder)
+    except Exception as exc:  # NVDEC cannot take this file (codec, profile, driver): decode on the CPU
+        if setup.decoder == "cpu" or args.decoder != "auto" or seen:
+            raise
+        emit("warning", message=f"{setup.decoder} decoder failed ({type(exc).__name__}: {exc}); using cpu")
+        facts.model["decoder"] = "cpu"
+        result = run("cpu")
+    if result.decoder != facts.model["decoder"]:
+        emit("warning", message=f"frames were decoded by {result.decoder}, not {facts.model['decoder']}")
+        facts.model["decoder"] = result.decoder
     if shown != result.frames_processed:
         emit("progress", frames=f"{result.frames_processed}/{expected}", fps=result.fps)
     facts.frames_processed = result.frames_processed
@@ -210,16 +295,9 @@ def strip_self_invocation(argv: Sequence[str]) -> list[str]:
     return args
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def run_job(args: argparse.Namespace, setup: Setup | None = None) -> tuple[dict[str, Any], ExitCode]:
+    """Analyse one video (no callback): the report and the exit code. Never raises for a failed run."""
     started = time.perf_counter()
-    argv = strip_self_invocation(sys.argv[1:] if argv is None else argv)
-    args = build_parser().parse_args(argv)  # exits 2 on malformed arguments
-    try:
-        validate(args)
-    except BadArgumentError as exc:
-        print(f"error: {exc.message}", file=sys.stderr, flush=True)
-        return int(exc.code)
-
     model: dict[str, Any] = {
         "weights": Path(args.weights).name,
         "imgsz": args.imgsz,
@@ -234,7 +312,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     emit("start", video=facts.video_url, stride=args.stride)
     try:
         with tempfile.TemporaryDirectory(prefix="dogwatch-", dir=args.workdir) as tmp:
-            analyse(args, facts, Path(tmp))
+            analyse(args, facts, Path(tmp), setup)
     except DogwatchError as exc:
         error = exc
     except Exception as exc:
@@ -244,9 +322,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         emit("error", code=int(error.code), kind=error.kind, message=error.message)
         print(f"error: {error.message}", file=sys.stderr, flush=True)
     facts.timings["total_s"] = time.perf_counter() - started
-    report = build_report(facts, error)
-    code = ExitCode.OK if error is None else error.code
+    return build_report(facts, error), ExitCode.OK if error is None else error.code
 
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = strip_self_invocation(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["serve"]:  # SageMaker hosting: `docker run IMAGE serve`
+        from dogwatch.serve import serve_main
+
+        return serve_main(argv[1:])
+    args = build_parser().parse_args(argv)  # exits 2 on malformed arguments
+    try:
+        validate(args)
+    except BadArgumentError as exc:
+        print(f"error: {exc.message}", file=sys.stderr, flush=True)
+        return int(exc.code)
+    report, code = run_job(args)
     if args.callback_url:
         policy = CallbackPolicy(
             attempts=args.callback_attempts, timeout_s=args.callback_timeout, backoff_s=args.callback_backoff
@@ -257,6 +348,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 report,
                 policy,
                 on_retry=lambda n, why, delay: emit("callback_retry", attempt=n, reason=why, delay_s=delay),
+                url_policy=UrlPolicy(allow_private=args.allow_private_urls),
             )
             emit("callback", status=sent.status, attempts=sent.attempts)
         except CallbackError as exc:

@@ -1,29 +1,35 @@
-"""Fetch the input video over http(s) with a size limit and a time limit.
+"""Fetch the input video over http(s) with an address policy, a size limit and a total deadline.
 
-S3 presigned URLs are plain https URLs. Every socket operation has a timeout and the whole
-transfer has a deadline, so a slow or silent server cannot hang the job.
+S3 presigned URLs are plain https URLs. Each hop (the URL, then every redirect) is checked by
+`netsafe`: http(s) only, one DNS lookup, no loopback/private/link-local/metadata address unless
+allowed, a connection to exactly the checked address. The whole transfer, redirects included,
+runs under one deadline (`--timeout`), and the body is never echoed anywhere.
 """
 
 from __future__ import annotations
 
+import http
+import http.client
 import os
 import re
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit
 
 from dogwatch import __version__
 from dogwatch.errors import BadArgumentError, DownloadError, TooLargeError
+from dogwatch.netsafe import BlockedAddressError, Deadline, Exchange, UrlPolicy, redact_url, request
+
+__all__ = ["Downloaded", "check_http_url", "download", "redact_url", "status_text"]
 
 CHUNK_BYTES = 1 << 20
 USER_AGENT = f"dogwatch/{__version__}"
 # A single connect/read may block at most this long (further capped by the overall deadline).
 SOCKET_TIMEOUT_S = 30.0
+MAX_REDIRECTS = 5
+REDIRECT_STATUS = frozenset({301, 302, 303, 307, 308})
 
 
 @dataclass(frozen=True)
@@ -34,22 +40,21 @@ class Downloaded:
     size_bytes: int
     seconds: float
     content_type: str | None
+    url: str  # the final URL after redirects (redacted)
 
 
 def check_http_url(url: str, what: str) -> str:
     """Return `url` if it is an absolute http(s) URL with a host, else raise BadArgumentError."""
-    parts = urlsplit(url)
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise BadArgumentError(f"{what} must be an http:// or https:// URL with a host, got {redact_url(url)!r}")
+    UrlPolicy().check_scheme(url, what)
     return url
 
 
-def redact_url(url: str) -> str:
-    """Drop query, fragment and credentials (presigned signatures, tokens) for logs and reports."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    netloc = f"{host}:{parts.port}" if parts.port else host
-    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+def status_text(code: int) -> str:
+    """`404 Not Found`: the standard phrase, never the server's own reason text."""
+    try:
+        return f"{code} {http.HTTPStatus(code).phrase}"
+    except ValueError:
+        return str(code)
 
 
 def download(
@@ -58,67 +63,99 @@ def download(
     *,
     max_bytes: int,
     timeout_s: float,
+    policy: UrlPolicy | None = None,
     on_progress: Callable[[int, int | None], None] | None = None,
 ) -> Downloaded:
     """Stream `url` into a file under `dest_dir`.
 
-    Raises DownloadError (unreachable, HTTP error, timed out), TooLargeError (over `max_bytes`,
-    by Content-Length or while streaming).
+    Raises BadArgumentError (not http(s), refused address), DownloadError (unreachable, HTTP
+    error, redirect loop, timed out, truncated), TooLargeError (over `max_bytes`).
     """
+    policy = policy or UrlPolicy()
     check_http_url(url, "--video_url")
-    shown = redact_url(url)
     started = time.monotonic()
-    deadline = started + timeout_s
+    deadline = Deadline(timeout_s)
     name = re.sub(r"[^A-Za-z0-9._-]", "_", os.path.basename(urlsplit(url).path))[-100:].lstrip(".")
     dest = dest_dir / (name or "video")
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
-    try:
-        with urllib.request.urlopen(request, timeout=min(SOCKET_TIMEOUT_S, timeout_s)) as response:
-            declared = _content_length(response.headers.get("Content-Length"))
+    current = url
+    for _hop in range(MAX_REDIRECTS + 1):
+        shown = redact_url(current)
+        with _open(current, policy, deadline, timeout_s) as exchange:
+            if exchange.status in REDIRECT_STATUS:
+                location = exchange.header("Location")
+                if not location:
+                    raise DownloadError(f"HTTP {status_text(exchange.status)} without a Location from {shown}")
+                current = urljoin(current, location.strip())
+                if urlsplit(current).scheme not in {"http", "https"}:
+                    raise DownloadError(f"{shown} redirected to a non-http(s) URL ({redact_url(current)}); refused")
+                continue
+            if exchange.status >= 300:
+                raise DownloadError(f"HTTP {status_text(exchange.status)} fetching {shown}")
+            declared = _content_length(exchange.header("Content-Length"))
             if declared is not None and declared > max_bytes:
                 raise TooLargeError(f"{shown} is {declared} bytes, over the limit of {max_bytes} bytes")
-            size = _stream(response, dest, max_bytes, deadline, declared, shown, timeout_s, on_progress)
-            content_type = response.headers.get("Content-Type")
-    except urllib.error.HTTPError as exc:
-        raise DownloadError(f"HTTP {exc.code} {exc.reason} fetching {shown}") from exc
-    except urllib.error.URLError as exc:
-        reason = exc.reason
-        if isinstance(reason, TimeoutError):
-            raise DownloadError(f"timed out connecting to {shown}") from exc
-        raise DownloadError(f"cannot reach {shown}: {reason}") from exc
+            size = _stream(exchange, dest, max_bytes, deadline, declared, shown, on_progress)
+            content_type = exchange.header("Content-Type")
+        if size == 0:
+            raise DownloadError(f"{shown} returned an empty body")
+        return Downloaded(dest, size, time.monotonic() - started, content_type, shown)
+    raise DownloadError(f"{redact_url(url)}: more than {MAX_REDIRECTS} redirects")
+
+
+def _open(url: str, policy: UrlPolicy, deadline: Deadline, timeout_s: float) -> Exchange:
+    shown = redact_url(url)
+    try:
+        return request(url, policy, deadline, headers={"User-Agent": USER_AGENT}, socket_timeout_s=SOCKET_TIMEOUT_S)
+    except BlockedAddressError as exc:
+        raise BadArgumentError(f"--video_url {shown}: {exc.message}") from exc
+    except BadArgumentError as exc:
+        raise BadArgumentError(f"--video_url {shown}: {exc.message}") from exc
     except TimeoutError as exc:
-        raise DownloadError(f"timed out reading {shown}") from exc
-    except OSError as exc:  # connection reset, refused mid-transfer, disk errors
-        raise DownloadError(f"connection to {shown} failed: {exc}") from exc
-    if size == 0:
-        raise DownloadError(f"{shown} returned an empty body")
-    return Downloaded(dest, size, time.monotonic() - started, content_type)
+        if deadline.remaining() <= 0:
+            raise DownloadError(f"download of {shown} took longer than {timeout_s:g} s") from exc
+        raise DownloadError(f"timed out waiting for {shown}") from exc
+    except (OSError, http.client.HTTPException) as exc:
+        raise DownloadError(f"cannot reach {shown}: {type(exc).__name__}: {exc}") from exc
 
 
 def _stream(
-    response: IO[bytes],
+    exchange: Exchange,
     dest: Path,
     max_bytes: int,
-    deadline: float,
+    deadline: Deadline,
     declared: int | None,
     shown: str,
-    timeout_s: float,
     on_progress: Callable[[int, int | None], None] | None,
 ) -> int:
     size = 0
-    with dest.open("wb") as out:
-        while True:
-            if time.monotonic() > deadline:
-                raise DownloadError(f"download of {shown} took longer than {timeout_s:g} s")
-            chunk = response.read(CHUNK_BYTES)
-            if not chunk:
-                break
-            size += len(chunk)
-            if size > max_bytes:
-                raise TooLargeError(f"{shown} is over the limit of {max_bytes} bytes")
-            out.write(chunk)
-            if on_progress is not None:
-                on_progress(size, declared)
+    response = exchange.response
+    try:
+        with dest.open("wb") as out:
+            while True:
+                if deadline.remaining() <= 0:
+                    raise TimeoutError("deadline passed")
+                sock = exchange.conn.sock
+                if sock is not None:
+                    sock.settimeout(max(0.001, min(SOCKET_TIMEOUT_S, deadline.remaining())))
+                chunk = response.read1(CHUNK_BYTES)  # whatever arrived: a trickle cannot stretch one read
+                if not chunk:
+                    break
+                size += len(chunk)
+                if size > max_bytes:
+                    raise TooLargeError(f"{shown} is over the limit of {max_bytes} bytes")
+                out.write(chunk)
+                if on_progress is not None:
+                    on_progress(size, declared)
+    except TimeoutError as exc:
+        if deadline.remaining() <= 0:
+            raise DownloadError(f"download of {shown} took longer than {deadline.seconds:g} s") from exc
+        raise DownloadError(f"timed out reading {shown}") from exc
+    except (OSError, http.client.HTTPException) as exc:
+        if deadline.expired.is_set():
+            raise DownloadError(f"download of {shown} took longer than {deadline.seconds:g} s") from exc
+        raise DownloadError(f"connection to {shown} failed: {type(exc).__name__}") from exc
+    if deadline.expired.is_set():
+        raise DownloadError(f"download of {shown} took longer than {deadline.seconds:g} s")
     if declared is not None and size < declared:
         raise DownloadError(f"{shown} ended after {size} of {declared} bytes")
     return size

@@ -73,9 +73,8 @@ def probe(path: Path) -> VideoInfo:
     """Open `path` and decode its first frame; raise NotAVideoError when that is impossible."""
     with path.open("rb") as fh:
         head = fh.read(4096)
-    if looks_like_text(head):
-        preview = head[:40].decode("utf-8", "replace").strip()
-        raise NotAVideoError(f"{path.name} is text, not a video (starts with {preview!r})")
+    if looks_like_text(head):  # an error page or a JSON document: its content is never echoed
+        raise NotAVideoError(f"{path.name} is text, not a video ({path.stat().st_size} bytes)")
     capture = cv2.VideoCapture(str(path))
     try:
         if not capture.isOpened():

@@ -14,6 +14,8 @@ YOLO_COMMAND = (
     "Ref::video_url",
     "--callback_url",
     "Ref::callback_url",
+    "--device",
+    "cuda",
 )
 
 

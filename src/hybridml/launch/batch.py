@@ -12,7 +12,11 @@ from hybridml.domain.launch import LaunchRun, LaunchStatus, LaunchTarget
 from hybridml.launch.registry import LaunchRegistry
 from hybridml.services import Services
 
-YOLO_COMMAND = ["python3", "src/main.py", "--video_url", "Ref::video_url", "--callback_url", "Ref::callback_url"]
+# `--device cuda`: on a GPU queue the container fails fast (exit 2) rather than fall back to the CPU.
+YOLO_COMMAND = [
+    "python3", "src/main.py", "--video_url", "Ref::video_url", "--callback_url", "Ref::callback_url",
+    "--device", "cuda",
+]  # fmt: skip
 
 
 async def ensure_job_definition(services: Services, settings: LaunchSettings) -> str:

@@ -47,7 +47,10 @@ async def docker_engine_available(timeout_s: float = 3.0) -> bool:
 
 
 def container_args(video_url: str, callback_url: str, settings: LaunchSettings, extra: tuple[str, ...]) -> list[str]:
+    # Local runs fetch the demo video from and report to this machine's loopback receiver, which the
+    # container refuses unless told (it blocks loopback/private/metadata addresses by default).
     args = ["--video_url", video_url, "--callback_url", callback_url, "--device", settings.device]
+    args.append("--allow-private-urls")
     if settings.weights:
         args += ["--weights", settings.weights]
     return [*args, *extra]
