@@ -31,6 +31,7 @@ demo: venv
 lint: venv
 	$(BIN)/ruff check src tests bench gpu_container
 	$(BIN)/ruff format --check src tests bench gpu_container
+	$(BIN)/lint-imports --no-cache
 
 typecheck: venv
 	$(BIN)/mypy

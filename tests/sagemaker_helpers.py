@@ -134,3 +134,53 @@ def fast_settle(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(patches_sagemaker_notebooks, "NOTEBOOK_STOP_S", 0.2)
     monkeypatch.setattr(patches_sagemaker_notebooks, "APP_DELETE_S", 0.2)
     yield
+
+
+# -- the SageMaker actions, sent the way the TUI and the headless commands send them -------------------------
+async def scale(services: Any, request: Any) -> None:
+    from hybridml.actions.sagemaker import run_scale, scale_actions
+
+    await run_scale(services, await scale_actions(services, request))
+
+
+async def update_capacity(services: Any, endpoint: Any, variant: str, desired: int) -> None:
+    """`endpoint`: a name (read now) or an Endpoint as it was listed (maybe stale)."""
+    from hybridml.actions.sagemaker import UpdateCapacity
+
+    if isinstance(endpoint, str):
+        endpoint = await services.sagemaker.endpoint(endpoint)
+    await services.run(UpdateCapacity(endpoint, variant, desired))
+
+
+async def register_scaling(services: Any, name: str, variant: str, lo: int, hi: int) -> None:
+    from hybridml.actions.sagemaker import RegisterScalableTarget
+
+    await services.run(RegisterScalableTarget(await services.sagemaker.endpoint(name), variant, lo, hi))
+
+
+async def delete_endpoint(services: Any, name: str) -> None:
+    """Delete by name; an endpoint already gone is sent anyway (SageMaker's answer must be a NotFound)."""
+    from hybridml.actions.sagemaker import DeleteEndpoint
+    from hybridml.domain.sagemaker import Endpoint
+
+    await services.run(DeleteEndpoint(Endpoint(name, "", "InService", None, None)))
+
+
+async def invoke(services: Any, name: str, body: bytes, content_type: str = "application/json") -> Any:
+    from hybridml.actions.sagemaker import InvokeEndpoint
+
+    return await services.run(InvokeEndpoint(name, body, content_type))
+
+
+async def stop_training(services: Any, name: str) -> None:
+    from hybridml.actions.sagemaker import StopTrainingJob
+    from hybridml.domain.sagemaker import TrainingJob
+
+    await services.run(StopTrainingJob(TrainingJob(name, "", "InProgress", "", None)))  # re-read at send time
+
+
+async def clone_training_job(services: Any, source: str, new_name: str, template: Any) -> str:
+    from hybridml.actions.sagemaker import clone_training
+
+    arn: str = await services.run(await clone_training(services, source, new_name, template))
+    return arn

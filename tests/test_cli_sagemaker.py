@@ -47,7 +47,7 @@ def test_scale_waits_until_in_service(
     assert f"{name}/AllTraffic: InService with 2 instances" in captured.out
     assert "Updating" in captured.err
     audit = [json.loads(line) for line in (tmp_path / "audit.jsonl").read_text().splitlines()]
-    assert [a["action"] for a in audit] == ["autoscaling:register-scalable-target", "sagemaker:update-capacity"]
+    assert [a["action"] for a in audit] == ["sagemaker.endpoint.autoscaling", "sagemaker.endpoint.scale"]
 
 
 @pytest.mark.parametrize(
@@ -75,7 +75,9 @@ def test_scale_missing_endpoint(args: list[str], capsys: pytest.CaptureFixture[s
 
 def test_scale_read_only(args: list[str], fleet: EmbeddedFleet, capsys: pytest.CaptureFixture[str]) -> None:
     name = create_endpoint(fleet, instances=1)
-    assert main(["--read-only", *args, "scale", name, "--instances", "2"]) == 2
+    assert main(["--read-only", *args, "scale", name, "--instances", "2"]) == 4  # one code for every command
+    assert "read-only mode" in capsys.readouterr().err
+    assert main(["--read-only", *args, "invoke", name, "--body", "{}"]) == 4
     assert "read-only mode" in capsys.readouterr().err
 
 

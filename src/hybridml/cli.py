@@ -131,6 +131,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         _error(exc)
         return 2
+    if args.command is None and settings.keymap:
+        from hybridml.tui.keys import validate_keymap
+
+        problems = validate_keymap(settings.keymap)
+        if problems:
+            _error("the [keymap] cannot be used:\n  " + "\n  ".join(problems))
+            return 2
 
     fleet: EmbeddedFleet | FleetProcess | None = None
     if args.demo:
@@ -147,14 +154,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             _error(exc)
             return 2
         if args.command is not None:
-            from hybridml.launch.launcher import LaunchError
-            from hybridml.services import ReadOnlyRefused
+            from hybridml.actions.base import ReadOnlyRefused
+            from hybridml.audit import AuditError
+            from hybridml.headless.exits import code_for
+            from hybridml.launch.batch import LaunchError
 
             try:
                 return asyncio.run(_run_headless(args, services))
-            except (AwsError, LaunchError, ReadOnlyRefused) as exc:
+            except (AwsError, LaunchError, ReadOnlyRefused, AuditError) as exc:
                 _error(exc)
-                return 1
+                return code_for(exc)
             except KeyboardInterrupt:
                 return 130
             except BrokenPipeError:  # `hybridml jobs --json | head -1`: the reader has what it wanted
@@ -162,9 +171,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
                 silence_stdout()
                 return 0
+        from hybridml.debuglog import open_debug_log
         from hybridml.tui.app import HybridApp
 
-        app = HybridApp(services)
+        app = HybridApp(services, debug_log=open_debug_log(settings.debug_log))
         app.run()
         return app.return_code or 0
     finally:

@@ -133,7 +133,9 @@ class LaunchSettings(_Section):
     use_docker: Literal["auto", "always", "never"] = "auto"
     callback_host: str = "127.0.0.1"
     callback_port: int = Field(default=0, ge=0, le=65535)
-    callback_public_url: str | None = None  # what a Batch instance can reach (e.g. a tunnel)
+    # What a Batch instance can reach (e.g. a tunnel to the receiver): without it, a Batch launch whose callback
+    # would be this machine's loopback address is refused (the job could never report back).
+    callback_public_url: str | None = None
     allow_private_urls: bool = False  # let video/callback URLs point at loopback / private addresses (launch/urls.py)
 
 
@@ -149,6 +151,7 @@ class Settings(_Section):
     keymap: dict[str, str] = {}
     read_only: bool = False
     audit_log: str = "~/.local/state/hybridml/audit.jsonl"
+    debug_log: str = "~/.local/state/hybridml/debug.log"  # tracebacks of internal errors ("" turns it off)
 
     @field_validator("keymap")
     @classmethod

@@ -7,7 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from hybridml.aws.batch_actions import ScaleChange, submit_job_kwargs
+from hybridml.actions.batch import (
+    CancelJob,
+    NothingToStop,
+    ScaleComputeEnvironment,
+    SetComputeEnvironmentState,
+    SetQueuePriority,
+    SetQueueState,
+    SubmitJob,
+    stop_job,
+)
+from hybridml.aws.batch_actions import ScaleChange, SubmittedJob, submit_job_kwargs
 from hybridml.aws.errors import InvalidRequest
 from hybridml.config import Settings
 from hybridml.domain.batch import JobStatus
@@ -21,6 +31,10 @@ def unique(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
+async def submit(services: Services, request: SubmitRequest) -> SubmittedJob:
+    return await services.run(SubmitJob(request))
+
+
 @pytest.fixture
 async def audited(fleet: EmbeddedFleet, tmp_path: Path) -> Services:
     services = make_services(fleet, Settings(aws=TEST_AWS, audit_log=str(tmp_path / "audit.jsonl")))
@@ -29,7 +43,7 @@ async def audited(fleet: EmbeddedFleet, tmp_path: Path) -> Services:
 
 
 async def test_submit_with_parameters_and_overrides_lands_exactly(audited: Services) -> None:
-    parent = await audited.batch_actions.submit(SubmitRequest("cpu-etl", "etl-parquet", unique("upstream")))
+    parent = await submit(audited, SubmitRequest("cpu-etl", "etl-parquet", unique("upstream")))
     request = SubmitRequest(
         queue="gpu-inference",
         job_definition="yolo-dog-detect",
@@ -45,7 +59,7 @@ async def test_submit_with_parameters_and_overrides_lands_exactly(audited: Servi
         array_size=4,
         depends_on=(parent.job_id,),
     )
-    submitted = await audited.batch_actions.submit(request)
+    submitted = await submit(audited, request)
     job = await audited.batch.job(submitted.job_id)
     assert job is not None
     assert job.name == request.job_name and job.queue == "gpu-inference"
@@ -68,15 +82,15 @@ async def test_submit_with_parameters_and_overrides_lands_exactly(audited: Servi
 
 async def test_shell_metacharacters_arrive_verbatim(audited: Services) -> None:
     nasty = "$(rm -rf /); `id` && echo pwned | tee /tmp/x > /dev/null; 'q' \"dq\" \\n *"
-    submitted = await audited.batch_actions.submit(
-        SubmitRequest("cpu-etl", "etl-parquet", unique("etl-meta"), parameters=(("date", nasty),))
+    submitted = await submit(
+        audited, SubmitRequest("cpu-etl", "etl-parquet", unique("etl-meta"), parameters=(("date", nasty),))
     )
     job = await audited.batch.job(submitted.job_id)
     assert job is not None and dict(job.parameters)["date"] == nasty
 
 
 async def test_definition_defaults_are_kept_when_not_overridden(audited: Services) -> None:
-    submitted = await audited.batch_actions.submit(SubmitRequest("gpu-training", "train-resnet50", unique("train")))
+    submitted = await submit(audited, SubmitRequest("gpu-training", "train-resnet50", unique("train")))
     job = await audited.batch.job(submitted.job_id)
     assert job is not None
     assert dict(job.parameters) == {"epochs": "10", "lr": "0.001"}
@@ -87,15 +101,15 @@ async def test_definition_defaults_are_kept_when_not_overridden(audited: Service
 async def test_cancel_and_terminate_reach_batch_with_reason(audited: Services, fleet: EmbeddedFleet) -> None:
     from hybridml.fleet.backends import batch_backend
 
-    first = await audited.batch_actions.submit(SubmitRequest("cpu-etl", "etl-parquet", unique("to-cancel")))
-    second = await audited.batch_actions.submit(SubmitRequest("cpu-etl", "etl-parquet", unique("to-kill")))
+    first = await submit(audited, SubmitRequest("cpu-etl", "etl-parquet", unique("to-cancel")))
+    second = await submit(audited, SubmitRequest("cpu-etl", "etl-parquet", unique("to-kill")))
     batch_backend()._jobs[second.job_id].status = "RUNNING"
     before = await audited.batch.job(first.job_id)
     assert before is not None
-    assert await audited.batch_actions.stop(before, "wrong date") == "cancel"
+    assert await stop_job(audited, before, "wrong date") == "cancelled"
     running = await audited.batch.job(second.job_id)
     assert running is not None and running.status is JobStatus.RUNNING
-    assert await audited.batch_actions.stop(running, "runaway cost") == "terminate"
+    assert await stop_job(audited, running, "runaway cost") == "terminated"
     cancelled, killed = await audited.batch.describe_jobs([first.job_id, second.job_id])
     assert (cancelled.status, cancelled.status_reason) == (JobStatus.FAILED, "wrong date")
     assert (killed.status, killed.status_reason) == (JobStatus.FAILED, "runaway cost")
@@ -104,10 +118,10 @@ async def test_cancel_and_terminate_reach_batch_with_reason(audited: Services, f
         ("batch.cancel", first.job_id, "wrong date"),
         ("batch.terminate", second.job_id, "runaway cost"),
     ]
-    with pytest.raises(InvalidRequest, match="already FAILED"):
-        await audited.batch_actions.stop(cancelled, "again")
+    with pytest.raises(NothingToStop, match="already FAILED: nothing to stop"):
+        await stop_job(audited, cancelled, "again")
     with pytest.raises(InvalidRequest, match="reason is required"):
-        await audited.batch_actions.cancel(first.job_id, "   ")
+        await audited.run(CancelJob(before, "   "))
 
 
 async def test_scale_and_state_of_compute_environment(audited: Services) -> None:
@@ -115,18 +129,18 @@ async def test_scale_and_state_of_compute_environment(audited: Services) -> None
     spot = envs["gpu-spot"]
     assert spot.resources is not None
     new_max = spot.resources.max_vcpus + 8
-    await audited.batch_actions.scale_compute_environment(spot, ScaleChange(min_vcpus=0, max_vcpus=new_max))
-    await audited.batch_actions.set_compute_environment_state(spot, enabled=False)
+    await audited.run(ScaleComputeEnvironment(spot, ScaleChange(min_vcpus=0, max_vcpus=new_max)))
+    await audited.run(SetComputeEnvironmentState(spot, enabled=False))
     after = {ce.name: ce for ce in await audited.batch.compute_environments()}["gpu-spot"]
     assert after.resources is not None and after.resources.max_vcpus == new_max
     assert after.state == "DISABLED"
-    await audited.batch_actions.set_compute_environment_state(after, enabled=True)
-    await audited.batch_actions.scale_compute_environment(after, ScaleChange(max_vcpus=spot.resources.max_vcpus))
+    await audited.run(SetComputeEnvironmentState(after, enabled=True))
+    await audited.run(ScaleComputeEnvironment(after, ScaleChange(max_vcpus=spot.resources.max_vcpus)))
     restored = {ce.name: ce for ce in await audited.batch.compute_environments()}["gpu-spot"]
     assert restored.state == "ENABLED" and restored.resources is not None
     assert restored.resources.max_vcpus == spot.resources.max_vcpus
     entries = audited.audit_log.entries()
-    assert [e["action"] for e in entries] == ["batch.scale-ce", "batch.ce-state", "batch.ce-state", "batch.scale-ce"]
+    assert [e["action"] for e in entries] == ["batch.ce.scale", "batch.ce.state", "batch.ce.state", "batch.ce.scale"]
     assert entries[0]["request"]["computeResources"] == {"maxvCpus": new_max}
 
 
@@ -139,30 +153,30 @@ async def test_scale_rejects_bad_bounds_without_sending(audited: Services) -> No
         (ScaleChange(), "nothing to change"),
     ):
         with pytest.raises(InvalidRequest, match=message):
-            await audited.batch_actions.scale_compute_environment(spot, change)
+            await audited.run(ScaleComputeEnvironment(spot, change))
     assert audited.audit_log.entries() == []
 
 
 async def test_queue_state_and_priority(audited: Services) -> None:
     name = "gpu-legacy"
     queue = {q.name: q for q in await audited.batch.job_queues()}[name]
-    await audited.batch_actions.set_queue_priority(queue, queue.priority + 1)
-    await audited.batch_actions.set_queue_state(queue, enabled=False)
+    await audited.run(SetQueuePriority(queue, queue.priority + 1))
+    await audited.run(SetQueueState(queue, enabled=False))
     after = {q.name: q for q in await audited.batch.job_queues()}[name]
     assert (after.priority, after.state) == (queue.priority + 1, "DISABLED")
-    await audited.batch_actions.set_queue_state(after, enabled=True)
-    await audited.batch_actions.set_queue_priority(after, queue.priority)
+    await audited.run(SetQueueState(after, enabled=True))
+    await audited.run(SetQueuePriority(after, queue.priority))
     back = {q.name: q for q in await audited.batch.job_queues()}[name]
     assert (back.priority, back.state) == (queue.priority, "ENABLED")
     with pytest.raises(InvalidRequest, match=r"0\.\.1000"):
-        await audited.batch_actions.set_queue_priority(back, 5000)
+        await audited.run(SetQueuePriority(back, 5000))
 
 
 async def test_submit_to_disabled_queue_is_rejected_by_batch(audited: Services) -> None:
     with pytest.raises(InvalidRequest, match="DISABLED"):
-        await audited.batch_actions.submit(SubmitRequest("spot-archive", "etl-parquet", unique("archive")))
+        await submit(audited, SubmitRequest("spot-archive", "etl-parquet", unique("archive")))
     with pytest.raises(InvalidRequest, match="does not exist"):
-        await audited.batch_actions.submit(SubmitRequest("cpu-etl", "no-such-def", unique("x")))
+        await submit(audited, SubmitRequest("cpu-etl", "no-such-def", unique("x")))
     assert [e["result"] for e in audited.audit_log.entries()] == ["error", "error"]
 
 
@@ -180,7 +194,7 @@ async def test_submit_to_disabled_queue_is_rejected_by_batch(audited: Services) 
 async def test_invalid_requests_are_never_sent(audited: Services, request_: SubmitRequest, message: str) -> None:
     calls = audited.session.meter.by_operation.get("SubmitJob", 0)
     with pytest.raises(InvalidRequest, match=message):
-        await audited.batch_actions.submit(request_)
+        await submit(audited, request_)
     assert audited.session.meter.by_operation.get("SubmitJob", 0) == calls
     assert audited.audit_log.entries() == []
 
@@ -190,21 +204,21 @@ async def test_read_only_refuses_every_action(fleet: EmbeddedFleet, tmp_path: Pa
     try:
         envs = {ce.name: ce for ce in await services.batch.compute_environments()}
         queue = {q.name: q for q in await services.batch.job_queues()}["cpu-etl"]
-        actions = services.batch_actions
+        job = (await services.batch.describe_jobs([fleet.seeded.stuck["yolo-spot-burst-7"]]))[0]
         attempts = [
-            lambda: actions.submit(SubmitRequest("cpu-etl", "etl-parquet", unique("ro"))),
-            lambda: actions.cancel("some-job", "reason"),
-            lambda: actions.terminate("some-job", "reason"),
-            lambda: actions.scale_compute_environment(envs["gpu-spot"], ScaleChange(max_vcpus=128)),
-            lambda: actions.set_compute_environment_state(envs["gpu-spot"], enabled=False),
-            lambda: actions.set_queue_state(queue, enabled=False),
-            lambda: actions.set_queue_priority(queue, 3),
+            SubmitJob(SubmitRequest("cpu-etl", "etl-parquet", unique("ro"))),
+            CancelJob(job, "reason"),
+            ScaleComputeEnvironment(envs["gpu-spot"], ScaleChange(max_vcpus=128)),
+            SetComputeEnvironmentState(envs["gpu-spot"], enabled=False),
+            SetQueueState(queue, enabled=False),
+            SetQueuePriority(queue, 3),
         ]
         for attempt in attempts:
             with pytest.raises(ReadOnlyRefused, match="read-only"):
-                await attempt()
+                await services.run(attempt)
         entries = services.audit_log.entries()
         assert len(entries) == len(attempts) and {e["result"] for e in entries} == {"refused"}
+        assert [e["action"] for e in entries] == [a.spec.id for a in attempts]
         assert services.session.meter.by_operation.get("SubmitJob", 0) == 0
         assert "UpdateComputeEnvironment" not in services.session.meter.by_operation
     finally:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from hybridml.actions.sagemaker import UpdateEndpoint
 from hybridml.aws.errors import InvalidRequest, NotFound
 from hybridml.aws.sagemaker import EndpointWaitFailed
 from hybridml.config import Settings
@@ -17,7 +18,16 @@ from hybridml.fleet.embedded import EmbeddedFleet
 from hybridml.fleet.seed import boto3_client
 from hybridml.services import ReadOnlyRefused, Services
 from tests.conftest import TEST_AWS, make_services
-from tests.sagemaker_helpers import create_endpoint, fast_settle, unique
+from tests.sagemaker_helpers import (
+    create_endpoint,
+    delete_endpoint,
+    fast_settle,
+    invoke,
+    register_scaling,
+    scale,
+    unique,
+    update_capacity,
+)
 
 __all__ = ["fast_settle"]
 
@@ -53,9 +63,7 @@ async def test_scale_goes_updating_then_in_service(fleet: EmbeddedFleet, tmp_pat
     name = create_endpoint(fleet, instances=1)
     services = make_services(fleet, Settings(aws=TEST_AWS, audit_log=str(tmp_path / "audit.jsonl")))
     try:
-        await services.sagemaker.scale(
-            services, ScaleRequest(name, "AllTraffic", desired=3, min_capacity=1, max_capacity=5)
-        )
+        await scale(services, ScaleRequest(name, "AllTraffic", desired=3, min_capacity=1, max_capacity=5))
         during = await services.sagemaker.endpoint(name)
         variant = during.variant()
         assert variant is not None
@@ -68,42 +76,55 @@ async def test_scale_goes_updating_then_in_service(fleet: EmbeddedFleet, tmp_pat
         assert done.status == "InService" and done.variant().current_instance_count == 3  # type: ignore[union-attr]
         assert seen[-1] == "InService"
         actions = [e["action"] for e in services.audit_log.entries()]
-        assert actions == ["autoscaling:register-scalable-target", "sagemaker:update-capacity"]
+        assert actions == ["sagemaker.endpoint.autoscaling", "sagemaker.endpoint.scale"]
     finally:
         await services.close()
 
 
 async def test_update_keeps_weight_and_refuses_busy_endpoint(services: Services, fleet: EmbeddedFleet) -> None:
     name = create_endpoint(fleet, instances=2)
-    await services.sagemaker.update_capacity(services, name, "AllTraffic", 4)
+    listed = await services.sagemaker.endpoint(name)
+    await update_capacity(services, name, "AllTraffic", 4)
     endpoint = await services.sagemaker.endpoint(name)
     variant = endpoint.variant()
     assert endpoint.status == "Updating"  # default settle is seconds away
     assert variant is not None and variant.current_weight == 1.0 and variant.current_instance_count == 2
-    with pytest.raises(InvalidRequest, match="Updating"):
-        await services.sagemaker.scale(services, ScaleRequest(name, "AllTraffic", desired=5))
-    with pytest.raises(InvalidRequest, match="in-progress"):
-        await services.sagemaker.update_capacity(services, name, "AllTraffic", 5)
+    sent = services.session.meter.by_operation["UpdateEndpointWeightsAndCapacities"]
+    with pytest.raises(InvalidRequest, match="is Updating: it can be scaled once it is InService"):
+        await scale(services, ScaleRequest(name, "AllTraffic", desired=5))
+    with pytest.raises(InvalidRequest, match="is Updating"):
+        await update_capacity(services, name, "AllTraffic", 5)
+    assert services.session.meter.by_operation["UpdateEndpointWeightsAndCapacities"] == sent  # refused here
+    with pytest.raises(InvalidRequest, match="in-progress"):  # read while InService: SageMaker refuses it
+        await update_capacity(services, listed, "AllTraffic", 5)
 
 
 async def test_bad_scale_requests_send_nothing(services: Services, fleet: EmbeddedFleet) -> None:
     name = create_endpoint(fleet)
     calls = services.session.meter.total
     with pytest.raises(InvalidRequest, match=r"min \(5\) is greater than max \(2\)"):
-        await services.sagemaker.scale(services, ScaleRequest(name, "AllTraffic", min_capacity=5, max_capacity=2))
+        await scale(services, ScaleRequest(name, "AllTraffic", min_capacity=5, max_capacity=2))
     with pytest.raises(InvalidRequest, match="no variant 'Blue'"):
-        await services.sagemaker.scale(services, ScaleRequest(name, "Blue", desired=2))
+        await scale(services, ScaleRequest(name, "Blue", desired=2))
     with pytest.raises(InvalidRequest, match="at least 1"):
-        await services.sagemaker.scale(services, ScaleRequest(name, "AllTraffic", desired=0))
+        await scale(services, ScaleRequest(name, "AllTraffic", desired=0))
     # only the DescribeEndpoint/DescribeScalableTargets reads went out
     assert services.session.meter.by_operation.get("UpdateEndpointWeightsAndCapacities", 0) == 0
     assert services.session.meter.total - calls <= 12
 
 
-async def test_autoscaling_rejects_min_above_max_server_side(services: Services, fleet: EmbeddedFleet) -> None:
+async def test_autoscaling_min_above_max_is_refused_here_and_by_aws(services: Services, fleet: EmbeddedFleet) -> None:
+    from hybridml.aws import mutations
+    from hybridml.aws.sagemaker import AUTOSCALING, scalable_target_kwargs
+
     name = create_endpoint(fleet)
-    with pytest.raises(InvalidRequest, match="Minimum capacity cannot be greater"):
-        await services.sagemaker.register_scaling(services, name, "AllTraffic", 5, 2)
+    with pytest.raises(InvalidRequest, match=r"min \(5\) must be between 0 and max \(2\)"):
+        await register_scaling(services, name, "AllTraffic", 5, 2)
+    assert "RegisterScalableTarget" not in services.session.meter.by_operation
+    with pytest.raises(InvalidRequest, match="Minimum capacity cannot be greater"):  # the rule is AWS's too
+        await mutations.send(
+            services.session, AUTOSCALING, "RegisterScalableTarget", scalable_target_kwargs(name, "AllTraffic", 5, 2)
+        )
 
 
 async def test_wait_gives_up_at_the_deadline(
@@ -111,18 +132,18 @@ async def test_wait_gives_up_at_the_deadline(
 ) -> None:
     monkeypatch.setattr(patches_sagemaker, "ENDPOINT_UPDATE_S", 3600.0)
     name = create_endpoint(fleet)
-    await services.sagemaker.update_capacity(services, name, "AllTraffic", 2)
+    await update_capacity(services, name, "AllTraffic", 2)
     with pytest.raises(EndpointWaitFailed, match="still Updating"):
         await services.sagemaker.wait_in_service(name, timeout_s=0.3, poll_s=0.1)
 
 
 async def test_wait_reports_a_deleted_endpoint(services: Services, fleet: EmbeddedFleet) -> None:
     name = create_endpoint(fleet)
-    await services.sagemaker.delete_endpoint(services, name)
+    await delete_endpoint(services, name)
     with pytest.raises(EndpointWaitFailed, match="deleted"):
         await services.sagemaker.wait_in_service(name, timeout_s=2, poll_s=0.05)
     with pytest.raises(NotFound):
-        await services.sagemaker.delete_endpoint(services, name)
+        await delete_endpoint(services, name)
     assert name not in await services.sagemaker.endpoint_names()
 
 
@@ -140,7 +161,7 @@ async def test_update_endpoint_switches_config(services: Services, fleet: Embedd
             }
         ],
     )
-    await services.sagemaker.update_endpoint(services, name, f"{name}-v2")
+    await services.run(UpdateEndpoint(name, f"{name}-v2"))
     done = await services.sagemaker.wait_in_service(name, timeout_s=10, poll_s=0.05)
     assert done.config_name == f"{name}-v2"
     assert done.variant().instance_type == "ml.g5.2xlarge" and done.variant().current_instance_count == 2  # type: ignore[union-attr]
@@ -161,12 +182,12 @@ def _set_invoke_result(fleet: EmbeddedFleet, body: str, content_type: str) -> No
 async def test_invoke_returns_body_type_and_latency(services: Services, fleet: EmbeddedFleet) -> None:
     name = create_endpoint(fleet)
     _set_invoke_result(fleet, '{"predictions": [0.91]}', "application/json")
-    result = await services.sagemaker.invoke(services, name, b'{"instances": [1]}', "application/json")
+    result = await invoke(services, name, b'{"instances": [1]}', "application/json")
     assert json.loads(result.text()) == {"predictions": [0.91]}
     assert result.content_type == "application/json" and result.invoked_variant == "AllTraffic"
     assert result.latency_ms > 0
     with pytest.raises(NotFound):
-        await services.sagemaker.invoke(services, unique("gone"), b"{}", "application/json")
+        await invoke(services, unique("gone"), b"{}", "application/json")
 
 
 async def test_read_only_refuses_scale_delete_and_invoke(fleet: EmbeddedFleet, tmp_path: Path) -> None:
@@ -174,11 +195,11 @@ async def test_read_only_refuses_scale_delete_and_invoke(fleet: EmbeddedFleet, t
     services = make_services(fleet, Settings(aws=TEST_AWS, audit_log=str(tmp_path / "a.jsonl")), read_only=True)
     try:
         with pytest.raises(ReadOnlyRefused):
-            await services.sagemaker.scale(services, ScaleRequest(name, "AllTraffic", desired=3))
+            await scale(services, ScaleRequest(name, "AllTraffic", desired=3))
         with pytest.raises(ReadOnlyRefused):
-            await services.sagemaker.delete_endpoint(services, name)
+            await delete_endpoint(services, name)
         with pytest.raises(ReadOnlyRefused):
-            await services.sagemaker.invoke(services, name, b"{}", "application/json")
+            await invoke(services, name, b"{}", "application/json")
         endpoint = await services.sagemaker.endpoint(name)
         assert endpoint.status == "InService" and endpoint.desired_instances == 2
         assert {e["result"] for e in services.audit_log.entries()} == {"refused"}
@@ -187,13 +208,17 @@ async def test_read_only_refuses_scale_delete_and_invoke(fleet: EmbeddedFleet, t
 
 
 async def test_refresh_reuses_unchanged_describes(services: Services, fleet: EmbeddedFleet, fast_settle: None) -> None:
+    from hybridml.fleet.backends import sagemaker_backend
+
     name = create_endpoint(fleet, instances=1)
+    for endpoint in sagemaker_backend().endpoints.values():  # other tests' updates land now, not mid-count
+        patches_sagemaker.settle_endpoint(endpoint, force=True)
     first = {e.name: e for e in await services.sagemaker.endpoints()}
     describes = services.session.meter.by_operation.get("DescribeEndpoint", 0)
     again = {e.name: e for e in await services.sagemaker.endpoints()}
     assert services.session.meter.by_operation.get("DescribeEndpoint", 0) == describes  # nothing changed
     assert again.keys() == first.keys()
-    await services.sagemaker.update_capacity(services, name, "AllTraffic", 2)
+    await update_capacity(services, first[name], "AllTraffic", 2)  # as listed: no read of its own
     changed = {e.name: e for e in await services.sagemaker.endpoints()}
     assert services.session.meter.by_operation["DescribeEndpoint"] == describes + 1  # only the one that changed
     assert changed[name].desired_instances == 2
@@ -201,7 +226,7 @@ async def test_refresh_reuses_unchanged_describes(services: Services, fleet: Emb
 
 async def test_scale_one_variant_of_two(services: Services, fleet: EmbeddedFleet, fast_settle: None) -> None:
     name = create_endpoint(fleet, instances=1, variants=("Blue", "Green"))
-    await services.sagemaker.scale(services, ScaleRequest(name, "Green", desired=3))
+    await scale(services, ScaleRequest(name, "Green", desired=3))
     done = await services.sagemaker.wait_in_service(name, timeout_s=10, poll_s=0.05)
     assert done.variant("Green").current_instance_count == 3  # type: ignore[union-attr]
     assert done.variant("Blue").current_instance_count == 1  # type: ignore[union-attr]
@@ -209,15 +234,15 @@ async def test_scale_one_variant_of_two(services: Services, fleet: EmbeddedFleet
 
 
 async def test_demo_endpoints_answer_like_models(services: Services) -> None:
-    dogs = await services.sagemaker.invoke(services, "yolo-dogs-prod", b'{"image": "dog.jpg"}', "application/json")
+    dogs = await invoke(services, "yolo-dogs-prod", b'{"image": "dog.jpg"}', "application/json")
     answer = json.loads(dogs.text())
     assert answer["model"] == "yolo-dogs-prod" and answer["detections"][0]["label"] == "dog"
-    again = await services.sagemaker.invoke(services, "yolo-dogs-prod", b'{"image": "dog.jpg"}', "application/json")
+    again = await invoke(services, "yolo-dogs-prod", b'{"image": "dog.jpg"}', "application/json")
     assert again.body == dogs.body  # the same request gets the same answer
-    embed = await services.sagemaker.invoke(services, "text-embed", b'{"image": "dog.jpg"}', "application/json")
+    embed = await invoke(services, "text-embed", b'{"image": "dog.jpg"}', "application/json")
     assert len(json.loads(embed.text())["embedding"]) == 16  # not another endpoint's cached answer
     with pytest.raises(InvalidRequest, match="not in service"):
-        await services.sagemaker.invoke(services, "llm-summarizer", b"{}", "application/json")
+        await invoke(services, "llm-summarizer", b"{}", "application/json")
 
 
 async def test_wait_rides_out_failing_polls(fleet: EmbeddedFleet, fast_settle: None) -> None:
@@ -235,7 +260,7 @@ async def test_wait_rides_out_failing_polls(fleet: EmbeddedFleet, fast_settle: N
             static_credentials=(fleet.access_key, fleet.secret_key),
         )
         try:
-            await services.sagemaker.update_capacity(services, name, "AllTraffic", 2)
+            await update_capacity(services, name, "AllTraffic", 2)
             proxy.set_rules(FaultRules(error_rate=0.6, operations={"DescribeEndpoint"}, seed=7))
             done = await services.sagemaker.wait_in_service(name, timeout_s=20, poll_s=0.05)
             assert done.status == "InService" and done.desired_instances == 2
@@ -282,7 +307,7 @@ async def test_half_done_scale_says_what_changed(fleet: EmbeddedFleet, tmp_path:
         try:
             request = ScaleRequest(name, "AllTraffic", desired=2, min_capacity=1, max_capacity=3)
             with pytest.raises(ServiceFailure, match=r"bounds were already set to 1\.\.3"):
-                await services.sagemaker.scale(services, request)
+                await scale(services, request)
             assert proxy.count(operation="UpdateEndpointWeightsAndCapacities") == 1  # sent once, not retried
             variant = (await services.sagemaker.endpoint(name)).variant()
             assert variant is not None and variant.autoscaling == "1..3" and variant.desired_instance_count == 1

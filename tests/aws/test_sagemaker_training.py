@@ -12,7 +12,7 @@ from hybridml.config import TrainingTemplate
 from hybridml.domain.metrics import WINDOWS
 from hybridml.fleet.embedded import EmbeddedFleet
 from hybridml.services import Services
-from tests.sagemaker_helpers import create_training_job, fast_settle, unique
+from tests.sagemaker_helpers import clone_training_job, create_training_job, fast_settle, stop_training, unique
 
 __all__ = ["fast_settle"]
 
@@ -32,7 +32,7 @@ async def test_seeded_training_jobs(services: Services) -> None:
 
 async def test_stop_moves_stopping_then_stopped(services: Services, fleet: EmbeddedFleet, fast_settle: None) -> None:
     name = create_training_job(fleet)
-    await services.training.stop(services, name)
+    await stop_training(services, name)
     stopping = await services.training.training_job(name)
     assert stopping.status in ("Stopping", "Stopped")
     assert "Stopping" in [t.status for t in stopping.transitions]
@@ -41,26 +41,26 @@ async def test_stop_moves_stopping_then_stopped(services: Services, fleet: Embed
     while job.status != "Stopped" and time.monotonic() < deadline:
         job = await services.training.training_job(name)
     assert job.status == "Stopped" and job.secondary_status == "Stopped" and job.ended_at is not None
-    with pytest.raises(InvalidRequest, match="status Stopped"):
-        await services.training.stop(services, name)
+    with pytest.raises(InvalidRequest, match="is Stopped: only InProgress jobs can be stopped"):
+        await stop_training(services, name)
 
 
 async def test_stop_unknown_job_is_not_found(services: Services) -> None:
     with pytest.raises(NotFound):
-        await services.training.stop(services, unique("nope"))
+        await stop_training(services, unique("nope"))
 
 
 async def test_clone_with_template_overrides(services: Services, fleet: EmbeddedFleet) -> None:
     source = create_training_job(fleet, status="Completed")
     new_name = unique("t-clone")
     template = TrainingTemplate(instance_type="ml.g5.2xlarge", instance_count=2, hyperparameters={"lr": "0.01"})
-    arn = await services.training.clone(services, source, new_name, template)
+    arn = await clone_training_job(services, source, new_name, template)
     assert arn.endswith(new_name)
     job = await services.training.training_job(new_name)
     assert (job.instance_type, job.instance_count) == ("ml.g5.2xlarge", 2)
     assert dict(job.hyperparameters) == {"epochs": "10", "lr": "0.01"}
     with pytest.raises(InvalidRequest, match="letters, digits and hyphens"):
-        await services.training.clone(services, source, "bad name!", None)
+        await clone_training_job(services, source, "bad name!", None)
 
 
 async def test_processing_and_transform_jobs(services: Services) -> None:
@@ -113,7 +113,7 @@ async def test_refresh_reuses_unchanged_training_describes(
     describes = services.session.meter.by_operation.get("DescribeTrainingJob", 0)
     await services.training.training_jobs()
     assert services.session.meter.by_operation.get("DescribeTrainingJob", 0) == describes
-    await services.training.stop(services, name)
+    await stop_training(services, name)
     deadline = time.monotonic() + 5
     jobs = {j.name: j for j in await services.training.training_jobs()}
     while jobs[name].status != "Stopped" and time.monotonic() < deadline:

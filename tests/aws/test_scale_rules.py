@@ -18,7 +18,7 @@ def test_only_changed_values_are_sent() -> None:
 
 
 def test_desired_must_stay_within_bounds() -> None:
-    with pytest.raises(InvalidRequest, match="change desired vCPUs too"):
+    with pytest.raises(InvalidRequest, match="cannot be lowered by an update"):
         scale_kwargs(env(want=24), ScaleChange(max_vcpus=10))
     with pytest.raises(InvalidRequest, match="above maxvCpus"):
         scale_kwargs(env(), ScaleChange(min_vcpus=100))

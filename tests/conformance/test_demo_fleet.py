@@ -8,7 +8,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from hybridml.aws import remedies
+from hybridml.actions.remedies import remedy_action
 from hybridml.fleet.backends import batch_backend, logs_backend
 from hybridml.fleet.embedded import EmbeddedFleet
 from hybridml.fleet.inject import Injector
@@ -82,7 +82,7 @@ async def test_a_fix_applied_in_the_demo_lets_the_job_run(fleet: EmbeddedFleet, 
     ctx = await gather_context(services, sagemaker=False, quotas=False)
     fix = next(f.action for f in explain(ctx, "job", job.job_id, datetime.now(UTC)) if f.action is not None)
     assert fix is not None and fix.kind == "enable_compute_environment" and fix.target == queue
-    await remedies.apply(services.session, fix)
+    await services.run(await remedy_action(services, fix))
     fleet.simulator.schedule([job.job_id])
     assert job.status == "STARTING" and job.job_id not in fleet.simulator.pinned
 

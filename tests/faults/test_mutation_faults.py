@@ -15,7 +15,9 @@ from typing import Any
 
 import pytest
 
-from hybridml.aws.errors import AwsError, ServiceFailure, Throttled, Unreachable, aws_call
+from hybridml.actions.batch import SubmitJob, TerminateJob
+from hybridml.aws.errors import AwsError, ServiceFailure, Throttled, Unreachable
+from hybridml.domain.submit import SubmitRequest
 from hybridml.fleet.backends import batch_backend
 from hybridml.fleet.faultproxy import FaultProxy, FaultRules
 from hybridml.fleet.seed import JobSeeder
@@ -28,25 +30,13 @@ def jobs_named(name: str) -> list[Any]:
 
 
 async def submit(services: Services, name: str) -> Any:
-    request = {"jobName": name, "jobQueue": QUEUE, "jobDefinition": "etl-parquet"}
-
-    async def call() -> Any:
-        client = await services.session.mutation_client("batch")
-        async with aws_call("batch", "SubmitJob"):
-            return await client.submit_job(**request)
-
-    return await services.mutate("batch:submit-job", name, request, call)
+    return await services.run(SubmitJob(SubmitRequest(QUEUE, "etl-parquet", name)))
 
 
 async def terminate(services: Services, job_id: str, reason: str) -> Any:
-    request = {"jobId": job_id, "reason": reason}
-
-    async def call() -> Any:
-        client = await services.session.mutation_client("batch")
-        async with aws_call("batch", "TerminateJob"):
-            return await client.terminate_job(**request)
-
-    return await services.mutate("batch:terminate-job", job_id, request, call)
+    job = await services.batch.job(job_id)
+    assert job is not None
+    return await services.run(TerminateJob(job, reason))
 
 
 def audit_results(services: Services) -> list[str]:
@@ -109,12 +99,12 @@ async def test_submit_after_the_fault_works_and_shows_on_the_next_refresh(
         await submit(services, f"fault-first-{uuid.uuid4().hex[:8]}")
     proxy.clear()
     name = f"fault-second-{uuid.uuid4().hex[:8]}"
-    response = await submit(services, name)
+    submitted = await submit(services, name)
     seen = {job.name for job in await services.batch.all_jobs((QUEUE,), max_age_s=0)}
     assert name in seen  # moto finishes it at once: the mutation forced a sweep of finished jobs too
     assert audit_results(services) == ["unknown", "ok"]
     entry = services.audit_log.entries()[-1]
-    assert entry["request_id"] == response["ResponseMetadata"]["RequestId"]
+    assert entry["request_id"] and entry["target"] == QUEUE and entry["request"]["jobName"] == submitted.name
     assert json.dumps(entry)  # the audit entry is plain JSON
 
 

@@ -17,7 +17,6 @@ import pytest
 from hybridml.cli import build_parser, main
 from hybridml.config import Settings
 from hybridml.fleet.hostile import CORPUS, HOSTILE, HOSTILE_QUEUE
-from hybridml.launch.launcher import LaunchError
 from hybridml.services import Services
 from tests.conftest import TEST_AWS
 
@@ -103,11 +102,11 @@ async def test_yolo_run_refuses_file_and_metadata_urls_before_submitting(
 ) -> None:
     argv = ["yolo", "run", "--batch", "--video-url", "file:///etc/passwd", "--callback-url", "http://169.254.169.254/"]
     submits = hostile.session.meter.by_operation.get("SubmitJob", 0)
-    with pytest.raises(LaunchError, match="http:// or https://"):
-        await run(hostile, capsys, *argv)
+    code, _, err = await run(hostile, capsys, *argv)  # the one error line and exit code of every command
+    assert code == 1 and "http:// or https://" in err
     argv[4] = "https://videos.example.com/park.mp4"
-    with pytest.raises(LaunchError, match="metadata endpoint: never allowed"):
-        await run(hostile, capsys, *argv, "--allow-private-urls")
+    code, _, err = await run(hostile, capsys, *argv, "--allow-private-urls")
+    assert code == 1 and "metadata endpoint: never allowed" in err
     assert hostile.session.meter.by_operation.get("SubmitJob", 0) == submits  # nothing was sent
 
 

@@ -98,7 +98,8 @@ def test_tuning_list_trials_and_stop(
     name = create_tuning_job(fleet, [("InProgress", None)])
     assert main(["--read-only", *args, "stop-tuning", name]) == 4
     assert main([*args, "stop-tuning", name]) == 0
-    assert audit(tmp_path)[-1]["action"] == "sagemaker:stop-tuning-job"
+    entry = audit(tmp_path)[-1]
+    assert entry["action"] == "sagemaker.tuning.stop" and entry["request"] == {"HyperParameterTuningJobName": name}
     assert main([*args, "stop-tuning", "resnet-hpo-1120"]) == 2
     assert "only an InProgress" in capsys.readouterr().err
 
@@ -128,9 +129,10 @@ def test_models_approve_and_reject(
     assert main([*args, "reject", arns[0], "--description", "drift on night frames"]) == 0
     assert "Approved -> Rejected" in capsys.readouterr().out
     assert [e["action"] for e in audit(tmp_path)][-2:] == [
-        "sagemaker:approve-model-package",
-        "sagemaker:set-model-approval",
+        "sagemaker.model_package.approve",
+        "sagemaker.model_package.reject",
     ]
+    assert audit(tmp_path)[-1]["request"]["ApprovalDescription"] == "drift on night frames"
     assert main([*args, "models", "--json"]) == 0
     groups = {g["name"]: g for g in json.loads(capsys.readouterr().out)}
     assert groups[group]["versions"][0]["approval"] == "Rejected"
@@ -149,7 +151,7 @@ def test_notebooks_and_stop(
     assert any(k.startswith("studio/d-ml-studio/dave/") for k in found)
     assert main(["--read-only", *args, "stop-notebook", name]) == 4
     assert main([*args, "stop-notebook", name]) == 0
-    assert audit(tmp_path)[-1]["action"] == "sagemaker:stop-notebook-instance"
+    assert audit(tmp_path)[-1]["action"] == "sagemaker.notebook.stop"
     assert main([*args, "stop-notebook", "no-such-notebook"]) == 2
     assert main([*args, "stop-notebook", "carol-eda"]) == 2  # Stopped already
     assert "only an InService" in capsys.readouterr().err
@@ -166,7 +168,7 @@ def test_weights_shift_and_wait(
     assert main([*args, "weights", name, "Blue=0.3", "Green=0.7"]) == 0
     out = capsys.readouterr().out
     assert "Blue: 1 (50%) -> 0.3 (30%)" in out and "Green: 1 (50%) -> 0.7 (70%)" in out
-    assert audit(tmp_path)[-1]["action"] == "sagemaker:update-weights"
+    assert audit(tmp_path)[-1]["action"] == "sagemaker.endpoint.weights"
     assert main([*args, "endpoints", "--json"]) == 0
     endpoint = next(e for e in json.loads(capsys.readouterr().out) if e["name"] == name)
     assert {v["name"]: v["current_weight"] for v in endpoint["variants"]} == {"Blue": 0.3, "Green": 0.7}

@@ -71,7 +71,10 @@ async def test_batch_launch_submits_exactly_the_urls(fleet: EmbeddedFleet, tmp_p
     try:
         video = "https://videos.example.com/park.mp4?X-Amz-Signature=abc&x=1"
         callback = "https://hooks.example.com/dogs"
-        run = await launcher.launch_batch(video, "gpu-inference", callback_url=callback)
+        plan = await launcher.plan_batch(video, "gpu-inference", callback_url=callback)
+        assert plan.register is not None and plan.fit.ok
+        assert launcher.runs() == []  # nothing is sent (or listed) before the plan is confirmed
+        run = await launcher.send_batch(plan)
         job = await services.batch.job(run.job_id)
         assert job is not None
         assert dict(job.parameters) == {"video_url": video, "callback_url": callback}
@@ -79,11 +82,14 @@ async def test_batch_launch_submits_exactly_the_urls(fleet: EmbeddedFleet, tmp_p
         assert job.job_definition_name == "yolo-launch-test"  # registered for the configured image
         defs = [d for d in await services.batch.job_definitions() if d.name == "yolo-launch-test"]
         assert len(defs) == 1 and defs[0].image == image and defs[0].resources.gpus == 1
+        assert defs[0].command[-2:] == ("--device", "cuda")  # on a GPU queue: fail fast, never fall back to CPU
         # a second launch reuses the definition
-        await launcher.launch_batch(video, "gpu-inference", callback_url=callback)
+        again = await launcher.plan_batch(video, "gpu-inference", callback_url=callback)
+        assert again.register is None
+        await launcher.send_batch(again)
         assert len([d for d in await services.batch.job_definitions() if d.name == "yolo-launch-test"]) == 1
         actions = [e["action"] for e in services.audit_log.entries()]
-        assert actions == ["register-job-definition", "yolo-launch", "yolo-launch"]
+        assert actions == ["launch.batch.register-jobdef", "launch.batch.submit", "launch.batch.submit"]
         await launcher.poll()  # moto finishes jobs at once: the run follows Batch
         assert launcher.registry.runs[run.run_id].status in (LaunchStatus.SUCCEEDED, LaunchStatus.STARTING)
     finally:
@@ -97,9 +103,11 @@ async def test_batch_launch_refused_in_read_only(fleet: EmbeddedFleet) -> None:
     services = make_services(fleet, read_only=True)
     launcher = Launcher(services)
     try:
+        plan = await launcher.plan_batch("https://v/x.mp4", "gpu-inference", callback_url="https://cb/")
         with pytest.raises(ReadOnlyRefused):
-            await launcher.launch_batch("https://v/x.mp4", "gpu-inference", callback_url="https://cb/")
-        assert all(r.status is LaunchStatus.FAILED for r in launcher.runs())
+            await launcher.send_batch(plan)
+        assert [r.status for r in launcher.runs()] == [LaunchStatus.FAILED]
+        assert "RegisterJobDefinition" not in services.session.meter.by_operation
     finally:
         await launcher.close()
         await services.close()

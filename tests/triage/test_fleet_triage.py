@@ -10,10 +10,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from hybridml.aws import remedies
+from hybridml.actions.remedies import remedy_action
+from hybridml.aws.errors import InvalidRequest
 from hybridml.cli import main
 from hybridml.config import Settings
-from hybridml.domain.triage import ActionKind, Finding
+from hybridml.domain.triage import ActionKind, Finding, FindingAction
 from hybridml.fleet.embedded import EmbeddedFleet
 from hybridml.fleet.inject import CAUSES, Injector
 from hybridml.services import ReadOnlyRefused, Services
@@ -135,7 +136,7 @@ async def test_every_injected_cause_is_found(services: Services, fleet: Embedded
         fleet.simulator.inject("gremlins")
 
 
-async def test_fixes_apply_through_mutate_and_are_audited(fleet: EmbeddedFleet, tmp_path: object) -> None:
+async def test_fixes_apply_through_run_and_are_audited(fleet: EmbeddedFleet, tmp_path: object) -> None:
     services = make_services(fleet, Settings(aws=TEST_AWS, audit_log=f"{tmp_path}/audit.jsonl"))
     try:
         injector = Injector(fleet.url, fleet.simulator.seeder)
@@ -147,14 +148,12 @@ async def test_fixes_apply_through_mutate_and_are_audited(fleet: EmbeddedFleet, 
         ctx = await gather_context(services)
         [finding] = [f for f in explain(ctx, "job", job_id, datetime.now(UTC)) if f.cause == "CE_DISABLED"]
         assert finding.action is not None and finding.action.kind == ActionKind.ENABLE_COMPUTE_ENVIRONMENT
-        action = finding.action
-        await services.mutate(
-            action.kind, action.target, remedies.request_of(action), lambda: remedies.apply(services.session, action)
-        )
+        await services.run(await remedy_action(services, finding.action))
         [env] = [ce for ce in await services.batch.compute_environments() if ce.name == queue]
         assert env.state == "ENABLED"
         entries = services.audit_log.entries()
-        assert entries[-1]["action"] == "enable_compute_environment" and entries[-1]["result"] == "ok"
+        assert entries[-1]["action"] == "batch.ce.state" and entries[-1]["result"] == "ok"  # the `e` key's action
+        assert entries[-1]["request"] == {"computeEnvironment": queue, "state": "ENABLED"}
         ctx = await gather_context(services)
         assert "CE_DISABLED" not in {f.cause for f in explain(ctx, "job", job_id, datetime.now(UTC))}
     finally:
@@ -167,16 +166,30 @@ async def test_fixes_are_refused_in_read_only_mode(fleet: EmbeddedFleet) -> None
         ctx = await gather_context(services)
         finding = next(f for f in triage(ctx, datetime.now(UTC)) if f.action is not None)
         assert finding.action is not None
-        action = finding.action
         with pytest.raises(ReadOnlyRefused):
-            await services.mutate(
-                action.kind,
-                action.target,
-                remedies.request_of(action),
-                lambda: remedies.apply(services.session, action),
-            )
+            await services.run(await remedy_action(services, finding.action))
     finally:
         await services.close()
+
+
+async def test_each_fix_is_one_exact_request_checked_like_its_key(services: Services, fleet: EmbeddedFleet) -> None:
+    """A fix is the action its view's key sends, with the same validation (raising maxvCpus goes through the
+    compute environment checks: it was once sent unchecked)."""
+    spot = {ce.name: ce for ce in await services.batch.compute_environments()}["gpu-spot"]
+    assert spot.resources is not None
+    higher = spot.resources.max_vcpus + 64
+    raise_max = FindingAction(ActionKind.RAISE_MAX_VCPUS, "gpu-spot", "raise", (("maxvCpus", str(higher)),))
+    action = await remedy_action(services, raise_max)
+    assert action.spec.id == "batch.ce.scale"
+    assert action.request() == {"computeEnvironment": "gpu-spot", "computeResources": {"maxvCpus": higher}}
+    enable = await remedy_action(services, FindingAction(ActionKind.ENABLE_JOB_QUEUE, "cpu-etl", "enable"))
+    assert (enable.spec.id, enable.request()) == ("batch.queue.state", {"jobQueue": "cpu-etl", "state": "ENABLED"})
+    job_id = fleet.seeded.stuck["yolo-spot-burst-7"]
+    cancel = await remedy_action(services, FindingAction(ActionKind.CANCEL_JOB, job_id, "cancel"))
+    assert cancel.spec.id == "batch.cancel" and cancel.request()["jobId"] == job_id
+    lower = FindingAction(ActionKind.RAISE_MAX_VCPUS, "gpu-spot", "raise", (("maxvCpus", "-1"),))
+    with pytest.raises(InvalidRequest, match="negative"):
+        (await remedy_action(services, lower)).validate()
 
 
 async def test_explain_reaches_jobs_the_listing_omits(services: Services, fleet: EmbeddedFleet) -> None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
+from hybridml.actions.batch import ScaleComputeEnvironment, SetQueuePriority, SetQueueState
 from hybridml.aws.batch_actions import ScaleChange
 from hybridml.fleet.embedded import EmbeddedFleet
 from hybridml.tui.app import HybridApp
 from hybridml.tui.screens.confirm import ConfirmScreen
-from hybridml.tui.screens.progress import ProgressScreen
 from hybridml.tui.screens.values_form import ValuesFormScreen
 from tests.conftest import make_services
 from tests.tui.helpers import wait_for
@@ -34,23 +34,25 @@ async def test_scale_compute_environment_from_the_keyboard(fleet: EmbeddedFleet)
         assert before is not None and before.resources is not None
         await pilot.press("s")
         await wait_for(pilot, lambda: isinstance(app.screen, ValuesFormScreen))
+        assert not app.screen.query("#v-desired_vcpus")  # Batch does not take a lower desiredvCpus: not offered
         app.screen.query_one("#v-max_vcpus", Input).value = "10"  # below desired 24: refused in the form
         await pilot.press("enter")
         assert isinstance(app.screen, ValuesFormScreen)
-        assert "between" in str(app.screen.query_one("#values-error").render())
+        assert "below the 24 vCPUs" in str(app.screen.query_one("#values-error").render())
         app.screen.query_one("#v-max_vcpus", Input).value = str(before.resources.max_vcpus + 64)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         body = str(app.screen.body)  # type: ignore[attr-defined]
         assert f"{before.resources.max_vcpus}  →  {before.resources.max_vcpus + 64}" in body
+        assert '"maxvCpus": ' in str(app.screen.request)  # type: ignore[attr-defined]  # the exact call
         await pilot.click("#confirm-ok")
-        await wait_for(pilot, lambda: isinstance(app.screen, ProgressScreen) and app.screen.done)
-        await pilot.press("escape")
+        await wait_for(pilot, lambda: "UpdateComputeEnvironment" in app.services.session.meter.by_operation)
+        await wait_for(pilot, lambda: len(app.screen_stack) == 1)  # the progress dialog closes on success
         envs = {ce.name: ce for ce in await app.services.batch.compute_environments()}
         after = envs["gpu-ondemand"].resources
         assert after is not None and after.max_vcpus == before.resources.max_vcpus + 64
         restore = ScaleChange(max_vcpus=before.resources.max_vcpus)
-        await app.services.batch_actions.scale_compute_environment(envs["gpu-ondemand"], restore)
+        await app.services.run(ScaleComputeEnvironment(envs["gpu-ondemand"], restore))
 
 
 async def test_queue_priority_and_state_from_the_keyboard(fleet: EmbeddedFleet) -> None:
@@ -66,18 +68,17 @@ async def test_queue_priority_and_state_from_the_keyboard(fleet: EmbeddedFleet) 
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.click("#confirm-ok")
-        await wait_for(pilot, lambda: isinstance(app.screen, ProgressScreen) and app.screen.done)
-        await pilot.press("escape")
+        meter = app.services.session.meter.by_operation
+        await wait_for(pilot, lambda: meter.get("UpdateJobQueue", 0) == 1 and len(app.screen_stack) == 1)
         await pilot.press("e")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         assert "→  DISABLED" in str(app.screen.body)  # type: ignore[attr-defined]
         await pilot.click("#confirm-ok")
-        await wait_for(pilot, lambda: isinstance(app.screen, ProgressScreen) and app.screen.done)
-        await pilot.press("escape")
+        await wait_for(pilot, lambda: meter.get("UpdateJobQueue", 0) == 2 and len(app.screen_stack) == 1)
         queue = {q.name: q for q in await app.services.batch.job_queues()}["gpu-legacy"]
         assert (queue.priority, queue.state) == (7, "DISABLED")
-        await app.services.batch_actions.set_queue_state(queue, enabled=True)
-        await app.services.batch_actions.set_queue_priority(queue, 5)
+        await app.services.run(SetQueueState(queue, enabled=True))
+        await app.services.run(SetQueuePriority(queue, 5))
 
 
 async def test_read_only_refuses_every_action_up_front(fleet: EmbeddedFleet) -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from textual.widgets import DataTable, Input
+from textual.widgets import Button, DataTable, Input
 
+from hybridml.actions.batch import SubmitJob
 from hybridml.config import Settings
 from hybridml.domain.batch import JobStatus
 from hybridml.domain.submit import SubmitRequest
@@ -35,8 +36,8 @@ async def command(pilot: object, text: str) -> None:
 async def test_mark_and_stop_jobs_with_a_reason(fleet: EmbeddedFleet, tmp_path: Path) -> None:
     services = make_services(fleet, Settings(aws=TEST_AWS, audit_log=str(tmp_path / "audit.jsonl")))
     tag = f"bulk{uuid.uuid4().hex[:6]}"
-    queued = await services.batch_actions.submit(SubmitRequest("cpu-etl", "etl-parquet", f"{tag}-queued"))
-    running = await services.batch_actions.submit(SubmitRequest("cpu-etl", "etl-parquet", f"{tag}-running"))
+    queued = await services.run(SubmitJob(SubmitRequest("cpu-etl", "etl-parquet", f"{tag}-queued")))
+    running = await services.run(SubmitJob(SubmitRequest("cpu-etl", "etl-parquet", f"{tag}-running")))
     batch_backend()._jobs[running.job_id].status = "RUNNING"
     app = HybridApp(services)
     async with app.run_test(size=(140, 40)) as pilot:
@@ -56,8 +57,13 @@ async def test_mark_and_stop_jobs_with_a_reason(fleet: EmbeddedFleet, tmp_path: 
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         body = str(app.screen.body)  # type: ignore[attr-defined]
         assert "cancel 1 (not started) · terminate 1 (running)" in body
+        assert app.screen.focused is app.screen.query_one("#confirm-cancel")  # the safe default
+        assert str(app.screen.query_one("#confirm-ok", Button).label) == "Cancel/terminate 2 jobs"
+        assert str(app.screen.query_one("#confirm-cancel", Button).label) == "Keep them"
         reason = app.screen.query_one("#confirm-reason", Input)
         reason.value = ""
+        reason.focus()
+        await pilot.pause()
         await pilot.press(*"bad", "space", *"input", "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ProgressScreen) and app.screen.done)
         results = {r.key: r for r in app.screen.ordered_results()}  # type: ignore[attr-defined]
@@ -148,32 +154,31 @@ async def test_resubmit_failed_job_in_one_key(app: HybridApp, fleet: EmbeddedFle
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         assert app.screen.title_text == "Resubmit etl-upstream-extract?"  # type: ignore[attr-defined]
         await pilot.click("#confirm-ok")
-        await wait_for(pilot, lambda: isinstance(app.screen, ProgressScreen) and app.screen.done)
-        result = app.screen.ordered_results()[0]  # type: ignore[attr-defined]
-        assert result.ok and result.message.startswith("submitted as ")
-        new_id = result.message.removeprefix("submitted as ")
-        await pilot.press("escape")
-        await wait_for(pilot, lambda: view.selected is not None and view.selected.job_id == new_id)
+        await wait_for(pilot, lambda: app.services.session.meter.by_operation.get("SubmitJob", 0) == 1)
+        await wait_for(pilot, lambda: view.selected is not None and view.selected.name == "etl-upstream-extract")
+        await wait_for(pilot, lambda: view.selected is not None and view.selected.status is JobStatus.SUBMITTED)
+        new_id = view.selected.job_id
         new = await app.services.batch.job(new_id)
         assert new is not None and new.name == "etl-upstream-extract" and new.queue == "cpu-etl"
         assert new.status is JobStatus.SUBMITTED
 
 
-async def test_actions_from_the_palette_need_the_right_view(app: HybridApp) -> None:
-    from hybridml.tui.batch_commands import run_view_action
+async def test_the_palette_lists_the_keys_of_the_view_in_front(app: HybridApp) -> None:
+    from hybridml.tui.commands import HybridCommands
 
     async with app.run_test(size=(140, 40)) as pilot:
-        await wait_for(pilot, lambda: loaded(app, "jobs"))
-        run_view_action(app, "scale", ("ce",))
-        await pilot.pause()
-        assert any("only in the ce view" in n.message for n in app._notifications)
-        run_view_action(app, "new_job", ("jobs", "queues", "jobdefs"))
-        await wait_for(pilot, lambda: isinstance(app.screen, SubmitScreen))
+        await wait_for(pilot, lambda: loaded(app, "jobs") and app.focused is app.views["jobs"].table)
+        names = {entry[0] for entry in HybridCommands(app.screen)._entries()}
+        assert {"jobs: new batch job", "jobs: stop jobs", ":ce"} <= names and "ce: scale" not in names
+        await command(pilot, "ce")
+        await wait_for(pilot, lambda: loaded(app, "ce") and app.focused is app.views["ce"].table)
+        names = {entry[0] for entry in HybridCommands(app.screen)._entries()}
+        assert "ce: scale" in names and "jobs: stop jobs" not in names
 
 
 async def test_kill_and_clone_from_the_job_detail(app: HybridApp) -> None:
     name = f"detail-{uuid.uuid4().hex[:6]}"
-    submitted = await app.services.batch_actions.submit(SubmitRequest("cpu-etl", "etl-parquet", name))
+    submitted = await app.services.run(SubmitJob(SubmitRequest("cpu-etl", "etl-parquet", name)))
     async with app.run_test(size=(140, 40)) as pilot:
         await wait_for(pilot, lambda: loaded(app, "jobs"))
         view = app.views["jobs"]
@@ -186,7 +191,8 @@ async def test_kill_and_clone_from_the_job_detail(app: HybridApp) -> None:
         await pilot.press("ctrl+k")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         app.screen.query_one("#confirm-reason", Input).value = "from detail"
-        await pilot.press("enter")
+        assert str(app.screen.query_one("#confirm-ok", Button).label) == "Cancel 1 job"
+        await pilot.click("#confirm-ok")
         await wait_for(pilot, lambda: isinstance(app.screen, ProgressScreen) and app.screen.done)
         await pilot.press("escape")
         await wait_for(pilot, lambda: detail.job.status is JobStatus.FAILED)  # type: ignore[attr-defined]

@@ -57,3 +57,34 @@ async def test_launch_form_validates_the_url(fleet: EmbeddedFleet) -> None:
         assert "http://" in str(form.query_one("#launch-error").render())
         assert form.query_one("#launch-video", Input).value == "ftp://nope/video.mp4"
         assert app.launcher.registry.runs == {}
+
+
+async def test_a_batch_launch_confirms_what_it_will_send(fleet: EmbeddedFleet) -> None:
+    from textual.widgets import RadioButton, Static
+
+    from hybridml.tui.screens.confirm import ConfirmScreen
+    from tests.tui.helpers import plain
+
+    app = HybridApp(make_services(fleet), start_view="launches")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.views["launches"].loaded_at is not None)
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, LaunchForm))
+        form = app.screen
+        form.query_one("#launch-video", Input).value = "https://93.184.216.34/park.mp4"
+        form.query(RadioButton)[1].value = True  # AWS Batch
+        form.query_one("#launch-queue", Input).value = "cpu-etl"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        dialog = app.screen
+        assert dialog.title_text == "Launch a job that will NEVER run?"  # type: ignore[attr-defined]
+        body = plain(dialog.query_one("#confirm-body", Static))
+        assert "queue cpu-etl: will never run: needs 1 GPU" in body
+        request = plain(dialog.query_one("#confirm-request", Static))
+        assert "SubmitJob" in request and "https://93.184.216.34/park.mp4" in request
+        assert dialog.focused is dialog.query_one("#confirm-cancel")
+        await pilot.press("enter")  # the default: keep
+        await wait_for(pilot, lambda: len(app.screen_stack) == 1)
+        meter = app.services.session.meter.by_operation
+        assert "SubmitJob" not in meter and "RegisterJobDefinition" not in meter
+        assert app.launcher.registry.runs == {}

@@ -1,6 +1,8 @@
 """Pilot tests for the MLOps actions against the fleet: stop a tuning job, approve / reject a model version, shift
-an endpoint's traffic (w), stop a notebook instance and a Studio app — each confirmed, sent once, audited, and
-refused in read-only mode. Every test acts on resources it created."""
+an endpoint's traffic (w), stop a notebook instance and a Studio app. Each goes through the one flow (confirm
+first: nothing reaches the server while the dialog is up), is sent once through `Services.run` (the server's
+state and the call count say so), audited under its action id, and refused in read-only mode before any dialog.
+Every test acts on resources it created."""
 
 from __future__ import annotations
 
@@ -38,9 +40,19 @@ def audited(app: HybridApp) -> list[str]:
     return [e["action"] for e in app.services.audit_log.entries()]
 
 
+def sent(app: HybridApp, operation: str) -> int:
+    """How many times this session called `operation` (reads and writes alike go through the meter)."""
+    return app.services.session.meter.by_operation.get(operation, 0)
+
+
 async def confirm_body(pilot: Any, app: HybridApp) -> str:
     await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
     return plain(app.screen.query_one("#confirm-body", Static))
+
+
+def shown_call(app: HybridApp) -> str:
+    """The exact call the confirm dialog says it will send."""
+    return plain(app.screen.query_one("#confirm-request", Static))
 
 
 async def test_stop_tuning_job_confirms_and_stops_its_training_jobs(
@@ -53,48 +65,71 @@ async def test_stop_tuning_job_confirms_and_stops_its_training_jobs(
         await pilot.press("ctrl+k")
         body = await confirm_body(pilot, app)
         assert "InProgress  →  Stopping  →  Stopped" in body and "1 completed, 1 running, 0 failed" in body
+        assert "StopHyperParameterTuningJob" in shown_call(app) and name in shown_call(app)
+        assert sent(app, "StopHyperParameterTuningJob") == 0 and audited(app) == []  # nothing before the confirm
         await pilot.click("#confirm-ok")
         await wait_for(pilot, lambda: view.by_key[name].status in ("Stopping", "Stopped"), 15)
-        assert audited(app)[-1] == "sagemaker:stop-tuning-job"
+        entry = app.services.audit_log.entries()[-1]
+        assert entry["action"] == "sagemaker.tuning.stop" and entry["result"] == "ok" and entry["target"] == name
+        assert entry["request"] == {"HyperParameterTuningJobName": name}
+        assert sent(app, "StopHyperParameterTuningJob") == 1
         running = await app.services.training.training_job(f"{name}-001-abcdef01")
-        assert running.status in ("Stopping", "Stopped")
+        assert running.status in ("Stopping", "Stopped")  # the server stopped the job it was running
         await wait_for(pilot, lambda: view.by_key[name].status == "Stopped", 15)
         await pilot.press("ctrl+k")  # a stopped job: told so, no dialog, nothing sent
-        assert len(app.screen_stack) == 1 and audited(app).count("sagemaker:stop-tuning-job") == 1
+        await wait_for(pilot, lambda: any("only an InProgress" in n.message for n in app._notifications))
+        assert len(app.screen_stack) == 1 and sent(app, "StopHyperParameterTuningJob") == 1
+
+
+async def test_cancel_sends_nothing(fleet: EmbeddedFleet, tmp_path: Path) -> None:
+    name = create_tuning_job(fleet, [("InProgress", None)])
+    app = make_app(fleet, tmp_path, "tuning")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await select(pilot, app, "tuning", name)
+        await pilot.press("ctrl+k")
+        await confirm_body(pilot, app)
+        await pilot.press("enter")  # the focused (default) button is the safe one
+        await wait_for(pilot, lambda: len(app.screen_stack) == 1)
+        assert sent(app, "StopHyperParameterTuningJob") == 0 and audited(app) == []
+        assert (await app.services.tuning.tuning_job(name)).status == "InProgress"
 
 
 async def test_read_only_refuses_every_mlops_action(fleet: EmbeddedFleet, tmp_path: Path) -> None:
     tuning = create_tuning_job(fleet, [("InProgress", None)])
     app = make_app(fleet, tmp_path, "tuning", read_only=True)
 
-    def refused(what: str) -> bool:  # no dialog opened, and the newest notification says why
-        notes = [n.message for n in app._notifications]
-        return len(app.screen_stack) == 1 and bool(notes) and "read-only mode" in notes[-1] and what in notes[-1]
+    async def refused(key: str, action_id: str) -> None:  # no dialog opened, and the notification names the action
+        before = len(app._notifications)
+        await pilot.press(key)
+        await wait_for(pilot, lambda: len(app._notifications) > before)
+        note = list(app._notifications)[-1].message
+        assert len(app.screen_stack) == 1 and "read-only mode" in note and f"'{action_id}'" in note, note
 
     async with app.run_test(size=(160, 40)) as pilot:
         await select(pilot, app, "tuning", tuning)
-        await pilot.press("ctrl+k")
-        assert refused("stop tuning job")
+        await refused("ctrl+k", "sagemaker.tuning.stop")
         await pilot.press("colon", *"versions", "enter")
         await wait_for(pilot, lambda: "versions" in app.views and app.views["versions"].items != [], 15)
-        await pilot.press("slash", *"Pending", "enter", "a")
-        assert refused("Approved")
-        await pilot.press("x")
-        assert refused("Rejected")
+        await pilot.press("slash", *"Pending", "enter")
+        await refused("a", "sagemaker.model_package.approve")
+        await refused("x", "sagemaker.model_package.reject")
         await pilot.press("colon", *"notebooks", "enter")
         await wait_for(pilot, lambda: "notebooks" in app.views and bool(app.views["notebooks"].items), 15)
-        await pilot.press("slash", *"^gpu-bob-finetune$", "enter", "ctrl+k")
-        assert refused("stop notebook gpu-bob-finetune")
+        await pilot.press("slash", *"^gpu-bob-finetune$", "enter")
+        await refused("ctrl+k", "sagemaker.notebook.stop")
         await pilot.press("colon", *"endpoints", "enter")
         await select(pilot, app, "endpoints", "fraud-scorer")
-        await pilot.press("w")
-        assert refused("shift endpoint traffic")
-        assert audited(app) == []
+        await refused("w", "sagemaker.endpoint.weights")
+        meter = app.services.session.meter.by_operation
+        mutations = ("StopHyperParameterTuningJob", "UpdateModelPackage", "StopNotebookInstance", "DeleteApp",
+                     "UpdateEndpointWeightsAndCapacities")  # fmt: skip
+        assert audited(app) == [] and not any(meter.get(op) for op in mutations)
         assert (await app.services.tuning.tuning_job(tuning)).status == "InProgress"
 
 
 async def test_approve_then_reject_a_model_version(fleet: EmbeddedFleet, tmp_path: Path) -> None:
     group, arns = create_model_group(fleet, ("Approved", "PendingManualApproval"))
+    sm = boto3_client(fleet.url, "sagemaker")
     app = make_app(fleet, tmp_path, "models")
     async with app.run_test(size=(160, 40)) as pilot:
         await select(pilot, app, "models", group)
@@ -104,25 +139,34 @@ async def test_approve_then_reject_a_model_version(fleet: EmbeddedFleet, tmp_pat
         assert versions.selected is not None and versions.selected.arn == arns[1]  # newest first
         await pilot.press("a")
         body = await confirm_body(pilot, app)
-        assert "PendingManualApproval  →  Approved" in body
+        assert "PendingManualApproval  →  Approved" in body and "UpdateModelPackage" in shown_call(app)
+        assert sent(app, "UpdateModelPackage") == 0
         await pilot.click("#confirm-ok")
         await wait_for(pilot, lambda: versions.by_key[arns[1]].approval == "Approved", 15)
-        assert audited(app)[-1] == "sagemaker:approve-model-package"
+        entry = app.services.audit_log.entries()[-1]
+        assert entry["action"] == "sagemaker.model_package.approve" and entry["target"] == arns[1]
+        assert entry["request"] == {"ModelPackageArn": arns[1], "ModelApprovalStatus": "Approved"}
+        assert sm.describe_model_package(ModelPackageName=arns[1])["ModelApprovalStatus"] == "Approved"
         await pilot.press("x")
         body = await confirm_body(pilot, app)
-        assert "Approved  →  Rejected" in body
+        assert "Approved  →  Rejected" in body and "ApprovalDescription" in body
         await pilot.click("#confirm-ok")  # a rejection needs a reason: nothing sent yet
         assert isinstance(app.screen, ConfirmScreen)
         assert "a reason is required" in plain(app.screen.query_one("#confirm-error", Static))
+        assert sent(app, "UpdateModelPackage") == 1
         app.screen.query_one("#confirm-reason", Input).focus()
         await pilot.press(*"mAP regressed on night frames", "enter")  # typed, then enter submits
         await wait_for(pilot, lambda: versions.by_key[arns[1]].approval == "Rejected", 15)
         entry = app.services.audit_log.entries()[-1]
-        assert entry["action"] == "sagemaker:set-model-approval" and entry["request"]["before"] == "Approved"
-        described = boto3_client(fleet.url, "sagemaker").describe_model_package(ModelPackageName=arns[1])
+        assert entry["action"] == "sagemaker.model_package.reject" and entry["result"] == "ok"
+        assert entry["request"]["ApprovalDescription"] == "mAP regressed on night frames"
+        described = sm.describe_model_package(ModelPackageName=arns[1])
+        assert described["ModelApprovalStatus"] == "Rejected"
         assert described["ApprovalDescription"] == "mAP regressed on night frames"
+        assert sent(app, "UpdateModelPackage") == 2
         await pilot.press("x")  # already Rejected: told so
-        assert len(app.screen_stack) == 1
+        await wait_for(pilot, lambda: any("already Rejected" in n.message for n in app._notifications))
+        assert len(app.screen_stack) == 1 and sent(app, "UpdateModelPackage") == 2
 
 
 async def test_w_shifts_traffic_between_variants(fleet: EmbeddedFleet, tmp_path: Path, fast_settle: None) -> None:
@@ -146,13 +190,30 @@ async def test_w_shifts_traffic_between_variants(fleet: EmbeddedFleet, tmp_path:
         await pilot.press("enter")
         body = await confirm_body(pilot, app)
         assert "1 (50%)  →  0.8 (80%)" in body and "1 (50%)  →  0.2 (20%)" in body
+        assert "UpdateEndpointWeightsAndCapacities" in shown_call(app)
+        assert sent(app, "UpdateEndpointWeightsAndCapacities") == 0
         await pilot.click("#confirm-ok")
         await wait_for(pilot, lambda: progress(view).startswith("✓"), 20)
         assert "Blue 0.8, Green 0.2" in progress(view)
         entry = app.services.audit_log.entries()[-1]
-        assert entry["action"] == "sagemaker:update-weights" and entry["result"] == "ok"
+        assert entry["action"] == "sagemaker.endpoint.weights" and entry["result"] == "ok"
+        assert entry["request"]["DesiredWeightsAndCapacities"] == [
+            {"VariantName": "Blue", "DesiredWeight": 0.8},
+            {"VariantName": "Green", "DesiredWeight": 0.2},
+        ]
+        assert sent(app, "UpdateEndpointWeightsAndCapacities") == 1
         weights = {v.name: v.current_weight for v in (await app.services.sagemaker.endpoint(name)).variants}
         assert weights == {"Blue": 0.8, "Green": 0.2}
+
+
+async def test_w_on_a_single_variant_endpoint_says_so(fleet: EmbeddedFleet, tmp_path: Path) -> None:
+    name = create_endpoint(fleet)
+    app = make_app(fleet, tmp_path, "endpoints")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await select(pilot, app, "endpoints", name)
+        await pilot.press("w")
+        await wait_for(pilot, lambda: any("there is no traffic to shift" in n.message for n in app._notifications))
+        assert len(app.screen_stack) == 1 and sent(app, "UpdateEndpointWeightsAndCapacities") == 0
 
 
 async def test_stop_notebook_instance_and_studio_app(fleet: EmbeddedFleet, tmp_path: Path, fast_settle: None) -> None:
@@ -174,15 +235,21 @@ async def test_stop_notebook_instance_and_studio_app(fleet: EmbeddedFleet, tmp_p
         await pilot.press("ctrl+k")
         body = await confirm_body(pilot, app)
         assert "InService  →  Stopping  →  Stopped" in body and "volume is kept" in body
+        assert "StopNotebookInstance" in shown_call(app) and sent(app, "StopNotebookInstance") == 0
         await pilot.click("#confirm-ok")
         await wait_for(pilot, lambda: view.by_key[f"instance/{instance}"].status in ("Stopping", "Stopped"), 15)
-        assert audited(app)[-1] == "sagemaker:stop-notebook-instance"
+        entry = app.services.audit_log.entries()[-1]
+        assert entry["action"] == "sagemaker.notebook.stop" and entry["request"] == {"NotebookInstanceName": instance}
+        assert sent(app, "StopNotebookInstance") == 1
+        status = sm.describe_notebook_instance(NotebookInstanceName=instance)["NotebookInstanceStatus"]
+        assert status in ("Stopping", "Stopped")
         key = f"studio/{domain}/{user}/JupyterLab/default"
         await wait_for(pilot, lambda: key in view.by_key, 15)
         await pilot.press("slash", *user, "enter", "ctrl+k")
         body = await confirm_body(pilot, app)
-        assert "Deleting  →  Deleted" in body and "home directory" in body
+        assert "Deleting  →  Deleted" in body and "home directory" in body and "DeleteApp" in shown_call(app)
         await pilot.click("#confirm-ok")
         await wait_for(pilot, lambda: view.by_key[key].status in ("Deleting", "Deleted"), 15)
         entry = app.services.audit_log.entries()[-1]
-        assert entry["action"] == "sagemaker:delete-app" and entry["request"]["UserProfileName"] == user
+        assert entry["action"] == "sagemaker.notebook.stop" and entry["request"]["UserProfileName"] == user
+        assert entry["target"] == key and sent(app, "DeleteApp") == 1

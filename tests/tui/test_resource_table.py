@@ -15,7 +15,7 @@ from tests.tui.helpers import wait_for
 
 async def jobs_view(pilot: Any, app: HybridApp) -> Any:
     await wait_for(pilot, lambda: app.active_view is not None and app.active_view.loaded_at is not None)
-    app.refresh_timer.pause()  # the test repaints by hand: an auto-refresh in between would repaint the ages too
+    app.refresh_timer.pause()  # the tests repaint by hand: an auto-refresh on a slow machine would move the ages
     return app.active_view
 
 

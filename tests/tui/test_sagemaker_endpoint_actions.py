@@ -12,7 +12,7 @@ from hybridml.tui.screens.confirm import ConfirmScreen
 from hybridml.tui.screens.endpoint_detail import EndpointDetailScreen
 from hybridml.tui.screens.invoke import InvokeScreen
 from tests.conftest import make_services
-from tests.sagemaker_helpers import create_endpoint
+from tests.sagemaker_helpers import create_endpoint, delete_endpoint
 from tests.tui.helpers import plain, wait_for
 from tests.tui.sagemaker_pilot import open_on, settings
 
@@ -32,7 +32,7 @@ async def test_delete_requires_the_typed_name(fleet: EmbeddedFleet, tmp_path: Pa
         await pilot.press("enter")
         await wait_for(pilot, lambda: name not in view.by_key, 10)
         assert name not in await app.services.sagemaker.endpoint_names()
-        assert app.services.audit_log.entries()[-1]["action"] == "sagemaker:delete-endpoint"
+        assert app.services.audit_log.entries()[-1]["action"] == "sagemaker.endpoint.delete"
 
 
 async def test_invoke_shows_response_and_rejects_bad_json(fleet: EmbeddedFleet, tmp_path: Path) -> None:
@@ -72,7 +72,7 @@ async def test_endpoint_deleted_while_viewed(fleet: EmbeddedFleet, tmp_path: Pat
         screen = app.screen
         assert isinstance(screen, EndpointDetailScreen)
         await wait_for(pilot, lambda: screen.metrics_loaded > 0, 10)
-        await app.services.sagemaker.delete_endpoint(app.services, name)
+        await delete_endpoint(app.services, name)
         await pilot.press("r")
         await wait_for(pilot, lambda: screen.gone, 10)
         assert "deleted" in plain(screen.query_one("#detail-title", Static))
@@ -86,7 +86,7 @@ async def test_scale_an_endpoint_deleted_since_the_list_loaded(fleet: EmbeddedFl
     app = HybridApp(make_services(fleet, settings(tmp_path)), start_view="endpoints")
     async with app.run_test(size=(160, 40)) as pilot:
         await open_on(pilot, app, name)
-        await app.services.sagemaker.delete_endpoint(app.services, name)
+        await delete_endpoint(app.services, name)
         await pilot.press("s")
         await wait_for(pilot, lambda: any("not found (deleted" in n.message for n in app._notifications), 10)
         assert len(app.screen_stack) == 1 and app.is_running
@@ -117,3 +117,23 @@ async def test_no_cloudwatch_access_only_blanks_the_curves(fleet: EmbeddedFleet,
             assert "access denied" in plain(metrics)
             assert "InService" in plain(app.screen.query_one("#detail-title", Static))
         assert proxy.count(outcome="denied") >= 2
+
+
+async def test_invoke_refuses_a_fifo_without_freezing(fleet: EmbeddedFleet, tmp_path: Path) -> None:
+    import os
+
+    name = create_endpoint(fleet)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    app = HybridApp(make_services(fleet, settings(tmp_path)), start_view="endpoints")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await open_on(pilot, app, name)
+        await pilot.press("i")
+        await wait_for(pilot, lambda: isinstance(app.screen, InvokeScreen))
+        screen = app.screen
+        screen.query_one("#invoke-file", Input).value = str(fifo)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: "not a regular file" in plain(screen.query_one("#invoke-error", Static)))
+        assert "InvokeEndpoint" not in app.services.session.meter.by_operation
+        await pilot.press("escape")  # the screen still answers
+        await wait_for(pilot, lambda: not isinstance(app.screen, InvokeScreen))

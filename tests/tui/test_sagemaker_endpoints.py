@@ -58,8 +58,8 @@ async def test_scale_flow_confirms_and_waits_for_in_service(
         endpoint = await app.services.sagemaker.endpoint(name)
         assert endpoint.desired_instances == 3 and endpoint.variant().autoscaling == "1..4"  # type: ignore[union-attr]
         assert [e["action"] for e in app.services.audit_log.entries()] == [
-            "autoscaling:register-scalable-target",
-            "sagemaker:update-capacity",
+            "sagemaker.endpoint.autoscaling",
+            "sagemaker.endpoint.scale",
         ]
 
 

@@ -67,7 +67,7 @@ async def test_stop_confirms_and_job_stops(fleet: EmbeddedFleet, tmp_path: Path,
         assert "InProgress (Training)  →  Stopping  →  Stopped" in plain(app.screen.query_one("#confirm-body", Static))
         await pilot.click("#confirm-ok")
         await wait_for(pilot, lambda: view.by_key[name].status in ("Stopping", "Stopped"), 10)
-        assert app.services.audit_log.entries()[-1]["action"] == "sagemaker:stop-training-job"
+        assert app.services.audit_log.entries()[-1]["action"] == "sagemaker.training.stop"
         # a finished job cannot be stopped: told so, nothing sent
         await pilot.press("escape", "slash", *"^resnet50-sweep-01$", "enter", "ctrl+k")
         assert len(app.screen_stack) == 1

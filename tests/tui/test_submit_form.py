@@ -11,6 +11,7 @@ from hybridml.fleet.embedded import EmbeddedFleet
 from hybridml.services import Services
 from hybridml.tui.app import HybridApp
 from hybridml.tui.screens.confirm import ConfirmScreen
+from hybridml.tui.screens.progress import ProgressScreen
 from hybridml.tui.screens.submit_form import SubmitScreen
 from tests.conftest import TEST_AWS, make_services
 from tests.tui.helpers import wait_for
@@ -117,8 +118,10 @@ async def test_failed_submit_keeps_every_typed_value(app: HybridApp) -> None:
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.click("#confirm-ok")
         await wait_for(pilot, lambda: bool(screen.send_error))
-        assert isinstance(app.screen, SubmitScreen)
-        assert "DISABLED" in screen.send_error and "Batch refused the job" in text_of(app, "#submit-errors")
+        await wait_for(pilot, lambda: isinstance(app.screen, ProgressScreen) and app.screen.done)
+        await pilot.press("escape")  # the failed progress dialog stays until read; the form is under it
+        await wait_for(pilot, lambda: app.screen is screen and "Batch refused" in text_of(app, "#submit-errors"))
+        assert "DISABLED" in screen.send_error and "outcome unknown" not in screen.send_error
         assert {k: screen.field(k).value for k in typed} == typed
         assert screen.query_one("#p-0", Input).value == "2026-01-02"
         # an unknown definition is caught before anything is sent, and the values stay too
@@ -191,6 +194,15 @@ async def test_unreachable_batch_keeps_the_form_and_says_so(fleet: EmbeddedFleet
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.click("#confirm-ok")
-        await wait_for(pilot, lambda: "no answer from Batch" in screen.send_error)
-        assert isinstance(app.screen, SubmitScreen) and screen.field("vcpus").value == "2"
-        assert "check the jobs view before submitting again" in text_of(app, "#submit-errors")
+        await wait_for(pilot, lambda: "outcome unknown" in screen.send_error)
+        await wait_for(pilot, lambda: isinstance(app.screen, ProgressScreen) and app.screen.done)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen)
+        assert screen.field("vcpus").value == "2"
+        errors = text_of(app, "#submit-errors")
+        assert "check :jobs before submitting again" in errors and "refused" not in errors  # never contradicts
+        # the same submit again asks first: the last one may have landed
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        assert app.screen.title_text == "The last one may have landed: check :jobs first?"  # type: ignore[attr-defined]
+        assert "Check first" in str(app.screen.query_one("#confirm-cancel").render())

@@ -36,8 +36,8 @@ async def test_a_applies_the_fix_after_confirmation(fleet: EmbeddedFleet, tmp_pa
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         assert "DISABLED" in str(app.screen.query_one("#confirm-body", Static).render())
         app.screen.query_one("#confirm-ok", Button).press()
-        await wait_for(pilot, lambda: any(e["action"] == "enable_job_queue" for e in services.audit_log.entries()))
-        [entry] = [e for e in services.audit_log.entries() if e["action"] == "enable_job_queue"]
+        await wait_for(pilot, lambda: any(e["action"] == "batch.queue.state" for e in services.audit_log.entries()))
+        [entry] = [e for e in services.audit_log.entries() if e["action"] == "batch.queue.state"]
         assert entry["result"] == "ok" and entry["target"] == queue
         queues = {q.name: q for q in await services.batch.job_queues()}
         assert queues[queue].state == "ENABLED"

@@ -61,6 +61,7 @@ def _ce_from_api(d: dict[str, Any]) -> ComputeEnvironment:
         resources=resources,
         service_role=str(d.get("serviceRole", "") or ""),
         ecs_cluster_arn=str(d.get("ecsClusterArn", "") or ""),
+        orchestration=str(d.get("containerOrchestrationType", "") or "ECS"),
     )
 
 

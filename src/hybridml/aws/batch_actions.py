@@ -1,28 +1,22 @@
-"""Batch mutations: submit, cancel, terminate, update compute environments and queues.
+"""Batch request builders and answer mappers for the actions in `hybridml.actions.batch` and the YOLO launch.
 
-Every call goes through `mutate` (Services.mutate: refused in read-only mode, audited whatever happens) and
-a no-retry client, so a non-idempotent call such as SubmitJob is sent at most once.
+Pure functions from domain objects to the exact keyword arguments of a Batch call (and back from its answer);
+`hybridml.actions` wraps each in an Action and `Services.run` sends it. Nothing here talks to AWS.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any
 
-from hybridml.aws.errors import InvalidRequest, aws_call
-from hybridml.aws.session import AwsSession
-from hybridml.domain.batch import ComputeEnvironment, Job, JobKind, JobQueue, JobStatus
+from hybridml.aws.errors import InvalidRequest
+from hybridml.domain.batch import ComputeEnvironment, JobKind, JobStatus
 from hybridml.domain.submit import SubmitRequest
 
 SERVICE = "batch"
-T = TypeVar("T")
-
-
-class Mutator(Protocol):
-    async def __call__(
-        self, action: str, target: str, request: dict[str, Any], call: Callable[[], Awaitable[T]]
-    ) -> T: ...
+MAX_REASON = 1024
+MAX_PRIORITY = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,12 +121,27 @@ def _eks_override(request: SubmitRequest) -> dict[str, Any]:
 
 
 def scale_kwargs(ce: ComputeEnvironment, change: ScaleChange) -> dict[str, Any]:
-    """computeResources for UpdateComputeEnvironment; raises InvalidRequest for bounds AWS would reject."""
+    """computeResources for UpdateComputeEnvironment; raises InvalidRequest for what Batch would reject.
+
+    From ComputeResourceUpdate in the Batch service model: minvCpus and desiredvCpus "[aren't] applicable to
+    jobs that are running on Fargate resources. Don't specify [them]"; "Batch doesn't support changing the
+    desired number of vCPUs of an existing compute environment. Don't specify this parameter for compute
+    environments using Amazon EKS clusters"; "the updated desiredvCpus value must be greater than or equal to the
+    current desiredvCpus value" and "between the minvCpus and maxvCpus values".
+    """
     r = ce.resources
     if r is None:
         raise InvalidRequest(f"{ce.name} is unmanaged: it has no vCPU bounds to scale")
     if r.type.startswith("FARGATE") and (change.min_vcpus is not None or change.desired_vcpus is not None):
         raise InvalidRequest(f"{ce.name} is {r.type}: only maxvCpus can be changed")
+    if change.desired_vcpus is not None and change.desired_vcpus != r.desired_vcpus:
+        if ce.orchestration == "EKS":
+            raise InvalidRequest(f"{ce.name} runs on Amazon EKS: Batch does not accept desiredvCpus for it")
+        if change.desired_vcpus < r.desired_vcpus:
+            raise InvalidRequest(
+                f"desiredvCpus cannot be lowered on an existing compute environment ({r.desired_vcpus} now): "
+                "Batch scales it down itself as jobs finish; lower maxvCpus to cap it"
+            )
     lo = r.min_vcpus if change.min_vcpus is None else change.min_vcpus
     want = r.desired_vcpus if change.desired_vcpus is None else change.desired_vcpus
     hi = r.max_vcpus if change.max_vcpus is None else change.max_vcpus
@@ -140,9 +149,13 @@ def scale_kwargs(ce: ComputeEnvironment, change: ScaleChange) -> dict[str, Any]:
         raise InvalidRequest("vCPU values cannot be negative")
     if not lo <= hi:
         raise InvalidRequest(f"minvCpus {lo} is above maxvCpus {hi}")
-    if not lo <= want <= hi:
-        hint = "" if change.desired_vcpus is not None else " (change desired vCPUs too)"
-        raise InvalidRequest(f"desiredvCpus {want} must be between minvCpus {lo} and maxvCpus {hi}{hint}")
+    if change.desired_vcpus is not None and not lo <= want <= hi:
+        raise InvalidRequest(f"desiredvCpus {want} must be between minvCpus {lo} and maxvCpus {hi}")
+    if want > hi:
+        raise InvalidRequest(
+            f"maxvCpus {hi} is below the {want} vCPUs Batch wants now (desiredvCpus), which cannot be lowered "
+            f"by an update: keep maxvCpus >= {want}, or wait until the environment has scaled in"
+        )
     resources: dict[str, Any] = {}
     for key, new, old in (
         ("minvCpus", change.min_vcpus, r.min_vcpus),
@@ -156,66 +169,76 @@ def scale_kwargs(ce: ComputeEnvironment, change: ScaleChange) -> dict[str, Any]:
     return resources
 
 
-class BatchActions:
-    def __init__(self, session: AwsSession, mutate: Mutator) -> None:
-        self.session = session
-        self._mutate = mutate
+def scale_ce_kwargs(ce: ComputeEnvironment, change: ScaleChange) -> dict[str, Any]:
+    return {"computeEnvironment": ce.name, "computeResources": scale_kwargs(ce, change)}
 
-    async def _call(self, action: str, target: str, operation: str, kwargs: dict[str, Any]) -> dict[str, Any]:
-        async def call() -> dict[str, Any]:
-            client = await self.session.mutation_client(SERVICE)
-            async with aws_call(SERVICE, operation):
-                response: dict[str, Any] = await getattr(client, operation)(**kwargs)
-            return response
 
-        return await self._mutate(action, target, kwargs, call)
+def ce_state_kwargs(name: str, enabled: bool) -> dict[str, Any]:
+    return {"computeEnvironment": name, "state": "ENABLED" if enabled else "DISABLED"}
 
-    async def submit(self, request: SubmitRequest) -> SubmittedJob:
-        problems = request.problems()
-        if problems:
-            raise InvalidRequest("; ".join(problems), service=SERVICE, operation="SubmitJob")
-        response = await self._call("batch.submit", request.queue, "submit_job", submit_job_kwargs(request))
-        return SubmittedJob(
-            job_id=str(response["jobId"]),
-            name=str(response.get("jobName", request.job_name)),
-            arn=str(response.get("jobArn", "")),
-            queue=request.queue,
-        )
 
-    async def cancel(self, job_id: str, reason: str) -> None:
-        """Cancel a job that has not started (SUBMITTED / PENDING / RUNNABLE)."""
-        await self._call("batch.cancel", job_id, "cancel_job", {"jobId": job_id, "reason": _reason(reason)})
+def queue_state_kwargs(name: str, enabled: bool) -> dict[str, Any]:
+    return {"jobQueue": name, "state": "ENABLED" if enabled else "DISABLED"}
 
-    async def terminate(self, job_id: str, reason: str) -> None:
-        """Terminate a job in any state (STARTING / RUNNING jobs are stopped)."""
-        await self._call("batch.terminate", job_id, "terminate_job", {"jobId": job_id, "reason": _reason(reason)})
 
-    async def stop(self, job: Job, reason: str) -> str:
-        """Cancel or terminate, whichever the job's status calls for; returns the verb used."""
-        verb = stop_verb(job.status)
-        if verb is None:
-            raise InvalidRequest(f"job {job.name} is already {job.status.value}", service=SERVICE)
-        await (self.cancel if verb == "cancel" else self.terminate)(job.job_id, reason)
-        return verb
+def queue_priority_kwargs(name: str, priority: int) -> dict[str, Any]:
+    if not 0 <= priority <= MAX_PRIORITY:
+        raise InvalidRequest(f"priority must be 0..{MAX_PRIORITY} (got {priority})", service=SERVICE)
+    return {"jobQueue": name, "priority": priority}
 
-    async def scale_compute_environment(self, ce: ComputeEnvironment, change: ScaleChange) -> None:
-        resources = scale_kwargs(ce, change)
-        kwargs = {"computeEnvironment": ce.name, "computeResources": resources}
-        await self._call("batch.scale-ce", ce.name, "update_compute_environment", kwargs)
 
-    async def set_compute_environment_state(self, ce: ComputeEnvironment, enabled: bool) -> None:
-        kwargs = {"computeEnvironment": ce.name, "state": "ENABLED" if enabled else "DISABLED"}
-        await self._call("batch.ce-state", ce.name, "update_compute_environment", kwargs)
+def stop_job_kwargs(job_id: str, reason: str) -> dict[str, Any]:
+    """CancelJob / TerminateJob: the same two arguments."""
+    text = reason.strip()
+    if not text:
+        raise InvalidRequest("a reason is required (Batch records it on the job)", service=SERVICE)
+    return {"jobId": job_id, "reason": text[:MAX_REASON]}
 
-    async def set_queue_state(self, queue: JobQueue, enabled: bool) -> None:
-        kwargs = {"jobQueue": queue.name, "state": "ENABLED" if enabled else "DISABLED"}
-        await self._call("batch.queue-state", queue.name, "update_job_queue", kwargs)
 
-    async def set_queue_priority(self, queue: JobQueue, priority: int) -> None:
-        if not 0 <= priority <= 1000:
-            raise InvalidRequest(f"priority must be 0..1000 (got {priority})", service=SERVICE)
-        kwargs = {"jobQueue": queue.name, "priority": priority}
-        await self._call("batch.queue-priority", queue.name, "update_job_queue", kwargs)
+def container_job_definition_kwargs(
+    name: str,
+    image: str,
+    command: Sequence[str],
+    *,
+    parameters: dict[str, str],
+    vcpus: int,
+    memory_mib: int,
+    gpus: int,
+    environment: dict[str, str],
+    timeout_s: int,
+    attempts: int,
+) -> dict[str, Any]:
+    """RegisterJobDefinition for a single-container EC2 job."""
+    requirements = [{"type": "VCPU", "value": str(vcpus)}, {"type": "MEMORY", "value": str(memory_mib)}]
+    if gpus:
+        requirements.append({"type": "GPU", "value": str(gpus)})
+    return {
+        "jobDefinitionName": name,
+        "type": "container",
+        "parameters": dict(parameters),
+        "containerProperties": {
+            "image": image,
+            "command": list(command),
+            "resourceRequirements": requirements,
+            "environment": [{"name": k, "value": v} for k, v in environment.items()],
+        },
+        "timeout": {"attemptDurationSeconds": timeout_s},
+        "retryStrategy": {"attempts": attempts},
+    }
+
+
+def submitted_from_api(response: dict[str, Any], name: str, queue: str) -> SubmittedJob:
+    return SubmittedJob(
+        job_id=str(response["jobId"]),
+        name=str(response.get("jobName", name)),
+        arn=str(response.get("jobArn", "")),
+        queue=queue,
+    )
+
+
+def registered_from_api(response: dict[str, Any]) -> str:
+    """`name:revision` of a RegisterJobDefinition answer."""
+    return f"{response['jobDefinitionName']}:{response['revision']}"
 
 
 def stop_verb(status: JobStatus) -> str | None:
@@ -225,10 +248,3 @@ def stop_verb(status: JobStatus) -> str | None:
     if status.is_terminatable:
         return "terminate"
     return None
-
-
-def _reason(reason: str) -> str:
-    text = reason.strip()
-    if not text:
-        raise InvalidRequest("a reason is required (Batch records it on the job)", service=SERVICE)
-    return text[:1024]

@@ -5,18 +5,24 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from botocore.exceptions import (
     BotoCoreError,
     ClientError,
     ConnectionClosedError,
     ConnectTimeoutError,
+    CredentialRetrievalError,
     EndpointConnectionError,
     NoCredentialsError,
     NoRegionError,
+    ParamValidationError,
     PartialCredentialsError,
     ProfileNotFound,
     ReadTimeoutError,
+    RefreshWithMFAUnsupportedError,
+    SSOError,
+    TokenRetrievalError,
 )
 
 _THROTTLE_CODES = {
@@ -53,12 +59,17 @@ class AwsError(Exception):
     kind = "error"
     outcome_unknown = False
 
-    def __init__(self, message: str, *, service: str = "", operation: str = "", code: str = "") -> None:
+    def __init__(
+        self, message: str, *, service: str = "", operation: str = "", code: str = "", not_sent: bool = False
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.service = service
         self.operation = operation
         self.code = code
+        # True when the request never left this machine (no credentials, a parameter botocore rejected, no
+        # connection could be opened): nothing can have happened in AWS.
+        self.not_sent = not_sent
 
     def __str__(self) -> str:
         where = f"{self.service} {self.operation}".strip()
@@ -99,9 +110,31 @@ def may_have_landed(error: AwsError) -> bool:
     """Whether a request that failed this way may still have been carried out by AWS.
 
     A lost connection (reset, timeout, closed mid-answer) or a 5xx says nothing about whether the work
-    was done; a throttle, a denial, bad credentials or an invalid request means it was refused.
+    was done; a throttle, a denial, bad credentials or an invalid request means it was refused, and a
+    request that never left (no connection, no credentials, rejected by botocore's checks) did nothing.
     """
-    return isinstance(error, Unreachable | ServiceFailure)
+    return isinstance(error, Unreachable | ServiceFailure) and not error.not_sent
+
+
+def as_not_found(exc: AwsError, what: str) -> AwsError:
+    """SageMaker answers 'Could not find endpoint' with a ValidationException: make it a NotFound."""
+    if isinstance(exc, InvalidRequest) and (
+        "could not find" in exc.message.lower() or "not found" in exc.message.lower()
+    ):
+        return NotFound(
+            f"{what} not found (deleted, or never existed here)",
+            service=exc.service,
+            operation=exc.operation,
+            code=exc.code,
+        )
+    return exc
+
+
+def with_message(exc: AwsError, message: str) -> AwsError:
+    """The same error (class, codes, flags) with another message."""
+    copy = type(exc)(message, service=exc.service, operation=exc.operation, code=exc.code, not_sent=exc.not_sent)
+    copy.outcome_unknown = exc.outcome_unknown
+    return copy
 
 
 def mark_outcome_unknown(error: AwsError, action: str, target: str) -> AwsError:
@@ -115,13 +148,22 @@ def mark_outcome_unknown(error: AwsError, action: str, target: str) -> AwsError:
     return error
 
 
+def is_aws_failure(exc: BaseException) -> bool:
+    """Whether `exc` is something AWS or the network did (as opposed to a bug in this program)."""
+    if isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        return is_aws_failure(exc.exceptions[0])
+    return isinstance(
+        exc, AwsError | BotoCoreError | ClientError | OSError | asyncio.TimeoutError | TimeoutError
+    ) or exc.__class__.__module__.startswith("aiohttp")
+
+
 def translate(exc: BaseException, service: str = "", operation: str = "") -> AwsError:
     """Map a botocore / network exception to the tree above (never raises)."""
     if isinstance(exc, BaseExceptionGroup) and exc.exceptions:  # from a TaskGroup: report the first failure
         return translate(exc.exceptions[0], service, operation)
     if isinstance(exc, AwsError):
         return exc
-    kw = {"service": service, "operation": operation}
+    kw: dict[str, Any] = {"service": service, "operation": operation}
     if isinstance(exc, ClientError):
         err = exc.response.get("Error", {})
         code = str(err.get("Code", "") or "")
@@ -130,7 +172,7 @@ def translate(exc: BaseException, service: str = "", operation: str = "") -> Aws
         operation = operation or getattr(exc, "operation_name", "")
         kw["operation"] = operation
         if code in _THROTTLE_CODES or status == 429:
-            return Throttled(f"throttled by AWS ({code or status}); retrying later", code=code, **kw)
+            return Throttled(f"throttled by AWS ({code or status})", code=code, **kw)
         if code in _DENIED_CODES or (status == 403 and code not in _CREDENTIAL_CODES):
             return AccessDenied(f"access denied: {message}", code=code, **kw)
         if code in _CREDENTIAL_CODES:
@@ -142,15 +184,28 @@ def translate(exc: BaseException, service: str = "", operation: str = "") -> Aws
         return ServiceFailure(f"AWS error {status or ''} {code}: {message}".replace("  ", " "), code=code, **kw)
     if isinstance(exc, NoCredentialsError | PartialCredentialsError):
         return CredentialsProblem(
-            "no AWS credentials found (set AWS_PROFILE or run `aws configure` / `aws sso login`)", **kw
+            "no AWS credentials found (set AWS_PROFILE or run `aws configure` / `aws sso login`)", not_sent=True, **kw
+        )
+    if isinstance(exc, TokenRetrievalError | CredentialRetrievalError | SSOError | RefreshWithMFAUnsupportedError):
+        return CredentialsProblem(
+            f"AWS credentials expired or unavailable ({exc.__class__.__name__}): run `aws sso login` "
+            "(or refresh the profile's credentials) and try again",
+            not_sent=True,
+            **kw,
         )
     if isinstance(exc, ProfileNotFound):
-        return CredentialsProblem(str(exc), **kw)
+        return CredentialsProblem(str(exc), not_sent=True, **kw)
+    if isinstance(exc, ParamValidationError):
+        report = str(exc).replace("Parameter validation failed:", "").strip().replace("\n", "; ")
+        return InvalidRequest(f"rejected before sending (parameter validation): {report}", not_sent=True, **kw)
     if isinstance(exc, NoRegionError):
-        return InvalidRequest("no AWS region configured (set AWS_REGION or --region)", **kw)
+        return InvalidRequest("no AWS region configured (set AWS_REGION or --region)", not_sent=True, **kw)
     if isinstance(exc, EndpointConnectionError | ConnectTimeoutError):
         url = getattr(exc, "kwargs", {}).get("endpoint_url", "")
-        return Unreachable(f"cannot connect to {url or 'the AWS endpoint'}", **kw)
+        # A connect timeout means no connection: nothing was sent. A connection error can also be a pooled
+        # connection reset after the request went out, so it may have landed.
+        sent = not isinstance(exc, ConnectTimeoutError)
+        return Unreachable(f"cannot connect to {url or 'the AWS endpoint'}", not_sent=not sent, **kw)
     if isinstance(exc, ReadTimeoutError | asyncio.TimeoutError | TimeoutError):
         return Unreachable("the AWS endpoint did not answer in time", **kw)
     if isinstance(exc, ConnectionClosedError | ConnectionError | OSError):
@@ -165,7 +220,10 @@ def translate(exc: BaseException, service: str = "", operation: str = "") -> Aws
 
 @asynccontextmanager
 async def aws_call(service: str, operation: str) -> AsyncIterator[None]:
-    """Wrap one call so whatever escapes is an `AwsError`."""
+    """Wrap one call so that what AWS or the network did escapes as an `AwsError`.
+
+    Anything else (a bug here: AttributeError, KeyError ...) propagates unchanged, so it is reported as the
+    programming error it is, with its traceback, instead of looking like an AWS answer."""
     try:
         yield
     except AwsError:
@@ -173,4 +231,6 @@ async def aws_call(service: str, operation: str) -> AsyncIterator[None]:
     except asyncio.CancelledError:
         raise
     except Exception as exc:
+        if not is_aws_failure(exc):
+            raise
         raise translate(exc, service, operation) from exc

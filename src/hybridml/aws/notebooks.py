@@ -1,4 +1,5 @@
-"""Notebooks that bill while they run: notebook instances and Studio apps (list, describe, stop).
+"""Notebooks that bill while they run: notebook instances and Studio apps (list, describe), and the requests that
+stop one (sent by `hybridml.actions.mlops`).
 
 Stopping a notebook instance is StopNotebookInstance (its storage volume is kept); stopping a Studio app is
 DeleteApp ("Used to stop and delete an app"; the user's home directory is kept)."""
@@ -6,17 +7,13 @@ DeleteApp ("Used to stop and delete an app"; the user's home directory is kept).
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from hybridml.aws._util import as_utc
-from hybridml.aws.errors import AwsError, InvalidRequest
-from hybridml.aws.sagemaker import send_mutation
-from hybridml.aws.sagemaker_common import SERVICE, describe, list_items, pretty
+from hybridml.aws.errors import AwsError
+from hybridml.aws.sagemaker_common import describe, list_items, pretty
 from hybridml.aws.session import AwsSession
 from hybridml.domain.notebooks import INSTANCE, STUDIO, Notebook
-
-if TYPE_CHECKING:
-    from hybridml.services import Services
 
 INSTANCE_CAP = 1000
 APP_CAP = 2000
@@ -55,13 +52,24 @@ def _app_from_api(d: dict[str, Any]) -> Notebook:
     )
 
 
-def _app_params(nb: Notebook) -> dict[str, Any]:
+def app_kwargs(nb: Notebook) -> dict[str, Any]:
     params: dict[str, Any] = {"DomainId": nb.domain_id, "AppType": nb.app_type, "AppName": nb.name}
     if nb.user_profile:
         params["UserProfileName"] = nb.user_profile
     else:
         params["SpaceName"] = nb.space
     return params
+
+
+def what(nb: Notebook) -> str:
+    """How a 'could not find' answer names it."""
+    return f"app {nb.label}" if nb.kind == STUDIO else f"notebook instance {nb.name}"
+
+
+def stop_instance_kwargs(name: str) -> dict[str, Any]:
+    """StopNotebookInstance: "Terminates the ML compute instance. Before terminating the instance, SageMaker
+    disconnects the ML storage volume from it. SageMaker preserves the ML storage volume." """
+    return {"NotebookInstanceName": name}
 
 
 class NotebooksService:
@@ -104,39 +112,15 @@ class NotebooksService:
         self.unreadable = "; ".join(problems)
         return sorted(found, key=lambda n: n.created_at.timestamp() if n.created_at else 0.0, reverse=True)
 
-    async def notebook_json(self, nb: Notebook) -> str:
+    async def _describe(self, nb: Notebook) -> dict[str, Any]:
         if nb.kind == STUDIO:
-            raw = await describe(self.session, "describe_app", f"app {nb.name}", **_app_params(nb))
-        else:
-            raw = await describe(
-                self.session, "describe_notebook_instance", f"notebook instance {nb.name}", NotebookInstanceName=nb.name
-            )
-        return pretty(raw)
+            return await describe(self.session, "describe_app", what(nb), **app_kwargs(nb))
+        return await describe(self.session, "describe_notebook_instance", what(nb), NotebookInstanceName=nb.name)
 
-    async def stop(self, services: Services, nb: Notebook) -> None:
-        if not nb.stoppable:
-            raise InvalidRequest(f"{nb.name} is {nb.status}: only an InService notebook can be stopped")
-        if nb.kind == STUDIO:
-            params = _app_params(nb)
-            await send_mutation(
-                services,
-                SERVICE,
-                "DeleteApp",
-                "sagemaker:delete-app",
-                f"{nb.owner}/{nb.name}",
-                params,
-                params,
-                f"app {nb.name}",
-            )
-            return
-        request = {"NotebookInstanceName": nb.name}
-        await send_mutation(
-            services,
-            SERVICE,
-            "StopNotebookInstance",
-            "sagemaker:stop-notebook-instance",
-            nb.name,
-            request,
-            request,
-            f"notebook instance {nb.name}",
-        )
+    async def notebook(self, nb: Notebook) -> Notebook:
+        """`nb` read again (DescribeNotebookInstance / DescribeApp): its status now."""
+        raw = await self._describe(nb)
+        return _app_from_api(raw) if nb.kind == STUDIO else _instance_from_api(raw)
+
+    async def notebook_json(self, nb: Notebook) -> str:
+        return pretty(await self._describe(nb))

@@ -1,4 +1,5 @@
-"""SageMaker Model Registry: model package groups with their versions; approve / reject a version.
+"""SageMaker Model Registry: model package groups with their versions; the UpdateModelPackage request that approves
+or rejects a version (`approval_kwargs`, sent by `hybridml.actions.mlops`).
 
 A refresh costs one ListModelPackageGroups and one ListModelPackages of every versioned package (newest first,
 100 a page, up to PACKAGE_CAP) — not one call per group."""
@@ -6,17 +7,12 @@ A refresh costs one ListModelPackageGroups and one ListModelPackages of every ve
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from hybridml.aws._util import as_utc
-from hybridml.aws.errors import InvalidRequest
-from hybridml.aws.sagemaker import send_mutation
-from hybridml.aws.sagemaker_common import SERVICE, describe, list_items, pretty
+from hybridml.aws.sagemaker_common import describe, list_items, pretty
 from hybridml.aws.session import AwsSession
-from hybridml.domain.registry import ApprovalRequest, ModelPackage, ModelPackageGroup
-
-if TYPE_CHECKING:
-    from hybridml.services import Services
+from hybridml.domain.registry import ModelPackage, ModelPackageGroup
 
 GROUP_CAP = 1000
 PACKAGE_CAP = 2000
@@ -109,24 +105,11 @@ class RegistryService:
             )
         )
 
-    async def set_approval(self, services: Services, request: ApprovalRequest) -> None:
-        """UpdateModelPackage with the new ModelApprovalStatus (and ApprovalDescription), after checking the
-        version's current status (it may have changed since the list was read)."""
-        current = await self.package(request.package.arn)
-        problems = ApprovalRequest(current, request.approval, request.description).problems()
-        if problems:
-            raise InvalidRequest("; ".join(problems))
-        params: dict[str, Any] = {"ModelPackageArn": current.arn, "ModelApprovalStatus": request.approval}
-        if request.description:
-            params["ApprovalDescription"] = request.description
-        action = "sagemaker:approve-model-package" if request.approval == "Approved" else "sagemaker:set-model-approval"
-        await send_mutation(
-            services,
-            SERVICE,
-            "UpdateModelPackage",
-            action,
-            current.label,
-            {"before": current.approval, **params},
-            params,
-            f"model package {current.arn}",
-        )
+
+def approval_kwargs(arn: str, approval: str, description: str = "") -> dict[str, Any]:
+    """UpdateModelPackage with a new ModelApprovalStatus; ApprovalDescription ("A description for the approval
+    status of the model", at most 1024 characters) only when one is given."""
+    params: dict[str, Any] = {"ModelPackageArn": arn, "ModelApprovalStatus": approval}
+    if description:
+        params["ApprovalDescription"] = description
+    return params

@@ -1,14 +1,14 @@
-"""SageMaker endpoints: reads, scaling (UpdateEndpointWeightsAndCapacities + Application Auto Scaling),
-waiting for InService, delete and InvokeEndpoint. Mappers are the only place SageMaker keys appear."""
+"""SageMaker endpoints: reads, waiting for a change to land, and the request builders of the endpoint actions
+(UpdateEndpointWeightsAndCapacities, Application Auto Scaling, UpdateEndpoint, DeleteEndpoint, InvokeEndpoint).
+Mappers and builders are the only place SageMaker keys appear; `hybridml.actions.sagemaker` sends them."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-import re
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from hybridml.aws._util import as_utc, bounded_gather
 from hybridml.aws.errors import (
@@ -19,13 +19,11 @@ from hybridml.aws.errors import (
     ServiceFailure,
     Throttled,
     Unreachable,
+    as_not_found,
     aws_call,
 )
 from hybridml.aws.session import AwsSession
-from hybridml.domain.sagemaker import Endpoint, EndpointVariant, Invocation, ScaleRequest
-
-if TYPE_CHECKING:
-    from hybridml.services import Services
+from hybridml.domain.sagemaker import Endpoint, EndpointVariant, Invocation
 
 SERVICE = "sagemaker"
 RUNTIME = "sagemaker-runtime"
@@ -42,45 +40,6 @@ class EndpointWaitFailed(AwsError):
 
 def resource_id(endpoint: str, variant: str) -> str:
     return f"endpoint/{endpoint}/variant/{variant}"
-
-
-def as_not_found(exc: AwsError, what: str) -> AwsError:
-    """SageMaker answers 'Could not find endpoint' with a ValidationException: make it a NotFound."""
-    if isinstance(exc, InvalidRequest) and (
-        "could not find" in exc.message.lower() or "not found" in exc.message.lower()
-    ):
-        return NotFound(
-            f"{what} not found (deleted, or never existed here)",
-            service=exc.service,
-            operation=exc.operation,
-            code=exc.code,
-        )
-    return exc
-
-
-async def send_mutation(
-    services: Services,
-    service: str,
-    operation: str,
-    action: str,
-    target: str,
-    request: dict[str, Any],
-    params: dict[str, Any],
-    missing: str = "",
-) -> Any:
-    """One audited, never-retried call `operation` (CamelCase) with `params`; a 'could not find' answer about
-    `missing` (when given) becomes a NotFound. `request` is what the audit log records."""
-    method = re.sub(r"(?<!^)(?=[A-Z])", "_", operation).lower()
-
-    async def call() -> Any:
-        client = await services.session.mutation_client(service)
-        try:
-            async with aws_call(service, operation):
-                return await getattr(client, method)(**params)
-        except AwsError as exc:
-            raise (as_not_found(exc, missing) if missing else exc) from exc
-
-    return await services.mutate(action, target, request, call)
 
 
 def _variant_from_api(
@@ -233,58 +192,9 @@ class SageMakerService:
         raw["EndpointConfig"] = await self._config(str(raw.get("EndpointConfigName", ""))) or {}
         return json.dumps(raw, indent=2, sort_keys=True, default=str)
 
-    # -- mutations --------------------------------------------------------------------------------
-    async def update_capacity(self, services: Services, endpoint: str, variant: str, desired: int) -> None:
-        request = {"DesiredWeightsAndCapacities": [{"VariantName": variant, "DesiredInstanceCount": desired}]}
-        await send_mutation(
-            services, SERVICE, "UpdateEndpointWeightsAndCapacities", "sagemaker:update-capacity", endpoint,
-            request, {"EndpointName": endpoint, **request}, f"endpoint {endpoint}",
-        )  # fmt: skip
-
-    async def register_scaling(self, services: Services, endpoint: str, variant: str, lo: int, hi: int) -> None:
-        request = {
-            "ServiceNamespace": "sagemaker",
-            "ResourceId": resource_id(endpoint, variant),
-            "ScalableDimension": SCALABLE_DIMENSION,
-            "MinCapacity": lo,
-            "MaxCapacity": hi,
-        }
-        await send_mutation(
-            services, AUTOSCALING, "RegisterScalableTarget", "autoscaling:register-scalable-target", endpoint,
-            request, request,
-        )  # fmt: skip
-
-    async def scale(self, services: Services, request: ScaleRequest) -> None:
-        """Validate against the live endpoint, then send bounds first (so the new count fits), then the count."""
-        endpoint = await self.endpoint(request.endpoint)
-        current = endpoint.variant(request.variant)
-        if current is None:
-            known = ", ".join(v.name for v in endpoint.variants) or "none"
-            raise InvalidRequest(f"endpoint {endpoint.name} has no variant {request.variant!r} (variants: {known})")
-        problems = request.problems(current)
-        if problems:
-            raise InvalidRequest("; ".join(problems))
-        if request.desired is not None and endpoint.status != "InService":
-            raise InvalidRequest(
-                f"endpoint {endpoint.name} is {endpoint.status}: it can be scaled once it is InService"
-            )
-        bounds_sent: tuple[int, int] | None = None
-        if request.min_capacity is not None or request.max_capacity is not None:
-            lo = request.min_capacity if request.min_capacity is not None else current.autoscaling_min
-            hi = request.max_capacity if request.max_capacity is not None else current.autoscaling_max
-            assert lo is not None and hi is not None  # problems() checked both are known
-            await self.register_scaling(services, endpoint.name, current.name, lo, hi)
-            bounds_sent = (lo, hi)
-        if request.desired is not None and request.desired != current.desired_instance_count:
-            try:
-                await self.update_capacity(services, endpoint.name, current.name, request.desired)
-            except AwsError as exc:
-                if bounds_sent is None:
-                    raise
-                note = f" (the autoscaling bounds were already set to {bounds_sent[0]}..{bounds_sent[1]})"
-                raise type(exc)(
-                    exc.message + note, service=exc.service, operation=exc.operation, code=exc.code
-                ) from exc
+    def forget(self, name: str) -> None:
+        """Drop the cached DescribeEndpoint of `name` (it was just changed)."""
+        self._described.pop(name, None)
 
     async def wait_in_service(
         self,
@@ -293,13 +203,19 @@ class SageMakerService:
         timeout_s: float,
         poll_s: float = 2.0,
         on_status: Callable[[Endpoint, float], None] | None = None,
+        expect: dict[str, int] | None = None,
     ) -> Endpoint:
-        """Poll DescribeEndpoint until InService; raise EndpointWaitFailed on Failed, deletion or the deadline.
+        """Poll DescribeEndpoint until it is InService and (with `expect`, variant -> desired instances) every
+        variant runs that many instances. Raise EndpointWaitFailed on a final status (Failed,
+        UpdateRollbackFailed), deletion, a change that was rolled back, or the deadline.
 
-        A failed poll (throttled, 5xx, connection lost) is not the endpoint failing: polling goes on until the
-        deadline, and the last such error is named if the deadline passes."""
+        "RollingBack: Endpoint fails to scale up or down ... Once the rollback completes, endpoint returns to an
+        InService status"; "UpdateRollbackFailed: Both the rolling deployment and auto-rollback failed"
+        (DescribeEndpointOutput.EndpointStatus). So InService with other counts after a transition is a
+        rollback, not success. A failed poll (throttled, 5xx, connection lost) is not the endpoint failing:
+        polling goes on until the deadline, and the last such error is named if the deadline passes."""
         started = time.monotonic()
-        last_status, last_error = "unknown", ""
+        last_status, last_error, moved = "unknown", "", False
         while True:
             try:
                 endpoint: Endpoint | None = await self.endpoint(name)
@@ -310,12 +226,26 @@ class SageMakerService:
             elapsed = time.monotonic() - started
             if endpoint is not None:
                 last_status = endpoint.status
+                moved = moved or endpoint.status != "InService"
                 if on_status is not None:
                     on_status(endpoint, elapsed)
+                reason = f": {endpoint.failure_reason}" if endpoint.failure_reason else ""
                 if endpoint.status == "InService":
-                    return endpoint
-                if endpoint.status in ("Failed", "OutOfService"):
-                    reason = f": {endpoint.failure_reason}" if endpoint.failure_reason else ""
+                    off = _off_counts(endpoint, expect or {})
+                    if not off:
+                        return endpoint
+                    if moved:
+                        raise EndpointWaitFailed(
+                            f"endpoint {name} is InService again but {off} (the change was rolled back){reason}",
+                            service=SERVICE,
+                        )
+                elif endpoint.status == "UpdateRollbackFailed":
+                    raise EndpointWaitFailed(
+                        f"endpoint {name} is UpdateRollbackFailed: the update and its rollback both failed; it "
+                        f"serves with a mix of old and new configurations{reason}",
+                        service=SERVICE,
+                    )
+                elif endpoint.status in ("Failed", "OutOfService"):
                     raise EndpointWaitFailed(f"endpoint {name} is {endpoint.status}{reason}", service=SERVICE)
             if elapsed + poll_s > timeout_s:
                 why = f"; last poll failed: {last_error}" if endpoint is None and last_error else ""
@@ -326,52 +256,57 @@ class SageMakerService:
                 )
             await asyncio.sleep(poll_s)
 
-    async def update_endpoint(self, services: Services, endpoint: str, config_name: str) -> None:
-        """Switch an endpoint to another endpoint config (UpdateEndpoint)."""
-        request = {"EndpointConfigName": config_name}
-        await send_mutation(
-            services, SERVICE, "UpdateEndpoint", "sagemaker:update-endpoint", endpoint,
-            request, {"EndpointName": endpoint, **request}, f"endpoint {endpoint}",
-        )  # fmt: skip
 
-    async def delete_endpoint(self, services: Services, endpoint: str) -> None:
-        request = {"EndpointName": endpoint}
-        await send_mutation(
-            services, SERVICE, "DeleteEndpoint", "sagemaker:delete-endpoint", endpoint, request, request,
-            f"endpoint {endpoint}",
-        )  # fmt: skip
+def _off_counts(endpoint: Endpoint, expect: dict[str, int]) -> str:
+    """'' when every expected variant runs its count, else what differs (e.g. 'Blue runs 1 instance, not 3')."""
+    off = []
+    for variant, want in expect.items():
+        v = endpoint.variant(variant)
+        have = v.current_instance_count if v is not None else None
+        if have != want:
+            off.append(f"{variant} runs {have if have is not None else '?'} instance(s), not {want}")
+    return "; ".join(off)
 
-    async def invoke(
-        self, services: Services, endpoint: str, body: bytes, content_type: str, accept: str = ""
-    ) -> Invocation:
-        """InvokeEndpoint once (it may cost money or have side effects: audited, refused when read-only)."""
-        request: dict[str, Any] = {"ContentType": content_type, "BodyBytes": len(body)}
-        if accept:
-            request["Accept"] = accept
-        timing: dict[str, float] = {}
 
-        async def call() -> Any:
-            client = await self.session.mutation_client(RUNTIME)
-            extra = {"Accept": accept} if accept else {}
-            try:
-                async with aws_call(RUNTIME, "InvokeEndpoint"):
-                    started = time.perf_counter()
-                    response = await client.invoke_endpoint(
-                        EndpointName=endpoint, Body=body, ContentType=content_type, **extra
-                    )
-                    async with response["Body"] as stream:
-                        response["BodyBytes"] = await stream.read()
-                    timing["ms"] = (time.perf_counter() - started) * 1000.0
-                    return response
-            except AwsError as exc:
-                raise as_not_found(exc, f"endpoint {endpoint}") from exc
+# -- request builders and answer mappers of the endpoint actions ----------------------------------------------
+def capacity_kwargs(endpoint: str, variant: str, desired: int) -> dict[str, Any]:
+    return {
+        "EndpointName": endpoint,
+        "DesiredWeightsAndCapacities": [{"VariantName": variant, "DesiredInstanceCount": desired}],
+    }
 
-        response = await services.mutate("sagemaker:invoke-endpoint", endpoint, request, call)
-        return Invocation(
-            endpoint=endpoint,
-            body=bytes(response.get("BodyBytes", b"")),
-            content_type=str(response.get("ContentType", "") or ""),
-            latency_ms=timing.get("ms", 0.0),
-            invoked_variant=str(response.get("InvokedProductionVariant", "") or ""),
-            custom_attributes=str(response.get("CustomAttributes", "") or ""),
-        )
+
+def scalable_target_kwargs(endpoint: str, variant: str, lo: int, hi: int) -> dict[str, Any]:
+    return {
+        "ServiceNamespace": "sagemaker",
+        "ResourceId": resource_id(endpoint, variant),
+        "ScalableDimension": SCALABLE_DIMENSION,
+        "MinCapacity": lo,
+        "MaxCapacity": hi,
+    }
+
+
+def update_endpoint_kwargs(endpoint: str, config_name: str) -> dict[str, Any]:
+    return {"EndpointName": endpoint, "EndpointConfigName": config_name}
+
+
+def delete_endpoint_kwargs(endpoint: str) -> dict[str, Any]:
+    return {"EndpointName": endpoint}
+
+
+def invoke_kwargs(endpoint: str, body: bytes, content_type: str, accept: str = "") -> dict[str, Any]:
+    params: dict[str, Any] = {"EndpointName": endpoint, "Body": body, "ContentType": content_type}
+    if accept:
+        params["Accept"] = accept
+    return params
+
+
+def invocation_from_api(endpoint: str, response: dict[str, Any]) -> Invocation:
+    return Invocation(
+        endpoint=endpoint,
+        body=bytes(response.get("BodyBytes", b"")),
+        content_type=str(response.get("ContentType", "") or ""),
+        latency_ms=float(response.get("LatencyMs", 0.0)),
+        invoked_variant=str(response.get("InvokedProductionVariant", "") or ""),
+        custom_attributes=str(response.get("CustomAttributes", "") or ""),
+    )

@@ -6,8 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from hybridml.aws.errors import AwsError, aws_call
-from hybridml.aws.sagemaker import as_not_found
+from hybridml.aws.errors import AwsError, as_not_found, aws_call
 from hybridml.aws.session import AwsSession
 
 SERVICE = "sagemaker"

@@ -11,14 +11,12 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from hybridml.aws._util import as_utc, bounded_gather, pairs
-from hybridml.aws.errors import AccessDenied, AwsError, InvalidRequest, NotFound, aws_call
-from hybridml.aws.sagemaker import as_not_found, send_mutation
+from hybridml.aws.errors import AccessDenied, AwsError, NotFound, as_not_found, aws_call
 from hybridml.aws.session import AwsSession
 from hybridml.domain.sagemaker import BatchJobSummary, StatusTransition, TrainingJob
 
 if TYPE_CHECKING:
     from hybridml.config import TrainingTemplate
-    from hybridml.services import Services
 
 SERVICE = "sagemaker"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -221,24 +219,20 @@ class TrainingService:
         raw.pop("ResponseMetadata", None)
         return json.dumps(raw, indent=2, sort_keys=True, default=str)
 
-    async def stop(self, services: Services, name: str) -> None:
-        request = {"TrainingJobName": name}
-        await send_mutation(
-            services, SERVICE, "StopTrainingJob", "sagemaker:stop-training-job", name, request, request,
-            f"training job {name}",
-        )  # fmt: skip
+    async def source_spec(self, name: str) -> dict[str, Any]:
+        """DescribeTrainingJob of a job to clone (its full spec)."""
+        return await self._describe(name)
 
-    async def clone(
-        self, services: Services, source: str, new_name: str, template: TrainingTemplate | None = None
-    ) -> str:
-        """CreateTrainingJob from the source job's spec (plus template overrides); returns the new ARN."""
-        problem = valid_job_name(new_name)
-        if problem:
-            raise InvalidRequest(f"job name {new_name!r}: {problem}")
-        request = clone_request(await self._describe(source), new_name, template)
-        shown = {k: v for k, v in request.items() if k in ("TrainingJobName", "ResourceConfig", "HyperParameters")}
-        response = await send_mutation(
-            services, SERVICE, "CreateTrainingJob", "sagemaker:create-training-job", new_name,
-            {"from": source, **shown}, request,
-        )  # fmt: skip
-        return str(response.get("TrainingJobArn", ""))
+    def forget(self, name: str) -> None:
+        """Drop the cached DescribeTrainingJob of `name` (it was just changed)."""
+        self._described.pop(name, None)
+
+
+def stop_training_kwargs(name: str) -> dict[str, Any]:
+    return {"TrainingJobName": name}
+
+
+def clone_summary(request: dict[str, Any], source: str) -> dict[str, Any]:
+    """The part of a CreateTrainingJob request worth showing (and auditing): name, resources, hyperparameters."""
+    shown = {k: v for k, v in request.items() if k in ("TrainingJobName", "ResourceConfig", "HyperParameters")}
+    return {"from": source, **shown}

@@ -18,6 +18,10 @@ from hybridml.aws.errors import aws_call
 from hybridml.config import AwsSettings
 
 DEMO_REGION = "us-east-1"
+# InvokeEndpoint: "A customer's model containers must respond to requests within 60 seconds ... If your model
+# is going to take 50-60 seconds of processing time, the SDK socket timeout should be set to be 70 seconds."
+# (sagemaker-runtime service model, InvokeEndpoint)
+RUNTIME_READ_TIMEOUT_S = 70.0
 
 
 class NoRegionConfigured(Exception):
@@ -99,7 +103,7 @@ class AwsSession:
         self._stack = AsyncExitStack()
         self._clients: dict[str, Any] = {}
         self._lock = asyncio.Lock()
-        self._account: str | None = None
+        self._identity: dict[str, str] | None = None
         self._gates: list[tuple[frozenset[str] | None, threading.Event]] = []
 
     def hold_until(self, event: threading.Event, services: tuple[str, ...] | None = None) -> None:
@@ -116,16 +120,19 @@ class AwsSession:
         shown = self._explicit_endpoint or os.environ.get("AWS_ENDPOINT_URL") or "AWS"
         return Target(profile=self.profile or "default", region=self.region, endpoint=shown)
 
-    def _config(self, *, retries: bool = True) -> AioConfig:
+    def _config(self, *, retries: bool = True, service: str = "") -> AioConfig:
         s = self.settings
         retry = (
             {"mode": s.retry_mode, "max_attempts": s.max_attempts}
             if retries
             else {"mode": "standard", "total_max_attempts": 1}
         )
+        read_timeout = s.read_timeout_s
+        if service == "sagemaker-runtime":
+            read_timeout = max(read_timeout, RUNTIME_READ_TIMEOUT_S)
         return AioConfig(
             connect_timeout=s.connect_timeout_s,
-            read_timeout=s.read_timeout_s,
+            read_timeout=read_timeout,
             retries=retry,
             max_pool_connections=max(10, s.max_concurrency * 2),
             user_agent_extra="hybridml",
@@ -159,7 +166,7 @@ class AwsSession:
                         service,  # type: ignore[call-overload]
                         region_name=self.region,
                         endpoint_url=self._explicit_endpoint,
-                        config=self._config(retries=retries),
+                        config=self._config(retries=retries, service=service),
                     )
                     client = await self._stack.enter_async_context(creator)
                 client.meta.events.register("before-call", self._count)
@@ -177,14 +184,18 @@ class AwsSession:
         name = getattr(model, "name", "?")
         self.meter.record(name)
 
-    async def account_id(self) -> str:
-        """The caller's account (STS GetCallerIdentity), cached; '?' when it cannot be read."""
-        if self._account is None:
+    async def caller_identity(self) -> dict[str, str]:
+        """STS GetCallerIdentity (Account, Arn, UserId), read once per session."""
+        if self._identity is None:
             sts = await self.client("sts")
             async with aws_call("sts", "GetCallerIdentity"):
                 identity = await sts.get_caller_identity()
-            self._account = str(identity.get("Account", "?"))
-        return self._account
+            self._identity = {key: str(identity.get(key, "")) for key in ("Account", "Arn", "UserId")}
+        return self._identity
+
+    async def account_id(self) -> str:
+        """The caller's account, cached; '?' when STS does not say."""
+        return (await self.caller_identity()).get("Account") or "?"
 
     async def close(self) -> None:
         await self._stack.aclose()

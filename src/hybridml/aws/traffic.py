@@ -1,35 +1,15 @@
-"""A/B traffic: shift the weights of an endpoint's production variants (UpdateEndpointWeightsAndCapacities)."""
+"""A/B traffic: the UpdateEndpointWeightsAndCapacities request that shifts the weights of an endpoint's production
+variants (sent by `hybridml.actions.mlops`)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from hybridml.aws.errors import InvalidRequest
-from hybridml.aws.sagemaker import SERVICE, send_mutation
-from hybridml.domain.sagemaker import Endpoint
-from hybridml.domain.traffic import WeightRequest
-
-if TYPE_CHECKING:
-    from hybridml.services import Services
+from typing import Any
 
 
-async def shift_weights(services: Services, request: WeightRequest) -> Endpoint:
-    """Check the request against the live endpoint, then send the new weights once. Returns the endpoint as it
-    was before (for the before -> after report)."""
-    endpoint = await services.sagemaker.endpoint(request.endpoint)
-    problems = request.problems(endpoint)
-    if problems:
-        raise InvalidRequest("; ".join(problems))
-    desired = [{"VariantName": name, "DesiredWeight": weight} for name, weight in request.weights]
-    before = {v.name: v.current_weight for v in endpoint.variants}
-    await send_mutation(
-        services,
-        SERVICE,
-        "UpdateEndpointWeightsAndCapacities",
-        "sagemaker:update-weights",
-        endpoint.name,
-        {"DesiredWeightsAndCapacities": desired, "before": before},
-        {"EndpointName": endpoint.name, "DesiredWeightsAndCapacities": desired},
-        f"endpoint {endpoint.name}",
-    )
-    return endpoint
+def weights_kwargs(endpoint: str, weights: tuple[tuple[str, float], ...]) -> dict[str, Any]:
+    """Only the variants whose weight changes: "DesiredWeightsAndCapacities — An object that provides new capacity
+    and weight values for a variant"; a variant left out keeps its weight."""
+    return {
+        "EndpointName": endpoint,
+        "DesiredWeightsAndCapacities": [{"VariantName": name, "DesiredWeight": weight} for name, weight in weights],
+    }

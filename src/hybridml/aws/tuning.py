@@ -1,4 +1,5 @@
-"""SageMaker automatic model tuning: tuning jobs (list + describe), the training jobs one launched, stop.
+"""SageMaker automatic model tuning: tuning jobs (list + describe), the training jobs one launched; the
+StopHyperParameterTuningJob request (`stop_tuning_kwargs`, sent by `hybridml.actions.mlops`).
 
 A finished tuning job never changes: its describe is kept. A running one is described again when its summary
 (status, LastModifiedTime, counters) changed or after DESCRIBE_TTL_S."""
@@ -6,17 +7,13 @@ A finished tuning job never changes: its describe is kept. A running one is desc
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from hybridml.aws._util import as_utc, bounded_gather, pairs
 from hybridml.aws.errors import AccessDenied, NotFound
-from hybridml.aws.sagemaker import send_mutation
-from hybridml.aws.sagemaker_common import SERVICE, describe, list_items, pretty
+from hybridml.aws.sagemaker_common import describe, list_items, pretty
 from hybridml.aws.session import AwsSession
 from hybridml.domain.tuning import TUNING_FINISHED, TuningJob, TuningTrainingJob
-
-if TYPE_CHECKING:
-    from hybridml.services import Services
 
 LIST_CAP = 500  # tuning jobs listed, newest first
 DESCRIBE_LIMIT = 100  # the newest this many get full details (objective, best job); older ones their summary
@@ -130,6 +127,10 @@ class TuningService:
     async def tuning_job(self, name: str) -> TuningJob:
         return _tuning_from_api(await self._describe(name))
 
+    def forget(self, name: str) -> None:
+        """Drop the kept describe of `name` (it was just changed)."""
+        self._described.pop(name, None)
+
     async def _describe(self, name: str) -> dict[str, Any]:
         return await describe(
             self.session, "describe_hyper_parameter_tuning_job", f"tuning job {name}", HyperParameterTuningJobName=name
@@ -149,15 +150,8 @@ class TuningService:
         )
         return [_training_from_api(d) for d in raw]
 
-    async def stop(self, services: Services, name: str) -> None:
-        request = {"HyperParameterTuningJobName": name}
-        await send_mutation(
-            services,
-            SERVICE,
-            "StopHyperParameterTuningJob",
-            "sagemaker:stop-tuning-job",
-            name,
-            request,
-            request,
-            f"tuning job {name}",
-        )
+
+def stop_tuning_kwargs(name: str) -> dict[str, Any]:
+    """StopHyperParameterTuningJob: "Stops a running hyperparameter tuning job and all running training jobs
+    that the tuning job launched." """
+    return {"HyperParameterTuningJobName": name}

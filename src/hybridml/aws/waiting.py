@@ -10,13 +10,11 @@ import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from hybridml.aws.errors import InvalidRequest, ServiceFailure, Throttled, Unreachable
 from hybridml.aws.sagemaker_common import describe
-
-if TYPE_CHECKING:
-    from hybridml.services import Services
+from hybridml.aws.session import AwsSession
 
 SUCCEEDED, FAILED, STOPPED = "succeeded", "failed", "stopped"
 
@@ -71,10 +69,10 @@ def parse_arn(arn: str) -> tuple[str, str]:
     return kind, name
 
 
-async def state_of(services: Services, arn: str) -> RunState:
+async def state_of(session: AwsSession, arn: str) -> RunState:
     kind, name = parse_arn(arn)
     operation, param, key, outcomes = _KINDS[kind]
-    raw: dict[str, Any] = await describe(services.session, operation, f"{kind} {name}", **{param: name})
+    raw: dict[str, Any] = await describe(session, operation, f"{kind} {name}", **{param: name})
     status = str(raw.get(key, ""))
     return RunState(
         kind, name.rsplit("/", 1)[-1], status, outcomes.get(status, ""), str(raw.get("FailureReason") or "")
@@ -82,7 +80,7 @@ async def state_of(services: Services, arn: str) -> RunState:
 
 
 async def wait_for(
-    services: Services,
+    session: AwsSession,
     arn: str,
     *,
     timeout_s: float,
@@ -96,7 +94,7 @@ async def wait_for(
     last_error = ""
     while True:
         try:
-            state = await state_of(services, arn)
+            state = await state_of(session, arn)
             last_error = ""
         except (Throttled, Unreachable, ServiceFailure) as exc:
             last_error = str(exc)

@@ -67,6 +67,7 @@ class ComputeEnvironment:
     resources: ComputeResources | None = None
     service_role: str = ""
     ecs_cluster_arn: str = ""
+    orchestration: str = "ECS"  # containerOrchestrationType: ECS | EKS
 
     @property
     def usable(self) -> bool:

@@ -21,6 +21,11 @@ class EndpointVariant:
     autoscaling_known: bool = True  # False when the bounds could not be read (e.g. no permission)
 
     @property
+    def serverless(self) -> bool:
+        """A serverless variant has no instances to count (ProductionVariant.ServerlessConfig)."""
+        return self.instance_type == "serverless"
+
+    @property
     def autoscaling(self) -> str:
         if not self.autoscaling_known:
             return "?"

@@ -34,7 +34,7 @@ class ResourceKind:
 
 
 class ActionKind:
-    """What the app can do about a finding (each maps to one AWS call in `aws/remedies.py`)."""
+    """What the app can do about a finding (each is one action of `hybridml.actions`; see `actions/remedies.py`)."""
 
     ENABLE_COMPUTE_ENVIRONMENT = "enable_compute_environment"
     ENABLE_JOB_QUEUE = "enable_job_queue"

@@ -8,19 +8,22 @@ import sys
 import time
 from datetime import UTC, datetime
 
+from hybridml.actions.sagemaker import INVOKE, SCALE, InvokeEndpoint, UpdateCapacity, scale_actions
+from hybridml.actions.sagemaker import run_scale as send_scale
 from hybridml.aws.errors import InvalidRequest
 from hybridml.domain.sagemaker import ScaleRequest, parse_count
 from hybridml.headless.args import seconds
+from hybridml.headless.exits import BAD_INPUT, guarded
 from hybridml.headless.output import print_json, print_table, say
 from hybridml.payload import payload_from
 from hybridml.render.fmt import age
-from hybridml.services import ReadOnlyRefused, Services
+from hybridml.services import Services
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser("endpoints", help="list SageMaker endpoints with capacity and autoscaling")
     p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.set_defaults(func=run_list)
+    p.set_defaults(func=guarded("endpoints", run_list))
     s = subparsers.add_parser("scale", help="scale a SageMaker endpoint variant and wait until InService")
     s.add_argument("endpoint")
     s.add_argument("--instances", help="desired instance count")
@@ -29,7 +32,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     s.add_argument("--max", dest="max_capacity", help="autoscaling maximum")
     s.add_argument("--no-wait", action="store_true", help="return once the request is accepted")
     s.add_argument("--timeout", type=seconds(1, 6 * 3600), help="seconds to wait for InService (default: config)")
-    s.set_defaults(func=run_scale)
+    s.set_defaults(func=guarded("scale", run_scale))
     i = subparsers.add_parser("invoke", help="send one request to a SageMaker endpoint; the body goes to stdout")
     i.add_argument("endpoint")
     source = i.add_mutually_exclusive_group(required=True)
@@ -38,7 +41,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     i.add_argument("--content-type", help="default: [sagemaker] invoke_content_type (application/json)")
     i.add_argument("--accept", default="", help="Accept header")
     i.add_argument("--json", action="store_true", help="print status, latency and body as one JSON object")
-    i.set_defaults(func=run_invoke)
+    i.set_defaults(func=guarded("invoke", run_invoke))
 
 
 async def run_list(args: argparse.Namespace, services: Services) -> int:
@@ -66,7 +69,7 @@ async def run_list(args: argparse.Namespace, services: Services) -> int:
     return 0
 
 
-def _fail(message: str, code: int = 2) -> int:
+def _fail(message: str, code: int = BAD_INPUT) -> int:
     say(f"hybridml scale: {message}", file=sys.stderr)
     return code
 
@@ -78,6 +81,7 @@ async def run_scale(args: argparse.Namespace, services: Services) -> int:
         hi = parse_count(args.max_capacity or "", "--max")
     except ValueError as exc:
         return _fail(str(exc))
+    services.check_writable(SCALE)
     endpoint = await services.sagemaker.endpoint(args.endpoint)
     variant = endpoint.variant(args.variant)
     if variant is None:
@@ -88,14 +92,13 @@ async def run_scale(args: argparse.Namespace, services: Services) -> int:
         return _fail("; ".join(problems))
     for warning in request.warnings(variant):
         say(f"warning: {warning}", file=sys.stderr)
-    started = time.monotonic()
     try:
-        await services.sagemaker.scale(services, request)
-    except ReadOnlyRefused as exc:
-        return _fail(str(exc))
+        actions = await scale_actions(services, request)
     except InvalidRequest as exc:
-        return _fail(str(exc), 1)
-    if desired is None or args.no_wait:
+        return _fail(exc.message)
+    started = time.monotonic()
+    await send_scale(services, actions)
+    if not any(isinstance(a, UpdateCapacity) for a in actions) or args.no_wait:
         print(f"{endpoint.name}/{variant.name}: request accepted")
         return 0
     settings = services.settings.sagemaker
@@ -104,6 +107,7 @@ async def run_scale(args: argparse.Namespace, services: Services) -> int:
         timeout_s=args.timeout or settings.endpoint_wait_s,
         poll_s=settings.endpoint_poll_s,
         on_status=lambda e, t: print(f"  {int(t):>4}s  {e.status}", file=sys.stderr),
+        expect={variant.name: desired} if desired is not None else None,
     )
     now_variant = done.variant(variant.name)
     count = now_variant.current_instance_count if now_variant else "?"
@@ -112,17 +116,14 @@ async def run_scale(args: argparse.Namespace, services: Services) -> int:
 
 
 async def run_invoke(args: argparse.Namespace, services: Services) -> int:
+    services.check_writable(INVOKE)
     content_type = args.content_type or services.settings.sagemaker.invoke_content_type
     try:
         body = payload_from(args.body or "", args.file or "", content_type)
     except ValueError as exc:
         say(f"hybridml invoke: {exc}", file=sys.stderr)
-        return 2
-    try:
-        result = await services.sagemaker.invoke(services, args.endpoint, body, content_type, args.accept)
-    except ReadOnlyRefused as exc:
-        say(f"hybridml invoke: {exc}", file=sys.stderr)
-        return 2
+        return BAD_INPUT
+    result = await services.run(InvokeEndpoint(args.endpoint, body, content_type, args.accept))
     if args.json:
         print_json(
             {

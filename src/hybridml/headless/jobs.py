@@ -6,6 +6,7 @@ import argparse
 from datetime import UTC, datetime
 
 from hybridml.domain.batch import ALL_JOB_STATUSES, JobStatus
+from hybridml.headless.exits import guarded
 from hybridml.headless.output import print_json, print_table
 from hybridml.render.fmt import age
 from hybridml.services import Services
@@ -16,7 +17,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--queue", action="append", help="queue name (repeatable)")
     p.add_argument("--status", action="append", choices=[s.value for s in JobStatus], help="repeatable")
     p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.set_defaults(func=run)
+    p.set_defaults(func=guarded("jobs", run))
 
 
 async def run(args: argparse.Namespace, services: Services) -> int:

@@ -20,6 +20,7 @@ from typing import TextIO
 from hybridml.aws.errors import AccessDenied, AwsError, NotFound
 from hybridml.domain.logs import LogSource, LogSourceKind
 from hybridml.headless.args import seconds
+from hybridml.headless.exits import guarded
 from hybridml.headless.output import silence_stdout
 from hybridml.logtail.buffer import compile_pattern
 from hybridml.logtail.follower import LogFollower
@@ -49,7 +50,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--no-tags", action="store_true", help="never prefix lines with their stream's tag")
     p.add_argument("--raw", action="store_true", help="print lines verbatim (control characters not escaped)")
     p.add_argument("--poll", type=seconds(0.2, 60), help="polling interval in seconds (default: ui.log_poll_s)")
-    p.set_defaults(func=run)
+    p.set_defaults(func=guarded("logs", run))
 
 
 async def run(args: argparse.Namespace, services: Services) -> int:

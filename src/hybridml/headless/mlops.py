@@ -5,7 +5,9 @@
 latest run's report), `hybridml models [GROUP] [--json]`, `hybridml approve|reject MODEL_PACKAGE_ARN`,
 `hybridml notebooks [--json]`, `hybridml stop-notebook NAME|studio/DOMAIN/OWNER/TYPE/APP`.
 
-Mutations are refused with --read-only (exit 4), sent once and audit-logged; 1 = AWS refused, 2 = bad input."""
+Mutations are actions (`hybridml.actions.mlops`) sent by `Services.run`: refused with --read-only, sent once,
+audit-logged. Exit codes as everywhere (`headless/exits.py`): 0 done, 1 AWS refused, 2 bad input (an unknown name,
+nothing to do), 4 read-only, 5 outcome unknown, 6 the audit log cannot be written."""
 
 from __future__ import annotations
 
@@ -13,25 +15,32 @@ import argparse
 import sys
 
 from hybridml import clock
-from hybridml.aws.errors import AwsError, InvalidRequest, NotFound
-from hybridml.domain.registry import ApprovalRequest
+from hybridml.actions.mlops import (
+    MODEL_APPROVE,
+    MODEL_REJECT,
+    NOTEBOOK_STOP,
+    TUNING_STOP,
+    StopTuningJob,
+    set_approval,
+    stop_notebook,
+)
+from hybridml.aws.errors import NotFound
 from hybridml.domain.tuning import by_objective
+from hybridml.headless.exits import AWS_ERROR, BAD_INPUT, OK, Command, guarded
 from hybridml.headless.output import print_json, print_table, say
 from hybridml.render.fmt import age, human_duration
 from hybridml.render.tuning import money, objective_label, value
-from hybridml.services import ReadOnlyRefused, Services
-
-EXIT_FAILED, EXIT_BAD_INPUT, EXIT_READ_ONLY = 1, 2, 4
+from hybridml.services import Services
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    def add(name: str, help_text: str, func: object, *positional: tuple[str, str, bool], json: bool = True) -> None:
+    def add(name: str, help_text: str, func: Command, *positional: tuple[str, str, bool], json: bool = True) -> None:
         p = subparsers.add_parser(name, help=help_text)
         for arg, arg_help, optional in positional:
             p.add_argument(arg, nargs="?" if optional else None, help=arg_help)
         if json:
             p.add_argument("--json", action="store_true", help="machine-readable output")
-        p.set_defaults(func=func, command_name=name)
+        p.set_defaults(func=guarded(name, func), command_name=name)
 
     add(
         "tuning",
@@ -68,7 +77,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         p = subparsers.add_parser(verb, help=f"{verb} a model version (UpdateModelPackage)")
         p.add_argument("arn", metavar="MODEL_PACKAGE_ARN")
         p.add_argument("--description", default="", help="ApprovalDescription (required to reject)")
-        p.set_defaults(func=run_approval, approval="Approved" if verb == "approve" else "Rejected", verb=verb)
+        p.set_defaults(
+            func=guarded(verb, run_approval), approval="Approved" if verb == "approve" else "Rejected", verb=verb
+        )
     add("notebooks", "list notebook instances and Studio apps with what they cost", run_notebooks)
     add(
         "stop-notebook",
@@ -135,17 +146,14 @@ async def run_tuning(args: argparse.Namespace, services: Services) -> int:
 
 
 async def run_stop_tuning(args: argparse.Namespace, services: Services) -> int:
+    services.check_writable(TUNING_STOP)
     try:
         job = await services.tuning.tuning_job(args.name)
-        if job.status != "InProgress":
-            return _fail("stop-tuning", f"{job.name} is {job.status}: only an InProgress tuning job can be stopped", 2)
-        await services.tuning.stop(services, job.name)
-    except ReadOnlyRefused as exc:
-        return _fail("stop-tuning", str(exc), EXIT_READ_ONLY)
     except NotFound as exc:
-        return _fail("stop-tuning", str(exc), EXIT_BAD_INPUT)
-    say(f"{args.name}: stop requested (Stopping; its running training jobs stop too)")
-    return 0
+        return _fail("stop-tuning", str(exc), BAD_INPUT)
+    await services.run(StopTuningJob(job))
+    say(f"{job.name}: stop requested (Stopping; its running training jobs stop too)")
+    return OK
 
 
 async def run_monitors(args: argparse.Namespace, services: Services) -> int:
@@ -194,7 +202,7 @@ async def run_monitors(args: argparse.Namespace, services: Services) -> int:
 async def run_violations(args: argparse.Namespace, services: Services) -> int:
     runs = await services.monitoring.executions(args.schedule)
     if not runs:
-        return _fail("violations", f"{args.schedule} has no run in the last two days", EXIT_BAD_INPUT)
+        return _fail("violations", f"{args.schedule} has no run in the last two days", BAD_INPUT)
     last = runs[0]
     report = await services.monitoring.report(last) if last.status != "Failed" else None
     if args.json:
@@ -207,7 +215,7 @@ async def run_violations(args: argparse.Namespace, services: Services) -> int:
     say(f"report: {report.location or '-'}")
     if report.error:
         say(f"cannot read it: {report.error}", file=sys.stderr)
-        return EXIT_FAILED
+        return AWS_ERROR
     print_table(
         ("FEATURE", "CHECK", "DESCRIPTION"), [(v.feature, v.check_type, v.description) for v in report.violations]
     )
@@ -248,19 +256,16 @@ async def run_models(args: argparse.Namespace, services: Services) -> int:
 
 
 async def run_approval(args: argparse.Namespace, services: Services) -> int:
+    services.check_writable(MODEL_APPROVE if args.approval == "Approved" else MODEL_REJECT)
     if args.approval == "Rejected" and not args.description.strip():
-        return _fail(args.verb, "--description is required to reject (it is recorded on the version)", 2)
+        return _fail(args.verb, "--description is required to reject (it is recorded on the version)", BAD_INPUT)
     try:
         package = await services.registry.package(args.arn)
-        await services.registry.set_approval(services, ApprovalRequest(package, args.approval, args.description))
-    except ReadOnlyRefused as exc:
-        return _fail(args.verb, str(exc), EXIT_READ_ONLY)
-    except (NotFound, InvalidRequest) as exc:
-        return _fail(args.verb, str(exc), EXIT_BAD_INPUT)
-    except AwsError as exc:
-        return _fail(args.verb, str(exc), EXIT_FAILED)
+    except NotFound as exc:
+        return _fail(args.verb, str(exc), BAD_INPUT)
+    await services.run(set_approval(package, args.approval, args.description.strip()))
     say(f"{package.label}: {package.approval} -> {args.approval}")
-    return 0
+    return OK
 
 
 async def run_notebooks(args: argparse.Namespace, services: Services) -> int:
@@ -297,18 +302,14 @@ def _plain(n: object) -> dict[str, object]:
 
 
 async def run_stop_notebook(args: argparse.Namespace, services: Services) -> int:
+    services.check_writable(NOTEBOOK_STOP)
     found = await services.notebooks.notebooks()
     wanted = args.name if args.name.startswith("studio/") else f"instance/{args.name}"
     match = next((n for n in found if n.key == wanted), None)
     if match is None:
-        return _fail("stop-notebook", f"no notebook {args.name!r} (see `hybridml notebooks --json` for keys)", 2)
-    try:
-        await services.notebooks.stop(services, match)
-    except ReadOnlyRefused as exc:
-        return _fail("stop-notebook", str(exc), EXIT_READ_ONLY)
-    except InvalidRequest as exc:
-        return _fail("stop-notebook", str(exc), EXIT_BAD_INPUT)
-    except AwsError as exc:
-        return _fail("stop-notebook", str(exc), EXIT_FAILED)
-    say(f"{match.name}: stop requested ({'DeleteApp' if match.app_type else 'StopNotebookInstance'})")
-    return 0
+        hint = "see `hybridml notebooks --json` for keys"
+        return _fail("stop-notebook", f"no notebook {args.name!r} ({hint})", BAD_INPUT)
+    action = stop_notebook(match)
+    await services.run(action)
+    say(f"{match.label}: stop requested ({action.operation})")
+    return OK

@@ -123,7 +123,7 @@ async def run_wait(args: argparse.Namespace, services: Services) -> int:
         say(f"  {int(elapsed):>5}s  {getattr(state, 'status', '?')}", file=sys.stderr)
 
     try:
-        state = await wait_for(services, args.arn, timeout_s=args.timeout, poll_s=args.poll, on_status=progress)
+        state = await wait_for(services.session, args.arn, timeout_s=args.timeout, poll_s=args.poll, on_status=progress)
     except (NotFound, InvalidRequest) as exc:
         say(f"hybridml wait: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -1,7 +1,9 @@
 """`hybridml cancel JOB_ID... --reason R` and `hybridml terminate JOB_ID... --reason R`.
 
-Cancel applies to jobs that have not started (SUBMITTED/PENDING/RUNNABLE); a started job needs terminate.
-Exit codes: 0 all sent, 1 some failed at AWS, 2 bad input (unknown id, wrong verb), 4 read-only.
+Cancel applies to jobs that have not started (SUBMITTED/PENDING/RUNNABLE); a started job needs terminate, and a
+finished one has nothing to stop. Each job is re-read just before its call, and what happened is read back
+after it. Exit codes (`headless/exits.py`): 0 all done, 1 some failed at AWS, 2 bad input (unknown id, wrong
+verb, nothing to stop), 4 read-only, 5 outcome unknown.
 `--json`: a list of {"job_id", "result": "ok" | "error", "message"}.
 """
 
@@ -10,11 +12,11 @@ from __future__ import annotations
 import argparse
 import sys
 
+from hybridml.actions.batch import STOP, CancelJob, TerminateJob, stop_job
 from hybridml.aws.errors import AwsError
+from hybridml.headless.exits import BAD_INPUT, code_for, guarded
 from hybridml.headless.output import print_json, say
-from hybridml.services import ReadOnlyRefused, Services
-
-EXIT_FAILED, EXIT_BAD_INPUT, EXIT_READ_ONLY = 1, 2, 4
+from hybridml.services import Services
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -26,13 +28,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         p.add_argument("job_ids", nargs="+", metavar="JOB_ID")
         p.add_argument("--reason", required=True, help="recorded on the job (statusReason) and in the audit log")
         p.add_argument("--json", action="store_true", help="machine-readable output")
-        p.set_defaults(func=run, verb=verb)
+        p.set_defaults(func=guarded(verb, run), verb=verb)
 
 
 async def run(args: argparse.Namespace, services: Services) -> int:
     if not args.reason.strip():
-        print(f"hybridml {args.verb}: --reason must not be empty", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        say(f"hybridml {args.verb}: --reason must not be empty", file=sys.stderr)
+        return BAD_INPUT
+    services.check_writable(STOP)
     jobs = {job.job_id: job for job in await services.batch.describe_jobs(args.job_ids)}
     results: list[dict[str, str]] = []
     code = 0
@@ -40,24 +43,23 @@ async def run(args: argparse.Namespace, services: Services) -> int:
         job = jobs.get(job_id)
         if job is None:
             results.append({"job_id": job_id, "result": "error", "message": "no such job"})
-            code = max(code, EXIT_BAD_INPUT)
+            code = max(code, BAD_INPUT)
             continue
         if args.verb == "cancel" and not job.status.is_cancellable:
-            hint = "use terminate" if job.status.is_terminatable else "it has finished"
+            hint = "use terminate" if job.status.is_terminatable else "it has finished: nothing to stop"
             results.append({"job_id": job_id, "result": "error", "message": f"job is {job.status.value}: {hint}"})
-            code = max(code, EXIT_BAD_INPUT)
+            code = max(code, BAD_INPUT)
             continue
         try:
-            action = services.batch_actions.cancel if args.verb == "cancel" else services.batch_actions.terminate
-            await action(job_id, args.reason)
-        except ReadOnlyRefused as exc:
-            say(f"hybridml {args.verb}: {exc}", file=sys.stderr)
-            return EXIT_READ_ONLY
+            if args.verb == "cancel":
+                message = await stop_job(services, job, args.reason, first=CancelJob(job, args.reason, escalate=False))
+            else:
+                message = await stop_job(services, job, args.reason, first=TerminateJob(job, args.reason))
         except AwsError as exc:
             results.append({"job_id": job_id, "result": "error", "message": str(exc)})
-            code = max(code, EXIT_FAILED)
+            code = max(code, code_for(exc))
             continue
-        results.append({"job_id": job_id, "result": "ok", "message": f"{args.verb} sent ({job.name})"})
+        results.append({"job_id": job_id, "result": "ok", "message": f"{message} ({job.name})"})
     if args.json:
         print_json(results)
     else:

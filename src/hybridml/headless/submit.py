@@ -1,8 +1,9 @@
 """`hybridml submit [QUEUE] [DEFINITION] [NAME] [--param k=v ...] [overrides] [--template T] [--json]`.
 
 The same checks as the TUI form: the request is validated and fit-checked before anything is sent; a job that
-can never run is refused unless `--force`. Exit codes: 0 sent, 1 AWS error, 2 bad input, 3 never fits,
-4 read-only.
+can never run is refused unless `--force`, and so is a request identical to one whose outcome is unknown (it
+may have landed). Exit codes (`headless/exits.py`): 0 sent, 1 AWS error, 2 bad input, 3 never fits,
+4 read-only, 5 outcome unknown, 6 audit log not writable.
 `--json`: {"job_id", "job_name", "job_arn", "queue", "fit": {"ok", "problems", "warnings"}}; `--dry-run` prints
 {"request": <the SubmitJob request, in AWS's own keys>, "fit": ...}.
 """
@@ -15,7 +16,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from hybridml.aws.batch_actions import submit_job_kwargs
+from hybridml.actions.batch import SubmitJob
 from hybridml.domain.submit import (
     SubmitRequest,
     apply_template,
@@ -25,11 +26,10 @@ from hybridml.domain.submit import (
     shaped_for,
     split_words,
 )
+from hybridml.headless.exits import BAD_INPUT, NEVER_FITS, OUTCOME_UNKNOWN, guarded
 from hybridml.headless.output import print_json, say
-from hybridml.services import ReadOnlyRefused, Services
+from hybridml.services import Services
 from hybridml.triage.fit import FitResult, fit_check
-
-EXIT_BAD_INPUT, EXIT_NEVER_FITS, EXIT_READ_ONLY = 2, 3, 4
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -52,13 +52,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--retry-attempts", type=int, help="1-10")
     p.add_argument("--array-size", type=int, help="2-10000: submit an array job")
     p.add_argument("--depends-on", action="append", default=[], metavar="JOB_ID", help="repeatable")
-    p.add_argument("--force", action="store_true", help="send even when the fit check says it can never run")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="send even when the fit check says it can never run, or an identical submit's outcome is unknown",
+    )
     p.add_argument("--dry-run", action="store_true", help="print the SubmitJob request; send nothing")
     p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.set_defaults(func=run)
+    p.set_defaults(func=guarded("submit", run))
 
 
-def _fail(message: str, code: int = EXIT_BAD_INPUT) -> int:
+def _fail(message: str, code: int = BAD_INPUT) -> int:
     say(f"hybridml submit: {message}", file=sys.stderr, newlines=True)
     return code
 
@@ -125,16 +129,22 @@ async def run(args: argparse.Namespace, services: Services) -> int:
     fit = fit_check(resources, queue, ces, array_size=request.array_size, platform=definition.platform)
     for warning in fit.warnings:
         say(f"warning: {warning}", file=sys.stderr)
+    action = SubmitJob(request)
     if args.dry_run:
-        print_json({"request": submit_job_kwargs(request), "fit": _fit_json(fit)})
+        print_json({"request": action.request(), "fit": _fit_json(fit)})
         return 0
     if not fit.ok and not args.force:
         reasons = "\n  ".join(fit.problems)
-        return _fail(f"not sent: the job can never run:\n  {reasons}\n(--force sends it anyway)", EXIT_NEVER_FITS)
-    try:
-        submitted = await services.batch_actions.submit(request)
-    except ReadOnlyRefused as exc:
-        return _fail(str(exc), EXIT_READ_ONLY)
+        return _fail(f"not sent: the job can never run:\n  {reasons}\n(--force sends it anyway)", NEVER_FITS)
+    services.check_writable(action.spec)
+    landed = services.possibly_landed(action)
+    if landed and not args.force:
+        return _fail(
+            f"not sent: an identical submit ({landed}) may have landed (its outcome is unknown): check "
+            f"`hybridml jobs --queue {request.queue}` first (--force sends it again)",
+            OUTCOME_UNKNOWN,
+        )
+    submitted = await services.run(action)
     if args.json:
         print_json(
             {

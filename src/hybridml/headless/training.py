@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from datetime import UTC, datetime
 
+from hybridml.headless.exits import guarded
 from hybridml.headless.output import print_json, print_table
 from hybridml.render.fmt import age, human_duration
 from hybridml.services import Services
@@ -16,7 +17,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p = subparsers.add_parser("training", help="list SageMaker training jobs, newest first")
     p.add_argument("--status", action="append", choices=STATUSES, help="repeatable")
     p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.set_defaults(func=run)
+    p.set_defaults(func=guarded("training", run))
 
 
 async def run(args: argparse.Namespace, services: Services) -> int:

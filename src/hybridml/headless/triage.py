@@ -10,6 +10,7 @@ import sys
 from datetime import UTC, datetime
 
 from hybridml.domain.triage import Severity
+from hybridml.headless.exits import guarded
 from hybridml.headless.output import print_json, print_table, say, to_jsonable
 from hybridml.services import Services
 from hybridml.snapshot import gather_context
@@ -27,7 +28,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         default="warning",
         help="report findings at or above this severity (default: warning)",
     )
-    p.set_defaults(func=run)
+    p.set_defaults(func=guarded("triage", run))
 
 
 async def run(args: argparse.Namespace, services: Services) -> int:

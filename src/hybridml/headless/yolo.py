@@ -1,13 +1,20 @@
-"""`hybridml yolo run`: launch the bundled YOLO dog-detection container locally or on Batch."""
+"""`hybridml yolo run`: launch the bundled YOLO dog-detection container locally or on Batch.
+
+A Batch launch prints what it will send (the job definition to register, the SubmitJob, the fit check against
+the queue) and asks before sending (`--yes` answers for scripts); a job that can never run on the queue is
+refused unless `--force` (exit 3)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
+from hybridml.actions.launch import SUBMIT
 from hybridml.domain.launch import LaunchRun, LaunchStatus
 from hybridml.headless.args import seconds
+from hybridml.headless.exits import BAD_INPUT, NEVER_FITS, guarded
 from hybridml.headless.output import print_json, say
+from hybridml.launch.batch import BatchLaunchPlan
 from hybridml.launch.launcher import Launcher
 from hybridml.render.launch import segments_lines
 from hybridml.services import Services
@@ -24,6 +31,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     run.add_argument("--queue", help="Batch queue (default: [launch].queue)")
     run.add_argument("--callback-url", help="Batch only: where the container reports (default: built-in receiver)")
     run.add_argument("--no-wait", action="store_true", help="Batch only: print the job id and return")
+    run.add_argument("--yes", action="store_true", help="Batch only: send the plan without asking")
+    run.add_argument("--force", action="store_true", help="Batch only: send even if it can never run on the queue")
+    run.add_argument("--dry-run", action="store_true", help="Batch only: print what would be sent; send nothing")
     run.add_argument("--timeout", type=seconds(1, 7 * 24 * 3600), default=3600, help="seconds to wait for the result")
     run.add_argument("--json", action="store_true", help="print the final run as JSON")
     run.add_argument(
@@ -32,7 +42,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="let --video-url / --callback-url point at loopback or private addresses (the demo does)",
     )
     run.add_argument("container_args", nargs=argparse.REMAINDER, help="after --: extra container flags")
-    p.set_defaults(func=run_command)
+    p.set_defaults(func=guarded("yolo", run_command))
 
 
 def _print_run(run: LaunchRun) -> None:
@@ -43,7 +53,29 @@ def _print_run(run: LaunchRun) -> None:
         say(line)
 
 
+def _confirm(plan: BatchLaunchPlan, args: argparse.Namespace) -> int | None:
+    """Show the plan and ask; None to send it, else the exit code (nothing sent)."""
+    say("\n".join(plan.lines()), file=sys.stderr, newlines=True)
+    if args.dry_run:
+        return 0
+    if not plan.fit.ok and not args.force:
+        say("hybridml yolo: not sent: the job can never run on this queue (--force sends it anyway)", file=sys.stderr)
+        return NEVER_FITS
+    if args.yes:
+        return None
+    if not sys.stdin.isatty():
+        say("hybridml yolo: not sent: confirm with --yes (no terminal to ask on)", file=sys.stderr)
+        return BAD_INPUT
+    answer = input("send these calls to AWS Batch? [y/N] ").strip().lower()
+    if answer not in ("y", "yes"):
+        say("hybridml yolo: not sent", file=sys.stderr)
+        return BAD_INPUT
+    return None
+
+
 async def run_command(args: argparse.Namespace, services: Services) -> int:
+    if args.batch:
+        services.check_writable(SUBMIT)  # refused before the receiver starts
     launcher = Launcher(services)
     try:
         allow = args.allow_private_urls or launcher.allow_private_urls
@@ -53,7 +85,11 @@ async def run_command(args: argparse.Namespace, services: Services) -> int:
         video = args.video_url or await launcher.demo_video()
         extra = tuple(a for a in (args.container_args or []) if a != "--")
         if args.batch:
-            run = await launcher.launch_batch(video, args.queue, args.callback_url)
+            plan = await launcher.plan_batch(video, args.queue, args.callback_url)
+            code = _confirm(plan, args)
+            if code is not None:
+                return code
+            run = await launcher.send_batch(plan)
             print(f"submitted Batch job {run.job_id} to {run.queue}", file=sys.stderr)
             if args.no_wait:
                 if args.json:

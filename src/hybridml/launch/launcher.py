@@ -9,17 +9,13 @@ from pathlib import Path
 
 from hybridml.config import LaunchSettings
 from hybridml.domain.launch import LaunchRun, LaunchStatus, LaunchTarget
-from hybridml.launch.batch import launch_on_batch, poll_batch_runs
+from hybridml.launch.batch import BatchLaunchPlan, LaunchError, plan_batch_launch, poll_batch_runs, send_plan
 from hybridml.launch.callback import CallbackReceiver
 from hybridml.launch.local import container_dir, container_python, plan_local, run_local
-from hybridml.launch.registry import LaunchRegistry
+from hybridml.launch.registry import LaunchRegistry, new_run_id
 from hybridml.services import Services
 
-DEMO_WEIGHTS = "yolo11n.yaml"
-
-
-class LaunchError(Exception):
-    """A launch that cannot start; the message says why."""  # architecture only: random weights, nothing to download
+DEMO_WEIGHTS = "yolo11n.yaml"  # architecture only: random weights, nothing to download
 
 
 class Launcher:
@@ -106,15 +102,20 @@ class Launcher:
             await asyncio.sleep(0.2)
         return self.registry.runs[run_id]
 
-    async def launch_batch(
+    async def plan_batch(
         self, video_url: str, queue: str | None = None, callback_url: str | None = None
-    ) -> LaunchRun:
+    ) -> BatchLaunchPlan:
+        """What a Batch launch will send (nothing is sent): the caller shows it and asks before `send_batch`."""
         await self.start()
-        queue = queue or self.settings.queue
-        run = self.registry.create(LaunchTarget.BATCH, video_url, queue=queue)
-        callback = callback_url or self.receiver.callback_url(run.run_id)
-        run = self.registry.update(run.run_id, callback_url=callback)
-        return await launch_on_batch(self.services, self.registry, run, queue, self.settings)
+        run_id = new_run_id()
+        callback = callback_url or self.receiver.callback_url(run_id)
+        return await plan_batch_launch(
+            self.services, self.settings, run_id, queue or self.settings.queue, video_url, callback
+        )
+
+    async def send_batch(self, plan: BatchLaunchPlan) -> LaunchRun:
+        """Send a confirmed plan (each call through `Services.run`); the run is listed from now on."""
+        return await send_plan(self.services, self.registry, plan)
 
     async def poll(self) -> None:
         await poll_batch_runs(self.services, self.registry)

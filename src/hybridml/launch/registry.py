@@ -13,6 +13,10 @@ from hybridml.launch.report import result_from_report
 OUTPUT_LINES_KEPT = 500
 
 
+def new_run_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
 class LaunchRegistry:
     def __init__(self) -> None:
         self.runs: dict[str, LaunchRun] = {}
@@ -27,9 +31,9 @@ class LaunchRegistry:
         for listener in list(self._listeners):
             listener(run)
 
-    def create(self, target: LaunchTarget, video_url: str, queue: str = "") -> LaunchRun:
+    def create(self, target: LaunchTarget, video_url: str, queue: str = "", run_id: str | None = None) -> LaunchRun:
         run = LaunchRun(
-            run_id=uuid.uuid4().hex[:12],
+            run_id=run_id or new_run_id(),
             target=target,
             video_url=video_url,
             callback_url="",

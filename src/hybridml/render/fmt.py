@@ -6,7 +6,10 @@ from datetime import datetime
 
 from rich.text import Text
 
+from hybridml.domain.units import human_duration, mib, vcpus
 from hybridml.render.safe import safe_text
+
+__all__ = ["STATUS_STYLES", "age", "human_duration", "mib", "status_text", "truncate", "vcpus"]
 
 STATUS_STYLES: dict[str, str] = {
     # Batch
@@ -47,37 +50,8 @@ def status_text(status: str) -> Text:
     return Text(status, style=style) if style is not None else safe_text(status, limit=64)
 
 
-def human_duration(seconds: float | None) -> str:
-    """`42s`, `3m12s`, `5h07m`, `2d03h` — k9s style, fits a narrow column."""
-    if seconds is None:
-        return "-"
-    s = int(max(0, seconds))
-    if s < 60:
-        return f"{s}s"
-    m, s = divmod(s, 60)
-    if m < 60:
-        return f"{m}m{s:02d}s"
-    h, m = divmod(m, 60)
-    if h < 48:
-        return f"{h}h{m:02d}m"
-    d, h = divmod(h, 24)
-    return f"{d}d{h:02d}h"
-
-
 def age(when: datetime | None, now: datetime) -> str:
     return "-" if when is None else human_duration((now - when).total_seconds())
-
-
-def mib(value: int) -> str:
-    if value <= 0:
-        return "-"
-    return f"{value / 1024:.1f}G" if value >= 1024 else f"{value}M"
-
-
-def vcpus(value: float) -> str:
-    if value <= 0:
-        return "-"
-    return f"{value:g}"
 
 
 def truncate(text: str, width: int) -> str:

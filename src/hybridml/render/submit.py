@@ -5,9 +5,9 @@ from __future__ import annotations
 from rich.text import Text
 
 from hybridml.domain.batch import ComputeEnvironment, Job, JobDefinition, JobKind, JobStatus
+from hybridml.domain.fit import FitResult
 from hybridml.domain.submit import SubmitRequest, join_words
 from hybridml.render.fmt import mib, status_text, vcpus
-from hybridml.triage.fit import FitResult
 
 
 def fit_text(fit: FitResult | None) -> Text:

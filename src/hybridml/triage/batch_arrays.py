@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime
 
 from hybridml.domain.batch import Job, JobStatus
@@ -70,10 +71,15 @@ def _on_parent(found: Finding, parent: Job, child: Job, count: int, total: int, 
     )
 
 
-def array_findings(parent: Job, ctx: TriageContext, now: datetime) -> list[Finding]:
-    """Findings about an array parent: its stuck children's causes, one per distinct status reason."""
-    from hybridml.triage.batch_rules import explain_job, is_certain
-
+def array_findings(
+    parent: Job,
+    ctx: TriageContext,
+    now: datetime,
+    explain_job: Callable[[Job, TriageContext, datetime], list[Finding]],
+    is_certain: Callable[[Job, list[Finding]], bool],
+) -> list[Finding]:
+    """Findings about an array parent: its stuck children's causes, one per distinct status reason. The job rules
+    come from `batch_rules` (which calls this), so the two modules do not import each other."""
     if parent.status.is_terminal:
         return []
     sample = [c for c in ctx.children_of(parent.job_id) if c.status is JobStatus.RUNNABLE]

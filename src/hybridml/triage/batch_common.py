@@ -7,7 +7,7 @@ from datetime import datetime
 
 from hybridml.domain.batch import ComputeEnvironment, Job, JobStatus
 from hybridml.domain.triage import ActionKind, Finding, FindingAction, ResourceKind, Severity
-from hybridml.render.fmt import mib
+from hybridml.domain.units import mib
 from hybridml.triage.context import TriageContext
 from hybridml.triage.instances import fit
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from hybridml.domain.batch import Job, JobStatus
 from hybridml.domain.triage import Finding, Severity
-from hybridml.render.fmt import mib
+from hybridml.domain.units import mib
 from hybridml.triage.batch_common import (
     Evidence,
     allowed_types,

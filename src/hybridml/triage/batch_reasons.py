@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 
 from hybridml.domain.batch import DECISIVE_REASON_PREFIXES, Job, TimeLimitAction
 from hybridml.domain.triage import Finding, Severity
-from hybridml.render.fmt import human_duration
+from hybridml.domain.units import human_duration
 from hybridml.triage.batch_common import Evidence, finding, raise_max_action, request_text
 from hybridml.triage.context import TriageContext
 

@@ -11,7 +11,8 @@ from datetime import datetime
 
 from hybridml.domain.batch import ComputeEnvironment, Job, JobQueue, JobStatus
 from hybridml.domain.triage import ActionKind, Finding, FindingAction, ResourceKind, Severity
-from hybridml.render.fmt import human_duration
+from hybridml.domain.units import human_duration
+from hybridml.triage.batch_arrays import array_findings
 from hybridml.triage.batch_common import WAITING, Evidence, finding, is_stuck
 from hybridml.triage.batch_placement import fit_rule, max_vcpus_rule, quota_rule, spot_rule
 from hybridml.triage.batch_reasons import is_decisive, reason_code_rule, time_limit_rule
@@ -263,9 +264,7 @@ def explain_job(job: Job, ctx: TriageContext, now: datetime) -> list[Finding]:
     """Every finding about one job (whether or not it is past the stuck threshold). An array parent is explained
     through its children (`batch_arrays.py`): a PENDING parent is what AWS shows while children wait or run."""
     if job.is_array_parent:
-        from hybridml.triage.batch_arrays import array_findings
-
-        return array_findings(job, ctx, now)
+        return array_findings(job, ctx, now, explain_job, is_certain)
     if job.status not in WAITING:
         return []
     found = [f for rule in JOB_RULES for f in rule(job, ctx, now)]

@@ -7,10 +7,12 @@ Used live by the submit form and by `hybridml submit` (before anything is sent).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from hybridml.domain.batch import ComputeEnvironment, JobQueue, ResourceRequest
+from hybridml.domain.fit import FitResult
 from hybridml.triage.instances import InstanceType, fit
+
+__all__ = ["FitResult", "describe_request", "fit_check"]
 
 GIB = 1024
 # Fargate's largest task size: 16 vCPU with up to 120 GiB (AWS Batch, "Fargate compute environments"). No
@@ -24,23 +26,6 @@ def describe_request(request: ResourceRequest) -> str:
     if request.gpus:
         parts.append(f"{request.gpus} GPU")
     return ", ".join(parts)
-
-
-@dataclass(frozen=True, slots=True)
-class FitResult:
-    """`ok`: at least one usable compute environment of the queue has an instance type that can hold the job."""
-
-    ok: bool
-    problems: tuple[str, ...] = ()  # why it cannot run (or why a CE was ruled out)
-    warnings: tuple[str, ...] = ()  # runs, but worth knowing
-    fitting: tuple[tuple[str, str], ...] = ()  # (CE name, smallest instance type that fits)
-
-    @property
-    def summary(self) -> str:
-        if self.ok:
-            where = ", ".join(f"{ce} ({itype})" for ce, itype in self.fitting[:3])
-            return f"fits: {where}" if where else "fits"
-        return "will never run: " + (self.problems[0] if self.problems else "no compute environment can hold it")
 
 
 def _why_no_type(request: ResourceRequest, ce: str, short: tuple[str, ...], types: Sequence[InstanceType]) -> str:

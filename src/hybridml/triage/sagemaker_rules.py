@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from hybridml.domain.sagemaker import Endpoint, TrainingJob
 from hybridml.domain.triage import Finding, ResourceKind, Severity
-from hybridml.render.fmt import human_duration
+from hybridml.domain.units import human_duration
 from hybridml.triage.context import TriageContext
 
 TRANSITIONS = ("Creating", "Updating", "SystemUpdating", "RollingBack", "Deleting")

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from hybridml.config import WatchSettings
 from hybridml.domain.batch import Job, JobStatus
-from hybridml.render.fmt import human_duration
+from hybridml.domain.units import human_duration
 from hybridml.triage.context import TriageContext
 
 _EPOCH = datetime.min.replace(tzinfo=UTC)

@@ -3,22 +3,30 @@
 from __future__ import annotations
 
 import gc
+import logging
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Footer
+from textual.worker import Worker, WorkerState
 
-from hybridml.aws.errors import translate
+from hybridml.actions.base import ReadOnlyRefused
+from hybridml.audit import AuditError
+from hybridml.aws.errors import AwsError
+from hybridml.debuglog import LOGGER
 from hybridml.domain.batch import Job
 from hybridml.domain.logs import LogSource
 from hybridml.services import Services
 from hybridml.triage.watches import Alert
+from hybridml.tui import keys
 from hybridml.tui import views as view_registry
-from hybridml.tui.batch_commands import BatchActionCommands
 from hybridml.tui.commands import HybridCommands
+from hybridml.tui.keygate import KeyGate, KeyGuard
 from hybridml.tui.widgets.command_bar import CommandBar
 from hybridml.tui.widgets.plain import PlainNotifyApp
 from hybridml.tui.widgets.resource_view import ResourceView, Scope
@@ -29,31 +37,21 @@ if TYPE_CHECKING:
 
 START_VIEW = "jobs"
 STALLED_AFTER_S = 3.0
+log = logging.getLogger(LOGGER)
 
 
 class HybridApp(PlainNotifyApp):
     CSS_PATH = "app.tcss"
     TITLE = "hybridml"
-    COMMANDS = App.COMMANDS | {HybridCommands, BatchActionCommands}
+    COMMANDS = App.COMMANDS | {HybridCommands}
     ENABLE_COMMAND_PALETTE = True
+    BINDINGS: ClassVar[list[Binding]] = keys.bindings("app")  # type: ignore[assignment]
 
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding(":", "command_bar", "Command", id="app.command"),
-        Binding("/", "filter_bar", "Filter", id="app.filter"),
-        Binding("enter", "drill", "Open", id="app.open", show=False),
-        Binding("d", "describe", "Describe", id="app.describe"),
-        Binding("l", "open_logs", "Logs", id="app.logs", show=False),  # views with logs show their own
-        Binding("r", "refresh", "Refresh", id="app.refresh"),
-        Binding("t", "explain", "Explain", id="app.explain"),
-        Binding("escape", "go_back", "Back", id="app.back", show=False),
-        Binding("question_mark", "help", "Help", id="app.help"),
-        Binding("q", "back_or_quit", "Quit", id="app.quit"),
-    ]
-
-    def __init__(self, services: Services, start_view: str = START_VIEW) -> None:
+    def __init__(self, services: Services, start_view: str = START_VIEW, *, debug_log: Path | None = None) -> None:
         super().__init__()
         self.services = services
         self.start_view = start_view
+        self.debug_log = debug_log
         self.views: dict[str, ResourceView[Any]] = {}
         self.history: list[tuple[str, Scope | None]] = []
         self.current_kind = ""
@@ -63,6 +61,8 @@ class HybridApp(PlainNotifyApp):
         self.alert_keys: set[str] = set()
         self.bells = 0
         self.watched = False  # the first watch run waits for the first view to load (not to slow it down)
+        self.key_gate = KeyGate(self)
+        self.internal_errors = 0
 
     @property
     def launcher(self) -> Launcher:
@@ -94,7 +94,7 @@ class HybridApp(PlainNotifyApp):
             if self.services.settings.ui.theme in self.available_themes
             else "textual-dark"
         )
-        if self.services.settings.keymap:
+        if self.services.settings.keymap:  # validated before the app started (cli: keys.validate_keymap)
             self.set_keymap(self.services.settings.keymap)
         header = self.header
         target = self.services.session.target
@@ -105,11 +105,36 @@ class HybridApp(PlainNotifyApp):
         self.show_view(self.start_view)
         self.refresh_timer = self.set_interval(self.services.settings.ui.refresh_s, self.refresh_active_view)
         self.header_timer = self.set_interval(1.0, self.tick_header)
+        self.set_interval(0.25, self.key_gate.watchdog)
         self.load_account()
         self.check_permissions()
         if self.services.settings.watches.enabled:
             self.set_interval(self.services.settings.watches.interval_s, self.run_watches)
 
+    # -- keys: one at a time, in typing order, never to a dialog that was not showing yet ------------------
+    async def on_event(self, event: events.Event) -> None:
+        if not isinstance(event, events.Key):
+            await super().on_event(event)
+            return
+        if event.is_forwarded:  # back from the focused widget: the bindings run now, then the key is done
+            await super().on_event(event)
+            self.key_gate.finished(event)
+            return
+        key = self.key_gate.admit(event)
+        if key is None:
+            return  # held: replayed once the key before it (or the focus) has settled
+        screen = self.screen
+        if isinstance(screen, KeyGuard) and screen.typed_before_opened(key):
+            self.key_gate.drop(key)  # typed before this dialog existed: meant for what was there before
+            return
+        if isinstance(screen, KeyGuard) and screen.ready_at is None:
+            self.key_gate.defer(key, "dialog")  # the dialog is appearing: its safe default first
+            return
+        await super().on_event(key)
+        if not key.is_forwarded:  # a priority binding (or nothing) took it here
+            self.key_gate.finished(key)
+
+    # -- views ------------------------------------------------------------------------------------
     def _header_mounted(self) -> bool:
         return bool(self.is_running and self.query(StatusHeader))
 
@@ -121,8 +146,9 @@ class HybridApp(PlainNotifyApp):
     def active_view(self) -> ResourceView[Any] | None:
         return self.views.get(self.current_kind)
 
-    # -- views ------------------------------------------------------------------------------------
-    def show_view(self, kind: str, scope: Scope | None = None, *, remember: bool = True) -> None:
+    def show_view(self, kind: str, scope: object | None = None, *, remember: bool = True) -> None:
+        assert scope is None or isinstance(scope, Scope)
+        self.key_gate.hold("focus")  # typed-ahead keys wait for the new view's table to have the focus
         if remember and self.current_kind:
             current = self.active_view
             self.history.append((self.current_kind, current.scope if current else None))
@@ -143,9 +169,24 @@ class HybridApp(PlainNotifyApp):
         self.call_after_refresh(self._focus_view)
 
     def _focus_view(self) -> None:
+        """Give the table the focus, then let held keys go (they follow the focus change in the queue)."""
         view = self.active_view
-        if view is not None and view.is_mounted:
+        if view is not None and not view.is_mounted:
+            self.call_after_refresh(self._focus_view)
+            return
+        if view is not None and len(self.screen_stack) == 1:
             view.table.focus()
+        self.key_gate.release("focus")
+
+    def show_job(self, job_id: str) -> None:
+        """Open the jobs view with `job_id` selected (a job just submitted)."""
+        self.services.batch.invalidate_jobs()
+        self.show_view("jobs")
+        view = self.views["jobs"]
+        from hybridml.tui.views.jobs import JobsView
+
+        if isinstance(view, JobsView):
+            view.select_job(job_id)
 
     def refresh_active_view(self) -> None:
         view = self.active_view
@@ -172,9 +213,9 @@ class HybridApp(PlainNotifyApp):
     async def load_account(self) -> None:
         try:
             self.header.account = await self.services.session.account_id()
-        except Exception as exc:
+        except AwsError as exc:
             self.header.account = "?"
-            self.report_problem(str(translate(exc, "sts", "GetCallerIdentity")))
+            self.report_problem(str(exc))
 
     @work(exclusive=True, group="permissions", exit_on_error=False)
     async def check_permissions(self) -> None:
@@ -203,15 +244,15 @@ class HybridApp(PlainNotifyApp):
 
         try:
             ctx = await gather_context(self.services, details=False, quotas=False)
-        except Exception as exc:
-            self.report_problem(str(translate(exc)))
+        except AwsError as exc:
+            self.report_problem(str(exc))
             return
         if not self._header_mounted():  # the app is closing
             return
         self.alerts = evaluate(ctx, self.services.settings.watches, datetime.now(UTC))
-        keys = {a.key for a in self.alerts}
+        keys_now = {a.key for a in self.alerts}
         new = [a for a in self.alerts if a.key not in self.alert_keys]
-        self.alert_keys = keys
+        self.alert_keys = keys_now
         self.header.alerts = summary(self.alerts)
         if new:
             if self.services.settings.watches.bell:
@@ -220,14 +261,38 @@ class HybridApp(PlainNotifyApp):
             more = f" (+{len(new) - 3} more)" if len(new) > 3 else ""
             self.notify("\n".join(a.text for a in new[:3]) + more, title="watch", severity="warning", timeout=10)
 
+    # -- errors: one place ------------------------------------------------------------------------
     def report_problem(self, message: str) -> None:
-        """One place where errors surface: the header, and a notification when it is new."""
+        """What AWS or the network did: the header, and a notification when it is new."""
         if not self._header_mounted():  # a worker finishing while the app closes
             return
         self.header.problem = message[:80]
         if message != self.last_problem:
             self.notify(message, title="AWS", severity="error", timeout=8)
         self.last_problem = message
+
+    def report_failure(self, error: BaseException, what: str) -> None:
+        """A worker or a flow failed. AWS / read-only / audit failures are said plainly; anything else is a bug:
+        it is shown as one, with its traceback in the debug log."""
+        if isinstance(error, ReadOnlyRefused):
+            self.notify(str(error), title="read-only", severity="error")
+        elif isinstance(error, AwsError | AuditError):
+            self.report_problem(str(error))
+        else:
+            self.internal_errors += 1
+            log.error("internal error in %s", what, exc_info=error)
+            where = f"traceback in {self.debug_log}" if self.debug_log else "no debug log is kept (debug_log)"
+            self.notify(
+                f"internal error in {what}: {error.__class__.__name__}: {error} ({where})",
+                title="bug",
+                severity="error",
+                timeout=15,
+            )
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if event.state is WorkerState.ERROR and worker.error is not None:
+            self.report_failure(worker.error, worker.name or worker.group)
 
     @on(ResourceView.Loaded)
     def _loaded(self, event: ResourceView.Loaded) -> None:
@@ -363,8 +428,8 @@ class HybridApp(PlainNotifyApp):
         except NotImplementedError:
             self.notify(f"{view.kind}: no raw description", severity="warning")
             return
-        except Exception as exc:
-            self.report_problem(str(translate(exc)))
+        except AwsError as exc:
+            self.report_problem(str(exc))
             return
         self.push_screen(JsonScreen(f"{view.kind} {view.display_name(item)}", body))
 
@@ -405,21 +470,15 @@ class HybridApp(PlainNotifyApp):
             return
         self.push_screen(ExplainScreen(self.services, *target))
 
-    def action_apply_fix(self) -> None:
-        from hybridml.tui.screens.explain import ExplainScreen
-        from hybridml.tui.views.triage import TriageView
+    def act(self, host: Widget, action_id: str) -> None:
+        from hybridml.tui.screens.flows import act
 
-        if isinstance(self.screen, ExplainScreen):
-            self.screen.action_apply_fix()
-        elif isinstance(self.active_view, TriageView):
-            self.active_view.action_apply_fix()
-        else:
-            self.notify("open :triage or explain a workload (t) to apply a fix", severity="warning")
+        act(host, action_id)
 
     def action_help(self) -> None:
         from hybridml.tui.screens.help import HelpScreen
 
-        self.push_screen(HelpScreen())
+        self.push_screen(HelpScreen(self.screen, self._keymap))
 
     async def action_quit(self) -> None:
         self.exit(0)

@@ -1,33 +1,54 @@
-"""Command palette (ctrl+p): every view and every app action, searchable."""
+"""Command palette (ctrl+p): the views, and the live keys of the screen in front (so a `[keymap]` rebind shows).
+
+Opened over a form or a dialog, it lists that screen's keys only: nothing in it acts on the view behind."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.dom import DOMNode
 
-if TYPE_CHECKING:
-    from hybridml.tui.app import HybridApp
+from hybridml.tui.console import console
+from hybridml.tui.keys import shown_key
+from hybridml.tui.widgets.resource_view import ResourceView
 
-ACTIONS: tuple[tuple[str, str, str], ...] = (
-    ("refresh", "Refresh the current view now", "refresh"),
-    ("describe", "Describe the selected resource (raw JSON)", "describe"),
-    ("logs", "Live CloudWatch logs of the selected job / training job / endpoint", "open_logs"),
-    ("filter", "Filter the current view (regex)", "filter_bar"),
-    ("back", "Back / clear filter", "go_back"),
-    ("help", "Show keys and commands", "help"),
-    ("explain", "Why is the selected workload stuck? (triage)", "explain"),
-    ("apply fix", "Apply the selected finding's fix (asks first)", "apply_fix"),
-)
+SKIPPED = {"app.palette"}
 
 
-class EntriesProvider(Provider):
-    """A palette provider over `_entries()`: (name, help, callback) triples, searched by name and help."""
+def owner_label(node: DOMNode) -> str:
+    """How palette entries name where a key lives: a view's kind, a screen's name; nothing for the app's."""
+    if isinstance(node, ResourceView):
+        return f"{node.kind}: "
+    if node is node.app:
+        return ""
+    return type(node).__name__.removesuffix("Screen").lower() + ": "
 
-    def _entries(self) -> list[tuple[str, str, Any]]:
-        raise NotImplementedError
+
+class HybridCommands(Provider):
+    def _entries(self) -> list[tuple[str, str, Callable[[], Any]]]:
+        from hybridml.tui import views
+
+        screen = self.screen
+        entries: list[tuple[str, str, Callable[[], Any]]] = []
+        if screen is self.app.screen_stack[0]:  # the main screen: its views
+            app = console(self.app)
+            entries += [
+                (f":{kind}", f"Open the {view.title or kind} view", partial(app.show_view, kind, None))
+                for kind, view in views.VIEWS.items()
+            ]
+        seen: set[str] = set()
+        for key, active in screen.active_bindings.items():
+            binding = active.binding
+            if not binding.description or not binding.id or binding.id in SKIPPED or binding.id in seen:
+                continue
+            seen.add(binding.id)
+            name = f"{owner_label(active.node)}{binding.description.lower()}"
+            help_text = f"key {shown_key(key)}" + (f" — {binding.tooltip}" if binding.tooltip else "")
+            entries.append((name, help_text, partial(self.app.run_action, binding.action, active.node)))
+        return entries
 
     async def discover(self) -> Hits:
         for name, help_text, callback in self._entries():
@@ -39,30 +60,3 @@ class EntriesProvider(Provider):
             score = matcher.match(f"{name} {help_text}")
             if score > 0:
                 yield Hit(score, matcher.highlight(name), callback, help=help_text)
-
-
-class HybridCommands(EntriesProvider):
-    def _entries(self) -> list[tuple[str, str, Any]]:
-        from hybridml.tui import views
-
-        app: HybridApp = self.app  # type: ignore[assignment]
-        entries: list[tuple[str, str, Any]] = [
-            (f":{kind}", f"Open the {view.title or kind} view", partial(app.show_view, kind, None))
-            for kind, view in views.VIEWS.items()
-        ]
-        entries += [(name, help_text, partial(app.run_action, action)) for name, help_text, action in ACTIONS]
-        # The keys of what is in front: a detail screen's own (scale, 1h/6h/24h ...), else the current view's.
-        screen = self.screen
-        owner: Any = screen if screen is not app.screen_stack[0] and screen.BINDINGS else app.active_view
-        if owner is not None:
-            label = getattr(owner, "kind", "") or type(owner).__name__.removesuffix("Screen").lower()
-            for binding in owner.BINDINGS:
-                if isinstance(binding, Binding) and binding.description and binding.id:
-                    entries.append(
-                        (
-                            f"{label}: {binding.description.lower()}",
-                            f"key {binding.key}",
-                            partial(owner.run_action, binding.action),
-                        )
-                    )
-        return entries

@@ -1,15 +1,14 @@
 """Enter on an array parent: its children with their own statuses (every status: ListJobs with `arrayJobId` and no
 status lists RUNNING children only); on a multi-node parallel job: its nodes `JOBID#N`. Enter on one opens its detail.
 
-ctrl+k stops the child under the cursor. `l` on a child calls `app.open_job_logs(job)` when the app has one
-(the log view wires it); until then it says that logs are not available here.
+ctrl+k stops the child under the cursor; `l` opens the child's live logs.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import work
@@ -18,10 +17,14 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from hybridml.aws.errors import translate
+from hybridml.aws.errors import AwsError
 from hybridml.domain.batch import Job, JobStatus
 from hybridml.render.fmt import age, human_duration, status_text, truncate
 from hybridml.render.safe import safe_text
+from hybridml.tui import keys
+from hybridml.tui.console import console
+from hybridml.tui.errors import ReportsWorkerErrors
+from hybridml.tui.screens import batch_flows, flows
 from hybridml.tui.widgets.plain import PlainDataTable, PlainStatic
 
 if TYPE_CHECKING:
@@ -41,15 +44,9 @@ def summary_text(parent: Job, children: list[Job]) -> Text:
     return out
 
 
-class ArrayChildrenScreen(Screen[None]):
+class ArrayChildrenScreen(ReportsWorkerErrors, Screen[None]):
     CSS_PATH = "../batch_actions.tcss"
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("escape,q", "app.pop_screen", "Back", id="array.back"),
-        Binding("enter", "open_child", "Detail", id="array.open"),
-        Binding("l", "logs", "Logs", id="array.logs"),
-        Binding("ctrl+k", "kill", "Kill child", id="array.kill"),
-        Binding("r", "reload", "Refresh", id="array.refresh"),
-    ]
+    BINDINGS: ClassVar[list[Binding]] = keys.bindings("array-children")  # type: ignore[assignment]
 
     def __init__(self, services: Services, parent: Job) -> None:
         super().__init__()
@@ -80,8 +77,8 @@ class ArrayChildrenScreen(Screen[None]):
             batch = self.services.batch
             lister = batch.multinode_nodes if parent.is_multinode_parent else batch.array_children
             listed = await lister(parent.job_id)
-        except Exception as exc:
-            self.notify(str(translate(exc)), title="array children", severity="error")
+        except AwsError as exc:
+            self.notify(str(exc), title="array children", severity="error")
             return
         self.children_jobs = listed
         self.loaded = True
@@ -118,34 +115,26 @@ class ArrayChildrenScreen(Screen[None]):
         return self.children_jobs[table.cursor_row]
 
     def action_open_child(self) -> None:
-        from hybridml.tui.screens.job_actions_detail import JobDetailActionsScreen
+        from hybridml.tui.screens.job_detail import JobDetailScreen
 
         child = self.selected
         if child is not None:
-            self.app.push_screen(JobDetailActionsScreen(self.services, child))
+            self.app.push_screen(JobDetailScreen(self.services, child))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.action_open_child()
 
-    def action_kill(self) -> None:
+    def action_act(self, action_id: str) -> None:
+        flows.act(self, action_id)
+
+    async def act_batch_stop(self) -> None:
         """Cancel / terminate the child under the cursor (the parent and its other children go on)."""
-        from hybridml.tui import batch_flows
-
         child = self.selected
-        if child is not None:
-
-            def done(_: object) -> None:
-                self.action_reload()
-
-            batch_flows.stop_jobs(self.app, [child], done)
+        if child is not None and await batch_flows.stop_flow(self, [child]) is not None:
+            self.action_reload()
 
     def action_logs(self) -> None:
         child = self.selected
-        opener: Any = getattr(self.app, "open_job_logs", None)
-        if child is None:
-            return
-        if opener is None:
-            self.notify("logs are not available in this build", severity="warning", timeout=3)
-            return
-        opener(child)
+        if child is not None:
+            console(self).open_job_logs(child)

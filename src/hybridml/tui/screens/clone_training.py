@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static
 
 from hybridml.aws.sagemaker_training import valid_job_name
 from hybridml.config import TrainingTemplate
 from hybridml.domain.sagemaker import TrainingJob
 from hybridml.render.safe import safe_text
+from hybridml.tui.screens.form import FormScreen
 from hybridml.tui.widgets.plain import PlainInput, PlainLabel, PlainStatic
 
 
@@ -31,11 +29,7 @@ def default_clone_name(source: str, now: datetime | None = None) -> str:
     return f"{source[: 63 - len(stamp) - 1]}-{stamp}"
 
 
-class CloneTrainingScreen(ModalScreen[CloneRequest | None]):
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("escape", "cancel", "Cancel", id="clone.cancel"),
-    ]
-
+class CloneTrainingScreen(FormScreen[CloneRequest]):
     def __init__(self, job: TrainingJob, templates: dict[str, TrainingTemplate]) -> None:
         super().__init__()
         self.job = job
@@ -71,17 +65,3 @@ class CloneTrainingScreen(ModalScreen[CloneRequest | None]):
         value = self.query_one("#clone-template", Select).value
         template = value if isinstance(value, str) else None
         self.dismiss(CloneRequest(name=name, template=template))
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self._submit()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "clone-ok":
-            self._submit()
-        else:
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

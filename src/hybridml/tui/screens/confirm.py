@@ -1,5 +1,9 @@
-"""A confirm dialog for mutating actions: shows what will happen (before/after), optionally asks for a
-reason or for the resource's name to be typed. Dismisses with a `Confirmation`, or None when cancelled."""
+"""The confirm dialog of every mutating action: what will happen (before/after), the exact request, optionally a
+reason or the resource's name to type. Dismisses with a `Confirmation`, or None when cancelled.
+
+Its default is the safe button: focus starts on "keep" (or, when a name must be typed, on that field, where
+Enter only checks what was typed), and keys typed before the dialog was shown never reach it (`KeyGuard`).
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,12 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from hybridml.tui import keys
+from hybridml.tui.keygate import KeyGuard
 from hybridml.tui.widgets.plain import PlainInput, PlainLabel, PlainStatic
 
 
@@ -21,10 +27,11 @@ class Confirmation:
     reason: str = ""
 
 
-class ConfirmScreen(ModalScreen[Confirmation | None]):
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("escape", "cancel", "Cancel", id="confirm.cancel"),
-    ]
+class ConfirmScreen(KeyGuard, ModalScreen[Confirmation | None]):
+    BINDINGS: ClassVar[list[Binding]] = keys.bindings("confirm")  # type: ignore[assignment]
+    # Textual focuses this as the screen is composed, before any key can reach it (the default, "*", would
+    # pick the first button: the one that sends).
+    AUTO_FOCUS = "#confirm-typed, #confirm-cancel"
 
     def __init__(
         self,
@@ -32,25 +39,37 @@ class ConfirmScreen(ModalScreen[Confirmation | None]):
         body: str | Text,
         *,
         confirm_label: str = "Confirm",
+        cancel_label: str = "Cancel",
         ask_reason: bool = False,
         default_reason: str = "",
         require_typed: str | None = None,
         danger: bool = True,
+        request: str = "",
+        warning: str = "",
     ) -> None:
         super().__init__()
         self.title_text = title
         self.body = body
         self.confirm_label = confirm_label
+        self.cancel_label = cancel_label
         self.ask_reason = ask_reason
         self.default_reason = default_reason
         self.require_typed = require_typed
         self.danger = danger
+        self.request = request  # the call(s) as they will be sent
+        self.warning = warning
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box"):
             yield PlainLabel(self.title_text, id="confirm-title")
-            # a str body is our own lines (kept); names and reasons in it are escaped like everywhere else
-            yield PlainStatic(self.body if isinstance(self.body, Text) else Text(self.body), id="confirm-body")
+            with VerticalScroll(id="confirm-scroll"):
+                if self.warning:
+                    yield PlainStatic(Text(f"⚠ {self.warning}", style="bold yellow"), id="confirm-warning")
+                # a str body is our own lines (kept); names and reasons in it are escaped like everywhere else
+                body = self.body if isinstance(self.body, Text) else Text(self.body)
+                yield PlainStatic(body, id="confirm-body")
+                if self.request:
+                    yield PlainStatic(Text(self.request, style="dim"), id="confirm-request")
             if self.ask_reason:
                 yield PlainInput(value=self.default_reason, placeholder="reason (sent to AWS)", id="confirm-reason")
             if self.require_typed is not None:
@@ -59,11 +78,7 @@ class ConfirmScreen(ModalScreen[Confirmation | None]):
             yield PlainStatic("", id="confirm-error")
             with Horizontal(id="confirm-buttons"):
                 yield Button(self.confirm_label, variant="error" if self.danger else "primary", id="confirm-ok")
-                yield Button("Cancel", id="confirm-cancel")
-
-    def on_mount(self) -> None:
-        first = self.query(Input).first() if self.query(Input) else None
-        (first or self.query_one("#confirm-cancel", Button)).focus()
+                yield Button(self.cancel_label, id="confirm-cancel")
 
     def _submit(self) -> None:
         if self.require_typed is not None:

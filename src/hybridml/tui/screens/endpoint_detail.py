@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from rich.console import Group, RenderableType
 from rich.text import Text
@@ -15,34 +16,39 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from hybridml.aws.errors import NotFound, translate
+from hybridml.aws.errors import AwsError, NotFound
 from hybridml.aws.metrics import endpoint_metric_specs
 from hybridml.domain.metrics import WINDOWS, MetricSeries
 from hybridml.domain.sagemaker import Endpoint
 from hybridml.render.sagemaker import endpoint_detail, metrics_block
 from hybridml.render.traffic import variant_traffic
+from hybridml.tui import keys
+from hybridml.tui.errors import ReportsWorkerErrors
+from hybridml.tui.screens import flows
 from hybridml.tui.widgets.plain import PlainStatic
 
 if TYPE_CHECKING:
     from hybridml.services import Services
-    from hybridml.tui.views.endpoints import EndpointsView
 
 
-class EndpointDetailScreen(Screen[None]):
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("escape,q", "app.pop_screen", "Back", id="endpoint.back"),
-        Binding("d", "describe", "Describe", id="endpoint.describe"),
-        Binding("r", "reload", "Refresh", id="endpoint.refresh"),
-        Binding("s", "scale", "Scale", id="endpoint.scale"),
-        Binding("i", "invoke", "Invoke", id="endpoint.invoke"),
-        Binding("w", "weights", "Weights", id="endpoint.weights"),
-        Binding("ctrl+k", "delete", "Delete", id="endpoint.delete"),
-        Binding("1", "window('1h')", "1h", id="endpoint.window_1h"),
-        Binding("6", "window('6h')", "6h", id="endpoint.window_6h"),
-        Binding("2", "window('24h')", "24h", id="endpoint.window_24h"),
-    ]
+class EndpointActions(Protocol):
+    """What the endpoints view does for this screen (the flows, and the progress line it keeps)."""
 
-    def __init__(self, services: Services, endpoint: Endpoint, view: EndpointsView | None = None) -> None:
+    progress_listeners: set[Callable[[str | Text], None]]
+
+    async def scale(self, endpoint: Endpoint) -> None: ...
+
+    async def invoke(self, endpoint: Endpoint) -> None: ...
+
+    async def delete(self, endpoint: Endpoint) -> None: ...
+
+    async def weights(self, endpoint: Endpoint) -> None: ...
+
+
+class EndpointDetailScreen(ReportsWorkerErrors, Screen[None]):
+    BINDINGS: ClassVar[list[Binding]] = keys.bindings("endpoint-detail")  # type: ignore[assignment]
+
+    def __init__(self, services: Services, endpoint: Endpoint, view: EndpointActions | None = None) -> None:
         super().__init__()
         self.services = services
         self.endpoint = endpoint
@@ -68,6 +74,12 @@ class EndpointDetailScreen(Screen[None]):
     def on_mount(self) -> None:
         self.action_reload()
         self.set_interval(self.services.settings.ui.refresh_s, self.action_reload)
+        if self.view is not None:
+            self.view.progress_listeners.add(self.show_progress)
+
+    def on_unmount(self) -> None:
+        if self.view is not None:
+            self.view.progress_listeners.discard(self.show_progress)
 
     def action_reload(self) -> None:
         self.load_endpoint()
@@ -89,8 +101,8 @@ class EndpointDetailScreen(Screen[None]):
                 Text(f"endpoint {self.endpoint.name} — deleted (no longer found in SageMaker)", style="bold red")
             )
             return
-        except Exception as exc:
-            self.notify(str(translate(exc)), title="refresh failed", severity="error")
+        except AwsError as exc:
+            self.notify(str(exc), title="refresh failed", severity="error")
             return
         self.gone = False
         self.endpoint = endpoint
@@ -110,10 +122,8 @@ class EndpointDetailScreen(Screen[None]):
                 specs.append(replace(spec, label=f"{v.name} {spec.label}") if len(variants) > 1 else spec)
         try:
             series = await self.services.metrics.series(specs, WINDOWS[self.window])
-        except Exception as exc:
-            self.query_one("#detail-metrics", Static).update(
-                Text(f"metrics unavailable: {translate(exc)}", style="red")
-            )
+        except AwsError as exc:
+            self.query_one("#detail-metrics", Static).update(Text(f"metrics unavailable: {exc}", style="red"))
             return
         self.metrics_loaded += 1
         hint = Text(
@@ -134,29 +144,34 @@ class EndpointDetailScreen(Screen[None]):
 
         try:
             body = await self.services.sagemaker.endpoint_json(self.endpoint.name)
-        except Exception as exc:
-            self.notify(str(translate(exc)), title="describe failed", severity="error")
+        except AwsError as exc:
+            self.notify(str(exc), title="describe failed", severity="error")
             return
         self.app.push_screen(JsonScreen(f"endpoint {self.endpoint.name}", body))
 
-    def _act(self, action: str) -> None:
+    # -- actions: the endpoints view runs them (its progress line shows here) ----------------------------
+    def action_act(self, action_id: str) -> None:
+        flows.act(self, action_id)
+
+    def _available(self) -> EndpointActions | None:
         if self.gone:
             self.notify(f"endpoint {self.endpoint.name} no longer exists", severity="warning")
-            return
-        if self.view is None:
-            return
-        if action == "delete":
+            return None
+        return self.view
+
+    async def act_sagemaker_endpoint_scale(self) -> None:
+        if (view := self._available()) is not None:
+            await view.scale(self.endpoint)
+
+    async def act_sagemaker_endpoint_invoke(self) -> None:
+        if (view := self._available()) is not None:
+            await view.invoke(self.endpoint)
+
+    async def act_sagemaker_endpoint_delete(self) -> None:
+        if (view := self._available()) is not None:
             self.app.pop_screen()  # the list is where the result shows
-        getattr(self.view, f"action_{action}")(self.endpoint)
+            await view.delete(self.endpoint)
 
-    def action_scale(self) -> None:
-        self._act("scale")
-
-    def action_invoke(self) -> None:
-        self._act("invoke")
-
-    def action_delete(self) -> None:
-        self._act("delete")
-
-    def action_weights(self) -> None:
-        self._act("weights")
+    async def act_sagemaker_endpoint_weights(self) -> None:
+        if (view := self._available()) is not None:
+            await view.weights(self.endpoint)

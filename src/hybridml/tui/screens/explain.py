@@ -7,14 +7,15 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import work
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Static
 
-from hybridml.aws import remedies
-from hybridml.aws.errors import translate
+from hybridml.actions.remedies import remedy_action
+from hybridml.aws.errors import AwsError
 from hybridml.domain.batch import ComputeEnvironment, Job, JobQueue
 from hybridml.domain.notebooks import Notebook
 from hybridml.domain.sagemaker import Endpoint, TrainingJob
@@ -22,9 +23,12 @@ from hybridml.domain.triage import Finding, FindingAction, ResourceKind, Workloa
 from hybridml.domain.tuning import TuningJob
 from hybridml.render.safe import safe_text
 from hybridml.render.triage import explanation
-from hybridml.services import ReadOnlyRefused
 from hybridml.snapshot import gather_context
 from hybridml.triage.engine import explain
+from hybridml.tui import keys
+from hybridml.tui.console import console
+from hybridml.tui.errors import ReportsWorkerErrors
+from hybridml.tui.screens import flows
 from hybridml.tui.widgets.plain import PlainStatic
 
 if TYPE_CHECKING:
@@ -54,47 +58,34 @@ def explain_target(item: Any) -> tuple[str, str, str] | None:
     return None
 
 
-async def confirm_and_apply(app: App[Any], services: Services, action: FindingAction) -> bool:
-    """Ask (showing before/after and the exact request), then send it through `services.mutate`.
-
-    Must run inside a worker (it waits for the dialog). Returns True when the call succeeded."""
-    from hybridml.tui.screens.confirm import ConfirmScreen
-
-    request = remedies.request_of(action)
+async def apply_fix(host: Widget, fix: FindingAction) -> bool:
+    """The fix as the action it is (the same checks, confirm and audit name as its view's key), confirmed
+    with the finding's before/after. True when it was sent and succeeded."""
+    action = await remedy_action(console(host).services, fix)
     body = Text()
-    body.append(f"{action.label}\n\n", style="bold")
-    if action.before or action.after:
+    body.append(f"{fix.label}\n\n", style="bold")
+    if fix.before or fix.after:
         body.append("before: ", style="dim")
-        body.append(f"{action.before}\n")
+        body.append(f"{fix.before}\n")
         body.append("after:  ", style="dim")
-        body.append(f"{action.after}\n\n", style="bold green")
-    body.append(f"{remedies.OPERATIONS[action.kind]}({request})", style="dim")
-    answer = await app.push_screen_wait(
-        ConfirmScreen(f"Apply fix: {action.kind}", body, confirm_label="Apply", danger=action.kind == "cancel_job")
+        body.append(f"{fix.after}\n\n", style="bold green")
+    body.append(action.confirm_text())
+    results = await flows.confirm_and_run(
+        host,
+        [action],
+        title=f"Apply fix: {fix.label}",
+        body=body,
+        confirm_label="Apply",
+        danger=fix.kind == "cancel_job",
     )
-    if answer is None:
-        app.notify("not applied", severity="information")
-        return False
-    try:
-        await services.mutate(action.kind, action.target, request, lambda: remedies.apply(services.session, action))
-    except ReadOnlyRefused as exc:
-        app.notify(str(exc), title="read-only", severity="warning")
-        return False
-    except Exception as exc:
-        app.notify(str(translate(exc)), title="fix failed", severity="error", timeout=10)
-        return False
-    app.notify(f"done: {action.label}", title="fix applied")
-    return True
+    if results and all(r.ok for r in results):
+        host.notify(f"done: {fix.label}", title="fix applied")
+        return True
+    return False
 
 
-class ExplainScreen(Screen[None]):
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("escape,q", "app.pop_screen", "Back", id="explain.back"),
-        Binding("a", "apply_fix", "Apply fix", id="explain.apply"),
-        Binding("n", "next_finding", "Next", id="explain.next"),
-        Binding("N", "previous_finding", "Previous", id="explain.previous", show=False),
-        Binding("r", "reload", "Refresh", id="explain.refresh"),
-    ]
+class ExplainScreen(ReportsWorkerErrors, Screen[None]):
+    BINDINGS: ClassVar[list[Binding]] = keys.bindings("explain")  # type: ignore[assignment]
 
     def __init__(self, services: Services, kind: str, ident: str, name: str) -> None:
         super().__init__()
@@ -119,8 +110,8 @@ class ExplainScreen(Screen[None]):
         try:
             extra = (self.ident,) if self.kind == ResourceKind.JOB else ()
             ctx = await gather_context(self.services, extra_jobs=extra)
-        except Exception as exc:
-            self.query_one("#explain-body", Static).update(Text(f"cannot gather state: {translate(exc)}", style="red"))
+        except AwsError as exc:
+            self.query_one("#explain-body", Static).update(Text(f"cannot gather state: {exc}", style="red"))
             return
         self.read_at = datetime.now(UTC)
         self.findings = explain(ctx, self.kind, self.ident, self.read_at)
@@ -156,12 +147,14 @@ class ExplainScreen(Screen[None]):
     def action_previous_finding(self) -> None:
         self._move(-1)
 
-    @work(exclusive=True, group="explain-apply", exit_on_error=False)
-    async def action_apply_fix(self) -> None:
+    def action_act(self, action_id: str) -> None:
+        flows.act(self, action_id)
+
+    async def act_triage_apply(self) -> None:
         if not (0 <= self.selected < len(self.findings)) or self.findings[self.selected].action is None:
             self.notify("no fix the app can apply here", severity="warning")
             return
-        action = self.findings[self.selected].action
-        assert action is not None
-        if await confirm_and_apply(self.app, self.services, action):
+        fix = self.findings[self.selected].action
+        assert fix is not None
+        if await apply_fix(self, fix):
             self.action_reload()

@@ -1,7 +1,12 @@
-"""`i` on an endpoint: send a payload (typed, or read from a file) and show the answer and its latency."""
+"""`i` on an endpoint: send a payload (typed, or read from a file) and show the answer and its latency.
+
+The form shows exactly what is sent (endpoint, content type, payload or file), and ctrl+s sends it once through
+`Services.run` (refused read-only, audited). A file is read off the UI thread, and only a regular file under
+InvokeEndpoint's 6 MiB limit (a FIFO or /dev/zero never freezes the screen)."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -12,22 +17,24 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Static, TextArea
 
+from hybridml.actions.base import ReadOnlyRefused
+from hybridml.actions.sagemaker import InvokeEndpoint
+from hybridml.audit import AuditError
 from hybridml.aws.errors import AwsError
 from hybridml.domain.sagemaker import Invocation
 from hybridml.payload import payload_from
 from hybridml.render.sagemaker import invocation_text
-from hybridml.services import ReadOnlyRefused
+from hybridml.tui import keys
+from hybridml.tui.errors import ReportsWorkerErrors
+from hybridml.tui.keygate import KeyGuard
 from hybridml.tui.widgets.plain import PlainInput, PlainLabel, PlainStatic
 
 if TYPE_CHECKING:
     from hybridml.services import Services
 
 
-class InvokeScreen(Screen[None]):
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("ctrl+s", "send", "Send", id="invoke.send"),
-        Binding("escape", "app.pop_screen", "Back", id="invoke.back"),
-    ]
+class InvokeScreen(KeyGuard, ReportsWorkerErrors, Screen[None]):
+    BINDINGS: ClassVar[list[Binding]] = keys.bindings("invoke")  # type: ignore[assignment]
 
     def __init__(self, services: Services, endpoint: str) -> None:
         super().__init__()
@@ -78,22 +85,24 @@ class InvokeScreen(Screen[None]):
         if not content_type:
             self._error("a content type is required (e.g. application/json)")
             return
-        try:
-            body = payload_from(
-                self.query_one("#invoke-body", TextArea).text, self.query_one("#invoke-file", Input).value, content_type
-            )
-        except ValueError as exc:
-            self._error(str(exc))
-            return
+        text = self.query_one("#invoke-body", TextArea).text
+        file_path = self.query_one("#invoke-file", Input).value
         self._error("")
-        self.query_one("#invoke-response", Static).update(Text(f"sending {len(body)} bytes …", style="dim"))
-        self.send(body, content_type, self.query_one("#invoke-accept", Input).value.strip())
+        self.query_one("#invoke-response", Static).update(Text("reading the payload …", style="dim"))
+        self.send(text, file_path, content_type, self.query_one("#invoke-accept", Input).value.strip())
 
     @work(exclusive=True, group="invoke", exit_on_error=False)
-    async def send(self, body: bytes, content_type: str, accept: str) -> None:
+    async def send(self, text: str, file_path: str, content_type: str, accept: str) -> None:
         try:
-            result = await self.services.sagemaker.invoke(self.services, self.endpoint, body, content_type, accept)
-        except (AwsError, ReadOnlyRefused) as exc:
+            body = await asyncio.to_thread(payload_from, text, file_path, content_type)
+        except ValueError as exc:
+            self._error(str(exc))
+            self.query_one("#invoke-response", Static).update(Text("not sent", style="dim"))
+            return
+        self.query_one("#invoke-response", Static).update(Text(f"sending {len(body)} bytes …", style="dim"))
+        try:
+            result = await self.services.run(InvokeEndpoint(self.endpoint, body, content_type, accept))
+        except (AwsError, ReadOnlyRefused, AuditError) as exc:
             self.query_one("#invoke-response", Static).update(Text(f"✗ {exc}", style="bold red"))
             return
         self.last = result

@@ -1,4 +1,4 @@
-"""Enter on a job: its full description, refreshed while it is open."""
+"""Enter on a job: its full description, refreshed while it is open; ctrl+k stop, c clone, R resubmit (FAILED)."""
 
 from __future__ import annotations
 
@@ -12,22 +12,20 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from hybridml.aws.errors import translate
+from hybridml.aws.errors import AwsError
 from hybridml.domain.batch import Job
 from hybridml.render.batch import job_detail
+from hybridml.tui import keys
+from hybridml.tui.errors import ReportsWorkerErrors
+from hybridml.tui.screens import batch_flows, flows
 from hybridml.tui.widgets.plain import PlainStatic
 
 if TYPE_CHECKING:
     from hybridml.services import Services
 
 
-class JobDetailScreen(Screen[None]):
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("escape,q", "app.pop_screen", "Back", id="detail.back"),
-        Binding("d", "describe", "Describe", id="detail.describe"),
-        Binding("l", "logs", "Logs", id="detail.logs"),
-        Binding("r", "reload", "Refresh", id="detail.refresh"),
-    ]
+class JobDetailScreen(ReportsWorkerErrors, Screen[None]):
+    BINDINGS: ClassVar[list[Binding]] = keys.bindings("job-detail")  # type: ignore[assignment]
 
     def __init__(self, services: Services, job: Job) -> None:
         super().__init__()
@@ -48,8 +46,8 @@ class JobDetailScreen(Screen[None]):
     async def action_reload(self) -> None:
         try:
             job = await self.services.batch.job(self.job.job_id)
-        except Exception as exc:
-            self.notify(str(translate(exc)), title="refresh failed", severity="error")
+        except AwsError as exc:
+            self.notify(str(exc), title="refresh failed", severity="error")
             return
         if job is None:
             self.query_one("#detail-title", Static).update(f"job {self.job.name} — no longer found in Batch")
@@ -69,7 +67,21 @@ class JobDetailScreen(Screen[None]):
 
         try:
             body = await self.services.batch.job_json(self.job.job_id)
-        except Exception as exc:
-            self.notify(str(translate(exc)), title="describe failed", severity="error")
+        except AwsError as exc:
+            self.notify(str(exc), title="describe failed", severity="error")
             return
         self.app.push_screen(JsonScreen(f"job {self.job.name}", body))
+
+    # -- actions (flows.act runs them in a worker) ---------------------------------------------------
+    def action_act(self, action_id: str) -> None:
+        flows.act(self, action_id)
+
+    async def act_batch_stop(self) -> None:
+        if await batch_flows.stop_flow(self, [self.job]) is not None:
+            self.action_reload()
+
+    async def act_batch_clone(self) -> None:
+        await batch_flows.clone_flow(self, self.job)
+
+    async def act_batch_resubmit(self) -> None:
+        await batch_flows.resubmit_flow(self, self.job)

@@ -11,15 +11,12 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from hybridml.tui import keys
 from hybridml.tui.widgets.plain import PlainStatic
 
 
 class JsonScreen(Screen[None]):
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("escape,q", "app.pop_screen", "Back", id="json.back"),
-        Binding("g", "top", "Top", id="json.top", show=False),
-        Binding("G", "bottom", "Bottom", id="json.bottom", show=False),
-    ]
+    BINDINGS: ClassVar[list[Binding]] = keys.bindings("json")  # type: ignore[assignment]
 
     def __init__(self, title: str, body: str) -> None:
         super().__init__()

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import shlex
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
+from hybridml.tui.screens.form import FormScreen
 from hybridml.tui.widgets.plain import PlainInput, PlainLabel, PlainStatic
 
 if TYPE_CHECKING:
@@ -26,12 +25,7 @@ class LaunchRequest:
     extra: tuple[str, ...] = ()
 
 
-class LaunchForm(ModalScreen[LaunchRequest | None]):
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("escape", "cancel", "Cancel", id="launch.cancel"),
-        Binding("ctrl+s", "submit", "Launch", id="launch.submit"),
-    ]
-
+class LaunchForm(FormScreen[LaunchRequest]):
     def __init__(self, services: Services, *, demo: bool) -> None:
         super().__init__()
         self.services = services
@@ -59,7 +53,7 @@ class LaunchForm(ModalScreen[LaunchRequest | None]):
     def on_mount(self) -> None:
         self.query_one("#launch-video", Input).focus()
 
-    def action_submit(self) -> None:
+    def _submit(self) -> None:
         video = self.query_one("#launch-video", Input).value.strip()
         batch = self.query_one(RadioSet).pressed_index == 1
         queue = self.query_one("#launch-queue", Input).value.strip()
@@ -79,17 +73,3 @@ class LaunchForm(ModalScreen[LaunchRequest | None]):
             error.update(f"extra flags: {exc}")
             return
         self.dismiss(LaunchRequest(video_url=video, batch=batch, queue=queue, extra=extra))
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "launch-ok":
-            self.action_submit()
-        else:
-            self.dismiss(None)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_submit()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

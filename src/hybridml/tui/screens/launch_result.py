@@ -13,6 +13,7 @@ from textual.widgets import Footer, Static
 
 from hybridml.render.launch import segments_lines
 from hybridml.render.safe import TEXT_LIMIT, safe_text
+from hybridml.tui import keys
 from hybridml.tui.widgets.plain import PlainStatic
 
 if TYPE_CHECKING:
@@ -20,9 +21,7 @@ if TYPE_CHECKING:
 
 
 class LaunchResultScreen(Screen[None]):
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("escape,q", "app.pop_screen", "Back", id="launch_result.back"),
-    ]
+    BINDINGS: ClassVar[list[Binding]] = keys.bindings("launch-result")  # type: ignore[assignment]
 
     def __init__(self, launcher: Launcher, run_id: str) -> None:
         super().__init__()

@@ -10,23 +10,25 @@ from __future__ import annotations
 import asyncio
 import time
 from datetime import UTC, datetime
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
+from hybridml.aws.errors import AwsError
 from hybridml.domain.logs import FollowStatus, LogEvent, LogSource
 from hybridml.logtail.buffer import ERROR_PATTERN, compile_pattern
 from hybridml.logtail.follower import LogBatch, LogFollower
 from hybridml.logtail.livetail import LiveTailer
-from hybridml.logtail.sources import resolver
+from hybridml.logtail.sources import SourceNotFound, resolver
 from hybridml.logtail.window import plain_line
+from hybridml.tui import keys
+from hybridml.tui.console import console
+from hybridml.tui.errors import ReportsWorkerErrors
 from hybridml.tui.widgets.log_pane import LogPane
 from hybridml.tui.widgets.plain import PlainInput, PlainStatic
 
@@ -37,64 +39,16 @@ FLUSH_LINES = 5_000
 # Events per GetLogEvents page in the view. botocore parses a page on the event loop; bench_logs measures
 # the keypress -> repaint delay this causes while ingesting (10,000, the API's maximum, stays in target).
 VIEW_PAGE_LIMIT = 10_000
-WINDOWS: dict[str, tuple[str, int | None]] = {  # key -> (label, seconds back; None = from the start)
-    "0": ("start", None),
-    "1": ("1m", 60),
-    "2": ("5m", 300),
-    "3": ("15m", 900),
-    "4": ("30m", 1800),
-    "5": ("1h", 3600),
-}
+WINDOWS = keys.LOG_WINDOWS  # key -> (label, seconds back; None = from the start)
 
 
 def open_logs(app: App[Any], source: LogSource) -> None:
     """Open the live log view of `source` (Batch job, training job, endpoint) on top of the current screen."""
-    services: Services = app.services  # type: ignore[attr-defined]
-    app.push_screen(LogScreen(services, source))
+    app.push_screen(LogScreen(console(app).services, source))
 
 
-class LogCommands(Provider):
-    """The log view's actions in the command palette."""
-
-    def _entries(self) -> list[tuple[str, str]]:
-        return [(b.description, b.action) for b in LogScreen.BINDINGS if isinstance(b, Binding) and b.description]
-
-    async def discover(self) -> Hits:
-        screen = self.screen
-        for name, action in self._entries():
-            yield DiscoveryHit(f"logs: {name}", partial(screen.run_action, action), help=action)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        screen = self.screen
-        for name, action in self._entries():
-            score = matcher.match(f"logs: {name}")
-            if score > 0:
-                yield Hit(score, matcher.highlight(f"logs: {name}"), partial(screen.run_action, action), help=action)
-
-
-class LogScreen(Screen[None]):
-    COMMANDS = Screen.COMMANDS | {LogCommands}
-
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("escape", "back", "Back", id="logs.back"),
-        Binding("q", "app.pop_screen", "Back", id="logs.quit", show=False),
-        Binding("f", "toggle_follow", "Follow", id="logs.follow"),
-        Binding("w", "toggle_wrap", "Wrap", id="logs.wrap"),
-        Binding("T", "toggle_timestamps", "Timestamps", id="logs.timestamps"),
-        Binding("slash", "open_input('search')", "Search", id="logs.search"),
-        Binding("n", "next_match", "Next match", id="logs.next"),
-        Binding("N", "previous_match", "Previous match", id="logs.previous", show=False),
-        Binding("ampersand", "open_input('filter')", "Filter lines", id="logs.filter"),
-        Binding("e", "next_error", "Next error", id="logs.error"),
-        Binding("S", "save", "Save", id="logs.save"),
-        Binding("g", "top", "Top", id="logs.top", show=False),
-        Binding("G", "bottom", "Bottom", id="logs.bottom", show=False),
-        *(
-            Binding(key, f"window('{key}')", f"Since {label}", id=f"logs.since_{label}", show=False)
-            for key, (label, _) in WINDOWS.items()
-        ),
-    ]
+class LogScreen(ReportsWorkerErrors, Screen[None]):
+    BINDINGS: ClassVar[list[Binding]] = keys.bindings("logs")  # type: ignore[assignment]
 
     def __init__(self, services: Services, source: LogSource) -> None:
         super().__init__()
@@ -153,9 +107,12 @@ class LogScreen(Screen[None]):
                 self.take(batch)
         except asyncio.CancelledError:
             raise
-        except Exception as exc:  # never a traceback: say it, and stop following
+        except (AwsError, SourceNotFound) as exc:  # say it, and stop following
             self.status = FollowStatus("stopped", f"{exc.__class__.__name__}: {exc}")
             self.notify(str(exc), title="logs", severity="error")
+        except Exception as exc:  # a bug: stopped here, reported (with its traceback) by the app
+            self.status = FollowStatus("stopped", f"internal error: {exc.__class__.__name__}")
+            raise
         finally:
             follower.stop()
             self.paint_status()

@@ -15,10 +15,12 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from hybridml import clock
-from hybridml.aws.errors import translate
+from hybridml.aws.errors import AwsError
 from hybridml.domain.logs import LogSource
 from hybridml.domain.monitoring import MonitoringExecution, MonitoringSchedule, ViolationReport
 from hybridml.render.monitoring import MONITOR_EXECUTION_COLUMNS, monitor_execution_row, monitor_header, report_text
+from hybridml.tui import keys
+from hybridml.tui.errors import ReportsWorkerErrors
 from hybridml.tui.widgets.plain import PlainDataTable, PlainStatic
 
 if TYPE_CHECKING:
@@ -34,14 +36,8 @@ def _open_logs(screen: Screen[None], execution: MonitoringExecution | None) -> N
     open_logs(screen.app, LogSource.processing_job(execution.processing_job))
 
 
-class MonitorDetailScreen(Screen[None]):
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("escape,q", "app.pop_screen", "Back", id="monitordetail.back"),
-        Binding("t", "explain", "Explain run", id="monitordetail.explain"),
-        Binding("l", "logs", "Logs", id="monitordetail.logs"),
-        Binding("d", "describe", "Describe", id="monitordetail.describe"),
-        Binding("r", "reload", "Refresh", id="monitordetail.refresh"),
-    ]
+class MonitorDetailScreen(ReportsWorkerErrors, Screen[None]):
+    BINDINGS: ClassVar[list[Binding]] = keys.bindings("monitor-runs")  # type: ignore[assignment]
 
     def __init__(self, services: Services, schedule: MonitoringSchedule) -> None:
         super().__init__()
@@ -69,8 +65,8 @@ class MonitorDetailScreen(Screen[None]):
     async def action_reload(self) -> None:
         try:
             runs = await self.services.monitoring.executions(self.schedule.name)
-        except Exception as exc:
-            self.notify(str(translate(exc)), title="refresh failed", severity="error")
+        except AwsError as exc:
+            self.notify(str(exc), title="refresh failed", severity="error")
             return
         now = clock.utcnow()
         table = self.query_one("#monitor-runs", DataTable)
@@ -107,20 +103,16 @@ class MonitorDetailScreen(Screen[None]):
 
         try:
             body = await self.services.monitoring.schedule_json(self.schedule.name)
-        except Exception as exc:
-            self.notify(str(translate(exc)), title="describe failed", severity="error")
+        except AwsError as exc:
+            self.notify(str(exc), title="describe failed", severity="error")
             return
         self.app.push_screen(JsonScreen(f"monitoring schedule {self.schedule.name}", body))
 
 
-class ViolationsScreen(Screen[None]):
+class ViolationsScreen(ReportsWorkerErrors, Screen[None]):
     """One run explained: the violations report (location, count, the first ones) or the failure."""
 
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("escape,q", "app.pop_screen", "Back", id="violations.back"),
-        Binding("l", "logs", "Logs", id="violations.logs"),
-        Binding("r", "reload", "Refresh", id="violations.refresh"),
-    ]
+    BINDINGS: ClassVar[list[Binding]] = keys.bindings("violations")  # type: ignore[assignment]
 
     def __init__(self, services: Services, execution: MonitoringExecution) -> None:
         super().__init__()

@@ -15,23 +15,19 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from hybridml import clock
-from hybridml.aws.errors import NotFound, translate
+from hybridml.aws.errors import AwsError, NotFound
 from hybridml.domain.pipelines import ExecutionDiagnosis, PipelineExecution, PipelineStep
 from hybridml.render.pipelines import STEP_COLUMNS, diagnosis_text, execution_header, step_row
+from hybridml.tui import keys
+from hybridml.tui.errors import ReportsWorkerErrors
 from hybridml.tui.widgets.plain import PlainDataTable, PlainStatic
 
 if TYPE_CHECKING:
     from hybridml.services import Services
 
 
-class PipelineExecutionScreen(Screen[None]):
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("escape,q", "app.pop_screen", "Back", id="execution.back"),
-        Binding("l", "logs", "Step logs", id="execution.logs"),
-        Binding("t", "failed_step", "Failed step", id="execution.failed_step"),
-        Binding("d", "describe", "Describe", id="execution.describe"),
-        Binding("r", "reload", "Refresh", id="execution.refresh"),
-    ]
+class PipelineExecutionScreen(ReportsWorkerErrors, Screen[None]):
+    BINDINGS: ClassVar[list[Binding]] = keys.bindings("pipeline-run")  # type: ignore[assignment]
 
     def __init__(self, services: Services, execution: PipelineExecution) -> None:
         super().__init__()
@@ -71,8 +67,8 @@ class PipelineExecutionScreen(Screen[None]):
                 Text(f"execution {self.execution.arn} — no longer found", style="bold red")
             )
             return
-        except Exception as exc:
-            self.notify(str(translate(exc)), title="refresh failed", severity="error")
+        except AwsError as exc:
+            self.notify(str(exc), title="refresh failed", severity="error")
             return
         first_load = self.diagnosis is None
         self.diagnosis, self.execution = diagnosis, diagnosis.execution
@@ -133,7 +129,7 @@ class PipelineExecutionScreen(Screen[None]):
 
         try:
             body = await self.services.pipelines.execution_json(self.execution.arn)
-        except Exception as exc:
-            self.notify(str(translate(exc)), title="describe failed", severity="error")
+        except AwsError as exc:
+            self.notify(str(exc), title="describe failed", severity="error")
             return
         self.app.push_screen(JsonScreen(f"execution {self.execution.execution_id}", body))

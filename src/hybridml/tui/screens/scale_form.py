@@ -4,24 +4,17 @@ Bad input (not a number, negative, min > max ...) is shown under the form, which
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static
 
 from hybridml.domain.sagemaker import Endpoint, ScaleRequest, parse_count
+from hybridml.tui.screens.form import FormScreen
 from hybridml.tui.widgets.plain import PlainInput, PlainLabel, PlainStatic
 
 
-class ScaleScreen(ModalScreen[ScaleRequest | None]):
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("escape", "cancel", "Cancel", id="scale.cancel"),
-    ]
-
+class ScaleScreen(FormScreen[ScaleRequest]):
     def __init__(self, endpoint: Endpoint) -> None:
         super().__init__()
         self.endpoint = endpoint
@@ -98,7 +91,10 @@ class ScaleScreen(ModalScreen[ScaleRequest | None]):
             min_capacity=values["min"],
             max_capacity=values["max"],
         )
-        problems = request.problems(self.endpoint.variant(self.variant_name))
+        variant = self.endpoint.variant(self.variant_name)
+        problems = request.problems(variant)
+        if variant is not None and variant.serverless:
+            problems.append(f"variant {variant.name} is serverless: it has no instance count to scale")
         if request.desired is not None and self.endpoint.status != "InService":
             problems.append(f"the endpoint is {self.endpoint.status}: the instance count can change once InService")
         return problems or request
@@ -109,17 +105,3 @@ class ScaleScreen(ModalScreen[ScaleRequest | None]):
             self.query_one("#scale-error", Static).update(Text("\n".join(result), style="bold red"))
             return
         self.dismiss(result)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self._submit()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "scale-ok":
-            self._submit()
-        else:
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

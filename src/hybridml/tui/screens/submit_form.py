@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -21,8 +21,11 @@ from textual.suggester import Suggester
 from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Select, Static
 
+from hybridml.actions.base import Action, ReadOnlyRefused
+from hybridml.actions.batch import SUBMIT, SubmitJob
+from hybridml.audit import AuditError
 from hybridml.aws.batch_actions import SubmittedJob
-from hybridml.aws.errors import Unreachable, translate
+from hybridml.aws.errors import AwsError
 from hybridml.domain.batch import ComputeEnvironment, JobDefinition, JobQueue
 from hybridml.domain.submit import (
     FORM_FIELDS,
@@ -42,9 +45,11 @@ from hybridml.render.submit import (
     queue_hint,
     request_summary,
 )
-from hybridml.services import ReadOnlyRefused
 from hybridml.triage.fit import FitResult, fit_check
-from hybridml.tui.screens.confirm import Confirmation, ConfirmScreen
+from hybridml.tui import keys
+from hybridml.tui.errors import ReportsWorkerErrors
+from hybridml.tui.keygate import KeyGuard
+from hybridml.tui.screens.flows import confirm_and_run, start_flow
 from hybridml.tui.widgets.plain import PlainInput, PlainLabel, PlainStatic
 
 if TYPE_CHECKING:
@@ -82,12 +87,9 @@ def _row(label: str, widget: Widget) -> Horizontal:
     return Horizontal(PlainLabel(label, classes="form-label"), widget, classes="form-row")
 
 
-class SubmitScreen(Screen[SubmittedJob | None]):
+class SubmitScreen(KeyGuard, ReportsWorkerErrors, Screen[SubmittedJob | None]):
     CSS_PATH = "../batch_actions.tcss"
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("ctrl+s", "submit", "Submit", id="submit.send"),
-        Binding("escape", "cancel", "Cancel", id="submit.cancel"),
-    ]
+    BINDINGS: ClassVar[list[Binding]] = keys.bindings("submit")  # type: ignore[assignment]
 
     def __init__(self, services: Services, initial: SubmitRequest | None = None, *, title: str = "New job") -> None:
         super().__init__()
@@ -177,8 +179,8 @@ class SubmitScreen(Screen[SubmittedJob | None]):
             self.queues, self.ces, self.definitions = await asyncio.gather(
                 batch.job_queues(), batch.compute_environments(), batch.job_definitions()
             )
-        except Exception as exc:
-            self.send_error = f"cannot read queues/definitions ({translate(exc)}); the fit check is off"
+        except AwsError as exc:
+            self.send_error = f"cannot read queues/definitions ({exc}); the fit check is off"
             self.refresh_checks()
             return
         self.catalog_loaded = True
@@ -240,8 +242,8 @@ class SubmitScreen(Screen[SubmittedJob | None]):
         await asyncio.sleep(0.3)  # typing: wait for a pause before asking Batch
         try:
             found = {job.job_id: job for job in await self.services.batch.describe_jobs(ids)}
-        except Exception as exc:
-            hint.update(Text(f"cannot check dependencies: {translate(exc)}", style="yellow"))
+        except AwsError as exc:
+            hint.update(Text(f"cannot check dependencies: {exc}", style="yellow"))
             return
         hint.update(dependency_hint(ids, found))
 
@@ -320,48 +322,56 @@ class SubmitScreen(Screen[SubmittedJob | None]):
         if request is None or self.problems:
             self.notify(f"not sent: {len(self.problems)} problem(s) in the form", severity="error", timeout=4)
             return
-        if self.services.read_only:
-            self.send_error = f"read-only mode: '{request.job_name}' was not submitted (start without --read-only)"
-            self.refresh_checks()
-            return
+        start_flow(self, SUBMIT.id, lambda: self.confirm_and_send(request))
+
+    async def confirm_and_send(self, request: SubmitRequest) -> None:
+        """Confirm exactly what will be sent, then send it once; a failure keeps the form and says why."""
         never = self.fit is not None and not self.fit.ok
-        title = "Submit a job that will NEVER run?" if never else f"Submit {request.job_name}?"
-        body = request_summary(request, self.definition(), self.fit)
-
-        def confirmed(answer: Confirmation | None) -> None:
-            if answer is None:
-                self.notify("not submitted", timeout=3)
-            else:
-                self.send(request)
-
-        self.app.push_screen(ConfirmScreen(title, body, confirm_label="Submit", danger=never), confirmed)
-
-    @work(exclusive=True, group="submit-send", exit_on_error=False)
-    async def send(self, request: SubmitRequest) -> None:
         self.sending = True
         self.query_one("#submit-send", Button).disabled = True
+        submitted: list[SubmittedJob] = []
+
+        async def send(action: Action[Any], reason: str) -> str:
+            try:
+                job = await self.services.run(action)
+            except (AwsError, ReadOnlyRefused, AuditError) as exc:
+                self.send_error = self.failure_text(exc)
+                raise
+            submitted.append(job)
+            return f"submitted as {job.job_id}"
+
         try:
-            submitted = await self.services.batch_actions.submit(request)
-        except ReadOnlyRefused as exc:
+            await confirm_and_run(
+                self,
+                [SubmitJob(request)],
+                title="Submit a job that will NEVER run?" if never else f"Submit {request.job_name}?",
+                body=request_summary(request, self.definition(), self.fit),
+                confirm_label="Submit",
+                cancel_label="Back to the form",
+                danger=never,
+                send=send,
+            )
+        except (AwsError, ReadOnlyRefused) as exc:  # refused before anything was sent (read-only, invalid)
             self.send_error = str(exc)
-        except Exception as exc:
-            error = translate(exc, "batch", "SubmitJob")
-            if isinstance(error, Unreachable):
-                self.send_error = (
-                    f"no answer from Batch ({error.message}); if the request went out the job may exist: "
-                    "check the jobs view before submitting again"
-                )
-            else:
-                self.send_error = f"Batch refused the job ({error.kind}): {error.message}"
-        else:
+        finally:
             self.sending = False
-            self.notify(f"submitted {submitted.name} ({submitted.job_id})", title="Batch", timeout=5)
-            self.dismiss(submitted)
+        if submitted:
+            self.notify(f"submitted {submitted[0].name} ({submitted[0].job_id})", title="Batch", timeout=5)
+            self.dismiss(submitted[0])
             return
-        self.sending = False
         self.query_one("#submit-send", Button).disabled = False
         self.refresh_checks()
-        self.notify(self.send_error, title="submit failed", severity="error", timeout=8)
+
+    @staticmethod
+    def failure_text(exc: Exception) -> str:
+        """What happened to the request, in words that never contradict each other."""
+        if isinstance(exc, AwsError) and exc.outcome_unknown:
+            return f"outcome unknown: {exc.message} (check :jobs before submitting again)"
+        if isinstance(exc, AwsError) and exc.not_sent:
+            return f"not sent: {exc.message}"
+        if isinstance(exc, AwsError):
+            return f"Batch refused the job ({exc.kind}): {exc.message}"
+        return str(exc)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from rich.console import Group
 from rich.text import Text
@@ -14,15 +14,26 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from hybridml.aws.errors import NotFound, translate
+from hybridml.aws.errors import AwsError, NotFound
 from hybridml.aws.metrics import training_metric_specs
 from hybridml.domain.sagemaker import TrainingJob
 from hybridml.render.sagemaker import metrics_block, training_detail
+from hybridml.tui import keys
+from hybridml.tui.errors import ReportsWorkerErrors
+from hybridml.tui.screens import flows
 from hybridml.tui.widgets.plain import PlainStatic
 
 if TYPE_CHECKING:
     from hybridml.services import Services
-    from hybridml.tui.views.training import TrainingJobsView
+
+
+class TrainingActions(Protocol):
+    """What the training jobs view does for this screen."""
+
+    async def stop(self, job: TrainingJob) -> None: ...
+
+    async def clone(self, job: TrainingJob) -> None: ...
+
 
 METRIC_NAMES = ("train:loss", "validation:loss")
 
@@ -34,16 +45,10 @@ def run_window(job: TrainingJob, now: datetime) -> tuple[int, datetime]:
     return max(600, int((end - start).total_seconds()) + 60), end
 
 
-class TrainingDetailScreen(Screen[None]):
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("escape,q", "app.pop_screen", "Back", id="trainingdetail.back"),
-        Binding("d", "describe", "Describe", id="trainingdetail.describe"),
-        Binding("r", "reload", "Refresh", id="trainingdetail.refresh"),
-        Binding("ctrl+k", "stop", "Stop", id="trainingdetail.stop"),
-        Binding("c", "clone", "Clone", id="trainingdetail.clone"),
-    ]
+class TrainingDetailScreen(ReportsWorkerErrors, Screen[None]):
+    BINDINGS: ClassVar[list[Binding]] = keys.bindings("training-detail")  # type: ignore[assignment]
 
-    def __init__(self, services: Services, job: TrainingJob, view: TrainingJobsView | None = None) -> None:
+    def __init__(self, services: Services, job: TrainingJob, view: TrainingActions | None = None) -> None:
         super().__init__()
         self.services = services
         self.job = job
@@ -70,8 +75,8 @@ class TrainingDetailScreen(Screen[None]):
                 Text(f"training job {self.job.name} — no longer found", style="bold red")
             )
             return
-        except Exception as exc:
-            self.notify(str(translate(exc)), title="refresh failed", severity="error")
+        except AwsError as exc:
+            self.notify(str(exc), title="refresh failed", severity="error")
             return
         self.job = job
         now = datetime.now(UTC)
@@ -81,10 +86,8 @@ class TrainingDetailScreen(Screen[None]):
         names = tuple(dict.fromkeys((*METRIC_NAMES, *(name for name, _ in job.final_metrics))))
         try:
             series = await self.services.metrics.series(training_metric_specs(job.name, names), window_s, end=end)
-        except Exception as exc:
-            self.query_one("#detail-metrics", Static).update(
-                Text(f"metrics unavailable: {translate(exc)}", style="red")
-            )
+        except AwsError as exc:
+            self.query_one("#detail-metrics", Static).update(Text(f"metrics unavailable: {exc}", style="red"))
             return
         self.metrics_loaded += 1
         self.query_one("#detail-metrics", Static).update(Group(metrics_block(series, "whole run")))
@@ -95,15 +98,18 @@ class TrainingDetailScreen(Screen[None]):
 
         try:
             body = await self.services.training.training_job_json(self.job.name)
-        except Exception as exc:
-            self.notify(str(translate(exc)), title="describe failed", severity="error")
+        except AwsError as exc:
+            self.notify(str(exc), title="describe failed", severity="error")
             return
         self.app.push_screen(JsonScreen(f"training job {self.job.name}", body))
 
-    def action_stop(self) -> None:
-        if self.view is not None:
-            self.view.action_stop(self.job)
+    def action_act(self, action_id: str) -> None:
+        flows.act(self, action_id)
 
-    def action_clone(self) -> None:
+    async def act_sagemaker_training_stop(self) -> None:
         if self.view is not None:
-            self.view.action_clone(self.job)
+            await self.view.stop(self.job)
+
+    async def act_sagemaker_training_clone(self) -> None:
+        if self.view is not None:
+            await self.view.clone(self.job)

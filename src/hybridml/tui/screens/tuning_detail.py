@@ -3,7 +3,7 @@ enter on a training job opens its detail; `l` its logs; `ctrl+k` stops the tunin
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from rich.text import Text
 from textual import work
@@ -14,28 +14,29 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from hybridml import clock
-from hybridml.aws.errors import NotFound, translate
+from hybridml.aws.errors import AwsError, NotFound
 from hybridml.domain.logs import LogSource
 from hybridml.domain.tuning import TuningJob, TuningTrainingJob, by_objective
 from hybridml.render.tuning import TRIAL_COLUMNS, trial_row, tuning_header
+from hybridml.tui import keys
+from hybridml.tui.errors import ReportsWorkerErrors
+from hybridml.tui.screens import flows
 from hybridml.tui.widgets.plain import PlainDataTable, PlainStatic
 
 if TYPE_CHECKING:
     from hybridml.services import Services
-    from hybridml.tui.views.tuning import TuningJobsView
 
 
-class TuningDetailScreen(Screen[None]):
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("escape,q", "app.pop_screen", "Back", id="tuningdetail.back"),
-        Binding("enter", "open_job", "Training job", id="tuningdetail.open", show=False),
-        Binding("l", "logs", "Logs", id="tuningdetail.logs"),
-        Binding("ctrl+k", "stop", "Stop", id="tuningdetail.stop"),
-        Binding("d", "describe", "Describe", id="tuningdetail.describe"),
-        Binding("r", "reload", "Refresh", id="tuningdetail.refresh"),
-    ]
+class TuningActions(Protocol):
+    """What the tuning jobs view does for this screen."""
 
-    def __init__(self, services: Services, job: TuningJob, view: TuningJobsView | None = None) -> None:
+    async def stop(self, job: TuningJob) -> None: ...
+
+
+class TuningDetailScreen(ReportsWorkerErrors, Screen[None]):
+    BINDINGS: ClassVar[list[Binding]] = keys.bindings("tuning-detail")  # type: ignore[assignment]
+
+    def __init__(self, services: Services, job: TuningJob, view: TuningActions | None = None) -> None:
         super().__init__()
         self.services = services
         self.job = job
@@ -72,8 +73,8 @@ class TuningDetailScreen(Screen[None]):
                 Text(f"tuning job {self.job.name} — no longer found", style="bold red")
             )
             return
-        except Exception as exc:
-            self.notify(str(translate(exc)), title="refresh failed", severity="error")
+        except AwsError as exc:
+            self.notify(str(exc), title="refresh failed", severity="error")
             return
         self.job, self.trials = job, by_objective(trials, job.objective_type)
         now = clock.utcnow()
@@ -107,8 +108,8 @@ class TuningDetailScreen(Screen[None]):
             return
         try:
             job = await self.services.training.training_job(trial.name)
-        except Exception as exc:
-            self.notify(str(translate(exc)), title="training job", severity="error")
+        except AwsError as exc:
+            self.notify(str(exc), title="training job", severity="error")
             return
         self.app.push_screen(TrainingDetailScreen(self.services, job))
 
@@ -121,9 +122,13 @@ class TuningDetailScreen(Screen[None]):
             return
         open_logs(self.app, LogSource.training_job(trial.name))
 
-    def action_stop(self) -> None:
+    def action_act(self, action_id: str) -> None:
+        flows.act(self, action_id)
+
+    async def act_sagemaker_tuning_stop(self) -> None:
         if self.view is not None:
-            self.view.action_stop(self.job)
+            await self.view.stop(self.job)
+            self.action_reload()
 
     @work(exclusive=True, group="tuning-describe", exit_on_error=False)
     async def action_describe(self) -> None:
@@ -131,7 +136,7 @@ class TuningDetailScreen(Screen[None]):
 
         try:
             body = await self.services.tuning.tuning_job_json(self.job.name)
-        except Exception as exc:
-            self.notify(str(translate(exc)), title="describe failed", severity="error")
+        except AwsError as exc:
+            self.notify(str(exc), title="describe failed", severity="error")
             return
         self.app.push_screen(JsonScreen(f"tuning job {self.job.name}", body))

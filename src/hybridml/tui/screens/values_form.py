@@ -7,38 +7,38 @@ then asks for confirmation with the before/after.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from hybridml.tui.screens.form import FormScreen
 from hybridml.tui.widgets.plain import PlainInput, PlainLabel, PlainStatic
 
 Values = dict[str, int | None]
 Check = Callable[[Values], str | None]  # a problem with the new values, or None
 
 
-class ValuesFormScreen(ModalScreen[Values | None]):
+class ValuesFormScreen(FormScreen[Values]):
     CSS_PATH = "../batch_actions.tcss"
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("escape", "cancel", "Cancel", id="values.cancel"),
-    ]
 
-    def __init__(self, title: str, fields: Sequence[tuple[str, str, int]], check: Check | None = None) -> None:
-        """`fields`: (key, label, current value)."""
+    def __init__(
+        self, title: str, fields: Sequence[tuple[str, str, int]], check: Check | None = None, *, note: str = ""
+    ) -> None:
+        """`fields`: (key, label, current value); `note`: a line under the title."""
         super().__init__()
         self.title_text = title
         self.fields = list(fields)
         self.check = check
+        self.note = note
 
     def compose(self) -> ComposeResult:
         with Vertical(id="values-box"):
             yield PlainLabel(self.title_text, classes="form-section")
+            if self.note:
+                yield PlainStatic(Text(self.note, style="dim"), id="values-note")
             for key, label, current in self.fields:
                 yield Horizontal(
                     PlainLabel(f"{label} ({current})", classes="form-label"),
@@ -90,17 +90,3 @@ class ValuesFormScreen(ModalScreen[Values | None]):
             self._preview()
             return
         self.dismiss(values)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self._submit()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "values-ok":
-            self._submit()
-        else:
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -4,25 +4,18 @@ Bad input (not a number, negative, every weight 0) is shown under the form, whic
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from hybridml.domain.sagemaker import Endpoint
 from hybridml.domain.traffic import WeightRequest, shares
-from hybridml.tui.widgets.plain import PlainLabel, PlainStatic
+from hybridml.tui.screens.form import FormScreen
+from hybridml.tui.widgets.plain import PlainInput, PlainLabel, PlainStatic
 
 
-class WeightsScreen(ModalScreen[WeightRequest | None]):
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("escape", "cancel", "Cancel", id="weights.cancel"),
-    ]
-
+class WeightsScreen(FormScreen[WeightRequest]):
     def __init__(self, endpoint: Endpoint) -> None:
         super().__init__()
         self.endpoint = endpoint
@@ -34,7 +27,7 @@ class WeightsScreen(ModalScreen[WeightRequest | None]):
             for i, v in enumerate(e.variants):
                 with Horizontal(classes="form-row"):
                     yield PlainLabel(Text(f"{v.name}  ({v.current_instance_count or 0} x {v.instance_type or '-'})"))
-                    yield Input(value=f"{v.current_weight or 0:g}", id=f"weight-{i}", classes="weight-input")
+                    yield PlainInput(value=f"{v.current_weight or 0:g}", id=f"weight-{i}", classes="weight-input")
             yield PlainStatic(self._preview(self._current()), id="weights-preview")
             yield PlainStatic("", id="weights-error", classes="form-error")
             with Horizontal(classes="form-buttons"):
@@ -82,17 +75,3 @@ class WeightsScreen(ModalScreen[WeightRequest | None]):
             self.query_one("#weights-error", Static).update(Text("\n".join(result), style="bold red"))
             return
         self.dismiss(result)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self._submit()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "weights-ok":
-            self._submit()
-        else:
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -10,7 +10,8 @@ from textual.binding import Binding
 
 from hybridml.domain.batch import ComputeEnvironment
 from hybridml.render.batch import CE_COLUMNS, Cell, ce_row
-from hybridml.tui import batch_flows
+from hybridml.tui import keys
+from hybridml.tui.screens import batch_flows
 from hybridml.tui.widgets.resource_view import ResourceView, Scope
 
 
@@ -19,10 +20,7 @@ class ComputeEnvironmentsView(ResourceView[ComputeEnvironment]):
     title: ClassVar[str] = "Compute environments"
     columns: ClassVar[tuple[str, ...]] = CE_COLUMNS
 
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("s", "scale", "Scale", id="ce.scale"),
-        Binding("e", "toggle_state", "Enable/disable", id="ce.toggle"),
-    ]
+    BINDINGS: ClassVar[list[Binding]] = keys.bindings("ce")  # type: ignore[assignment]
 
     async def fetch(self) -> list[ComputeEnvironment]:
         return await self.services.batch.compute_environments()
@@ -42,10 +40,10 @@ class ComputeEnvironmentsView(ResourceView[ComputeEnvironment]):
     def drill(self, item: ComputeEnvironment) -> None:
         self.post_message(self.Drill("queues", Scope("ce", item.name)))
 
-    def action_scale(self) -> None:
-        if self.selected is not None:
-            batch_flows.scale_compute_environment(self.app, self.selected, self.reload)
+    async def act_batch_ce_scale(self) -> None:
+        if self.selected is not None and await batch_flows.scale_ce_flow(self, self.selected):
+            self.reload()
 
-    def action_toggle_state(self) -> None:
-        if self.selected is not None:
-            batch_flows.toggle_compute_environment(self.app, self.selected, self.reload)
+    async def act_batch_ce_state(self) -> None:
+        if self.selected is not None and await batch_flows.ce_state_flow(self, self.selected):
+            self.reload()

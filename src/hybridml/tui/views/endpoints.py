@@ -1,25 +1,27 @@
-"""`:endpoints` — SageMaker endpoints: status, capacity, autoscaling; `s` scale, `i` invoke, `ctrl+k` delete."""
+"""`:endpoints` — SageMaker endpoints: status, capacity, autoscaling, traffic; `s` scale, `i` invoke, `w` shift A/B
+traffic weights, `ctrl+k` delete."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from hybridml.aws.errors import AwsError, NotFound, translate
+from hybridml.aws.errors import AwsError
 from hybridml.aws.metrics import traffic_specs
 from hybridml.domain.logs import LogSource
 from hybridml.domain.metrics import MetricSeries
-from hybridml.domain.sagemaker import Endpoint, ScaleRequest
+from hybridml.domain.sagemaker import Endpoint
 from hybridml.render.sagemaker import ENDPOINT_COLUMNS, Cell, endpoint_row
-from hybridml.services import ReadOnlyRefused
-from hybridml.tui.screens.confirm import ConfirmScreen
+from hybridml.tui import keys
+from hybridml.tui.console import console
+from hybridml.tui.screens import mlops_flows, sagemaker_flows
 from hybridml.tui.widgets.plain import PlainStatic
 from hybridml.tui.widgets.resource_view import ResourceView
 
@@ -32,38 +34,13 @@ def plain_text(widget: Static) -> str:
     return content.plain if isinstance(content, Text) else str(content)
 
 
-def scale_body(endpoint: Endpoint, request: ScaleRequest) -> Text:
-    """The confirm dialog's before -> after lines."""
-    v = endpoint.variant(request.variant)
-    text = Text()
-    text.append(f"{endpoint.name} / {request.variant}  ({endpoint.status})\n\n", style="bold")
-    if request.desired is not None:
-        before = "-" if v is None or v.desired_instance_count is None else str(v.desired_instance_count)
-        text.append(f"instances     {before}  →  {request.desired}\n")
-    if request.min_capacity is not None or request.max_capacity is not None:
-        before = v.autoscaling if v is not None else "-"
-        lo = request.min_capacity if request.min_capacity is not None else (v.autoscaling_min if v else None)
-        hi = request.max_capacity if request.max_capacity is not None else (v.autoscaling_max if v else None)
-        text.append(f"autoscaling   {before}  →  {lo}..{hi}\n")
-    for warning in request.warnings(v):
-        text.append(f"\n⚠ {warning}", style="yellow")
-    text.append("\n\nThe endpoint goes to Updating and serves on the old instances until InService again.", style="dim")
-    return text
-
-
 class EndpointsView(ResourceView[Endpoint]):
     kind: ClassVar[str] = "endpoints"
     title: ClassVar[str] = "SageMaker endpoints"
     columns: ClassVar[tuple[str, ...]] = ENDPOINT_COLUMNS
     service: ClassVar[str] = "sagemaker"
 
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("s", "scale", "Scale", id="endpoints.scale"),
-        Binding("i", "invoke", "Invoke", id="endpoints.invoke"),
-        Binding("w", "weights", "Weights", id="endpoints.weights"),
-        Binding("ctrl+k", "delete", "Delete", id="endpoints.delete"),
-        Binding("l", "app.open_logs", "Logs", id="endpoints.logs"),
-    ]
+    BINDINGS: ClassVar[list[Binding]] = keys.bindings("endpoints")  # type: ignore[assignment]
 
     def log_source(self, item: Endpoint) -> LogSource:
         return LogSource.endpoint(item.name)
@@ -71,6 +48,7 @@ class EndpointsView(ResourceView[Endpoint]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.scaling: set[str] = set()  # endpoints with a scale flow open or waiting
+        self.progress_listeners: set[Callable[[str | Text], None]] = set()  # open detail screens
         self.traffic: dict[str, tuple[MetricSeries, MetricSeries]] = {}
 
     def compose(self) -> ComposeResult:
@@ -117,29 +95,19 @@ class EndpointsView(ResourceView[Endpoint]):
     def drill(self, item: Endpoint) -> None:
         from hybridml.tui.screens.endpoint_detail import EndpointDetailScreen
 
-        self.app.push_screen(EndpointDetailScreen(self.services, item, self))
+        self.app.push_screen(EndpointDetailScreen(self.services, item, self))  # the view acts for it
 
     # -- helpers ----------------------------------------------------------------------------------
     def progress(self, message: str | Text) -> None:
         """The scale progress line, here and on an open endpoint detail (which covers this view)."""
         self.query_one("#ep-progress", Static).update(message)
-        for screen in self.app.screen_stack:
-            show = getattr(screen, "show_progress", None)
-            if callable(show):
-                show(message)
+        for show in list(self.progress_listeners):
+            show(message)
 
     def _clear_progress(self, line: str) -> None:
         """Clear a finished flow's line, unless another flow has written since."""
         if plain_text(self.query_one("#ep-progress", Static)) == line:
             self.progress("")
-
-    def _writable(self, action: str) -> bool:
-        try:
-            self.services.check_writable(action)
-        except ReadOnlyRefused as exc:
-            self.notify(str(exc), title="read-only", severity="error")
-            return False
-        return True
 
     def _target(self) -> Endpoint | None:
         item = self.selected
@@ -147,51 +115,43 @@ class EndpointsView(ResourceView[Endpoint]):
             self.notify("no endpoint selected", severity="warning")
         return item
 
-    def _problem(self, exc: BaseException) -> None:
-        error = translate(exc)
-        report = getattr(self.app, "report_problem", None)
-        if callable(report):
-            report(str(error))
-        else:
-            self.notify(str(error), severity="error")
+    # -- actions (flows.act runs them in a worker) ---------------------------------------------------
+    async def act_sagemaker_endpoint_scale(self) -> None:
+        target = self._target()
+        if target is not None:
+            await self.scale(target)
 
-    # -- actions ----------------------------------------------------------------------------------
-    def action_scale(self, endpoint: Endpoint | None = None) -> None:
-        target = endpoint or self._target()
-        if target is None or not self._writable("scale endpoint"):
-            return
-        if target.name in self.scaling:
-            self.notify(f"{target.name} is already being scaled: wait for it to be InService", severity="warning")
-            return
-        self.scale_flow(target)
+    async def act_sagemaker_endpoint_invoke(self) -> None:
+        target = self._target()
+        if target is not None:
+            await self.invoke(target)
 
-    def action_invoke(self, endpoint: Endpoint | None = None) -> None:
+    async def act_sagemaker_endpoint_delete(self) -> None:
+        target = self._target()
+        if target is not None:
+            await self.delete(target)
+
+    async def act_sagemaker_endpoint_weights(self) -> None:
+        target = self._target()
+        if target is not None:
+            await self.weights(target)
+
+    async def invoke(self, endpoint: Endpoint) -> None:
         from hybridml.tui.screens.invoke import InvokeScreen
 
-        target = endpoint or self._target()
-        if target is not None and self._writable("invoke endpoint"):
-            self.app.push_screen(InvokeScreen(self.services, target.name))
+        await self.app.push_screen(InvokeScreen(self.services, endpoint.name))
 
-    def action_weights(self, endpoint: Endpoint | None = None) -> None:
-        """`w`: shift traffic between the endpoint's variants (A/B), before -> after, then wait for InService."""
-        from hybridml.tui import mlops_actions
+    async def delete(self, endpoint: Endpoint) -> None:
+        if await sagemaker_flows.delete_endpoint_flow(self, endpoint):
+            self.notify(f"endpoint {endpoint.name} deleted", title="deleted")
+            self.progress("")
+        self.reload()
 
-        target = endpoint or self._target()
-        if target is None or not self._writable("shift endpoint traffic"):
-            return
-        if len(target.variants) < 2:
-            self.notify(f"{target.name} has one variant: there is no traffic to shift", severity="warning")
-            return
-        mlops_actions.flow(self, mlops_actions.shift_weights(self, target), "endpoint-weights")
-
-    def action_delete(self, endpoint: Endpoint | None = None) -> None:
-        target = endpoint or self._target()
-        if target is not None and self._writable("delete endpoint"):
-            self.delete_flow(target)
-
-    @work(group="endpoint-scale", exit_on_error=False)
-    async def scale_flow(self, endpoint: Endpoint) -> None:
+    async def scale(self, endpoint: Endpoint) -> None:
         """Form, confirm, send, then wait for InService. Several endpoints may be scaled at once."""
+        if endpoint.name in self.scaling:
+            self.notify(f"{endpoint.name} is already being scaled: wait for it to be InService", severity="warning")
+            return
         self.scaling.add(endpoint.name)
         try:
             await self._scale(endpoint)
@@ -199,38 +159,17 @@ class EndpointsView(ResourceView[Endpoint]):
             self.scaling.discard(endpoint.name)
 
     async def _scale(self, endpoint: Endpoint) -> None:
-        from hybridml.tui.screens.scale_form import ScaleScreen
-
-        try:
-            endpoint = await self.services.sagemaker.endpoint(endpoint.name)  # decide on fresh numbers
-        except AwsError as exc:
-            self._problem(exc)
-            return
-        request = await self.app.push_screen_wait(ScaleScreen(endpoint))
-        if request is None:
-            return
-        confirmed = await self.app.push_screen_wait(
-            ConfirmScreen(
-                f"Scale endpoint {endpoint.name}?", scale_body(endpoint, request), confirm_label="Scale", danger=False
-            )
-        )
-        if confirmed is None:
-            self.progress("")
-            return
-        label = f"scaling {endpoint.name}/{request.variant}"
-        self.progress(f"⟳ {label}: sending …")
+        label = f"scaling {endpoint.name}"
         started = time.monotonic()
-        try:
-            await self.services.sagemaker.scale(self.services, request)
-        except (AwsError, ReadOnlyRefused) as exc:
-            self.progress(Text(f"✗ {label}: {exc}", style="bold red"))
-            self._problem(exc)
+        request = await sagemaker_flows.scale_endpoint_flow(self, endpoint)
+        if request is None:
             return
         self.reload()
         if request.desired is None:
             self.progress(Text(f"✓ {label}: autoscaling bounds updated", style="green"))
             self.notify(f"{endpoint.name}: autoscaling bounds updated", title="scaled")
             return
+        label = f"scaling {endpoint.name}/{request.variant}"
 
         def on_status(current: Endpoint, elapsed: float) -> None:
             v = current.variant(request.variant)
@@ -238,13 +177,18 @@ class EndpointsView(ResourceView[Endpoint]):
             self.progress(f"⟳ {label}: {current.status}  current {cur}, desired {request.desired}  {int(elapsed)}s")
 
         settings = self.services.settings.sagemaker
+        self.progress(f"⟳ {label}: sent, waiting for InService …")
         try:
             done = await self.services.sagemaker.wait_in_service(
-                endpoint.name, timeout_s=settings.endpoint_wait_s, poll_s=settings.endpoint_poll_s, on_status=on_status
+                endpoint.name,
+                timeout_s=settings.endpoint_wait_s,
+                poll_s=settings.endpoint_poll_s,
+                on_status=on_status,
+                expect={request.variant: request.desired},
             )
         except AwsError as exc:
             self.progress(Text(f"✗ {label}: {exc}", style="bold red"))
-            self._problem(exc)
+            console(self).report_problem(str(exc))
             self.reload()
             return
         took = time.monotonic() - started
@@ -256,28 +200,43 @@ class EndpointsView(ResourceView[Endpoint]):
         self.notify(f"{endpoint.name} is InService with {count} instances", title="scaled")
         self.reload()
 
-    @work(exclusive=True, group="endpoint-delete", exit_on_error=False)
-    async def delete_flow(self, endpoint: Endpoint) -> None:
-        body = Text.assemble(
-            (f"Delete endpoint {endpoint.name}?\n\n", "bold"),
-            f"status {endpoint.status}, {endpoint.current_instances or 0} instance(s)",
-            f" of {endpoint.instance_type or '-'}\n",
-            f"config {endpoint.config_name} and its models are kept.\n\n",
-            ("Requests to this endpoint fail from now on. This cannot be undone.", "red"),
-        )
-        confirmed = await self.app.push_screen_wait(
-            ConfirmScreen(f"Delete endpoint {endpoint.name}", body, confirm_label="Delete", require_typed=endpoint.name)
-        )
-        if confirmed is None:
+    async def weights(self, endpoint: Endpoint) -> None:
+        """`w`: the weights form, confirm (every variant's share before -> after), send, then follow the endpoint
+        back to InService on the progress line. One flow per endpoint at a time (it shares `scaling`)."""
+        if endpoint.name in self.scaling:
+            self.notify(f"{endpoint.name} is already being changed: wait for it to be InService", severity="warning")
             return
+        self.scaling.add(endpoint.name)
         try:
-            await self.services.sagemaker.delete_endpoint(self.services, endpoint.name)
-        except NotFound:
-            self.notify(f"endpoint {endpoint.name} was already deleted", severity="warning")
-        except (AwsError, ReadOnlyRefused) as exc:
-            self._problem(exc)
+            await self._weights(endpoint)
+        finally:
+            self.scaling.discard(endpoint.name)
+
+    async def _weights(self, endpoint: Endpoint) -> None:
+        started = time.monotonic()
+        sent = await mlops_flows.weights_flow(self, endpoint)
+        if sent is None:
             return
-        else:
-            self.notify(f"endpoint {endpoint.name} deleted", title="deleted")
-        self.progress("")
+        self.reload()
+        label = f"weights of {endpoint.name}"
+        settings = self.services.settings.sagemaker
+
+        def on_status(current: Endpoint, elapsed: float) -> None:
+            self.progress(f"⟳ {label}: {current.status}  {int(elapsed)}s")
+
+        self.progress(f"⟳ {label}: sent, waiting for InService …")
+        try:
+            done = await self.services.sagemaker.wait_in_service(
+                endpoint.name, timeout_s=settings.endpoint_wait_s, poll_s=settings.endpoint_poll_s, on_status=on_status
+            )
+        except AwsError as exc:
+            self.progress(Text(f"✗ {label}: {exc}", style="bold red"))
+            console(self).report_problem(str(exc))
+            self.reload()
+            return
+        split = ", ".join(f"{v.name} {v.current_weight:g}" for v in done.variants if v.current_weight is not None)
+        done_line = f"✓ {endpoint.name} InService: {split} ({time.monotonic() - started:.0f}s)"
+        self.progress(Text(done_line, style="green"))
+        self.set_timer(PROGRESS_KEEP_S, lambda: self._clear_progress(done_line))
+        self.notify(f"{endpoint.name}: traffic now {split}", title="weights")
         self.reload()

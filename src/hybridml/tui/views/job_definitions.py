@@ -11,7 +11,8 @@ from textual.binding import Binding
 from hybridml.domain.batch import JobDefinition
 from hybridml.domain.submit import SubmitRequest
 from hybridml.render.batch import JOBDEF_COLUMNS, Cell, jobdef_row
-from hybridml.tui import batch_flows
+from hybridml.tui import keys
+from hybridml.tui.screens import batch_flows
 from hybridml.tui.widgets.resource_view import ResourceView, Scope
 
 
@@ -20,9 +21,7 @@ class JobDefinitionsView(ResourceView[JobDefinition]):
     title: ClassVar[str] = "Job definitions"
     columns: ClassVar[tuple[str, ...]] = JOBDEF_COLUMNS
 
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("n", "new_job", "New job", id="jobdefs.new"),
-    ]
+    BINDINGS: ClassVar[list[Binding]] = keys.bindings("jobdefs")  # type: ignore[assignment]
 
     async def fetch(self) -> list[JobDefinition]:
         return await self.services.batch.job_definitions()
@@ -44,8 +43,8 @@ class JobDefinitionsView(ResourceView[JobDefinition]):
     def drill(self, item: JobDefinition) -> None:
         self.post_message(self.Drill("jobs", Scope("definition", item.name)))
 
-    def action_new_job(self) -> None:
+    async def act_batch_submit(self) -> None:
         definition = self.selected
         ref = definition.name_revision if definition else ""
         name = batch_flows.default_job_name(ref) if ref else ""
-        batch_flows.open_submit(self.app, SubmitRequest("", ref, name))
+        await batch_flows.submit_flow(self, SubmitRequest("", ref, name))

@@ -9,15 +9,14 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import work
 from textual.binding import Binding
 
-from hybridml.aws.errors import translate
-from hybridml.domain.batch import Job, JobStatus
+from hybridml.domain.batch import Job
 from hybridml.domain.logs import LogSource
 from hybridml.domain.submit import SubmitRequest
 from hybridml.render.batch import JOB_COLUMNS, Cell, job_row, job_sort_key
-from hybridml.tui import batch_flows
+from hybridml.tui import keys
+from hybridml.tui.screens import batch_flows
 from hybridml.tui.screens.progress import ActionResult
 from hybridml.tui.widgets.resource_view import ResourceView
 
@@ -42,15 +41,7 @@ class JobsView(ResourceView[Job]):
     columns: ClassVar[tuple[str, ...]] = (MARK_COLUMN, *JOB_COLUMNS)
     default_sort: ClassVar[str] = "AGE"
 
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("space", "toggle_mark", "Mark", id="jobs.mark"),
-        Binding("U", "clear_marks", "Unmark all", id="jobs.unmark", show=False),
-        Binding("ctrl+k", "kill", "Kill", id="jobs.kill"),
-        Binding("n", "new_job", "New", id="jobs.new"),
-        Binding("c", "clone", "Clone", id="jobs.clone"),
-        Binding("R", "resubmit", "Resubmit", id="jobs.resubmit", show=False),
-        Binding("l", "app.open_logs", "Logs", id="jobs.logs"),
-    ]
+    BINDINGS: ClassVar[list[Binding]] = keys.bindings("jobs")  # type: ignore[assignment]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -112,9 +103,9 @@ class JobsView(ResourceView[Job]):
 
             self.app.push_screen(ArrayChildrenScreen(self.services, item))
             return
-        from hybridml.tui.screens.job_actions_detail import JobDetailActionsScreen
+        from hybridml.tui.screens.job_detail import JobDetailScreen
 
-        self.app.push_screen(JobDetailActionsScreen(self.services, item))
+        self.app.push_screen(JobDetailScreen(self.services, item))
 
     # -- selecting a job that was just submitted --------------------------------------------------
     def select_job(self, job_id: str) -> None:
@@ -161,49 +152,36 @@ class JobsView(ResourceView[Job]):
             return marked
         return [self.selected] if self.selected is not None else []
 
-    def action_kill(self) -> None:
+    async def act_batch_stop(self) -> None:
         jobs = self.targets()
         if not jobs:
-            self.app.notify("nothing selected", severity="warning")
+            self.notify("nothing selected", severity="warning")
             return
-        batch_flows.stop_jobs(self.app, jobs, self._stopped)
+        results = await batch_flows.stop_flow(self, jobs)
+        if results is not None:
+            self._stopped(results)
 
     def _stopped(self, results: list[ActionResult]) -> None:
         self.marked.difference_update(r.key for r in results if r.ok)
         failed = [r for r in results if not r.ok]
         if failed:
-            self.app.notify(f"{len(failed)} of {len(results)} not stopped: {failed[0].message}", severity="error")
+            self.notify(f"{len(failed)} of {len(results)} not stopped: {failed[0].message}", severity="error")
         self.reload()
 
-    def action_new_job(self) -> None:
+    async def act_batch_submit(self) -> None:
         queue = self.scope.value if self.scope is not None and self.scope.field == "queue" else ""
         definition = self.scope.value if self.scope is not None and self.scope.field == "definition" else ""
         name = batch_flows.default_job_name(definition) if definition else ""
-        batch_flows.open_submit(self.app, SubmitRequest(queue, definition, name))
+        await batch_flows.submit_flow(self, SubmitRequest(queue, definition, name))
 
-    @work(exclusive=True, group="jobs-clone", exit_on_error=False)
-    async def action_clone(self) -> None:
-        job = self.selected
-        if job is None or batch_flows.refused_read_only(self.app, "clone"):
+    async def act_batch_clone(self) -> None:
+        if self.selected is None:
+            self.notify("nothing selected", severity="warning")
             return
-        try:
-            request = await batch_flows.clone_of(self.services, job)
-        except Exception as exc:
-            self.app.notify(str(translate(exc)), title="clone", severity="error")
-            return
-        batch_flows.open_submit(self.app, request, title=f"Clone of {job.name} ({job.job_id})")
+        await batch_flows.clone_flow(self, self.selected)
 
-    @work(exclusive=True, group="jobs-resubmit", exit_on_error=False)
-    async def action_resubmit(self) -> None:
-        job = self.selected
-        if job is None or batch_flows.refused_read_only(self.app, "resubmit"):
+    async def act_batch_resubmit(self) -> None:
+        if self.selected is None:
+            self.notify("nothing selected", severity="warning")
             return
-        if job.status is not JobStatus.FAILED:
-            self.app.notify("R resubmits a FAILED job; use c to clone any job", severity="warning")
-            return
-        try:
-            request = await batch_flows.clone_of(self.services, job)
-        except Exception as exc:
-            self.app.notify(str(translate(exc)), title="resubmit", severity="error")
-            return
-        batch_flows.confirm_resubmit(self.app, job, request)
+        await batch_flows.resubmit_flow(self, self.selected)

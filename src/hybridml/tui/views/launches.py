@@ -5,13 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import work
 from textual.binding import Binding
 
+from hybridml.actions.base import Action
+from hybridml.actions.launch import SUBMIT, RegisterJobDefinition
 from hybridml.domain.launch import LaunchRun
 from hybridml.domain.logs import LogSource
 from hybridml.headless.output import to_jsonable
+from hybridml.launch.batch import LaunchError, register_step, submit_step
 from hybridml.render.launch import LAUNCH_COLUMNS, launch_row
+from hybridml.tui import keys
+from hybridml.tui.console import console
+from hybridml.tui.screens.flows import confirm_and_run
 from hybridml.tui.widgets.resource_view import Cell, ResourceView
 
 if TYPE_CHECKING:
@@ -24,15 +29,11 @@ class LaunchesView(ResourceView[LaunchRun]):
     columns: ClassVar[tuple[str, ...]] = LAUNCH_COLUMNS
     default_sort: ClassVar[str] = "AGE"
 
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        *ResourceView.BINDINGS,
-        Binding("n", "new_launch", "New launch", id="launches.new"),
-        Binding("l", "app.open_logs", "Logs", id="launches.logs"),
-    ]
+    BINDINGS: ClassVar[list[Binding]] = keys.bindings("launches")  # type: ignore[assignment]
 
     @property
     def launcher(self) -> Launcher:
-        return self.app.launcher  # type: ignore[attr-defined,no-any-return]
+        return console(self).launcher
 
     def on_mount(self) -> None:
         self._unsubscribe = self.launcher.registry.subscribe(lambda _run: self.call_later(self.repaint_from_registry))
@@ -75,28 +76,50 @@ class LaunchesView(ResourceView[LaunchRun]):
 
         self.app.push_screen(LaunchResultScreen(self.launcher, item.run_id))
 
-    def action_new_launch(self) -> None:
+    async def act_launch_new(self) -> None:
+        """`n`: the launch form; a Batch launch then confirms what it will send (job definition, SubmitJob,
+        fit check) before anything is."""
         from hybridml.tui.screens.launch_form import LaunchForm, LaunchRequest
 
-        def submitted(request: LaunchRequest | None) -> None:
-            if request is not None:
-                self.start_launch(request)
-
-        self.app.push_screen(LaunchForm(self.services, demo=self.services.demo), submitted)
-
-    @work(group="launch", exit_on_error=False)
-    async def start_launch(self, request: Any) -> None:
+        request: LaunchRequest | None = await self.app.push_screen_wait(
+            LaunchForm(self.services, demo=self.services.demo)
+        )
+        if request is None:
+            return
         try:
             launcher = self.launcher
             await launcher.check_urls(request.video_url, allow_private=launcher.allow_private_urls)
             video = request.video_url or await launcher.demo_video()
             if request.batch:
-                run = await self.launcher.launch_batch(video, request.queue)
-                self.notify(f"submitted Batch job {run.job_id} to {run.queue}", title="launch")
+                await self.launch_on_batch(video, request.queue)
             else:
                 run = await self.launcher.launch_local(video, request.extra)
                 self.notify(f"running locally ({run.target.value}); results arrive at {run.callback_url}")
-        except Exception as exc:
-            self.app.report_problem(f"launch failed: {exc}")  # type: ignore[attr-defined]
-            return
+        except LaunchError as exc:
+            console(self).report_problem(f"launch failed: {exc}")
         self.repaint_from_registry()
+
+    async def launch_on_batch(self, video: str, queue: str) -> None:
+        self.services.check_writable(SUBMIT)
+        plan = await self.launcher.plan_batch(video, queue)
+        revision: list[str | None] = [None]
+
+        async def send(action: Action[Any], reason: str) -> str:
+            if isinstance(action, RegisterJobDefinition):
+                revision[0] = await register_step(self.services, self.launcher.registry, plan)
+                return f"registered {revision[0]}"
+            run = await submit_step(self.services, self.launcher.registry, plan, revision[0])
+            return f"submitted Batch job {run.job_id}"
+
+        fit = [f"queue {plan.queue.name}: {plan.fit.summary}", *plan.fit.problems, *plan.fit.warnings]
+        steps: list[Action[Any]] = [a for a in (plan.register, plan.submit) if a is not None]
+        await confirm_and_run(
+            self,
+            steps,
+            title="Launch a job that will NEVER run?" if not plan.fit.ok else "Launch the YOLO container on Batch?",
+            body="\n\n".join([*(a.confirm_text() for a in steps), "\n".join(fit)]),
+            confirm_label="Launch",
+            danger=not plan.fit.ok,
+            send=send,
+            sequential=True,
+        )

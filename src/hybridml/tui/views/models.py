@@ -10,7 +10,8 @@ from textual.binding import Binding
 
 from hybridml.domain.registry import ModelPackage, ModelPackageGroup
 from hybridml.render.registry import GROUP_COLUMNS, PACKAGE_COLUMNS, Cell, group_row, package_row
-from hybridml.tui import mlops_actions
+from hybridml.tui import keys
+from hybridml.tui.screens import mlops_flows
 from hybridml.tui.widgets.resource_view import ResourceView, Scope
 
 
@@ -55,10 +56,7 @@ class ModelVersionsView(ResourceView[ModelPackage]):
     default_sort: ClassVar[str] = "AGE"
     service: ClassVar[str] = "sagemaker-registry"
 
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("a", "approve", "Approve", id="versions.approve"),
-        Binding("x", "reject", "Reject", id="versions.reject"),
-    ]
+    BINDINGS: ClassVar[list[Binding]] = keys.bindings("versions")  # type: ignore[assignment]
 
     async def fetch(self) -> list[ModelPackage]:
         if self.scope is not None and self.scope.field == "group":
@@ -91,13 +89,14 @@ class ModelVersionsView(ResourceView[ModelPackage]):
     async def describe_json(self, item: ModelPackage) -> str:
         return await self.services.registry.package_json(item.arn)
 
-    def action_approve(self) -> None:
-        self._set("Approved")
+    # -- actions (flows.act runs them in a worker) -----------------------------------------------------------
+    async def act_sagemaker_model_package_approve(self) -> None:
+        await self._set("Approved")
 
-    def action_reject(self) -> None:
-        self._set("Rejected")
+    async def act_sagemaker_model_package_reject(self) -> None:
+        await self._set("Rejected")
 
-    def _set(self, approval: str) -> None:
+    async def _set(self, approval: str) -> None:
         target = self.selected
         if target is None:
             self.notify("no model version selected", severity="warning")
@@ -105,9 +104,6 @@ class ModelVersionsView(ResourceView[ModelPackage]):
         if target.approval == approval:
             self.notify(f"{target.label} is already {approval}", severity="warning")
             return
-        if mlops_actions.writable(self, self.services, f"set {target.label} {approval}"):
-            mlops_actions.flow(self, self._send(target, approval), "model-approval")
-
-    async def _send(self, package: ModelPackage, approval: str) -> None:
-        if await mlops_actions.set_approval(self, self.services, package, approval):
+        if await mlops_flows.approval_flow(self, target, approval):
+            self.notify(f"{target.label} is {approval}", title="model registry")
             self.reload()

@@ -6,9 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar
 
+from textual.binding import Binding
+
 from hybridml.domain.logs import LogSource
 from hybridml.domain.monitoring import MonitoringSchedule
 from hybridml.render.monitoring import MONITOR_COLUMNS, Cell, monitor_row
+from hybridml.tui import keys
 from hybridml.tui.widgets.resource_view import ResourceView
 
 
@@ -18,6 +21,8 @@ class MonitorsView(ResourceView[MonitoringSchedule]):
     columns: ClassVar[tuple[str, ...]] = MONITOR_COLUMNS
     default_sort: ClassVar[str] = "LAST RUN"
     service: ClassVar[str] = "sagemaker-monitoring"
+
+    BINDINGS: ClassVar[list[Binding]] = keys.bindings("monitors")  # type: ignore[assignment]
 
     async def fetch(self) -> list[MonitoringSchedule]:
         return await self.services.monitoring.schedules()

@@ -10,7 +10,8 @@ from textual.binding import Binding
 
 from hybridml.domain.notebooks import Notebook
 from hybridml.render.notebooks import NOTEBOOK_COLUMNS, Cell, notebook_row
-from hybridml.tui import mlops_actions
+from hybridml.tui import keys
+from hybridml.tui.screens import mlops_flows
 from hybridml.tui.widgets.resource_view import ResourceView
 
 
@@ -22,9 +23,7 @@ class NotebooksView(ResourceView[Notebook]):
     default_reverse: ClassVar[bool] = True
     service: ClassVar[str] = "sagemaker-notebooks"
 
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("ctrl+k", "stop", "Stop", id="notebooks.stop"),
-    ]
+    BINDINGS: ClassVar[list[Binding]] = keys.bindings("notebooks")  # type: ignore[assignment]
 
     async def fetch(self) -> list[Notebook]:
         found = await self.services.notebooks.notebooks()
@@ -56,18 +55,16 @@ class NotebooksView(ResourceView[Notebook]):
     async def describe_json(self, item: Notebook) -> str:
         return await self.services.notebooks.notebook_json(item)
 
-    def action_stop(self) -> None:
+    async def act_sagemaker_notebook_stop(self) -> None:
+        """`ctrl+k` (flows.act runs it in a worker): StopNotebookInstance, or DeleteApp for a Studio app."""
         target = self.selected
         if target is None:
             self.notify("no notebook selected", severity="warning")
             return
         if not target.stoppable:
-            message = f"{target.name} is {target.status}: only an InService notebook can be stopped"
+            message = f"{target.label} is {target.status}: only an InService notebook can be stopped"
             self.notify(message, severity="warning")
             return
-        if mlops_actions.writable(self, self.services, f"stop notebook {target.name}"):
-            mlops_actions.flow(self, self._stop(target), "notebook-stop")
-
-    async def _stop(self, nb: Notebook) -> None:
-        if await mlops_actions.stop_notebook(self, self.services, nb):
+        if await mlops_flows.stop_notebook_flow(self, target):
+            self.notify(f"{target.label}: stop requested", title="notebooks")
             self.reload()

@@ -9,9 +9,10 @@ from typing import Any, ClassVar
 
 from textual.binding import Binding
 
-from hybridml.aws.errors import translate
+from hybridml.aws.errors import AwsError
 from hybridml.domain.pipelines import Pipeline, PipelineExecution
 from hybridml.render.pipelines import EXECUTION_COLUMNS, PIPELINE_COLUMNS, Cell, execution_row, pipeline_row
+from hybridml.tui import keys
 from hybridml.tui.widgets.resource_view import ResourceView, Scope
 
 
@@ -26,10 +27,7 @@ class PipelinesView(ResourceView[Pipeline]):
     default_sort: ClassVar[str] = "STARTED"
     service: ClassVar[str] = "sagemaker-pipelines"
 
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("l", "step_logs", "Logs", id="pipelines.logs"),
-        Binding("x", "executions", "Executions", id="pipelines.executions"),
-    ]
+    BINDINGS: ClassVar[list[Binding]] = keys.bindings("pipelines")  # type: ignore[assignment]
 
     async def fetch(self) -> list[Pipeline]:
         return await self.services.pipelines.pipelines()
@@ -81,9 +79,7 @@ class PipelineExecutionsView(ResourceView[PipelineExecution]):
     default_sort: ClassVar[str] = "STARTED"
     service: ClassVar[str] = "sagemaker-pipelines"
 
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("l", "step_logs", "Logs", id="executions.logs"),
-    ]
+    BINDINGS: ClassVar[list[Binding]] = keys.bindings("executions")  # type: ignore[assignment]
 
     async def fetch(self) -> list[PipelineExecution]:
         pipeline = self.scope.value if self.scope is not None and self.scope.field == "pipeline" else None
@@ -148,8 +144,8 @@ async def _step_logs(view: ResourceView[Any], execution: PipelineExecution) -> N
 
     try:
         diagnosis = await view.services.pipelines.diagnose(execution.arn)
-    except Exception as exc:
-        view.notify(str(translate(exc)), title="steps", severity="error")
+    except AwsError as exc:
+        view.notify(str(exc), title="steps", severity="error")
         return
     candidates = [diagnosis.failed_step] if diagnosis.failed_step else []
     candidates += [s for s in diagnosis.steps if s.job is not None and s.job.log_source is not None]

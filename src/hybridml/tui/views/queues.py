@@ -12,7 +12,8 @@ from textual.binding import Binding
 from hybridml.domain.batch import JobQueue, JobStatus
 from hybridml.domain.submit import SubmitRequest
 from hybridml.render.batch import QUEUE_COLUMNS, Cell, queue_row
-from hybridml.tui import batch_flows
+from hybridml.tui import keys
+from hybridml.tui.screens import batch_flows
 from hybridml.tui.widgets.resource_view import ResourceView, Scope
 
 
@@ -21,11 +22,7 @@ class QueuesView(ResourceView[JobQueue]):
     title: ClassVar[str] = "Job queues"
     columns: ClassVar[tuple[str, ...]] = QUEUE_COLUMNS
 
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("n", "new_job", "New job", id="queues.new"),
-        Binding("e", "toggle_state", "Enable/disable", id="queues.toggle"),
-        Binding("p", "priority", "Priority", id="queues.priority"),
-    ]
+    BINDINGS: ClassVar[list[Binding]] = keys.bindings("queues")  # type: ignore[assignment]
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -65,14 +62,14 @@ class QueuesView(ResourceView[JobQueue]):
     def drill(self, item: JobQueue) -> None:
         self.post_message(self.Drill("jobs", Scope("queue", item.name)))
 
-    def action_new_job(self) -> None:
+    async def act_batch_submit(self) -> None:
         queue = self.selected
-        batch_flows.open_submit(self.app, SubmitRequest(queue.name if queue else "", "", ""))
+        await batch_flows.submit_flow(self, SubmitRequest(queue.name if queue else "", "", ""))
 
-    def action_toggle_state(self) -> None:
-        if self.selected is not None:
-            batch_flows.toggle_queue(self.app, self.selected, self.reload)
+    async def act_batch_queue_state(self) -> None:
+        if self.selected is not None and await batch_flows.queue_state_flow(self, self.selected):
+            self.reload()
 
-    def action_priority(self) -> None:
-        if self.selected is not None:
-            batch_flows.set_queue_priority(self.app, self.selected, self.reload)
+    async def act_batch_queue_priority(self) -> None:
+        if self.selected is not None and await batch_flows.queue_priority_flow(self, self.selected):
+            self.reload()

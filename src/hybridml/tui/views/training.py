@@ -5,20 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar
 
-from rich.text import Text
-from textual import work
 from textual.binding import Binding
 
-from hybridml.aws.errors import AwsError, translate
 from hybridml.domain.logs import LogSource
 from hybridml.domain.sagemaker import TrainingJob
-from hybridml.render.fmt import human_duration
 from hybridml.render.sagemaker import TRAINING_COLUMNS, Cell, training_row
-from hybridml.services import ReadOnlyRefused
-from hybridml.tui.screens.confirm import ConfirmScreen
+from hybridml.tui import keys
+from hybridml.tui.screens import sagemaker_flows
 from hybridml.tui.widgets.resource_view import ResourceView
-
-STOPPABLE = ("InProgress",)
 
 
 class TrainingJobsView(ResourceView[TrainingJob]):
@@ -28,11 +22,7 @@ class TrainingJobsView(ResourceView[TrainingJob]):
     default_sort: ClassVar[str] = "AGE"
     service: ClassVar[str] = "sagemaker"
 
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("ctrl+k", "stop", "Stop", id="training.stop"),
-        Binding("c", "clone", "Clone", id="training.clone"),
-        Binding("l", "app.open_logs", "Logs", id="training.logs"),
-    ]
+    BINDINGS: ClassVar[list[Binding]] = keys.bindings("training")  # type: ignore[assignment]
 
     def log_source(self, item: TrainingJob) -> LogSource:
         return LogSource.training_job(item.name)
@@ -63,94 +53,30 @@ class TrainingJobsView(ResourceView[TrainingJob]):
 
         self.app.push_screen(TrainingDetailScreen(self.services, item, self))
 
-    def _problem(self, exc: BaseException) -> None:
-        report = getattr(self.app, "report_problem", None)
-        message = str(translate(exc)) if not isinstance(exc, ReadOnlyRefused) else str(exc)
-        if callable(report):
-            report(message)
-        else:
-            self.notify(message, severity="error")
-
-    def _writable(self, action: str) -> bool:
-        try:
-            self.services.check_writable(action)
-        except ReadOnlyRefused as exc:
-            self.notify(str(exc), title="read-only", severity="error")
-            return False
-        return True
-
-    def action_stop(self, job: TrainingJob | None = None) -> None:
-        target = job or self.selected
-        if target is None:
+    # -- actions (flows.act runs them in a worker; the detail screen calls them with its job) -------------
+    def _target(self) -> TrainingJob | None:
+        if self.selected is None:
             self.notify("no training job selected", severity="warning")
-            return
-        if target.status not in STOPPABLE:
-            self.notify(f"{target.name} is {target.status}: only InProgress jobs can be stopped", severity="warning")
-            return
-        if self._writable("stop training job"):
-            self.stop_flow(target)
+        return self.selected
 
-    def action_clone(self, job: TrainingJob | None = None) -> None:
-        target = job or self.selected
-        if target is None:
-            self.notify("no training job selected", severity="warning")
-            return
-        if self._writable("clone training job"):
-            self.clone_flow(target)
+    async def act_sagemaker_training_stop(self) -> None:
+        if (job := self._target()) is not None:
+            await self.stop(job)
 
-    @work(exclusive=True, group="training-stop", exit_on_error=False)
-    async def stop_flow(self, job: TrainingJob) -> None:
-        from datetime import UTC
+    async def act_sagemaker_training_clone(self) -> None:
+        if (job := self._target()) is not None:
+            await self.clone(job)
 
-        ran = human_duration(job.duration_s(datetime.now(UTC)))
-        body = Text.assemble(
-            (f"{job.name}\n\n", "bold"),
-            f"status      {job.status} ({job.secondary_status})  →  Stopping  →  Stopped\n",
-            f"running for {ran} on {job.instance_count} x {job.instance_type}\n\n",
-            ("SageMaker sends SIGTERM, waits 120 s, then uploads what the job saved to /opt/ml/model.", "dim"),
-        )
-        confirmed = await self.app.push_screen_wait(
-            ConfirmScreen(f"Stop training job {job.name}?", body, confirm_label="Stop")
-        )
-        if confirmed is None:
+    async def stop(self, job: TrainingJob) -> None:
+        if job.status != "InProgress":
+            self.notify(f"{job.name} is {job.status}: only InProgress jobs can be stopped", severity="warning")
             return
-        try:
-            await self.services.training.stop(self.services, job.name)
-        except (AwsError, ReadOnlyRefused) as exc:
-            self._problem(exc)
-            return
-        self.notify(f"{job.name}: stop requested (Stopping)", title="training")
-        self.reload()
+        if await sagemaker_flows.stop_training_flow(self, job):
+            self.notify(f"{job.name}: stop requested (Stopping)", title="training")
+            self.reload()
 
-    @work(exclusive=True, group="training-clone", exit_on_error=False)
-    async def clone_flow(self, job: TrainingJob) -> None:
-        from hybridml.tui.screens.clone_training import CloneRequest, CloneTrainingScreen
-
-        templates = self.services.settings.sagemaker.training_templates
-        request: CloneRequest | None = await self.app.push_screen_wait(CloneTrainingScreen(job, templates))
-        if request is None:
-            return
-        template = templates.get(request.template) if request.template else None
-        lines = [f"source      {job.name}", f"new job     {request.name}"]
-        if template is not None:
-            lines.append(f"template    {request.template}")
-            if template.instance_type or template.instance_count:
-                after = (
-                    f"{template.instance_count or job.instance_count} x {template.instance_type or job.instance_type}"
-                )
-                lines.append(f"instances   {job.instance_count} x {job.instance_type}  →  {after}")
-            for key, value in template.hyperparameters.items():
-                before = dict(job.hyperparameters).get(key, "-")
-                lines.append(f"{key:<11} {before}  →  {value}")
-        confirmed = await self.app.push_screen_wait(
-            ConfirmScreen("Start a new training job?", "\n".join(lines), confirm_label="Create", danger=False)
-        )
-        if confirmed is None:
-            return
-        try:
-            await self.services.training.clone(self.services, job.name, request.name, template)
-        except (AwsError, ReadOnlyRefused) as exc:
-            self._problem(exc)
-            return
-        self.notify(f"training job {request.name} created from {job.name}", title="training")
-        self.reload()
+    async def clone(self, job: TrainingJob) -> None:
+        name = await sagemaker_flows.clone_training_flow(self, job)
+        if name is not None:
+            self.notify(f"training job {name} created from {job.name}", title="training")
+            self.reload()

@@ -6,7 +6,6 @@ import json
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from textual import work
 from textual.binding import Binding
 
 from hybridml.domain.triage import Finding, Severity
@@ -15,6 +14,7 @@ from hybridml.render.triage import FINDING_COLUMNS, Cell, finding_row, finding_s
 from hybridml.snapshot import gather_context
 from hybridml.triage.context import TriageContext
 from hybridml.triage.engine import triage
+from hybridml.tui import keys
 from hybridml.tui.widgets.resource_view import ResourceView
 
 
@@ -24,9 +24,7 @@ class TriageView(ResourceView[Finding]):
     columns: ClassVar[tuple[str, ...]] = FINDING_COLUMNS
     default_sort: ClassVar[str] = "SEV"
 
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("a", "apply_fix", "Apply fix", id="triage.apply"),
-    ]
+    BINDINGS: ClassVar[list[Binding]] = keys.bindings("triage")  # type: ignore[assignment]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -82,13 +80,12 @@ class TriageView(ResourceView[Finding]):
 
         self.app.push_screen(ExplainScreen(self.services, item.resource_kind, item.resource_id, item.resource_name))
 
-    @work(exclusive=True, group="triage-apply", exit_on_error=False)
-    async def action_apply_fix(self) -> None:
-        from hybridml.tui.screens.explain import confirm_and_apply
+    async def act_triage_apply(self) -> None:
+        from hybridml.tui.screens.explain import apply_fix
 
         item = self.selected
         if item is None or item.action is None:
             self.notify("no fix the app can apply for this finding", severity="warning")
             return
-        if await confirm_and_apply(self.app, self.services, item.action):
+        if await apply_fix(self, item.action):
             self.reload()

@@ -10,7 +10,8 @@ from textual.binding import Binding
 
 from hybridml.domain.tuning import TuningJob
 from hybridml.render.tuning import TUNING_COLUMNS, Cell, tuning_row
-from hybridml.tui import mlops_actions
+from hybridml.tui import keys
+from hybridml.tui.screens import mlops_flows
 from hybridml.tui.widgets.resource_view import ResourceView
 
 
@@ -21,9 +22,7 @@ class TuningJobsView(ResourceView[TuningJob]):
     default_sort: ClassVar[str] = "AGE"
     service: ClassVar[str] = "sagemaker-tuning"
 
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("ctrl+k", "stop", "Stop", id="tuning.stop"),
-    ]
+    BINDINGS: ClassVar[list[Binding]] = keys.bindings("tuning")  # type: ignore[assignment]
 
     async def fetch(self) -> list[TuningJob]:
         return await self.services.tuning.tuning_jobs()
@@ -53,19 +52,17 @@ class TuningJobsView(ResourceView[TuningJob]):
 
         self.app.push_screen(TuningDetailScreen(self.services, item, self))
 
-    def action_stop(self, job: TuningJob | None = None) -> None:
-        target = job or self.selected
-        if target is None:
+    # -- actions (flows.act runs them in a worker; the detail screen calls `stop` with its job) --------------
+    async def act_sagemaker_tuning_stop(self) -> None:
+        if self.selected is None:
             self.notify("no tuning job selected", severity="warning")
             return
-        if target.status != "InProgress":
-            self.notify(
-                f"{target.name} is {target.status}: only an InProgress tuning job can be stopped", severity="warning"
-            )
-            return
-        if mlops_actions.writable(self, self.services, "stop tuning job"):
-            mlops_actions.flow(self, self._stop(target), "tuning-stop")
+        await self.stop(self.selected)
 
-    async def _stop(self, job: TuningJob) -> None:
-        if await mlops_actions.stop_tuning(self, self.services, job):
+    async def stop(self, job: TuningJob) -> None:
+        if job.status != "InProgress":
+            self.notify(f"{job.name} is {job.status}: only an InProgress tuning job can be stopped", severity="warning")
+            return
+        if await mlops_flows.stop_tuning_flow(self, job):
+            self.notify(f"{job.name}: stop requested (Stopping; its running training jobs stop too)", title="tuning")
             self.reload()

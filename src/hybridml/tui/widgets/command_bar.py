@@ -10,15 +10,18 @@ from textual.message import Message
 from textual.suggester import SuggestFromList
 from textual.widgets import Input
 
+from hybridml.tui import keys
+from hybridml.tui.console import console
 from hybridml.tui.widgets.plain import PlainInput
 
 
 class CommandBar(PlainInput):
-    """Hidden until `:` or `/`; enter submits, escape cancels (and, for a filter, keeps it as typed)."""
+    """Hidden until `:` or `/`; enter submits, escape cancels (and, for a filter, keeps it as typed).
 
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("escape", "cancel", "Cancel", id="bar.cancel"),
-    ]
+    Enter and escape hold the keys typed after them until the app has put the focus back on a view: they are
+    meant for the view (or the next `:`), never for this bar closing, nor for a view not yet focused."""
+
+    BINDINGS: ClassVar[list[Binding]] = keys.bindings("command-bar")  # type: ignore[assignment]
 
     class Entered(Message):
         def __init__(self, mode: str, value: str) -> None:
@@ -57,6 +60,10 @@ class CommandBar(PlainInput):
         self.remove_class("open")
         self.can_focus = False
 
+    async def action_submit(self) -> None:
+        console(self).key_gate.hold("focus")  # released once the command has run and a view has the focus
+        await super().action_submit()
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.post_message(self.Entered(self.mode, event.value.strip() if self.mode == "command" else event.value))
@@ -68,5 +75,6 @@ class CommandBar(PlainInput):
             self.post_message(self.Edited(self.mode, event.value))
 
     def action_cancel(self) -> None:
+        console(self).key_gate.hold("focus")
         self.close()
         self.post_message(self.Dismissed(self.mode))

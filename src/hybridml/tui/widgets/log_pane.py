@@ -27,6 +27,7 @@ from hybridml.domain.logs import LogEvent
 from hybridml.logtail.buffer import ERROR_PATTERN, LogBuffer
 from hybridml.logtail.window import stamp
 from hybridml.render.safe import safe_str, safe_text
+from hybridml.tui import keys
 
 TAG_STYLES = ("cyan", "magenta", "green", "yellow", "blue", "bright_red", "bright_cyan", "bright_magenta")
 STAMP_STYLE = Style(dim=True)
@@ -44,10 +45,7 @@ def shown(message: str) -> str:
 
 
 class LogPane(ScrollView, can_focus=True):
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("j", "scroll_down", "Down", id="logs.down", show=False),
-        Binding("k", "scroll_up", "Up", id="logs.up", show=False),
-    ]
+    BINDINGS: ClassVar[list[Binding]] = keys.bindings("log-pane")  # type: ignore[assignment]
 
     DEFAULT_CSS = """
     LogPane {

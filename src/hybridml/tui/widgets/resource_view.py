@@ -25,9 +25,12 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from hybridml import clock
-from hybridml.aws.errors import AccessDenied, AwsError, translate
+from hybridml.aws.errors import AccessDenied, AwsError
 from hybridml.domain.logs import LogSource
 from hybridml.render.safe import safe_text
+from hybridml.tui import keys
+from hybridml.tui.console import console
+from hybridml.tui.errors import ReportsWorkerErrors
 from hybridml.tui.widgets.resource_table import ResourceTable
 
 if TYPE_CHECKING:
@@ -70,7 +73,7 @@ def compile_filter(text: str) -> tuple[re.Pattern[str] | None, str | None]:
         return re.compile(re.escape(text), re.IGNORECASE), f"invalid regex ({exc}); matching it literally"
 
 
-class ResourceView(Vertical, Generic[T]):
+class ResourceView(ReportsWorkerErrors, Vertical, Generic[T]):
     """Base of every resource table view."""
 
     kind: ClassVar[str] = ""  # command name, e.g. "jobs"
@@ -80,10 +83,7 @@ class ResourceView(Vertical, Generic[T]):
     default_reverse: ClassVar[bool] = False
     service: ClassVar[str] = "batch"  # the pane's AWS service: a denied one is shown as such, not fetched
 
-    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
-        Binding("o", "sort_next", "Sort", id="view.sort"),
-        Binding("O", "sort_reverse", "Reverse", id="view.sort_reverse", show=False),
-    ]
+    BINDINGS: ClassVar[list[Binding]] = keys.bindings("view")  # type: ignore[assignment]
 
     class Loaded(Message):
         """A fetch finished; `count` rows are shown."""
@@ -259,8 +259,7 @@ class ResourceView(Vertical, Generic[T]):
             return
         try:
             items = await self.fetch()
-        except Exception as exc:  # every failure ends up as one message, never a traceback
-            error = translate(exc)
+        except AwsError as error:  # AWS said no, or did not answer: one message; a bug is reported as one
             self.error, self.stale = error, bool(self.items)
             self.table.loading = False
             self.paint_heading()
@@ -355,6 +354,10 @@ class ResourceView(Vertical, Generic[T]):
         self._rendered = {row.key: row.cells for row in rows}
 
     # -- actions ----------------------------------------------------------------------------------
+    def action_act(self, action_id: str) -> None:
+        """An action key (`hybridml.actions`): its flow runs `act_<id>` of this view."""
+        console(self).act(self, action_id)
+
     def action_sort_next(self) -> None:
         index = self.columns.index(self.sort_column) if self.sort_column in self.columns else -1
         self.sort_column = self.columns[(index + 1) % len(self.columns)]
