@@ -16,7 +16,7 @@ from textual.widgets import Static
 from hybridml.aws.errors import AwsError
 from hybridml.aws.metrics import traffic_specs
 from hybridml.domain.logs import LogSource
-from hybridml.domain.metrics import MetricSeries
+from hybridml.domain.metrics import MetricSeries, summed
 from hybridml.domain.sagemaker import Endpoint
 from hybridml.render.sagemaker import ENDPOINT_COLUMNS, Cell, endpoint_row
 from hybridml.tui import keys
@@ -61,17 +61,24 @@ class EndpointsView(ResourceView[Endpoint]):
         return endpoints
 
     async def _load_traffic(self, endpoints: list[Endpoint]) -> None:
-        """Invocations and 5xx over the last hour for every endpoint, in one GetMetricData; a failure here
-        only blanks the column."""
-        pairs = [(e.name, v.name) for e in endpoints if (v := e.variant()) is not None]
+        """Invocations and 5xx over the last hour for every endpoint, summed over its production variants (SageMaker
+        publishes them per variant: an A/B endpoint's traffic is split between them), in one GetMetricData; a
+        failure here only blanks the column."""
+        pairs = [(e.name, v.name) for e in endpoints for v in e.variants]
         try:
             found = await self.services.metrics.series(traffic_specs(pairs), TRAFFIC_WINDOW_S, period=300)
         except AwsError:
             self.traffic = {}
             return
+        per_endpoint: dict[str, tuple[list[MetricSeries], list[MetricSeries]]] = {}
+        for invocations, errors in zip(found[::2], found[1::2], strict=True):
+            name = invocations.label.split("|")[0]
+            invocation_parts, error_parts = per_endpoint.setdefault(name, ([], []))
+            invocation_parts.append(invocations)
+            error_parts.append(errors)
         self.traffic = {
-            invocations.label.split("|")[0]: (invocations, errors)
-            for invocations, errors in zip(found[::2], found[1::2], strict=True)
+            name: (summed(invocations, f"{name}|inv"), summed(errors, f"{name}|5xx"))
+            for name, (invocations, errors) in per_endpoint.items()
         }
 
     def row_key(self, item: Endpoint) -> str:
