@@ -253,3 +253,24 @@ async def test_stop_notebook_instance_and_studio_app(fleet: EmbeddedFleet, tmp_p
         entry = app.services.audit_log.entries()[-1]
         assert entry["action"] == "sagemaker.notebook.stop" and entry["request"]["UserProfileName"] == user
         assert entry["target"] == key and sent(app, "DeleteApp") == 1
+
+
+async def test_the_confirm_buttons_stay_on_screen_at_80x24(fleet: EmbeddedFleet, tmp_path: Path) -> None:
+    """A long confirm (what happens, the exact call, a reason to type) scrolls; its buttons are never pushed off."""
+    group, arns = create_model_group(fleet, ("Approved",))
+    app = make_app(fleet, tmp_path, "models")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await select(pilot, app, "models", group)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.current_kind == "versions" and arns[0] in app.views["versions"].by_key, 15)
+        await pilot.press("x")
+        await confirm_body(pilot, app)
+        box = app.screen.query_one("#confirm-box")
+        scroll = app.screen.query_one("#confirm-scroll")
+        await wait_for(pilot, lambda: scroll.styles.max_height is not None and scroll.styles.max_height.value < 24)
+        await pilot.pause()
+        inside = box.content_region
+        for button in ("#confirm-ok", "#confirm-cancel", "#confirm-reason"):
+            region = app.screen.query_one(button).region
+            assert inside.y <= region.y and region.bottom <= inside.bottom, (button, region, inside)
+        assert scroll.max_scroll_y > 0  # the rest of the body is a scroll away
