@@ -79,26 +79,42 @@ async def gather_context(
     *,
     details: bool = True,
     sagemaker: bool = True,
+    training: bool = True,
+    endpoint_details: bool = True,
     quotas: bool = True,
     mlops: bool = True,
     extra_jobs: Sequence[str] = (),
+    max_age_s: float = 0.0,
 ) -> TriageContext:
     """One snapshot. `details=False` skips DescribeJobs (enough for watches and `:all`); `extra_jobs` are
     described and added when the listing does not hold them; `mlops` reads pipelines, tuning jobs, monitors and
-    notebooks (each skipped when its pane is denied)."""
+    notebooks (each skipped when its pane is denied). Reads younger than `max_age_s` (the views' own, through the
+    shared cache and job sweep) are reused: the watches state the freshness they need.
+    `endpoint_details=False` reads endpoints from ListEndpoints alone (status and times, no variants)."""
     skipped: list[tuple[str, str]] = []
     batch = services.batch
     denied = services.denied_services()
-    queues_t = asyncio.ensure_future(batch.job_queues())
-    ces_t = asyncio.ensure_future(batch.compute_environments())
-    defs_t = asyncio.ensure_future(batch.job_definitions())
-    jobs_t = asyncio.ensure_future(batch.all_jobs(services.settings.batch.queues))
+    queues_t = asyncio.ensure_future(batch.job_queues(max_age_s=max_age_s))
+    ces_t = asyncio.ensure_future(batch.compute_environments(max_age_s=max_age_s))
+    defs_t = asyncio.ensure_future(batch.job_definitions(max_age_s=max_age_s))
+    jobs_t = asyncio.ensure_future(batch.all_jobs(services.settings.batch.queues, max_age_s=max(1.0, max_age_s)))
     use_sm = sagemaker and "sagemaker" not in denied
     eps_t = asyncio.ensure_future(
-        _optional("sagemaker", services.sagemaker.endpoints(), [], skipped) if use_sm else _none([])
+        _optional(
+            "sagemaker",
+            services.sagemaker.endpoints(max_age_s=max_age_s)
+            if endpoint_details
+            else services.sagemaker.endpoint_summaries(max_age_s=max_age_s),
+            [],
+            skipped,
+        )
+        if use_sm
+        else _none([])
     )
     tjs_t = asyncio.ensure_future(
-        _optional("sagemaker", services.training.training_jobs(), [], skipped) if use_sm else _none([])
+        _optional("sagemaker", services.training.training_jobs(max_age_s=max_age_s), [], skipped)
+        if use_sm and training
+        else _none([])
     )
     ops_t = asyncio.ensure_future(_mlops(services, denied, skipped) if mlops and sagemaker else _none(_NO_OPS))
     use_q = quotas and "service-quotas" not in denied
@@ -124,7 +140,7 @@ async def gather_context(
         if any(i not in listed for i in extra_jobs):  # e.g. an array child, which ListJobs by queue omits
             jobs = jobs + await batch.describe_jobs([i for i in extra_jobs if i not in listed])
         children = await _array_samples(services, jobs) if details else []
-        endpoints, training, (quota_values, quota_why), ops = await asyncio.gather(eps_t, tjs_t, quota_t, ops_t)
+        endpoints, trainings, (quota_values, quota_why), ops = await asyncio.gather(eps_t, tjs_t, quota_t, ops_t)
     except BaseException:
         for task in (eps_t, tjs_t, quota_t, ops_t):
             task.cancel()
@@ -139,7 +155,7 @@ async def gather_context(
         compute_environments=tuple(ces),
         job_definitions=tuple(defs),
         endpoints=tuple(endpoints),
-        training_jobs=tuple(training),
+        training_jobs=tuple(trainings),
         pipelines=tuple(ops[0]),
         tuning_jobs=tuple(ops[1]),
         monitors=tuple(ops[2]),

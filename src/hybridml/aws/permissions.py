@@ -7,11 +7,28 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from hybridml.aws.errors import AccessDenied, aws_call, translate
 from hybridml.aws.session import AwsSession
 from hybridml.domain.triage import PaneAccess
+
+
+def _one_minute_of_invocations(client: Any) -> Awaitable[Any]:
+    """GetMetricData (what the endpoint curves use) for one metric over one minute: an answer costs the service
+    next to nothing, unlike ListMetrics, which walks every metric in the namespace."""
+    end = datetime.now(UTC).replace(second=0, microsecond=0)
+    query = {
+        "Id": "probe",
+        "MetricStat": {
+            "Metric": {"Namespace": "AWS/SageMaker", "MetricName": "Invocations"},
+            "Period": 60,
+            "Stat": "Sum",
+        },
+    }
+    return client.get_metric_data(MetricDataQueries=[query], StartTime=end - timedelta(minutes=1), EndTime=end)  # type: ignore[no-any-return]
+
 
 # pane -> (IAM action, probe); the probe's client is the pane's service (CLIENTS, or the pane's own name)
 PROBES: dict[str, tuple[str, Callable[[Any], Awaitable[Any]]]] = {
@@ -35,7 +52,7 @@ PROBES: dict[str, tuple[str, Callable[[Any], Awaitable[Any]]]] = {
         lambda c: c.list_notebook_instances(MaxResults=1),
     ),
     "logs": ("logs:DescribeLogGroups", lambda c: c.describe_log_groups(limit=1)),
-    "cloudwatch": ("cloudwatch:ListMetrics", lambda c: c.list_metrics(Namespace="AWS/SageMaker")),
+    "cloudwatch": ("cloudwatch:GetMetricData", _one_minute_of_invocations),
     "application-autoscaling": (
         "application-autoscaling:DescribeScalableTargets",
         lambda c: c.describe_scalable_targets(ServiceNamespace="sagemaker", MaxResults=1),
