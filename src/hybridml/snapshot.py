@@ -116,7 +116,9 @@ async def gather_context(
         if use_sm and training
         else _none([])
     )
-    ops_t = asyncio.ensure_future(_mlops(services, denied, skipped) if mlops and sagemaker else _none(_NO_OPS))
+    ops_t = asyncio.ensure_future(
+        _mlops(services, denied, skipped, max_age_s) if mlops and sagemaker else _none(_NO_OPS)
+    )
     use_q = quotas and "service-quotas" not in denied
     quota_t = asyncio.ensure_future(
         _optional("quotas", services.quotas.ec2_vcpu_quotas(QUOTA_CODES), ({}, ""), skipped)
@@ -175,7 +177,7 @@ _NO_OPS: tuple[list[Pipeline], list[TuningJob], list[MonitoringSchedule], list[N
 
 
 async def _mlops(
-    services: Services, denied: set[str], skipped: list[tuple[str, str]]
+    services: Services, denied: set[str], skipped: list[tuple[str, str]], max_age_s: float
 ) -> tuple[list[Pipeline], list[TuningJob], list[MonitoringSchedule], list[Notebook]]:
     """Pipelines (with their newest run), tuning jobs, monitors and notebooks; a denied or failing part is empty
     and named in `skipped`."""
@@ -189,9 +191,9 @@ async def _mlops(
         return _optional(pane, call, [], skipped)
 
     pipelines, tuning, monitors, notebooks = await asyncio.gather(
-        part("sagemaker-pipelines", services.pipelines.pipelines()),
-        part("sagemaker-tuning", services.tuning.tuning_jobs()),
-        part("sagemaker-monitoring", services.monitoring.schedules()),
-        part("sagemaker-notebooks", services.notebooks.notebooks()),
+        part("sagemaker-pipelines", services.pipelines.pipelines(max_age_s=max_age_s)),
+        part("sagemaker-tuning", services.tuning.tuning_jobs(max_age_s=max_age_s)),
+        part("sagemaker-monitoring", services.monitoring.schedules(max_age_s=max_age_s)),
+        part("sagemaker-notebooks", services.notebooks.notebooks(max_age_s=max_age_s)),
     )
     return pipelines, tuning, monitors, notebooks

@@ -89,7 +89,7 @@ async def test_hostile_text_in_mlops_views_is_inert(fleet: EmbeddedFleet, tmp_pa
         await wait_for(pilot, lambda: isinstance(app.screen, TuningDetailScreen) and app.screen.loaded > 0, 20)
         assert_inert(app, "tuning trials")
         await pilot.press("escape", "colon", *f"versions {group}", "enter")
-        await wait_for(pilot, lambda: "versions" in app.views and bool(app.views["versions"]._order), 20)
+        await wait_for(pilot, lambda: "versions" in app.views and bool(app.views["versions"].shown_keys), 20)
         app.views["versions"].table.scroll_to(x=app.views["versions"].table.max_scroll_x, animate=False, immediate=True)
         await pilot.pause()
         assert_inert(app, ":versions description")

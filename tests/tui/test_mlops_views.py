@@ -130,7 +130,7 @@ async def test_models_groups_then_versions(fleet: EmbeddedFleet, tmp_path: Path)
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.current_kind == "versions" and app.views["versions"].loaded_at is not None)
         versions = app.views["versions"]
-        shown = [versions.by_key[k] for k in versions._order]
+        shown = [versions.by_key[k] for k in versions.shown_keys]
         assert [p.version for p in shown] == [4, 3, 2, 1] and {p.group for p in shown} == {"dogs-detector"}
 
 

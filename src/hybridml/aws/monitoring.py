@@ -131,7 +131,12 @@ class MonitoringService:
             **params,
         )
 
-    async def schedules(self) -> list[MonitoringSchedule]:
+    async def schedules(self, *, max_age_s: float = 0.0) -> list[MonitoringSchedule]:
+        """`_schedules`, or its answer younger than `max_age_s` (a view and the watches refreshing together share
+        one read)."""
+        return await self.session.cache.get(("sagemaker", "schedules"), max_age_s, self._schedules)
+
+    async def _schedules(self) -> list[MonitoringSchedule]:
         summaries = await list_items(
             self.session,
             "list_monitoring_schedules",

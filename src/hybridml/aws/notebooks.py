@@ -77,7 +77,12 @@ class NotebooksService:
         self.session = session
         self.unreadable = ""  # why one of the two lists could not be read on the last refresh
 
-    async def notebooks(self) -> list[Notebook]:
+    async def notebooks(self, *, max_age_s: float = 0.0) -> list[Notebook]:
+        """`_notebooks`, or its answer younger than `max_age_s` (a view and the watches refreshing together share
+        one read)."""
+        return await self.session.cache.get(("sagemaker", "notebooks"), max_age_s, self._notebooks)
+
+    async def _notebooks(self) -> list[Notebook]:
         """Notebook instances and Studio apps, newest first. One of the two lists failing (Studio not set up,
         or not permitted) leaves the other shown and says why in `unreadable`."""
         instances: list[dict[str, Any]] | BaseException

@@ -122,7 +122,12 @@ class PipelinesService:
             self.session, "list_pipelines", "PipelineSummaries", SortBy="CreationTime", SortOrder="Descending"
         )
 
-    async def pipelines(self) -> list[Pipeline]:
+    async def pipelines(self, *, max_age_s: float = 0.0) -> list[Pipeline]:
+        """`_pipelines`, or its answer younger than `max_age_s` (a view and the watches refreshing together share
+        one read)."""
+        return await self.session.cache.get(("sagemaker", "pipelines"), max_age_s, self._pipelines)
+
+    async def _pipelines(self) -> list[Pipeline]:
         """Every pipeline with its newest execution (status, start, duration, failed step)."""
         summaries = await self._summaries()
 

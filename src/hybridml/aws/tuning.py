@@ -94,7 +94,12 @@ class TuningService:
         self.session = session
         self._described: dict[str, tuple[str, float, TuningJob]] = {}
 
-    async def tuning_jobs(self) -> list[TuningJob]:
+    async def tuning_jobs(self, *, max_age_s: float = 0.0) -> list[TuningJob]:
+        """`_tuning_jobs`, or its answer younger than `max_age_s` (a view and the watches refreshing together share
+        one read)."""
+        return await self.session.cache.get(("sagemaker", "tuning_jobs"), max_age_s, self._tuning_jobs)
+
+    async def _tuning_jobs(self) -> list[TuningJob]:
         """The newest LIST_CAP tuning jobs, newest first; the newest DESCRIBE_LIMIT described (objective, best
         training job, consumed resources), reusing a describe while the job's summary is unchanged."""
         summaries = await list_items(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from rich.console import Group, RenderableType
@@ -16,6 +15,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from hybridml import clock
 from hybridml.aws.errors import AwsError, NotFound
 from hybridml.aws.metrics import endpoint_metric_specs
 from hybridml.domain.metrics import WINDOWS, MetricSeries
@@ -61,7 +61,7 @@ class EndpointDetailScreen(ReportsWorkerErrors, Screen[None]):
         yield PlainStatic(f"endpoint {self.endpoint.name}", classes="view-title", id="detail-title")
         yield PlainStatic("", id="detail-progress", classes="progress-line")
         with VerticalScroll():
-            yield PlainStatic(endpoint_detail(self.endpoint, datetime.now(UTC)), id="detail-body")
+            yield PlainStatic(endpoint_detail(self.endpoint, clock.utcnow()), id="detail-body")
             yield PlainStatic(Text("loading metrics …", style="dim"), id="detail-metrics")
         yield Footer()
 
@@ -107,7 +107,7 @@ class EndpointDetailScreen(ReportsWorkerErrors, Screen[None]):
         self.gone = False
         self.endpoint = endpoint
         self.query_one("#detail-title", Static).update(f"endpoint {endpoint.name}  [{endpoint.status}]")
-        self.query_one("#detail-body", Static).update(endpoint_detail(endpoint, datetime.now(UTC)))
+        self.query_one("#detail-body", Static).update(endpoint_detail(endpoint, clock.utcnow()))
 
     @work(exclusive=True, group="endpoint-metrics", exit_on_error=False)
     async def load_metrics(self) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -14,6 +13,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Static
 
+from hybridml import clock
 from hybridml.actions.remedies import remedy_action
 from hybridml.aws.errors import AwsError
 from hybridml.domain.batch import ComputeEnvironment, Job, JobQueue
@@ -94,7 +94,7 @@ class ExplainScreen(ReportsWorkerErrors, Screen[None]):
         self.findings: list[Finding] = []
         self.selected = -1
         self.loaded = False
-        self.read_at = datetime.now(UTC)
+        self.read_at = clock.utcnow()
 
     def compose(self) -> ComposeResult:
         yield PlainStatic(f"why: {self.kind} {self.name_text}", classes="view-title", id="explain-title")
@@ -113,7 +113,7 @@ class ExplainScreen(ReportsWorkerErrors, Screen[None]):
         except AwsError as exc:
             self.query_one("#explain-body", Static).update(Text(f"cannot gather state: {exc}", style="red"))
             return
-        self.read_at = datetime.now(UTC)
+        self.read_at = clock.utcnow()
         self.findings = explain(ctx, self.kind, self.ident, self.read_at)
         actionable = [i for i, f in enumerate(self.findings) if f.action is not None]
         if self.selected not in actionable:
