@@ -28,6 +28,9 @@ HEADLESS_COMMANDS: tuple[str, ...] = (
     "yolo",
     "endpoints",
     "training",
+    "pipelines",
+    "mlops",
+    "traffic",
     "logs",
     "triage",
 )

@@ -31,7 +31,9 @@ async def test_endpoints_view_lists_capacity_and_autoscaling(fleet: EmbeddedFlee
         view = await open_on(pilot, app, "yolo-dogs-prod")
         cells = view.cells_of("yolo-dogs-prod")
         assert cells[1] == "InService" and cells[3] == "ml.g5.xlarge" and cells[4] == "2/2" and cells[5] == "1..4"
-        assert len(cells[6]) == 12 and set(cells[6]) <= set("▁▂▃▄▅▆▇█")  # an hour of Invocations, 5-min steps
+        # an hour of Invocations in 5-min steps; the seeded points end when the fleet was seeded, so a suite that
+        # has run for a while sees fewer of them in the last hour
+        assert 1 <= len(cells[6]) <= 12 and set(cells[6]) <= set("▁▂▃▄▅▆▇█")
         assert app.services.session.meter.by_operation["GetMetricData"] == metric_calls + 1  # one for all endpoints
         await pilot.press("escape")
         assert int(view.cells_of("llm-summarizer")[7]) > 0  # its 5xx in the last hour

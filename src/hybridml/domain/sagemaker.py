@@ -177,6 +177,7 @@ class TrainingJob:
     volume_gb: int | None = None
     output_path: str = ""
     spot: bool = False
+    tuning_job: str = ""  # the hyperparameter tuning job that launched it (name), if any
 
     @property
     def log_group(self) -> str:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from datetime import UTC, datetime
 
+from hybridml import clock
 from hybridml.actions.sagemaker import INVOKE, SCALE, InvokeEndpoint, UpdateCapacity, scale_actions
 from hybridml.actions.sagemaker import run_scale as send_scale
 from hybridml.aws.errors import InvalidRequest
@@ -49,7 +49,7 @@ async def run_list(args: argparse.Namespace, services: Services) -> int:
     if args.json:
         print_json(endpoints)
         return 0
-    now = datetime.now(UTC)
+    now = clock.utcnow()
     print_table(
         ("NAME", "STATUS", "INSTANCE TYPE", "CURRENT", "DESIRED", "AUTOSCALING", "AGE", "REASON"),
         [

@@ -84,6 +84,32 @@ def evaluate(ctx: TriageContext, rules: WatchSettings, now: datetime) -> list[Al
             waited = (now - since).total_seconds() if since else None
             if ep.status == "Failed" or (waited is not None and waited >= rules.endpoint_not_in_service_after_min * 60):
                 alerts.append(Alert(f"endpoint/{ep.name}/{ep.status}", f"endpoint {ep.name} {ep.status}"))
+    return alerts + ops_alerts(ctx, rules, now)
+
+
+def ops_alerts(ctx: TriageContext, rules: WatchSettings, now: datetime) -> list[Alert]:
+    """Pipelines, Model Monitor and notebooks. Keys name the run (or the start), so a new failure rings again."""
+    alerts: list[Alert] = []
+    if rules.pipeline_failed:
+        for p in ctx.pipelines:
+            e = p.latest
+            if e is not None and e.failed:
+                step = f" at {e.failed_step}" if e.failed_step else ""
+                alerts.append(Alert(f"pipeline/{e.arn}", f"pipeline {p.name} failed{step}"))
+    if rules.monitor_violations:
+        for m in ctx.monitors:
+            last = m.last
+            if last is None or last.status not in ("CompletedWithViolations", "Failed"):
+                continue
+            what = "monitor failed" if last.status == "Failed" else f"{last.violations or ''} violations".strip()
+            alerts.append(Alert(f"monitor/{m.name}/{last.key}", f"{m.endpoint or m.name}: {what}"))
+    if rules.notebook_idle_h:
+        for n in ctx.notebooks:
+            running = n.running_s(now)
+            if running is not None and running >= rules.notebook_idle_h * 3600:
+                alerts.append(
+                    Alert(f"notebook/{n.key}/{n.running_since}", f"{n.label} running {human_duration(running)}")
+                )
     return alerts
 
 

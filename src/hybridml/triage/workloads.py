@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from hybridml.domain.batch import Job
+from hybridml.domain.notebooks import STUDIO, Notebook
+from hybridml.domain.pipelines import Pipeline
 from hybridml.domain.sagemaker import Endpoint, TrainingJob
 from hybridml.domain.triage import ResourceKind, Workload
+from hybridml.domain.tuning import TuningJob
 from hybridml.triage.context import TriageContext
 
 
@@ -61,8 +64,55 @@ def training_workload(tj: TrainingJob) -> Workload:
     )
 
 
+def tuning_workload(j: TuningJob) -> Workload:
+    return Workload(
+        kind=ResourceKind.TUNING_JOB,
+        ident=j.name,
+        name=j.name,
+        status=j.status,
+        created_at=j.created_at,
+        where=f"tuning {j.in_progress} running, {j.completed} done, {j.failed} failed",
+        instance_type=j.instance_type,
+        detail=j.failure_reason,
+        active=j.status in ("InProgress", "Stopping"),
+    )
+
+
+def pipeline_workload(p: Pipeline) -> Workload | None:
+    e = p.latest
+    if e is None:
+        return None
+    return Workload(
+        kind=ResourceKind.PIPELINE,
+        ident=p.name,
+        name=f"{p.name}/{e.display_name or e.execution_id}",
+        status=e.status,
+        created_at=e.started_at,
+        where="pipeline" + (f" failed at {e.failed_step}" if e.failed_step else ""),
+        instance_type="",
+        detail=e.failure_reason,
+        active=not e.finished,
+    )
+
+
+def notebook_workload(n: Notebook) -> Workload:
+    return Workload(
+        kind=ResourceKind.NOTEBOOK,
+        ident=n.key,
+        name=n.label,
+        status=n.status,
+        created_at=n.created_at,
+        where=f"studio {n.app_type} {n.owner}" if n.kind == STUDIO else "notebook instance",
+        instance_type=n.instance_type,
+        active=n.running,
+    )
+
+
 def workloads(ctx: TriageContext) -> list[Workload]:
     out = [job_workload(j, ctx) for j in ctx.jobs]
     out += [endpoint_workload(e) for e in ctx.endpoints]
     out += [training_workload(t) for t in ctx.training_jobs]
+    out += [tuning_workload(j) for j in ctx.tuning_jobs]
+    out += [w for p in ctx.pipelines if (w := pipeline_workload(p)) is not None]
+    out += [notebook_workload(n) for n in ctx.notebooks if n.status != "Deleted"]
     return out

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, ClassVar
 
 from rich.segment import Segment
@@ -28,6 +28,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from hybridml import clock
 from hybridml.render.columns import GAP, fit_columns, natural_widths
 from hybridml.render.safe import safe_cell
 from hybridml.tui import keys
@@ -111,7 +112,7 @@ class ResourceTable(ScrollView, can_focus=True):
         self.cursor_row = 0
         self.sort_column = ""
         self.sort_reverse = False
-        self.now = datetime.now(UTC)  # the clock the cells are rendered at (ages); `tick()` moves it
+        self.now = clock.utcnow()  # the clock the cells are rendered at (ages); `tick()` moves it
         self._cache: OrderedDict[tuple[Any, ...], Strip] = OrderedDict()
         self._layout_key: tuple[Any, ...] | None = None
         self._widths: list[int] = []
@@ -136,7 +137,7 @@ class ResourceTable(ScrollView, can_focus=True):
 
     def tick(self) -> None:
         """Render the cells again at the current time (ages and durations move)."""
-        self.now = datetime.now(UTC)
+        self.now = clock.utcnow()
         self._cache.clear()
         self.refresh()
 
@@ -255,6 +256,12 @@ class ResourceTable(ScrollView, can_focus=True):
             self.move_cursor(row)
 
     # -- painting ---------------------------------------------------------------------------------
+    def on_focus(self) -> None:
+        self.refresh()  # the cursor row changes colour (its focused line is cached apart from the blurred one)
+
+    def on_blur(self) -> None:
+        self.refresh()
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         widths = self._layout()
@@ -282,7 +289,8 @@ class ResourceTable(ScrollView, can_focus=True):
     def _row(self, key: str, row: int, widths: list[int]) -> Strip:
         cursor = row == self.cursor_row
         even = self.zebra_stripes and row % 2 == 1
-        cache_key = (key, cursor, even)
+        # the cursor row is drawn one way focused and another blurred: the focus is part of its cache key
+        cache_key = (key, cursor and (self.has_focus or None), even)
         cached = self._cache.get(cache_key)
         if cached is not None:
             self._cache.move_to_end(cache_key)
