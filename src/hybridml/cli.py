@@ -101,11 +101,15 @@ def start_demo_fleet(args: argparse.Namespace) -> EmbeddedFleet | FleetProcess:
     if args.command is None:
         from hybridml.fleet.process import FleetProcess
 
-        return FleetProcess.start(jobs=args.demo_jobs, simulate=True, hostile=args.demo_fleet == "hostile")
+        return FleetProcess.start(
+            jobs=args.demo_jobs, simulate=True, hostile=args.demo_fleet == "hostile", run_containers=True
+        )
     from hybridml.fleet.embedded import EmbeddedFleet
     from hybridml.fleet.inject import DEMO_EXTRAS
 
-    fleet = EmbeddedFleet.start(jobs=args.demo_jobs, simulate=False, hostile=args.demo_fleet == "hostile")
+    fleet = EmbeddedFleet.start(
+        jobs=args.demo_jobs, simulate=False, hostile=args.demo_fleet == "hostile", run_containers=True
+    )
     for cause in DEMO_EXTRAS:  # the triage causes the seed does not show by itself
         fleet.simulator.inject(cause)
     return fleet

@@ -134,6 +134,13 @@ class LaunchSettings(_Section):
     # would be this machine's loopback address is refused (the job could never report back).
     callback_public_url: str | None = None
     allow_private_urls: bool = False  # let video/callback URLs point at loopback / private addresses (launch/urls.py)
+    # SageMaker targets (processing jobs, endpoints): the execution role SageMaker assumes to pull the image and write
+    # logs, and the instance types. `deployment` names the endpoint `D` deploys (its model/config add a suffix).
+    sagemaker_role_arn: str | None = None
+    processing_instance_type: str = "ml.g4dn.xlarge"
+    endpoint_instance_type: str = "ml.g4dn.xlarge"
+    deployment: str = "yolo-dogs-live"
+    async_output: str | None = None  # s3://bucket/prefix: where an asynchronous endpoint writes its answers
 
 
 class Settings(_Section):

@@ -26,7 +26,19 @@ Adding an action (e.g. "stop a hyperparameter tuning job"):
    ``python -m hybridml.tui.keys --markdown`` into README's key table (a test compares them).
 """
 
-from hybridml.actions import batch, launch, remedies, sagemaker
+from hybridml.actions import batch, deploy, launch, processing, remedies, sagemaker
 from hybridml.actions.base import SPECS, Action, ActionSpec, Readers, ReadOnlyRefused
 
-__all__ = ["SPECS", "Action", "ActionSpec", "ReadOnlyRefused", "Readers", "batch", "launch", "remedies", "sagemaker"]
+__all__ = [
+    "SPECS",
+    "Action",
+    "ActionSpec",
+    "ReadOnlyRefused",
+    "Readers",
+    "batch",
+    "deploy",
+    "launch",
+    "processing",
+    "remedies",
+    "sagemaker",
+]

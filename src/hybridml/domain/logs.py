@@ -7,6 +7,7 @@ from enum import StrEnum
 
 BATCH_LOG_GROUP = "/aws/batch/job"
 TRAINING_LOG_GROUP = "/aws/sagemaker/TrainingJobs"
+PROCESSING_LOG_GROUP = "/aws/sagemaker/ProcessingJobs"
 
 
 def endpoint_log_group(name: str) -> str:
@@ -27,12 +28,13 @@ class LogSourceKind(StrEnum):
     BATCH_JOB = "batch"
     TRAINING_JOB = "training"
     ENDPOINT = "endpoint"
+    PROCESSING_JOB = "processing"
 
 
 @dataclass(frozen=True, slots=True)
 class LogSource:
     """What to follow: a Batch job (all attempts, or one; an array job means all its children),
-    a SageMaker training job or an endpoint. `parse("training/NAME")` reads the CLI spelling."""
+    a SageMaker training or processing job or an endpoint. `parse("training/NAME")` reads the CLI spelling."""
 
     kind: LogSourceKind
     name: str
@@ -51,17 +53,20 @@ class LogSource:
         return cls(LogSourceKind.ENDPOINT, name)
 
     @classmethod
+    def processing_job(cls, name: str) -> LogSource:
+        return cls(LogSourceKind.PROCESSING_JOB, name)
+
+    @classmethod
     def parse(cls, text: str) -> LogSource:
-        """`JOB_ID`, `JOB_ID#2` (one attempt), `training/NAME` or `endpoint/NAME`."""
+        """`JOB_ID`, `JOB_ID#2` (one attempt), `training/NAME`, `processing/NAME` or `endpoint/NAME`."""
         value = text.strip()
         if not value:
-            raise ValueError("empty log source: give JOB_ID, training/NAME or endpoint/NAME")
+            raise ValueError("empty log source: give JOB_ID, training/NAME, processing/NAME or endpoint/NAME")
         head, sep, rest = value.partition("/")
-        if sep and head in ("training", "endpoint"):
+        if sep and head in ("training", "endpoint", "processing"):
             if not rest:
                 raise ValueError(f"'{value}': missing the {head} name after '/'")
-            kind = LogSourceKind.TRAINING_JOB if head == "training" else LogSourceKind.ENDPOINT
-            return cls(kind, rest)
+            return cls(LogSourceKind(head), rest)
         job_id, hash_, attempt = value.partition("#")
         if hash_:  # attempt N (from 1), or node N (from 0) of a multi-node parallel job: resolving tells which
             if not attempt.isdigit():

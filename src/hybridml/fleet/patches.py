@@ -302,6 +302,7 @@ def apply_patches() -> None:
         if _applied:
             return
         import hybridml.fleet.patches_infra  # registers its @patch functions
+        import hybridml.fleet.patches_launch
         import hybridml.fleet.patches_sagemaker  # noqa: F401
 
         for func in PATCHES:

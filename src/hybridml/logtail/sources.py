@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from hybridml.domain.batch import ALL_JOB_STATUSES, Job, JobKind, JobStatus
 from hybridml.domain.logs import (
     BATCH_LOG_GROUP,
+    PROCESSING_LOG_GROUP,
     TRAINING_LOG_GROUP,
     LogSource,
     LogSourceKind,
@@ -198,11 +199,15 @@ async def resolve_batch(batch: BatchService, source: LogSource) -> ResolvedLogs:
 
 
 async def resolve_training(logs: LogsService, source: LogSource) -> ResolvedLogs:
+    """A training or processing job: its streams `<job name>/<host>-<epoch>` in the job kind's log group."""
+    processing = source.kind is LogSourceKind.PROCESSING_JOB
+    group = PROCESSING_LOG_GROUP if processing else TRAINING_LOG_GROUP
+    what = "processing" if processing else "training"
     prefix = f"{source.name}/"
-    found = await logs.streams(TRAINING_LOG_GROUP, prefix, limit=200)
-    streams = tuple(LogStreamRef(TRAINING_LOG_GROUP, s.name, s.name[len(prefix) :]) for s in found)
-    note = "" if streams else f"training job {source.name}: no log stream yet — waiting (it may still be starting)"
-    return ResolvedLogs(source, f"training {source.name}", streams, note=note)
+    found = await logs.streams(group, prefix, limit=200)
+    streams = tuple(LogStreamRef(group, s.name, s.name[len(prefix) :]) for s in found)
+    note = "" if streams else f"{what} job {source.name}: no log stream yet — waiting (it may still be starting)"
+    return ResolvedLogs(source, f"{what} {source.name}", streams, note=note)
 
 
 async def resolve_endpoint(logs: LogsService, source: LogSource) -> ResolvedLogs:
@@ -216,7 +221,7 @@ async def resolve_endpoint(logs: LogsService, source: LogSource) -> ResolvedLogs
 async def resolve(batch: BatchService, logs: LogsService, source: LogSource) -> ResolvedLogs:
     if source.kind is LogSourceKind.BATCH_JOB:
         return await resolve_batch(batch, source)
-    if source.kind is LogSourceKind.TRAINING_JOB:
+    if source.kind in (LogSourceKind.TRAINING_JOB, LogSourceKind.PROCESSING_JOB):
         return await resolve_training(logs, source)
     return await resolve_endpoint(logs, source)
 
