@@ -29,6 +29,7 @@ HEADLESS_COMMANDS: tuple[str, ...] = (
     "training",
     "logs",
     "triage",
+    "prices",
 )
 
 
@@ -140,6 +141,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             _error("the [keymap] cannot be used:\n  " + "\n  ".join(problems))
             return 2
 
+    from hybridml.price_cache import install
+
+    install()  # `hybridml prices refresh`'s cache over the shipped catalogue, when there is one
     fleet: EmbeddedFleet | FleetProcess | None = None
     if args.demo:
         fleet = start_demo_fleet(args)

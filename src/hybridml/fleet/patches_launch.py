@@ -10,7 +10,6 @@ The request shapes moto drops are kept for every image.
 
 from __future__ import annotations
 
-import random
 import re
 import threading
 import time
@@ -306,16 +305,37 @@ def batch_runs_the_bundled_container() -> None:
     replace(BatchBackend, "terminate_job", terminate_job)
 
 
-def _run_batch(job: Any) -> None:
-    from hybridml.fleet.scheduler import placement_type
+def _placement(job: Any) -> Any:
+    """Where Batch would start `job` now, or why it waits (`fleet/scheduler.py`)."""
+    from hybridml.fleet.backends import batch_backend
+    from hybridml.fleet.patches_infra import DEMO_EC2_VCPU_QUOTAS
+    from hybridml.fleet.scheduler import Scheduler
 
-    for status in ("PENDING", "RUNNABLE", "STARTING"):
+    jobs = [j for j in batch_backend()._jobs.values() if j is not job]
+    return Scheduler(jobs, {code: value for code, (_, value) in DEMO_EC2_VCPU_QUOTAS.items()}).place(job)
+
+
+def _run_batch(job: Any) -> None:
+    """SUBMITTED -> PENDING -> RUNNABLE; STARTING once the scheduler places it (a job that never fits stays
+    RUNNABLE with Batch's reason, as on AWS, until it is cancelled); RUNNING while the container runs."""
+    for status in ("PENDING", "RUNNABLE"):
         time.sleep(QUEUE_STEP_S)
-        if job.job_stopped:  # cancelled or terminated while it waited
+        if job.job_stopped or not HOST.enabled:  # cancelled or terminated while it waited
+            HOST.batch_jobs.discard(job.job_id)
             return
-        if status == "STARTING":
-            job.hybridml_instance_type = placement_type(job, random.Random(job.job_id))
         job.status = status
+    while True:
+        time.sleep(QUEUE_STEP_S)
+        if job.job_stopped or not HOST.enabled:
+            HOST.batch_jobs.discard(job.job_id)
+            return
+        placement = _placement(job)
+        if placement.instance_type:
+            break
+        job.job_stopped_reason = placement.reason or None
+    job.job_stopped_reason = None
+    job.hybridml_instance_type = placement.instance_type
+    job.status = "STARTING"
     stream = f"{job.job_definition.name}/default/{uuid.uuid4().hex}"
     tail: list[str] = []
 

@@ -126,11 +126,16 @@ def _report_in(message: str) -> dict[str, Any] | None:
     return found if isinstance(found, dict) and "status" in found else None
 
 
+def invoke_action(endpoint: str, video_url: str) -> InvokeWithVideo:
+    """The InvokeEndpoint of one video: `{"video_url": ...}` in, the dogwatch report out."""
+    return InvokeWithVideo(endpoint, video_request_body(video_url), JSON, JSON)
+
+
 async def invoke_video(services: Services, registry: LaunchRegistry, endpoint: Endpoint, video_url: str) -> LaunchRun:
     """One InvokeEndpoint with the video URL, listed as a run; the answer (the report) is its result."""
     run = registry.create(LaunchTarget.SAGEMAKER_ENDPOINT, video_url)
     run = registry.update(run.run_id, job_id=endpoint.name, instance_type=endpoint.instance_type)
-    action = InvokeWithVideo(endpoint.name, video_request_body(video_url), JSON, JSON)
+    action = invoke_action(endpoint.name, video_url)
     sent = datetime.now(UTC)
     registry.update(run.run_id, status=LaunchStatus.RUNNING, started_at=sent)
     try:

@@ -43,7 +43,8 @@ class Launcher:
             public_url=settings.callback_public_url,
             video_dir=Path(self._videos.name),
         )
-        self._tasks: set[asyncio.Task[int]] = set()
+        self._tasks: dict[str, asyncio.Task[int]] = {}  # local runs: run id -> the task running it
+        self.last_deployment = ""  # the endpoint deployed last this session (`i` offers it)
 
     @property
     def allow_private_urls(self) -> bool:
@@ -98,8 +99,8 @@ class Launcher:
         plan = await plan_local(settings, video_url, callback, extra)
         run = self.registry.update(run.run_id, callback_url=callback, target=plan.target)
         task = asyncio.ensure_future(run_local(self.registry, run.run_id, plan))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._tasks[run.run_id] = task
+        task.add_done_callback(lambda _: self._tasks.pop(run.run_id, None))
         return self.registry.runs[run.run_id]
 
     async def _local_settings(self) -> LaunchSettings:
@@ -115,6 +116,14 @@ class Launcher:
         except DemoWeightsError:
             weights = DEMO_WEIGHTS  # the run says what is missing (plan_local checks the environment)
         return self.settings.model_copy(update={"weights": weights})
+
+    def stop_local(self, run_id: str) -> bool:
+        """Kill a local run's process (the run ends FAILED, "cancelled"); False when it is not running."""
+        task = self._tasks.get(run_id)
+        if task is None or task.done():
+            return False
+        task.cancel()
+        return True
 
     async def wait(self, run_id: str, timeout_s: float = 3600) -> LaunchRun:
         """Wait until a run is final (local: process ended; Batch: polled)."""
@@ -195,9 +204,9 @@ class Launcher:
         return self.registry.all()
 
     async def close(self) -> None:
-        for task in list(self._tasks):
+        for task in list(self._tasks.values()):
             task.cancel()
-        for task in list(self._tasks):
+        for task in list(self._tasks.values()):
             try:
                 await task
             except BaseException:

@@ -124,7 +124,7 @@ KEYS: tuple[Key, ...] = (
     _k("jobs", "jobs.mark", "space", "toggle_mark", "Mark", "mark / unmark the job for bulk actions"),
     _k("jobs", "jobs.unmark", "U", "clear_marks", "Unmark all", "clear every mark", show=False),
     *(_k(kind, "app.logs", "l", "app.open_logs", "Logs", "live logs") for kind in ("jobs", "endpoints", "training")),
-    _k("launches", "app.logs", "l", "app.open_logs", "Logs", "a Batch run's CloudWatch logs"),
+    _k("launches", "app.logs", "l", "app.open_logs", "Logs", "the run's CloudWatch logs (Batch, processing, endpoint)"),
     _k("job-detail", "detail.back", "escape,q", "app.pop_screen", "Back", "back"),
     _k("job-detail", "detail.describe", "d", "describe", "Describe", "raw DescribeJobs JSON"),
     _k("job-detail", "detail.logs", "l", "logs", "Logs", "live logs of the job"),
