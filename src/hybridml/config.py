@@ -141,6 +141,9 @@ class LaunchSettings(_Section):
     endpoint_instance_type: str = "ml.g4dn.xlarge"
     deployment: str = "yolo-dogs-live"
     async_output: str | None = None  # s3://bucket/prefix: where an asynchronous endpoint writes its answers
+    # The comparison's verdict (`C` on :launches, `yolo compare`): your volume and latency need, when you know them.
+    videos_per_day: float | None = Field(default=None, ge=0)
+    answer_within_s: float | None = Field(default=None, gt=0)
 
 
 class Settings(_Section):

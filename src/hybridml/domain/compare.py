@@ -16,7 +16,7 @@ class DogsFound:
     spans: tuple[tuple[float, float], ...] = ()  # each segment's start and end, seconds (2 decimals)
 
     def __str__(self) -> str:
-        return f"{self.segments} seg, {self.frames} frames, {self.seconds:.1f}s"
+        return f"{self.segments} seg {self.frames}f {self.seconds:.1f}s"
 
 
 @dataclass(frozen=True, slots=True)

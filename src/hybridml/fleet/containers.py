@@ -33,6 +33,7 @@ from pathlib import Path
 BUNDLED_REPOSITORIES = ("hybridml/yolo-dogs", "dogwatch")
 SERVE_READY_S = 300.0  # hang guard: the model loads in a few seconds
 INVOKE_TIMEOUT_S = 60.0  # InvokeEndpoint: "model containers must respond to requests within 60 seconds"
+TIMED_OUT = 0  # the status a timed-out invocation reports ("Received server error (0) from primary ...")
 STOP_GRACE_S = 5.0
 
 LineSink = Callable[[str], None]
@@ -257,6 +258,9 @@ class ContainerHost:
                 return answer.status, answer.read(), answer.headers.get("Content-Type", "application/json")
         except urllib.error.HTTPError as exc:
             return exc.code, exc.read(), exc.headers.get("Content-Type", "application/json")
+        except (TimeoutError, urllib.error.URLError, OSError):
+            message = b"Your invocation timed out while waiting for a response from container primary."
+            return TIMED_OUT, message, "text/plain"
 
     def shutdown(self) -> None:
         with self._lock:

@@ -98,6 +98,9 @@ def sagemaker_processing_job_runs_its_container() -> None:
     replace(SageMakerResponse, "create_processing_job", create_processing_job)
 
 
+PROVISION_S = 3.0  # SageMaker provisions the job's instance and pulls the image first (minutes on AWS; scaled down)
+
+
 def _run_processing(job: Any) -> None:
     name = str(job.processing_job_name)
     job.processing_job_status, job.processing_end_time = "InProgress", None
@@ -128,7 +131,13 @@ def _run_processing(job: Any) -> None:
             job.processing_job_status = "Failed"
             job.failure_reason = _failure(code, tail, problem)
 
-    HOST.start(name, args, dict(job.environment or {}), on_start=on_start, on_line=on_line, on_exit=on_exit)
+    def start() -> None:
+        time.sleep(PROVISION_S)
+        if job.processing_job_status != "InProgress":  # stopped while its instance was being provisioned
+            return
+        HOST.start(name, args, dict(job.environment or {}), on_start=on_start, on_line=on_line, on_exit=on_exit)
+
+    threading.Thread(target=start, name=f"provision {name}", daemon=True).start()
 
 
 def _settle_stopping(job: Any) -> None:
@@ -234,17 +243,19 @@ def _serve(endpoint: Any) -> None:
 
 
 def model_error(endpoint: str, status: int, body: bytes, account: str, region: str) -> Exception:
-    """InvokeEndpoint's answer when the container answered an error: ModelError (HTTP 424) "Model (owned by the
-    customer in the account) returned an error. ... OriginalStatusCode, OriginalMessage" (sagemaker-runtime
-    service model)."""
+    """InvokeEndpoint's answer when the container answered an error, or nothing within 60 s: ModelError (HTTP 424)
+    "Model (owned by the customer in the account) returned an error. ... OriginalStatusCode, OriginalMessage"
+    (sagemaker-runtime service model); a timeout reads "Received server error (0) from primary with message "Your
+    invocation timed out while waiting for a response from container primary."" """
     import json
 
     from moto.core.exceptions import JsonRESTError
 
     original = body.decode("utf-8", errors="replace")[:4096]
+    kind = "client" if 400 <= status < 500 else "server"
     error = JsonRESTError(
         "ModelError",
-        f'Received client error ({status}) from primary with message "{original}". See '
+        f'Received {kind} error ({status}) from primary with message "{original}". See '
         f"https://{region}.console.aws.amazon.com/cloudwatch/home?region={region}#logEventViewer:"
         f"group=/aws/sagemaker/Endpoints/{endpoint} in account {account} for more information.",
     )

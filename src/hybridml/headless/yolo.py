@@ -52,9 +52,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     run.add_argument("container_args", nargs=argparse.REMAINDER, help="after --: extra container flags")
     p.set_defaults(func=guarded("yolo", run_command))
-    from hybridml.headless import yolo_sagemaker
+    from hybridml.headless import yolo_compare, yolo_sagemaker
 
     yolo_sagemaker.register(sub)
+    yolo_compare.register(sub)
 
 
 def _print_run(run: LaunchRun) -> None:

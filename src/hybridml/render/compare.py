@@ -26,7 +26,7 @@ def row_cells(row: TargetRow) -> tuple[Text, ...]:
     target = SHORT.get(row.target, row.target) + (" spot" if row.spot else "")
     dogs = str(row.dogs) if row.dogs is not None else (row.status if row.status != "SUCCEEDED" else "-")
     price = f"{row.price_h:.3f}" if row.price_h is not None else "-"
-    billed = "always on" if row.target == "sagemaker-endpoint" else duration(row.billable_s)
+    billed = "always" if row.target == "sagemaker-endpoint" else duration(row.billable_s)
     return (
         Text(target, style="bold"),
         Text(duration(row.queue_wait_s)),
@@ -41,9 +41,10 @@ def row_cells(row: TargetRow) -> tuple[Text, ...]:
 
 
 def comparison_table(comparison: Comparison) -> Table:
-    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
-    for name in COMPARE_COLUMNS:
-        table.add_column(name, no_wrap=True, justify="right" if name in ("WAIT", "RUN", "$/H", "COST") else "left")
+    table = Table(box=None, padding=(0, 1, 0, 0), pad_edge=False, show_edge=False, header_style="bold")
+    for name in COMPARE_COLUMNS:  # about 78 columns wide: fits 80x24
+        right = name in ("WAIT", "RUN", "BILLED", "$/H", "COST")
+        table.add_column(name, no_wrap=True, justify="right" if right else "left", overflow="ellipsis")
     for row in comparison.rows:
         table.add_row(*row_cells(row))
     return table
@@ -76,10 +77,10 @@ def comparison_renderable(comparison: Comparison) -> RenderableType:
 
 def comparison_lines(comparison: Comparison) -> list[str]:
     """Plain text for the headless command (every value sanitised)."""
-    widths = (10, 6, 6, 9, 16, 6, 8, 24, 1)
+    widths = (10, 6, 6, 6, 16, 6, 8, 16, 1)
     lines = ["  ".join(h.ljust(w) for h, w in zip(COMPARE_COLUMNS, widths, strict=True)).rstrip()]
     for row in comparison.rows:
         cells = [safe_str(c.plain) for c in row_cells(row)]
         lines.append("  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip())
-    lines += ["", agreement_text(comparison).plain, "", verdict_text(comparison).plain]
+    lines += ["", agreement_text(comparison).plain, "", *verdict_text(comparison).plain.splitlines()]
     return lines

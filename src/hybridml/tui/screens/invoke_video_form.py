@@ -33,7 +33,7 @@ class InvokeVideoForm(FormScreen[InvokeVideoRequest]):
             hint = "video URL (http/https)" + (" — empty: the synthetic clip" if self.demo else "")
             yield PlainLabel(hint)
             yield PlainInput(placeholder="https://…/video.mp4", id="invoke-video")
-            yield PlainLabel("A real-time invocation must answer within 60 s: long videos want an async endpoint.")
+            yield PlainLabel("a real-time answer must come within 60 s (long videos: an async endpoint)")
             yield PlainStatic("", id="launch-error")
             with Horizontal(id="launch-buttons"):
                 yield Button("Next: confirm", variant="primary", id="invoke-ok")

@@ -149,6 +149,16 @@ class LaunchesView(ResourceView[LaunchRun]):
             sequential=True,
         )
 
+    def action_compare(self) -> None:
+        """`C`: the selected run's video on every target, side by side, and which service to use."""
+        from hybridml.tui.screens.comparison import ComparisonScreen
+
+        run = self.selected
+        if run is None:
+            self.notify("no run selected: launch one (n), then C compares its video across targets", severity="warning")
+            return
+        self.app.push_screen(ComparisonScreen(self.launcher, run.video_url))
+
     # -- SageMaker targets and stop (tui/screens/launch_flows.py) ------------------------------------------------
     async def act_launch_deploy(self) -> None:
         """`D`: deploy the container as an endpoint (form, confirm, send), then wait for InService."""
