@@ -243,10 +243,10 @@ def _serve(endpoint: Any) -> None:
 
 
 def model_error(endpoint: str, status: int, body: bytes, account: str, region: str) -> Exception:
-    """InvokeEndpoint's answer when the container answered an error, or nothing within 60 s: ModelError (HTTP 424)
-    "Model (owned by the customer in the account) returned an error. ... OriginalStatusCode, OriginalMessage"
-    (sagemaker-runtime service model); a timeout reads "Received server error (0) from primary with message "Your
-    invocation timed out while waiting for a response from container primary."" """
+    """InvokeEndpoint's answer when the container answered an error, or nothing within 60 s: ModelError (HTTP 424,
+    with `OriginalStatusCode` and `OriginalMessage`), "Model (owned by the customer in the container) returned 4xx
+    or 5xx error code." (sagemaker-runtime service model); a timeout reads "Received server error (0) from primary
+    with message "Your invocation timed out while waiting for a response from container primary."" """
     import json
 
     from moto.core.exceptions import JsonRESTError

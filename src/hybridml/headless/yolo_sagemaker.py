@@ -9,6 +9,7 @@ import sys
 from datetime import UTC, datetime
 
 from hybridml.actions.deploy import CREATE_ENDPOINT, DELETE_ENDPOINT, INVOKE_VIDEO
+from hybridml.aws.errors import AwsError
 from hybridml.domain.launch import LaunchStatus
 from hybridml.domain.sagemaker import Endpoint
 from hybridml.headless.args import seconds
@@ -96,7 +97,14 @@ async def invoke_command(args: argparse.Namespace, services: Services) -> int:
         allow = args.allow_private_urls or launcher.allow_private_urls
         await launcher.check_urls(args.video_url, allow_private=allow)
         video = args.video_url or await launcher.demo_video()
-        run = await launcher.invoke(args.name, video)
+        try:
+            run = await launcher.invoke(args.name, video)
+        except AwsError as exc:  # the container's error answer (ModelError): the run shows what it reported
+            say(f"hybridml yolo invoke: {exc}", file=sys.stderr)
+            runs = launcher.runs()
+            if not runs or runs[0].status is not LaunchStatus.FAILED:
+                raise
+            run = runs[0]
         if args.json:
             print_json(run)
         else:

@@ -23,6 +23,7 @@ from hybridml.domain.launch import LaunchRun, LaunchStatus, LaunchTarget
 from hybridml.domain.sagemaker import Endpoint
 from hybridml.launch.batch import LaunchError
 from hybridml.launch.registry import LaunchRegistry
+from hybridml.launch.report import SCHEMA
 from hybridml.services import Services
 
 DEPLOY_WAIT_S = 3600.0  # creating an endpoint takes minutes (instances, image pull, the model's /ping)
@@ -154,7 +155,7 @@ async def invoke_video(services: Services, registry: LaunchRegistry, endpoint: E
         report = json.loads(invocation.text())
     except ValueError:
         report = None
-    if not isinstance(report, dict):
+    if not isinstance(report, dict) or report.get("schema") != SCHEMA:
         registry.update(
             run.run_id,
             status=LaunchStatus.FAILED,
