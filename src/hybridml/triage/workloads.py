@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from hybridml.domain.batch import Job
+from hybridml.domain.batch import Job, JobStatus
+from hybridml.domain.prices import hourly
 from hybridml.domain.sagemaker import Endpoint, TrainingJob
 from hybridml.domain.triage import ResourceKind, Workload
 from hybridml.triage.context import TriageContext
@@ -17,6 +18,10 @@ def job_workload(job: Job, ctx: TriageContext) -> Workload:
     if not instance and queue is not None:
         types = {t for ce in ctx.queue_ces(queue) if ce.resources for t in ce.resources.instance_types}
         instance = ",".join(sorted(types))
+    envs = ctx.queue_ces(queue) if queue is not None else []
+    spot = bool(envs) and envs[0].resources is not None and envs[0].resources.type in ("SPOT", "FARGATE_SPOT")
+    # a running job's instance: its price per hour (the job may share it; the instance is what is billed)
+    running = job.status in (JobStatus.STARTING, JobStatus.RUNNING) and known
     return Workload(
         kind=ResourceKind.JOB,
         ident=job.job_id,
@@ -28,6 +33,7 @@ def job_workload(job: Job, ctx: TriageContext) -> Workload:
         detail=job.status_reason,
         active=not job.status.is_terminal,
         instance_known=known,
+        hourly=hourly(instance, spot=spot) if running else None,
     )
 
 
@@ -44,6 +50,7 @@ def endpoint_workload(ep: Endpoint) -> Workload:
         instance_type=ep.instance_type,
         detail=ep.failure_reason,
         active=ep.status not in ("Failed", "Deleting"),
+        hourly=ep.hourly_cost() if ep.status not in ("Failed", "Deleting") else None,
     )
 
 
@@ -58,7 +65,15 @@ def training_workload(tj: TrainingJob) -> Workload:
         instance_type=tj.instance_type,
         detail=tj.failure_reason or (tj.secondary_status if tj.secondary_status != tj.status else ""),
         active=tj.status in ("InProgress", "Stopping"),
+        hourly=cost_per_hour(tj.instance_type, tj.instance_count, spot=False)
+        if tj.status in ("InProgress", "Stopping")
+        else None,
     )
+
+
+def cost_per_hour(instance_type: str, count: int, *, spot: bool) -> float | None:
+    price = hourly(instance_type, spot=spot)
+    return price * count if price is not None and count else None
 
 
 def workloads(ctx: TriageContext) -> list[Workload]:
