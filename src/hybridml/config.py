@@ -77,6 +77,7 @@ class WatchSettings(_Section):
     queue_blocked: bool = True
     failed_in_a_row: int = Field(default=3, ge=0, le=100)
     endpoint_not_in_service_after_min: float = Field(default=15.0, ge=0)
+    idle_endpoint_h: float = Field(default=24.0, ge=0, le=24 * 63)  # InService, no invocations this long (0: off)
     bell: bool = True
     interval_s: float = Field(default=30.0, ge=5, le=3600)
 

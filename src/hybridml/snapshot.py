@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Sequence
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, TypeVar
 
 from hybridml.aws._util import bounded_gather
 from hybridml.aws.errors import AwsError, translate
 from hybridml.domain.batch import Job, JobStatus
+from hybridml.domain.sagemaker import Endpoint
 from hybridml.triage.context import Thresholds, TriageContext
 from hybridml.triage.instances import QUOTA_CODES
+from hybridml.triage.watches import idle_candidates
 
 if TYPE_CHECKING:
     from hybridml.services import Services
@@ -76,9 +79,11 @@ async def gather_context(
     sagemaker: bool = True,
     quotas: bool = True,
     extra_jobs: Sequence[str] = (),
+    idle_h: float = 0.0,
 ) -> TriageContext:
     """One snapshot. `details=False` skips DescribeJobs (enough for watches and `:all`); `extra_jobs` are
-    described and added when the listing does not hold them."""
+    described and added when the listing does not hold them; `idle_h` reads the Invocations of the endpoints
+    the idle watch could call idle over that many hours (`context.invocations`)."""
     skipped: list[tuple[str, str]] = []
     batch = services.batch
     denied = services.denied_services()
@@ -121,6 +126,9 @@ async def gather_context(
         for task in (eps_t, tjs_t, quota_t):
             task.cancel()
         raise
+    invocations: dict[str, float] = {}
+    if idle_h > 0 and use_sm:
+        invocations = await _optional("endpoint metrics", _invocations(services, endpoints, idle_h), {}, skipped)
     if sagemaker and not use_sm:
         skipped.append(("sagemaker", "access denied at start-up"))
     if quota_why and quotas:
@@ -136,7 +144,15 @@ async def gather_context(
         thresholds=thresholds(services),
         unreadable=tuple(dict.fromkeys(skipped)),
         array_children=tuple(children),
+        invocations=tuple(sorted(invocations.items())),
     )
+
+
+async def _invocations(services: Services, endpoints: Sequence[Endpoint], idle_h: float) -> dict[str, float]:
+    """Invocations over the last `idle_h` hours of the endpoints that could be idle that long (one cached read)."""
+    candidates = idle_candidates(endpoints, idle_h, datetime.now(UTC))
+    pairs = [(e.name, v.name) for e in candidates for v in e.variants]
+    return await services.metrics.invocation_totals(pairs, round(idle_h * 3600)) if pairs else {}
 
 
 async def _none(value: T) -> T:

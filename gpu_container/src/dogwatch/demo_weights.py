@@ -89,7 +89,7 @@ def _shift(logits: list[float]) -> float:
     """The bias shift that puts the threshold in the widest gap between the middle frames' best logits."""
     ranked = sorted(logits)
     lo, hi = len(ranked) // 4, (3 * len(ranked)) // 4
-    gap, at = max((ranked[i + 1] - ranked[i], i) for i in range(lo, hi))
+    _gap, at = max((ranked[i + 1] - ranked[i], i) for i in range(lo, hi))
     middle = (ranked[at] + ranked[at + 1]) / 2
     return math.log(CONF / (1 - CONF)) - middle
 

@@ -14,7 +14,8 @@ Cell = str | Text
 
 SEVERITY_STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 FINDING_COLUMNS = ("SEV", "KIND", "NAME", "CAUSE", "SUMMARY", "FIX KEY")
-WORKLOAD_COLUMNS = ("KIND", "NAME", "STATUS", "AGE", "WHERE", "INSTANCE TYPE", "COST/H", "DETAIL")
+# COST/H before the wide WHERE column: on screen at 80 columns
+WORKLOAD_COLUMNS = ("KIND", "NAME", "STATUS", "AGE", "COST/H", "WHERE", "INSTANCE TYPE", "DETAIL")
 
 
 def severity_text(severity: Severity) -> Text:
@@ -50,9 +51,9 @@ def workload_row(w: Workload, now: datetime) -> tuple[Cell, ...]:
         w.name,
         status_text(w.status),
         age(w.created_at, now),
+        per_hour(w.hourly),
         truncate(w.where, 40),
         truncate(w.instance_type, 36) if w.instance_known else Text(truncate(w.instance_type, 36), style="dim"),
-        per_hour(w.hourly),
         truncate(w.detail, 50),
     )
 

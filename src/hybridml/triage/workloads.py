@@ -65,13 +65,15 @@ def training_workload(tj: TrainingJob) -> Workload:
         instance_type=tj.instance_type,
         detail=tj.failure_reason or (tj.secondary_status if tj.secondary_status != tj.status else ""),
         active=tj.status in ("InProgress", "Stopping"),
-        hourly=cost_per_hour(tj.instance_type, tj.instance_count, spot=False)
-        if tj.status in ("InProgress", "Stopping")
+        # managed spot training bills a spot price the catalogue does not hold: no figure rather than a guess
+        hourly=cost_per_hour(tj.instance_type, tj.instance_count)
+        if tj.status in ("InProgress", "Stopping") and not tj.spot
         else None,
     )
 
 
-def cost_per_hour(instance_type: str, count: int, *, spot: bool) -> float | None:
+def cost_per_hour(instance_type: str, count: int, *, spot: bool = False) -> float | None:
+    """`count` instances of `instance_type` for an hour (USD), or None without a catalogue price."""
     price = hourly(instance_type, spot=spot)
     return price * count if price is not None and count else None
 

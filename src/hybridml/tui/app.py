@@ -243,7 +243,9 @@ class HybridApp(PlainNotifyApp):
         from hybridml.triage.watches import evaluate, summary
 
         try:
-            ctx = await gather_context(self.services, details=False, quotas=False)
+            ctx = await gather_context(
+                self.services, details=False, quotas=False, idle_h=self.services.settings.watches.idle_endpoint_h
+            )
         except AwsError as exc:
             self.report_problem(str(exc))
             return

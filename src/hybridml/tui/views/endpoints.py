@@ -83,6 +83,8 @@ class EndpointsView(ResourceView[Endpoint]):
         if column == "TRAFFIC 1h":  # by invocations in the hour, not by the sparkline's characters
             found = self.traffic.get(item.name)
             return (0, found[0].total if found else -1.0, "")
+        if column == "$/H":  # the dearest first, by the figure (not by its text)
+            return (0, -(item.hourly_cost() or 0.0), "")
         if column in ("AGE", "MODIFIED"):
             when = item.created_at if column == "AGE" else item.modified_at
             return (0, -(when.timestamp() if when else 0.0), "")
