@@ -1,43 +1,45 @@
 """Runs the TUI (headless, via Textual's Pilot) on a big fleet and prints one JSON line of figures.
 
-`python -m bench._app_probe PROXY_URL`: first rows painted, keypress -> repaint while the fleet refreshes,
-event-loop stalls, repaint cost, peak RSS and the idle API rate. Its own process, so the RSS is the app's
-alone (the fleet and the sequential boto3 loop live elsewhere).
+`python -m bench._app_probe PROXY_URL [--idle-cpu-s 60]`: its own process, so RSS and CPU are the app's alone
+(the fleet and the peers live elsewhere). Every latency is measured after the table is fully painted (the first
+sweep has finished and a frame was drawn), while the app keeps refreshing (a full resync, then incremental
+sweeps, back to back), with keys sent from a thread the way Textual's input thread sends them
+(`call_soon_threadsafe`), so they land at any moment of a refresh:
 
-Keypress -> repaint: a thread sends cursor keys every 80 ms the way Textual's input thread does
-(`call_soon_threadsafe`), so keys land at any moment of a refresh, not only when the loop is idle. For each
-key: sent (thread) -> handled (the table's cursor action) -> the first frame the screen composes after it
-(`App._display`, called for every frame, also headless). That span is what a user waits for.
+- cursor keys: key sent -> the key's action ran -> the first frame composed after it (`App._display`);
+- typing a filter (`/` then one character at a time): key sent -> the view's rows reflect the text typed so far
+  (the first screenful of the result, or all of it) -> the first frame after that;
+- clearing it (escape): key sent -> every row back -> the next frame.
+
+Then: peak RSS, and the app's CPU while it sits idle on `:jobs` (auto-refresh on, nothing typed).
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import bisect
 import gc
 import json
 import os
+import resource
 import statistics
 import sys
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from bench._table import peak_rss_mb
 
-REFRESH_S = 2.0
-KEYS = 100
-KEY_EVERY_S = 0.08
-IDLE_PHASE_S = 12.0
-
-
-def _percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * share))] if ordered else 0.0
+KEY_EVERY_S = 0.05
+CURSOR_KEYS = 80
+FILTER_TEXT = "parquet-004"  # part of a job name: narrows 100k rows to a few dozen, one keystroke at a time
+TYPE_EVERY_S = 0.25
 
 
 class GcWatch:
-    """Durations of the garbage collector's full (generation 2) passes: they stop the event loop too."""
+    """Durations of the collector's full (generation 2) passes: they stop the event loop too."""
 
     def __init__(self) -> None:
         self.pauses: list[float] = []
@@ -52,118 +54,213 @@ class GcWatch:
             self.pauses.append(time.perf_counter() - self._started)
 
 
-async def probe(url: str) -> dict[str, Any]:
-    from textual import events
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))] if ordered else 0.0
 
-    from bench.bench_fleet import build_services
-    from hybridml.config import UiSettings
-    from hybridml.tui.app import HybridApp
 
-    services = build_services(url, ui=UiSettings(refresh_s=REFRESH_S))
-    created = time.perf_counter()
-    app = HybridApp(services)
-    async with app.run_test(size=(160, 48)) as pilot:
-        while (view := app.active_view) is None or view.loaded_at is None:
-            await pilot.pause(0.01)
-        first_load_s = time.perf_counter() - created
+def cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
-        frames: list[float] = []
-        handled: list[float] = []
-        repaints: list[float] = []
-        display, table, apply = app._display, view.table, view._apply
+
+def summary(name: str, values: list[float]) -> dict[str, float]:
+    ms = [v * 1000 for v in values]
+    return {
+        f"{name}_p50_ms": statistics.median(ms) if ms else -1.0,
+        f"{name}_p95_ms": percentile(ms, 0.95) if ms else -1.0,
+        f"{name}_max_ms": max(ms, default=-1.0),
+        f"{name}_n": float(len(ms)),
+    }
+
+
+class Frames:
+    """Times of composed frames (every frame goes through `App._display`, headless too)."""
+
+    def __init__(self, app: Any) -> None:
+        self.times: list[float] = []
+        display = app._display
 
         def on_frame(screen: Any, renderable: Any) -> None:
-            frames.append(time.perf_counter())
+            self.times.append(time.perf_counter())
             display(screen, renderable)
 
-        def handler(action: Any) -> Any:
-            def wrapped() -> None:
-                handled.append(time.perf_counter())
-                action()
+        app._display = on_frame
 
-            return wrapped
+    def after(self, moment: float) -> float | None:
+        index = bisect.bisect_left(self.times, moment)
+        return self.times[index] if index < len(self.times) else None
 
-        def timed_apply(rows: Any) -> None:
-            started = time.perf_counter()
-            apply(rows)
-            repaints.append(time.perf_counter() - started)
 
-        app._display = on_frame  # type: ignore[method-assign]
-        table.action_cursor_down = handler(table.action_cursor_down)  # type: ignore[method-assign]
-        table.action_cursor_up = handler(table.action_cursor_up)  # type: ignore[method-assign]
-        view._apply = timed_apply  # type: ignore[method-assign]
+async def keep_refreshing(app: Any, view: Any, stop: threading.Event) -> int:
+    """Back-to-back refreshes (a full resync first, then every other one), like a busy account would cause."""
+    count = 0
+    while not stop.is_set():
+        if view.loading_since is None:
+            if count % 2 == 0:
+                app.services.batch.invalidate_jobs()
+            view.reload()
+            count += 1
+        await asyncio.sleep(0.02)
+    return count
 
-        loop = asyncio.get_running_loop()
-        assert app._driver is not None
-        send = app._driver.send_message
-        sent: list[float] = []
 
-        def typist() -> None:
-            for n in range(KEYS):
-                sent.append(time.perf_counter())
-                loop.call_soon_threadsafe(send, events.Key("down" if n % 2 == 0 else "up", None))
-                time.sleep(KEY_EVERY_S)
+def typist(
+    loop: asyncio.AbstractEventLoop, app: Any, keys: list[tuple[str, str | None]], every_s: float
+) -> list[float]:
+    """Send keys from a thread as the terminal driver does; returns when each was sent."""
+    from textual import events
 
+    assert app._driver is not None
+    send = app._driver.send_message
+    sent: list[float] = []
+    for key, char in keys:
+        sent.append(time.perf_counter())
+        loop.call_soon_threadsafe(send, events.Key(key, char))
+        time.sleep(every_s)
+    return sent
+
+
+async def run_keys(app: Any, view: Any, frames: Frames) -> dict[str, Any]:
+    loop = asyncio.get_running_loop()
+    table = view.table
+    handled: list[float] = []
+    down, up = table.action_cursor_down, table.action_cursor_up
+
+    def wrap(action: Callable[[], None]) -> Callable[[], None]:
+        def wrapped() -> None:
+            handled.append(time.perf_counter())
+            action()
+
+        return wrapped
+
+    table.action_cursor_down, table.action_cursor_up = wrap(down), wrap(up)  # type: ignore[method-assign]
+    landed: list[tuple[float, str]] = []  # (when, filter text) each time the rows changed
+    rows_changed = view.rows_changed
+
+    def on_rows(*args: Any, **kwargs: Any) -> None:
+        rows_changed(*args, **kwargs)
+        landed.append((time.perf_counter(), view.filter_text if view.store.pattern is not None else ""))
+
+    view.rows_changed = on_rows
+    stop = threading.Event()
+    refresher = asyncio.ensure_future(keep_refreshing(app, view, stop))
+    refreshing: list[bool] = []
+
+    cursor = [("down" if n % 3 else "up", None) for n in range(CURSOR_KEYS)]
+    thread_result: dict[str, list[float]] = {}
+
+    def cursor_keys() -> None:
+        thread_result["cursor"] = typist(loop, app, cursor, KEY_EVERY_S)
+
+    thread = threading.Thread(target=cursor_keys, daemon=True)
+    thread.start()
+    while thread.is_alive():
+        refreshing.append(view.loading_since is not None)
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.5)
+    cursor_lat = []
+    for sent_at, handled_at in zip(thread_result["cursor"], handled, strict=False):
+        frame = frames.after(handled_at)
+        if frame is not None:
+            cursor_lat.append(frame - sent_at)
+
+    typed = [("slash", "/")] + [(c if c != "-" else "minus", c) for c in FILTER_TEXT]
+
+    def filter_keys() -> None:
+        thread_result["filter"] = typist(loop, app, typed, TYPE_EVERY_S)
+
+    thread = threading.Thread(target=filter_keys, daemon=True)
+    thread.start()
+    while thread.is_alive():
+        refreshing.append(view.loading_since is not None)
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(1.0)
+    filter_lat = []
+    for n, sent_at in enumerate(thread_result["filter"][1:], start=1):
+        text = FILTER_TEXT[:n]
+        shown = next((t for t, f in landed if t >= sent_at and f == text), None)
+        frame = frames.after(shown) if shown is not None else None
+        if frame is not None:
+            filter_lat.append(frame - sent_at)
+    matches = len(view.store.shown)
+
+    def clear_keys() -> None:
+        thread_result["clear"] = typist(loop, app, [("escape", None), ("escape", None)], 0.5)
+
+    thread = threading.Thread(target=clear_keys, daemon=True)
+    thread.start()
+    await asyncio.to_thread(thread.join)
+    await asyncio.sleep(1.0)
+    clear_lat = []
+    sent_at = thread_result["clear"][1]  # the first escape closes the bar, the second clears the filter
+    shown = next((t for t, f in landed if t >= sent_at and f == ""), None)
+    frame = frames.after(shown) if shown is not None else None
+    if frame is not None:
+        clear_lat.append(frame - sent_at)
+    stop.set()
+    refreshes = await refresher
+    return {
+        **summary("cursor", cursor_lat),
+        **summary("filter", filter_lat),
+        **summary("clear", clear_lat),
+        "filter_matches": matches,
+        "refreshes_during_keys": refreshes,
+        "share_of_keys_during_refresh": sum(refreshing) / max(1, len(refreshing)),
+    }
+
+
+async def probe(url: str, idle_cpu_s: float) -> dict[str, Any]:
+    from bench.bench_fleet import build_services
+    from hybridml.tui.app import HybridApp
+
+    services = build_services(url)
+    started = time.perf_counter()
+    app = HybridApp(services)
+    async with app.run_test(size=(160, 48)) as pilot:
+        frames = Frames(app)
+        while (view := app.active_view) is None or not view.store.shown:
+            await pilot.pause(0.005)
+        frame = None
+        while frame is None:
+            await pilot.pause(0.005)
+            frame = frames.after(time.perf_counter() - 0.005)
+        first_rows_s = time.perf_counter() - started
+        while view.loaded_at is None:
+            await pilot.pause(0.02)
+        full_s = time.perf_counter() - started
+        rows = len(view.store)
+        await pilot.pause(1.0)
         gc_watch = GcWatch()
         gc.callbacks.append(gc_watch)
-        loads_before = view.loaded_at
-        thread = threading.Thread(target=typist, name="typist", daemon=True)
-        thread.start()
-        halfway = time.perf_counter() + KEYS * KEY_EVERY_S / 2
-        forced = False
-        while thread.is_alive():
-            if not forced and time.perf_counter() > halfway:
-                services.batch.invalidate_jobs()  # one full sweep (finished jobs too) in the middle
-                view.reload()
-                forced = True
-            await asyncio.sleep(0.02)
-        await pilot.pause(0.5)
-        latencies = []
-        for sent_at, handled_at in zip(sent, handled, strict=False):
-            index = bisect.bisect_left(frames, handled_at)
-            if index < len(frames):
-                latencies.append(frames[index] - sent_at)
-        refreshed = view.loaded_at != loads_before
+        figures = await run_keys(app, view, frames)
         gc.callbacks.remove(gc_watch)
-
-        meter = services.session.meter
-        before, started = meter.total, time.perf_counter()
-        await pilot.pause(IDLE_PHASE_S)
-        idle_per_min = (meter.total - before) * 60 / (time.perf_counter() - started)
-        app.tick_header()
-        header_api = f"api {app.header.api_rate}/min"
-        queues = len(await services.batch.queue_names())
-        settings = services.settings
-        bound = (queues * 5 + 1) * 60 / settings.ui.refresh_s
-        bound += queues * 2 * 60 / max(settings.batch.terminal_refresh_s, settings.ui.refresh_s)
-        rows = len(view.items)
+        await pilot.pause(5.0)
+        view.table.move_cursor(0)
+        cpu_before, wall_before = cpu_s(), time.perf_counter()
+        await pilot.pause(idle_cpu_s)
+        idle_cpu = (cpu_s() - cpu_before) / (time.perf_counter() - wall_before) * 100
     return {
-        "first_load_s": first_load_s,
+        "first_rows_s": first_rows_s,
+        "full_load_s": full_s,
         "rows": rows,
-        "key_p50_ms": statistics.median(latencies) * 1000,
-        "key_p95_ms": _percentile(latencies, 0.95) * 1000,
-        "key_max_ms": max(latencies) * 1000,
-        "key_samples": len(latencies),
-        "keys_handled": len(handled),
-        "refreshes": len(repaints),
-        "refreshed": refreshed,
-        "repaint_ms": statistics.median(repaints) * 1000 if repaints else 0.0,
-        "repaint_max_ms": max(repaints, default=0.0) * 1000,
-        "rss_mb": peak_rss_mb(),
+        **figures,
         "gc_full_passes": len(gc_watch.pauses),
-        "gc_max_ms": max(gc_watch.pauses, default=0.0) * 1000,
-        "latencies": [round(x * 1000) for x in latencies],
+        "gc_longest_ms": max(gc_watch.pauses, default=0.0) * 1000,
+        "rss_mb": peak_rss_mb(),
+        "idle_cpu_pct": idle_cpu,
         "load": os.getloadavg()[0],
-        "idle_per_min": idle_per_min,
-        "idle_bound": round(bound),
-        "header_api": header_api,
     }
 
 
 def main() -> None:
-    figures = asyncio.run(probe(sys.argv[1]))
+    parser = argparse.ArgumentParser(prog="python -m bench._app_probe")
+    parser.add_argument("url")
+    parser.add_argument("--idle-cpu-s", type=float, default=60.0)
+    args = parser.parse_args()
+    figures = asyncio.run(probe(args.url, args.idle_cpu_s))
     print(json.dumps(figures))
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -26,11 +26,15 @@ def process_age_s() -> float:
 
 async def main_async() -> dict[str, float]:
     from hybridml import cli
+
+    early = cli.early_demo_fleet(["--demo"]) if hasattr(cli, "early_demo_fleet") else None
     from hybridml.cli import _services, _settings, build_parser
 
     args = build_parser().parse_args(["--demo"])
-    if hasattr(cli, "start_demo_fleet"):
-        fleet: Any = cli.start_demo_fleet(args)
+    if early is not None:
+        fleet: Any = early
+    elif hasattr(cli, "start_demo_fleet"):
+        fleet = cli.start_demo_fleet(args)
     else:  # `--baseline`: the code before the child-process demo fleet (seed everything, then start)
         from hybridml.fleet.embedded import EmbeddedFleet
 

@@ -11,6 +11,7 @@ class Row:
     value: str
     target: str = ""
     ok: bool | None = None  # None: no target
+    peer: str = ""  # what the peers (or the spread) measured in the same run
 
 
 def print_table(title: str, rows: list[Row]) -> None:
@@ -19,8 +20,9 @@ def print_table(title: str, rows: list[Row]) -> None:
     twidth = max((len(r.target) for r in rows), default=0)
     print(f"\n== {title} ==")
     for r in rows:
-        verdict = "" if r.ok is None else ("PASS" if r.ok else "MISS")
-        print(f"  {r.metric:<{width}}  {r.value:>{vwidth}}  {r.target:<{twidth}}  {verdict}".rstrip())
+        verdict = "" if r.ok is None else ("ok" if r.ok else "MISSED")
+        line = f"  {r.metric:<{width}}  {r.value:>{vwidth}}  {r.target:<{twidth}}  {verdict:<6}  {r.peer}"
+        print(line.rstrip())
 
 
 def peak_rss_mb() -> float:

@@ -46,3 +46,15 @@ def test_unreachable_endpoint_headless_is_one_clear_line(capsys, tmp_path) -> No
     err = capsys.readouterr().err
     assert "cannot connect to http://127.0.0.1:9" in err
     assert "Traceback" not in err
+
+
+def test_the_plain_demo_starts_its_fleet_before_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    from hybridml.fleet import early as cli
+    from hybridml.fleet import process
+
+    started: list[int] = []
+    monkeypatch.setattr(process.FleetProcess, "start", classmethod(lambda cls, **kw: started.append(kw["jobs"])))
+    assert cli.early_demo_fleet(["--demo", "--refresh", "2", "--read-only"]) is None and started == [cli.DEMO_JOBS]
+    for argv in (["--demo", "jobs"], ["--demo", "--demo-fleet", "hostile"], ["--demo-jobs", "5"], ["jobs"]):
+        assert cli.early_demo_fleet(argv) is None
+    assert started == [cli.DEMO_JOBS]  # only the plain TUI demo starts early

@@ -1,3 +1,3 @@
-from hybridml.cli import main
+from hybridml.entry import main
 
 raise SystemExit(main())

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from hybridml import __version__
 from hybridml.config import ConfigError, Settings, load_settings
+from hybridml.fleet.early import DEMO_JOBS, early_demo_fleet
 from hybridml.headless.args import seconds
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--endpoint-url", help="send every AWS call here (default: AWS_ENDPOINT_URL)")
     parser.add_argument("--read-only", action="store_true", help="refuse every mutating action")
     parser.add_argument("--refresh", type=seconds(0.5, 3600), help="auto-refresh interval in seconds (0.5-3600)")
-    parser.add_argument("--demo-jobs", type=int, default=300, help=argparse.SUPPRESS)
+    parser.add_argument("--demo-jobs", type=int, default=DEMO_JOBS, help=argparse.SUPPRESS)
     parser.add_argument(
         "--demo-fleet",
         choices=("standard", "hostile"),
@@ -125,14 +126,24 @@ def hold_for_demo(services: Services, fleet: EmbeddedFleet | FleetProcess) -> No
         services.session.hold_until(fleet.ready, LATE_SERVICES)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+def main(argv: Sequence[str] | None = None, *, early: FleetProcess | None = None) -> int:
+    """`early`: the demo fleet's child, when `hybridml.entry` already started it (else it is started here)."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if early is None:
+        early = early_demo_fleet(arguments)
     try:
+        parser = build_parser()
+        args = parser.parse_args(arguments)
         settings = _settings(args)
     except ConfigError as exc:
+        if early is not None:
+            early.stop()
         _error(exc)
         return 2
+    except BaseException:
+        if early is not None:
+            early.stop()
+        raise
     if args.command is None and settings.keymap:
         from hybridml.tui.keys import validate_keymap
 
@@ -144,8 +155,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from hybridml.price_cache import install
 
     install()  # `hybridml prices refresh`'s cache over the shipped catalogue, when there is one
-    fleet: EmbeddedFleet | FleetProcess | None = None
-    if args.demo:
+    fleet: EmbeddedFleet | FleetProcess | None = early
+    if args.demo and fleet is None:
         fleet = start_demo_fleet(args)
     try:
         from hybridml.aws.errors import AwsError
@@ -177,9 +188,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                 silence_stdout()
                 return 0
         from hybridml.debuglog import open_debug_log
+        from hybridml.fleet.process import FleetProcess
         from hybridml.tui.app import HybridApp
 
-        app = HybridApp(services, debug_log=open_debug_log(settings.debug_log))
+        app = HybridApp(
+            services,
+            debug_log=open_debug_log(settings.debug_log),
+            fleet_ready=fleet.ready if isinstance(fleet, FleetProcess) else None,
+        )
         app.run()
         return app.return_code or 0
     finally:

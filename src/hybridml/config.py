@@ -35,6 +35,9 @@ class AwsSettings(_Section):
     max_attempts: int = Field(default=5, ge=1, le=20)
     retry_mode: Literal["standard", "adaptive", "legacy"] = "adaptive"
     max_concurrency: int = Field(default=8, ge=1, le=64)
+    # requests a minute the automatic refreshes may send (the account's API limits are shared with everything
+    # else on it); throttling lowers it for a while
+    max_calls_per_min: int = Field(default=300, ge=10, le=100_000)
 
     @field_validator("endpoint_url")
     @classmethod
@@ -57,7 +60,14 @@ class UiSettings(_Section):
 class BatchSettings(_Section):
     queues: tuple[str, ...] = ()  # empty: every queue
     terminal_window_h: float = Field(default=24.0, gt=0, le=24 * 14)  # finished jobs older than this are dropped
-    terminal_refresh_s: float = Field(default=60.0, ge=0, le=3600)  # re-list SUCCEEDED/FAILED this often
+    # every status of every queue is listed again this often (between: new jobs and active ones only)
+    resync_s: float = Field(default=300.0, ge=0, le=3600)
+    terminal_refresh_s: float | None = Field(default=None, ge=0, le=3600)  # old name of resync_s
+
+    @property
+    def resync_every_s(self) -> float:
+        return self.terminal_refresh_s if self.terminal_refresh_s is not None else self.resync_s
+
     stuck_after_min: float = Field(default=15.0, gt=0)
 
 
@@ -114,6 +124,7 @@ class SageMakerSettings(_Section):
     endpoint_wait_s: float = Field(default=900.0, gt=0, le=6 * 3600)  # how long `s` waits for InService
     endpoint_poll_s: float = Field(default=5.0, ge=0.05, le=300)
     metrics_window: Literal["1h", "6h", "24h"] = "6h"
+    list_window_h: float = Field(default=7 * 24.0, gt=0, le=24 * 365)  # training/processing jobs created since
     invoke_content_type: str = "application/json"
     training_templates: dict[str, TrainingTemplate] = {}
 

@@ -79,7 +79,7 @@ class Services:
             session=session,
             batch=BatchService(session, settings.batch),
             sagemaker=SageMakerService(session),
-            training=TrainingService(session),
+            training=TrainingService(session, settings.sagemaker.list_window_h),
             metrics=MetricsService(session),
             logs=LogsService(session),
             quotas=QuotasService(session),
@@ -140,6 +140,7 @@ class Services:
         except ReadOnlyRefused as exc:
             self._record_failure(action, exc, result="refused", identity="")
             raise
+        self.session.budget.mutated()
         action.validate()  # InvalidRequest: nothing attempted, nothing recorded
         action = await action.prepare(self)
         action.validate()
@@ -202,7 +203,9 @@ class Services:
         )
 
     def invalidate(self, action: Action[Any]) -> None:
-        """Drop what the action made stale, so the next refresh shows the change (finished jobs included)."""
+        """Drop what the action made stale, so the next refresh shows the change (finished jobs included), and the
+        shared read cache (`aws/cache.py`): the views and watches read again."""
+        self.session.cache.invalidate()
         for what in action.invalidates:
             if what == "batch.jobs":
                 self.batch.invalidate_jobs()

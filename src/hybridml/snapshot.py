@@ -7,6 +7,7 @@ A service the credentials cannot read (or an endpoint that lacks it) leaves its 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Awaitable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, TypeVar
@@ -17,7 +18,7 @@ from hybridml.domain.batch import Job, JobStatus
 from hybridml.domain.sagemaker import Endpoint
 from hybridml.triage.context import Thresholds, TriageContext
 from hybridml.triage.instances import QUOTA_CODES
-from hybridml.triage.watches import idle_candidates
+from hybridml.triage.watches import could_be_idle, idle_candidates
 
 if TYPE_CHECKING:
     from hybridml.services import Services
@@ -77,26 +78,43 @@ async def gather_context(
     *,
     details: bool = True,
     sagemaker: bool = True,
+    training: bool = True,
+    endpoint_details: bool = True,
     quotas: bool = True,
     extra_jobs: Sequence[str] = (),
+    max_age_s: float = 0.0,
     idle_h: float = 0.0,
 ) -> TriageContext:
     """One snapshot. `details=False` skips DescribeJobs (enough for watches and `:all`); `extra_jobs` are
-    described and added when the listing does not hold them; `idle_h` reads the Invocations of the endpoints
-    the idle watch could call idle over that many hours (`context.invocations`)."""
+    described and added when the listing does not hold them. Reads younger than `max_age_s` (the views' own,
+    through the shared cache and job sweep) are reused: the watches state the freshness they need.
+    `endpoint_details=False` reads endpoints from ListEndpoints alone (status and times, no variants).
+    `idle_h` reads the Invocations of the endpoints the idle watch could call idle over that many hours
+    (`context.invocations`), and their variants (`_idle_reads`)."""
     skipped: list[tuple[str, str]] = []
     batch = services.batch
     denied = services.denied_services()
-    queues_t = asyncio.ensure_future(batch.job_queues())
-    ces_t = asyncio.ensure_future(batch.compute_environments())
-    defs_t = asyncio.ensure_future(batch.job_definitions())
-    jobs_t = asyncio.ensure_future(batch.all_jobs(services.settings.batch.queues))
+    queues_t = asyncio.ensure_future(batch.job_queues(max_age_s=max_age_s))
+    ces_t = asyncio.ensure_future(batch.compute_environments(max_age_s=max_age_s))
+    defs_t = asyncio.ensure_future(batch.job_definitions(max_age_s=max_age_s))
+    jobs_t = asyncio.ensure_future(batch.all_jobs(services.settings.batch.queues, max_age_s=max(1.0, max_age_s)))
     use_sm = sagemaker and "sagemaker" not in denied
     eps_t = asyncio.ensure_future(
-        _optional("sagemaker", services.sagemaker.endpoints(), [], skipped) if use_sm else _none([])
+        _optional(
+            "sagemaker",
+            services.sagemaker.endpoints(max_age_s=max_age_s)
+            if endpoint_details
+            else services.sagemaker.endpoint_summaries(max_age_s=max_age_s),
+            [],
+            skipped,
+        )
+        if use_sm
+        else _none([])
     )
     tjs_t = asyncio.ensure_future(
-        _optional("sagemaker", services.training.training_jobs(), [], skipped) if use_sm else _none([])
+        _optional("sagemaker", services.training.training_jobs(max_age_s=max_age_s), [], skipped)
+        if use_sm and training
+        else _none([])
     )
     use_q = quotas and "service-quotas" not in denied
     quota_t = asyncio.ensure_future(
@@ -121,14 +139,16 @@ async def gather_context(
         if any(i not in listed for i in extra_jobs):  # e.g. an array child, which ListJobs by queue omits
             jobs = jobs + await batch.describe_jobs([i for i in extra_jobs if i not in listed])
         children = await _array_samples(services, jobs) if details else []
-        endpoints, training, (quota_values, quota_why) = await asyncio.gather(eps_t, tjs_t, quota_t)
+        endpoints, trainings, (quota_values, quota_why) = await asyncio.gather(eps_t, tjs_t, quota_t)
     except BaseException:
         for task in (eps_t, tjs_t, quota_t):
             task.cancel()
         raise
     invocations: dict[str, float] = {}
     if idle_h > 0 and use_sm:
-        invocations = await _optional("endpoint metrics", _invocations(services, endpoints, idle_h), {}, skipped)
+        endpoints, invocations = await _optional(
+            "endpoint metrics", _idle_reads(services, endpoints, idle_h), (endpoints, {}), skipped
+        )
     if sagemaker and not use_sm:
         skipped.append(("sagemaker", "access denied at start-up"))
     if quota_why and quotas:
@@ -139,7 +159,7 @@ async def gather_context(
         compute_environments=tuple(ces),
         job_definitions=tuple(defs),
         endpoints=tuple(endpoints),
-        training_jobs=tuple(training),
+        training_jobs=tuple(trainings),
         quotas=tuple(sorted(quota_values.items())),
         thresholds=thresholds(services),
         unreadable=tuple(dict.fromkeys(skipped)),
@@ -148,11 +168,30 @@ async def gather_context(
     )
 
 
-async def _invocations(services: Services, endpoints: Sequence[Endpoint], idle_h: float) -> dict[str, float]:
-    """Invocations over the last `idle_h` hours of the endpoints that could be idle that long (one cached read)."""
-    candidates = idle_candidates(endpoints, idle_h, datetime.now(UTC))
-    pairs = [(e.name, v.name) for e in candidates for v in e.variants]
-    return await services.metrics.invocation_totals(pairs, round(idle_h * 3600)) if pairs else {}
+IDLE_READ_MAX_AGE_S = 600.0  # the idle watch counts hours: endpoint details and totals this old will do
+
+
+async def _idle_reads(
+    services: Services, endpoints: list[Endpoint], idle_h: float
+) -> tuple[list[Endpoint], dict[str, float]]:
+    """For the idle watch: the variants of the endpoints that could be idle `idle_h` hours (a summary listing has
+    none; the full listing is reused when younger than IDLE_READ_MAX_AGE_S, the view's own when it is open), and
+    their Invocations over that window (one GetMetricData, totals reused as long)."""
+    now = datetime.now(UTC)
+    maybe = {e.name for e in endpoints if could_be_idle(e, idle_h, now)}
+    if any(not e.variants for e in endpoints if e.name in maybe):
+        full = {e.name: e for e in await services.sagemaker.endpoints(max_age_s=IDLE_READ_MAX_AGE_S)}
+        endpoints = [
+            dataclasses.replace(e, variants=full[e.name].variants)
+            if e.name in maybe and not e.variants and e.name in full
+            else e
+            for e in endpoints
+        ]
+    pairs = [(e.name, v.name) for e in idle_candidates(endpoints, idle_h, now) for v in e.variants]
+    if not pairs:
+        return endpoints, {}
+    window = round(idle_h * 3600)
+    return endpoints, await services.metrics.invocation_totals(pairs, window, max_age_s=IDLE_READ_MAX_AGE_S)
 
 
 async def _none(value: T) -> T:

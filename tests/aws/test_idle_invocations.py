@@ -50,7 +50,10 @@ async def test_invocation_totals_sum_variants_and_are_reused(services: Services)
 async def test_demo_idle_endpoint_is_found_and_costed(services: Services) -> None:
     """The demo's forgotten staging endpoint: InService for 72 h and never invoked."""
     [(name, instance_type, count, _age)] = catalog.IDLE_ENDPOINTS
-    ctx = await gather_context(services, details=False, quotas=False, idle_h=24)
+    # as the watch reads: endpoint summaries (no variants); the candidates' variants are read for it
+    ctx = await gather_context(services, details=False, quotas=False, endpoint_details=False, idle_h=24)
+    staging = next(e for e in ctx.endpoints if e.name == name)
+    assert [v.instance_type for v in staging.variants] == [instance_type]
     invocations = dict(ctx.invocations)
     assert invocations[name] == 0.0
     assert all(v > 0 for n, v in invocations.items() if n != name)  # the others serve traffic

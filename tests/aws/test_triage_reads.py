@@ -105,3 +105,18 @@ async def test_second_snapshot_reuses_what_does_not_change(services: Services) -
     assert calls("ListEndpoints") == 1
     assert calls("DescribeEndpoint") < len(ctx.endpoints)
     assert calls("DescribeTrainingJob") <= len(unfinished) < len(ctx.training_jobs)
+
+
+async def test_the_watches_snapshot_is_cheap_and_reuses_fresh_reads(services: Services) -> None:
+    meter = services.session.meter
+
+    def calls() -> dict[str, int]:
+        return dict(meter.by_operation)
+
+    watch = {"details": False, "quotas": False, "training": False, "endpoint_details": False}
+    ctx = await gather_context(services, **watch, max_age_s=30)  # type: ignore[arg-type]
+    first = calls()
+    assert ctx.endpoints and first.get("DescribeEndpoint", 0) == 0  # ListEndpoints says status and times
+    assert first.get("ListTrainingJobs", 0) == 0  # no watch looks at training jobs
+    await gather_context(services, **watch, max_age_s=30)  # type: ignore[arg-type]
+    assert calls() == first  # everything younger than 30 s was reused: not one call

@@ -30,7 +30,7 @@ async def test_endpoints_show_cost_per_hour_and_the_idle_watch(fleet: EmbeddedFl
         await wait_for(pilot, lambda: "endpoints" in app.views and app.views["endpoints"].loaded_at is not None)
         view = app.views["endpoints"]
         column = ENDPOINT_COLUMNS.index("$/H")
-        cost = {name: str(view._rendered[name][column]) for name in ("yolo-dogs-prod", IDLE, "resnet-shadow")}
+        cost = {name: view.cells_of(name)[column] for name in ("yolo-dogs-prod", IDLE, "resnet-shadow")}
         # instances x catalogue price: 2 x ml.g5.xlarge, 1 x ml.g4dn.xlarge; Creating with none running: "-"
         assert cost == {"yolo-dogs-prod": "$2.82", IDLE: "$0.736", "resnet-shadow": "-"}
         assert prices.hourly("ml.g5.xlarge") == 1.408
@@ -38,7 +38,7 @@ async def test_endpoints_show_cost_per_hour_and_the_idle_watch(fleet: EmbeddedFl
         await wait_for(pilot, lambda: "$/H" in frame(app).text and "$2.82" in frame(app).text)
         while view.sort_column != "$/H":  # `o`: sort by the next column
             await pilot.press("o")
-        assert [view.by_key[k].name for k in view._order[:2]] == ["yolo-dogs-prod", "text-embed"]  # $2.82, $1.22
+        assert [view.by_key[k].name for k in view.shown_keys[:2]] == ["yolo-dogs-prod", "text-embed"]  # $2.82, $1.22
         # the watch ran after the first load: the forgotten endpoint is named with what it costs a day
         await wait_for(pilot, lambda: any(a.key == f"idle/{IDLE}" for a in app.alerts), 15)
         [idle] = [a for a in app.alerts if a.key.startswith("idle/")]
@@ -71,17 +71,17 @@ async def test_all_has_a_cost_column(fleet: EmbeddedFleet, tmp_path: Path) -> No
         view = app.views["all"]
         column = WORKLOAD_COLUMNS.index("COST/H")
         by_name = {w.name: w for w in view.items}
-        assert str(view._rendered[by_name["yolo-dogs-prod"].key][column]) == "$2.82"
+        assert view.cells_of(by_name["yolo-dogs-prod"].key)[column] == "$2.82"
         training = by_name["dogs-yolo11s-ft-1124"]  # InProgress on one ml.g5.xlarge
-        assert str(view._rendered[training.key][column]) == "$1.41"
-        assert str(view._rendered[by_name["dogs-yolo11n-ft-1121"].key][column]) == "-"  # Completed: nothing billed
+        assert view.cells_of(training.key)[column] == "$1.41"
+        assert view.cells_of(by_name["dogs-yolo11n-ft-1121"].key)[column] == "-"  # Completed: nothing billed
         await wait_for(pilot, lambda: "COST/H" in frame(app).text)
         for _ in range(len(WORKLOAD_COLUMNS)):  # `o` sorts by the next column, until COST/H
             if view.sort_column == "COST/H":
                 break
             await pilot.press("o")
         assert view.sort_column == "COST/H" and "sort:COST/H" in frame(app).text
-        first = view.by_key[view._order[0]]
+        first = view.by_key[view.shown_keys[0]]
         assert first.hourly == max(w.hourly or 0.0 for w in view.items) > 0  # the dearest first
 
         def shown_costs() -> list[float]:

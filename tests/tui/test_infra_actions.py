@@ -29,7 +29,7 @@ async def test_scale_compute_environment_from_the_keyboard(fleet: EmbeddedFleet)
         await wait_for(pilot, lambda: loaded(app, "ce"))
         view = app.views["ce"]
         await pilot.press("slash", *"gpu-ondemand", "enter")
-        await wait_for(pilot, lambda: len(view._order) == 1)
+        await wait_for(pilot, lambda: len(view.shown_keys) == 1)
         before = view.selected
         assert before is not None and before.resources is not None
         await pilot.press("s")
@@ -61,7 +61,7 @@ async def test_queue_priority_and_state_from_the_keyboard(fleet: EmbeddedFleet) 
         await wait_for(pilot, lambda: loaded(app, "queues"))
         view = app.views["queues"]
         await pilot.press("slash", *"gpu-legacy", "enter")
-        await wait_for(pilot, lambda: len(view._order) == 1)
+        await wait_for(pilot, lambda: len(view.shown_keys) == 1)
         await pilot.press("p")
         await wait_for(pilot, lambda: isinstance(app.screen, ValuesFormScreen))
         app.screen.query_one("#v-priority", Input).value = "7"
@@ -115,7 +115,7 @@ async def test_new_job_from_a_queue_prefills_the_queue(fleet: EmbeddedFleet) -> 
         await wait_for(pilot, lambda: loaded(app, "queues"))
         view = app.views["queues"]
         await pilot.press("slash", *"gpu-training", "enter")
-        await wait_for(pilot, lambda: len(view._order) == 1)
+        await wait_for(pilot, lambda: len(view.shown_keys) == 1)
         await pilot.press("n")
         await wait_for(pilot, lambda: isinstance(app.screen, SubmitScreen) and app.screen.catalog_loaded)
         screen = app.screen

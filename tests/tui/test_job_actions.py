@@ -44,15 +44,16 @@ async def test_mark_and_stop_jobs_with_a_reason(fleet: EmbeddedFleet, tmp_path: 
         await wait_for(pilot, lambda: loaded(app, "jobs"))
         view = app.views["jobs"]
         app.apply_filter(tag)
-        await wait_for(pilot, lambda: len(view._order) == 2)
+        await wait_for(pilot, lambda: len(view.shown_keys) == 2)
         await pilot.press("space", "space")
         assert view.marked == {queued.job_id, running.job_id}
         assert "2 marked" in str(view.query_one("#view-title").render())
         app.apply_filter(f"{tag}-queued")
-        assert "1 marked" in str(view.query_one("#view-title").render())
+        await wait_for(pilot, lambda: "1 marked" in str(view.query_one("#view-title").render()))
         assert "1 hidden by the filter" in str(view.query_one("#view-title").render())
         app.apply_filter(tag)
-        assert view.table.get_cell_at((0, 0)) == "●"  # the mark column shows it
+        await wait_for(pilot, lambda: len(view.shown_keys) == 2)
+        assert view.table.plain_row(0)[0] == "●"  # the mark column shows it
         await pilot.press("ctrl+k")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         body = str(app.screen.body)  # type: ignore[attr-defined]
@@ -81,13 +82,13 @@ async def test_stop_needs_confirmation_and_finished_jobs_are_skipped(app: Hybrid
         await wait_for(pilot, lambda: loaded(app, "jobs"))
         view = app.views["jobs"]
         app.apply_filter("etl-upstream-extract")  # a FAILED job
-        await wait_for(pilot, lambda: len(view._order) == 1)
+        await wait_for(pilot, lambda: len(view.shown_keys) == 1)
         await pilot.press("ctrl+k")
         await pilot.pause()
         assert not isinstance(app.screen, ConfirmScreen)
         assert any("already finished" in n.message for n in app._notifications)
         app.apply_filter("yolo-spot-burst-7")  # RUNNABLE (typing the filter is covered by test_navigation)
-        await wait_for(pilot, lambda: len(view._order) == 1)
+        await wait_for(pilot, lambda: len(view.shown_keys) == 1)
         await pilot.press("ctrl+k")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("escape")  # cancelled: nothing sent
@@ -101,7 +102,7 @@ async def test_clone_prefills_overrides_from_the_job(app: HybridApp) -> None:
         await wait_for(pilot, lambda: loaded(app, "jobs"))
         view = app.views["jobs"]
         app.apply_filter("train-llm-8gpu")
-        await wait_for(pilot, lambda: len(view._order) == 1)
+        await wait_for(pilot, lambda: len(view.shown_keys) == 1)
         await pilot.press("c")
         await wait_for(pilot, lambda: isinstance(app.screen, SubmitScreen) and app.screen.catalog_loaded)
         screen = app.screen
@@ -119,7 +120,7 @@ async def test_array_parent_opens_its_children(app: HybridApp, fleet: EmbeddedFl
         await wait_for(pilot, lambda: loaded(app, "jobs"))
         view = app.views["jobs"]
         app.apply_filter("yolo-videos-nightly")
-        await wait_for(pilot, lambda: len(view._order) == 1)
+        await wait_for(pilot, lambda: len(view.shown_keys) == 1)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ArrayChildrenScreen) and app.screen.loaded)
         screen = app.screen
@@ -149,7 +150,7 @@ async def test_resubmit_failed_job_in_one_key(app: HybridApp, fleet: EmbeddedFle
         await wait_for(pilot, lambda: loaded(app, "jobs"))
         view = app.views["jobs"]
         app.apply_filter("etl-upstream-extract")  # FAILED
-        await wait_for(pilot, lambda: len(view._order) == 1)
+        await wait_for(pilot, lambda: len(view.shown_keys) == 1)
         await pilot.press("R")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         assert app.screen.title_text == "Resubmit etl-upstream-extract?"  # type: ignore[attr-defined]
@@ -183,7 +184,7 @@ async def test_kill_and_clone_from_the_job_detail(app: HybridApp) -> None:
         await wait_for(pilot, lambda: loaded(app, "jobs"))
         view = app.views["jobs"]
         app.apply_filter(name)
-        await wait_for(pilot, lambda: len(view._order) == 1)
+        await wait_for(pilot, lambda: len(view.shown_keys) == 1)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, JobDetailScreen))
         detail = app.screen

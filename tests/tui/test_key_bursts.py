@@ -80,7 +80,7 @@ async def test_typed_ahead_filter_reaches_the_new_view(fleet: EmbeddedFleet) -> 
         burst(app, ":queues\r/gpu-legacy\r")
         await wait_for(pilot, lambda: loaded(app, "queues") and settled(app), LIMIT_S)
         view = app.views["queues"]
-        await wait_for(pilot, lambda: view.filter_text == "gpu-legacy" and len(view._order) == 1, LIMIT_S)
+        await wait_for(pilot, lambda: view.filter_text == "gpu-legacy" and len(view.shown_keys) == 1, LIMIT_S)
 
 
 async def test_a_key_typed_before_a_dialog_showed_is_dropped_but_later_ones_act(fleet: EmbeddedFleet) -> None:

@@ -37,7 +37,7 @@ async def test_local_launch_runs_the_real_pipeline(fleet: EmbeddedFleet) -> None
         assert run.result is not None and run.result.frames_processed == 24
         assert run.result.video_url.endswith(".mp4")
         view = app.views["launches"]
-        await wait_for(pilot, lambda: run_id in view._order)
+        await wait_for(pilot, lambda: run_id in view.shown_keys)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, LaunchResultScreen))
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from textual.widgets import DataTable
-
 from hybridml.domain.batch import JobStatus
 from hybridml.fleet.embedded import EmbeddedFleet
 from hybridml.tui.app import HybridApp
 from hybridml.tui.screens.job_detail import JobDetailScreen
 from hybridml.tui.screens.json_view import JsonScreen
+from hybridml.tui.widgets.resource_table import ResourceTable
 from tests.tui.helpers import wait_for
 
 
@@ -26,10 +25,10 @@ async def test_jobs_view_paints_with_data(app: HybridApp) -> None:
         await wait_for(pilot, lambda: loaded(app, "jobs"))
         view = app.active_view
         assert view is not None
-        assert len(view._order) >= 300
-        assert app.header.account == "123456789012"
+        assert len(view.shown_keys) >= 300
+        await wait_for(pilot, lambda: app.header.account == "123456789012")  # read after the first paint
         table = view.table
-        assert table.row_count == len(view._order)
+        assert table.row_count == len(view.shown_keys)
         statuses = {job.status for job in view.items}
         assert JobStatus.RUNNABLE in statuses and JobStatus.FAILED in statuses
 
@@ -51,12 +50,12 @@ async def test_filter_and_escape(app: HybridApp, fleet: EmbeddedFleet) -> None:
         await wait_for(pilot, lambda: loaded(app, "jobs"))
         view = app.active_view
         assert view is not None
-        total = len(view._order)
+        total = len(view.shown_keys)
         await pilot.press("slash", *"train-llm", "enter")
-        assert len(view._order) == 1
+        assert len(view.shown_keys) == 1
         assert view.selected is not None and view.selected.name == "train-llm-8gpu"
         await pilot.press("escape")
-        assert view.filter_text == "" and len(view._order) == total
+        assert view.filter_text == "" and len(view.shown_keys) == total
 
 
 async def test_invalid_regex_is_matched_literally_with_a_message(app: HybridApp) -> None:
@@ -65,7 +64,7 @@ async def test_invalid_regex_is_matched_literally_with_a_message(app: HybridApp)
         await pilot.press("slash", *"etl-[", "enter")
         view = app.active_view
         assert view is not None and view.filter_text == "etl-["
-        assert len(view._order) == 0
+        assert len(view.shown_keys) == 0
         assert any("invalid regex" in n.message for n in app._notifications)
 
 
@@ -88,8 +87,8 @@ async def test_enter_drills_queue_to_jobs_to_detail_and_back(app: HybridApp) -> 
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.current_kind == "jobs")
         jobs = app.views["jobs"]
-        await wait_for(pilot, lambda: len(jobs._order) > 0)
-        assert {jobs.by_key[k].queue for k in jobs._order} == {queue}
+        await wait_for(pilot, lambda: len(jobs.shown_keys) > 0)
+        assert {jobs.by_key[k].queue for k in jobs.shown_keys} == {queue}
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, JobDetailScreen))
         await pilot.press("d")
@@ -125,7 +124,7 @@ async def test_refresh_keeps_cursor_and_filter(app: HybridApp) -> None:
         await wait_for(pilot, lambda: view.loaded_at != stamp)
         assert view.filter_text == "yolo"
         assert view.selected == before
-        assert isinstance(view.table, DataTable)
+        assert isinstance(view.table, ResourceTable)
 
 
 async def test_unreachable_endpoint_at_start(fleet: EmbeddedFleet) -> None:
@@ -175,3 +174,42 @@ async def test_command_palette_finds_views_and_batch_actions(app: HybridApp) -> 
         await wait_for(pilot, lambda: app.screen.query_one(CommandList).option_count > 0)  # searched in a worker
         await pilot.press("enter")
         await wait_for(pilot, lambda: loaded(app, "queues"))
+
+
+async def test_header_shows_the_api_budget_at_80_columns(app: HybridApp) -> None:
+    import re
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: loaded(app, "jobs"))
+        app.tick_header()
+        text = app.header.render().plain
+        assert re.search(r"api \d+/300 ", text) and ":jobs" in text and len(text) <= 80
+        app.services.session.budget.throttled()  # AWS said slow down: the cap halves and the header says so
+        app.tick_header()
+        assert "api" in app.header.render().plain and "/150 throttled" in app.header.render().plain
+
+
+async def test_startup_reads_wait_for_the_first_paint_and_the_demo_fleet_refreshes_once(fleet: EmbeddedFleet) -> None:
+    import threading
+
+    from tests.conftest import make_services
+
+    ready = threading.Event()
+    order: list[str] = []
+
+    app = HybridApp(make_services(fleet), fleet_ready=ready)
+    probes = app.check_permissions
+
+    def recording() -> object:
+        view = app.active_view
+        order.append("probes after rows" if view is not None and view.loaded_at is not None else "probes first")
+        return probes()
+
+    app.check_permissions = recording  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for(pilot, lambda: loaded(app, "jobs"))
+        await wait_for(pilot, lambda: bool(order))
+        assert order == ["probes after rows"]
+        resyncs = app.services.batch.sweeper.resyncs
+        ready.set()  # the demo child seeded the rest of the fleet
+        await wait_for(pilot, lambda: app.services.batch.sweeper.resyncs > resyncs)

@@ -109,7 +109,7 @@ async def test_no_cloudwatch_access_only_blanks_the_curves(fleet: EmbeddedFleet,
         app = HybridApp(services, start_view="endpoints")
         async with app.run_test(size=(160, 40)) as pilot:
             view = await open_on(pilot, app, "yolo-dogs-prod")
-            assert [str(c) for c in view._rendered["yolo-dogs-prod"]][6:8] == ["-", "-"]
+            assert view.cells_of("yolo-dogs-prod")[6:8] == ["-", "-"]
             await pilot.press("enter")
             await wait_for(pilot, lambda: isinstance(app.screen, EndpointDetailScreen))
             metrics = app.screen.query_one("#detail-metrics", Static)

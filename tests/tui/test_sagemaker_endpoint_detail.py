@@ -56,5 +56,5 @@ async def test_sort_by_traffic_puts_the_busiest_last(fleet: EmbeddedFleet, tmp_p
         view = app.views["endpoints"]
         while view.sort_column != "TRAFFIC 1h":
             await pilot.press("o")
-        totals = [view.traffic[key][0].total if key in view.traffic else -1 for key in view._order]  # type: ignore[attr-defined]
+        totals = [view.traffic[key][0].total if key in view.traffic else -1 for key in view.shown_keys]  # type: ignore[attr-defined]
         assert totals == sorted(totals) and totals[-1] > 0

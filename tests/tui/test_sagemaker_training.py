@@ -44,7 +44,7 @@ async def test_training_list_and_detail(fleet: EmbeddedFleet, tmp_path: Path) ->
     app = make_app(fleet, tmp_path)
     async with app.run_test(size=(160, 50)) as pilot:
         view = await select(pilot, app, "dogs-yolo11n-ft-1121")
-        cells = [str(c) for c in view._rendered["dogs-yolo11n-ft-1121"]]
+        cells = view.cells_of("dogs-yolo11n-ft-1121")
         assert cells[1] == "Completed" and cells[3] == "ml.g5.2xlarge" and "train:loss=" in cells[8]
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, TrainingDetailScreen))

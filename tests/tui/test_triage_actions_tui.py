@@ -71,7 +71,7 @@ async def test_denied_pane_is_named_in_the_header(fleet: EmbeddedFleet) -> None:
             await wait_for(pilot, lambda: loaded(app, "all"), limit_s=15)
             view = app.active_view
             assert view is not None
-            assert {view.by_key[k].kind for k in view._order} == {"job"}
+            assert {view.by_key[k].kind for k in view.shown_keys} == {"job"}
             assert "not read: sagemaker" in view.heading()
             assert app.is_running
 

@@ -37,13 +37,13 @@ async def test_triage_view_lists_findings_worst_first(app: HybridApp) -> None:
         await wait_for(pilot, lambda: loaded(app, "triage"), limit_s=15)
         view = app.active_view
         assert view is not None
-        shown = [view.by_key[k] for k in view._order]
+        shown = [view.by_key[k] for k in view.shown_keys]
         assert len(shown) >= 15
         assert [int(f.severity) for f in shown] == sorted((int(f.severity) for f in shown), reverse=True)
         names = {f.resource_name for f in shown}
         assert {"train-llm-8gpu", "archive-reindex", "llm-summarizer", "embed-distill-v2"} <= names
         await pilot.press("slash", *"llm-summarizer", "enter")
-        assert len(view._order) == 1
+        assert len(view.shown_keys) == 1
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ExplainScreen) and app.screen.loaded)
         assert "ping health check" in body_text(app.screen)  # type: ignore[arg-type]
@@ -56,7 +56,7 @@ async def test_all_view_has_every_kind_of_workload(app: HybridApp, fleet: Embedd
         await wait_for(pilot, lambda: loaded(app, "all"), limit_s=15)
         view = app.active_view
         assert view is not None
-        kinds = {view.by_key[k].kind for k in view._order}
+        kinds = {view.by_key[k].kind for k in view.shown_keys}
         assert kinds == {"job", "endpoint", "training"}
         # the seeded running jobs show the instance they run on (other tests add jobs of their own to the fleet)
         seeded = set(fleet.seeded.job_ids)
@@ -64,7 +64,7 @@ async def test_all_view_has_every_kind_of_workload(app: HybridApp, fleet: Embedd
         unknown = [w.name for w in running if not w.instance_known or "," in w.instance_type]
         assert running and not unknown
         await pilot.press("slash", *"resnet-shadow", "enter")
-        [key] = view._order
+        [key] = view.shown_keys
         row = view.by_key[key]
         assert (row.status, row.instance_type) == ("Creating", "ml.g5.2xlarge")
         await pilot.press("t")

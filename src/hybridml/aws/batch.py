@@ -6,12 +6,13 @@ import asyncio
 import json
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
-from hybridml.aws._util import bounded_gather, chunks
-from hybridml.aws.batch_jobs import _job_from_api, _jobdef_from_api
-from hybridml.aws.batch_sweep import JobSweeper, PartialRead
+from hybridml.aws._util import bounded_gather, chunks, from_epoch_ms
+from hybridml.aws.batch_jobs import _array_from_api, _job_from_api, _jobdef_from_api
+from hybridml.aws.batch_sweep import Changes, JobSweeper, PartialRead
 from hybridml.aws.errors import aws_call
 from hybridml.aws.session import AwsSession
 from hybridml.config import BatchSettings
@@ -23,11 +24,26 @@ from hybridml.domain.batch import (
     JobDefinition,
     JobQueue,
     JobStatus,
+    ResourceRequest,
     TimeLimitAction,
 )
 
 SERVICE = "batch"
 DESCRIBE_CHUNK = 100  # DescribeJobs accepts at most 100 ids
+STATUS_PAGE = 1000  # ListJobs by status: "When --job-status is used, Batch returns up to 1000 values."
+FILTER_PAGE = 100  # ListJobs with filters: "When --filters is used, Batch returns up to 100 values."
+NO_RESOURCES = ResourceRequest()
+QUEUE_NAMES_AGE_S = 300.0
+_SHARED: dict[str, str] = {}  # one copy of the strings many jobs repeat (queues, definitions, reasons)
+
+
+def _shared(value: str) -> str:
+    found = _SHARED.get(value)
+    if found is None:
+        if len(_SHARED) > 50_000:
+            _SHARED.clear()
+        _SHARED[value] = found = value
+    return found
 
 
 def _child_index(job: Job) -> int:
@@ -88,22 +104,61 @@ def _queue_from_api(d: dict[str, Any]) -> JobQueue:
     )
 
 
+def _summary_from_api(d: dict[str, Any], queue: str) -> Job:
+    """Map a ListJobs JobSummary (a handful of keys) to a Job; repeated strings are shared between jobs. A
+    multi-node summary (`nodeProperties`) goes through the full mapper."""
+    if d.get("nodeProperties"):
+        return _job_from_api(d, queue)
+    container = d.get("container") or {}
+    array = d.get("arrayProperties")
+    return Job(
+        job_id=d["jobId"],
+        name=str(d.get("jobName", "")),
+        queue=queue,
+        status=JobStatus(d.get("status", "SUBMITTED")),
+        created_at=from_epoch_ms(d.get("createdAt")),
+        started_at=from_epoch_ms(d.get("startedAt")),
+        stopped_at=from_epoch_ms(d.get("stoppedAt")),
+        status_reason=_shared(str(d.get("statusReason", "") or "")),
+        job_definition=_shared(str(d.get("jobDefinition", "") or "")),
+        arn=str(d.get("jobArn", "") or ""),
+        array=_array_from_api(array) if array else None,
+        resources=NO_RESOURCES,
+        exit_code=container.get("exitCode"),
+    )
+
+
+def _ms(when: datetime | None) -> int | None:
+    return None if when is None else round(when.timestamp() * 1000)
+
+
+def _summary_says(job: Job, d: dict[str, Any]) -> bool:
+    """A JobSummary tells nothing new about `job` (what `batch_sweep.same_state` compares)."""
+    return (
+        job.status.value == d.get("status")
+        and job.status_reason == (d.get("statusReason") or "")
+        and _ms(job.started_at) == (d.get("startedAt") or None)
+        and _ms(job.stopped_at) == (d.get("stoppedAt") or None)
+    )
+
+
+Known = Callable[[str], Job | None]
+
+
 class BatchService:
     """Concurrent, paginated Batch reads with bounded concurrency."""
 
     def __init__(self, session: AwsSession, settings: BatchSettings | None = None) -> None:
         self.session = session
-        settings = settings or BatchSettings()
-        self._jobs_cache: tuple[float, tuple[str, ...], list[Job]] | None = None
+        self.settings = settings = settings or BatchSettings()
+        self._jobs_cache: tuple[float, tuple[str, ...], int, list[Job]] | None = None
         self._jobs_inflight: asyncio.Task[list[Job]] | None = None
-        self._summaries: dict[str, tuple[dict[str, Any], Job]] = {}
         self._jobdefs: dict[str, JobDefinition] = {}
         self.sweeper = JobSweeper(
-            self.list_jobs,
-            self.describe_jobs,
+            self,
             limit=session.settings.max_concurrency,
-            terminal_refresh_s=settings.terminal_refresh_s,
-            terminal_window_h=settings.terminal_window_h,
+            resync_s=settings.resync_every_s,
+            window_h=settings.terminal_window_h,
         )
 
     @property
@@ -119,13 +174,19 @@ class BatchService:
                 items.extend(page.get(key, []) or [])
         return items
 
-    async def compute_environments(self) -> list[ComputeEnvironment]:
-        raw = await self._paginate("describe_compute_environments", "computeEnvironments")
-        return sorted((_ce_from_api(d) for d in raw), key=lambda c: c.name)
+    async def compute_environments(self, *, max_age_s: float = 0.0) -> list[ComputeEnvironment]:
+        async def read() -> list[ComputeEnvironment]:
+            raw = await self._paginate("describe_compute_environments", "computeEnvironments")
+            return sorted((_ce_from_api(d) for d in raw), key=lambda c: c.name)
 
-    async def job_queues(self) -> list[JobQueue]:
-        raw = await self._paginate("describe_job_queues", "jobQueues")
-        return sorted((_queue_from_api(d) for d in raw), key=lambda q: (-q.priority, q.name))
+        return await self.session.cache.get((SERVICE, "compute_environments"), max_age_s, read)
+
+    async def job_queues(self, *, max_age_s: float = 0.0) -> list[JobQueue]:
+        async def read() -> list[JobQueue]:
+            raw = await self._paginate("describe_job_queues", "jobQueues")
+            return sorted((_queue_from_api(d) for d in raw), key=lambda q: (-q.priority, q.name))
+
+        return await self.session.cache.get((SERVICE, "job_queues"), max_age_s, read)
 
     async def job_definition(self, ref: str) -> JobDefinition | None:
         """One job definition by ARN or `name:revision` (a revision never changes: cached for good)."""
@@ -137,29 +198,42 @@ class BatchService:
             self._jobdefs[ref] = found
         return found
 
-    async def job_definitions(self, status: str = "ACTIVE") -> list[JobDefinition]:
-        raw = await self._paginate("describe_job_definitions", "jobDefinitions", status=status)
-        return sorted((_jobdef_from_api(d) for d in raw), key=lambda j: (j.name, -j.revision))
+    async def job_definitions(self, status: str = "ACTIVE", *, max_age_s: float = 0.0) -> list[JobDefinition]:
+        async def read() -> list[JobDefinition]:
+            raw = await self._paginate("describe_job_definitions", "jobDefinitions", status=status)
+            return sorted((_jobdef_from_api(d) for d in raw), key=lambda j: (j.name, -j.revision))
+
+        return await self.session.cache.get((SERVICE, "job_definitions", status), max_age_s, read)
+
+    async def _job_pages(self, queue: str, known: Known | None, **kwargs: Any) -> AsyncIterator[list[Job]]:
+        """ListJobs of one queue, one mapped page at a time (each page is a call). A summary that says what the
+        `known` job already says is not mapped again: the known Job is reused (most of a page, most sweeps)."""
+        client = await self.session.client(SERVICE)
+        name = _shared(queue.rsplit("/", 1)[-1])
+        token: str | None = None
+        while True:
+            async with aws_call(SERVICE, "ListJobs"):
+                page = await client.list_jobs(jobQueue=queue, **kwargs, **({"nextToken": token} if token else {}))
+            jobs = []
+            for d in page.get("jobSummaryList", []) or []:
+                seen = known(d["jobId"]) if known is not None else None
+                jobs.append(seen if seen is not None and _summary_says(seen, d) else _summary_from_api(d, name))
+            yield jobs
+            token = page.get("nextToken")
+            if not token:
+                return
+
+    def status_pages(self, queue: str, status: JobStatus, known: Known | None = None) -> AsyncIterator[list[Job]]:
+        """Jobs of one status, 1000 a page (the documented maximum with jobStatus)."""
+        return self._job_pages(queue, known, jobStatus=status.value, maxResults=STATUS_PAGE)
+
+    def created_after_pages(self, queue: str, after_ms: int, known: Known | None = None) -> AsyncIterator[list[Job]]:
+        """Jobs of every status created after `after_ms`, newest first, 100 a page (the filters maximum)."""
+        flt = [{"name": "AFTER_CREATED_AT", "values": [str(after_ms)]}]
+        return self._job_pages(queue, known, filters=flt, maxResults=FILTER_PAGE)
 
     async def list_jobs(self, queue: str, status: JobStatus) -> list[Job]:
-        raw = await self._paginate("list_jobs", "jobSummaryList", jobQueue=queue, jobStatus=status.value)
-        return [self._summary(d, queue) for d in raw]
-
-    def _summary(self, d: dict[str, Any], queue: str) -> Job:
-        """Map a JobSummary, reusing the Job of an identical summary seen before (most of them, each tick):
-        a dict comparison costs a tenth of the mapping, and unchanged jobs stay the same objects."""
-        job_id = str(d.get("jobId", ""))
-        seen = self._summaries.get(job_id)
-        if seen is not None and seen[0] == d and seen[1].queue == queue.rsplit("/", 1)[-1]:
-            return seen[1]
-        job = _job_from_api(d, queue)
-        self._summaries[job_id] = (d, job)
-        return job
-
-    def _forget_summaries(self, live: list[Job]) -> None:
-        if len(self._summaries) > 2 * len(live) + 1000:
-            keep = {job.job_id for job in live}
-            self._summaries = {k: v for k, v in self._summaries.items() if k in keep}
+        return [job async for page in self.status_pages(queue, status) for job in page]
 
     async def jobs(self, queues: Iterable[str], statuses: Sequence[JobStatus] = ALL_JOB_STATUSES) -> list[Job]:
         """Every job of the given statuses in the given queues, fetched concurrently."""
@@ -241,23 +315,37 @@ class BatchService:
         return dict(found[0]) if found else {}
 
     async def queue_names(self, configured: Sequence[str] = ()) -> list[str]:
-        return list(configured) or [q.name for q in await self.job_queues()]
+        """The configured queues, else every queue (a listing up to QUEUE_NAMES_AGE_S old: queues come and go
+        rarely, and a mutation or `r` reads them again)."""
+        return list(configured) or [q.name for q in await self.job_queues(max_age_s=QUEUE_NAMES_AGE_S)]
 
     def invalidate_jobs(self) -> None:
-        """The next `all_jobs` sweeps every status (call after a mutation or on a manual refresh)."""
+        """The next `all_jobs` resyncs every queue and cached reads are read again (after a mutation, on `r`)."""
         self._jobs_cache = None
         self.sweeper.invalidate()
+        self.session.cache.invalidate()
+
+    def listen(self, listener: Callable[[], None]) -> Callable[[], None]:
+        """Call `listener` whenever a sweep merged changes (each page of a resync); returns the unsubscribe."""
+        self.sweeper.listeners.append(listener)
+        return lambda: self.sweeper.listeners.remove(listener) if listener in self.sweeper.listeners else None
+
+    def job_changes(self, since: int) -> Changes | None:
+        """Jobs changed after version `since` (None: too old, take `sweeper.jobs` whole)."""
+        return self.sweeper.changes_since(since)
 
     async def all_jobs(self, queues: Sequence[str] = (), *, max_age_s: float = 1.0) -> list[Job]:
-        """Every job in the given (default: all) queues. Concurrent callers share one fetch, and a
-        result younger than `max_age_s` is reused, so several views refreshing together cost one sweep.
+        """Every job in the given (default: all) queues. Concurrent callers share one sweep, and a
+        result younger than `max_age_s` is reused, so the views and the watches refreshing together cost one.
 
-        Sweeps are incremental (see `batch_sweep`): finished jobs are listed again only every
-        `batch.terminal_refresh_s`; jobs that leave the active lists are described to learn their end."""
-        key = tuple(queues)
+        Sweeps are incremental (see `batch_sweep`): new jobs by one filtered listing per queue, active ones
+        by DescribeJobs, a full resync every `batch.resync_s`."""
+        key = tuple(queues) or self.settings.queues
         cached = self._jobs_cache
         if cached is not None and cached[1] == key and time.monotonic() - cached[0] < max_age_s:
-            return cached[2]
+            if cached[2] != self.sweeper.version:  # changed since (a resync page, a listener): fresh list
+                self._jobs_cache = cached = (cached[0], key, self.sweeper.version, list(self.sweeper.jobs.values()))
+            return cached[3]
         if self._jobs_inflight is None or self._jobs_inflight.done():
             self._jobs_inflight = asyncio.ensure_future(self._sweep(key))
             # a caller cancelled mid-sweep leaves nobody to collect a failure: collect it here (no warning)
@@ -266,8 +354,7 @@ class BatchService:
 
     async def _sweep(self, key: tuple[str, ...]) -> list[Job]:
         jobs = await self.sweeper.sweep(await self.queue_names(key))
-        self._forget_summaries(jobs)
-        self._jobs_cache = (time.monotonic(), key, jobs)
+        self._jobs_cache = (time.monotonic(), key, self.sweeper.version, jobs)
         return jobs
 
     @property

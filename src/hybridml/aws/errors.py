@@ -35,6 +35,12 @@ _THROTTLE_CODES = {
     "RequestThrottled",
     "SlowDown",
 }
+
+
+def is_throttling(code: str, status: int) -> bool:
+    return code in _THROTTLE_CODES or status == 429
+
+
 _DENIED_CODES = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationError"}
 _CREDENTIAL_CODES = {
     "ExpiredToken",

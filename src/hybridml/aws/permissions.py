@@ -4,18 +4,35 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from hybridml.aws.errors import AccessDenied, aws_call, translate
 from hybridml.aws.session import AwsSession
 from hybridml.domain.triage import PaneAccess
 
+
+def _one_minute_of_invocations(client: Any) -> Awaitable[Any]:
+    """GetMetricData (what the endpoint curves use) for one metric over one minute: an answer costs the service
+    next to nothing, unlike ListMetrics, which walks every metric in the namespace."""
+    end = datetime.now(UTC).replace(second=0, microsecond=0)
+    query = {
+        "Id": "probe",
+        "MetricStat": {
+            "Metric": {"Namespace": "AWS/SageMaker", "MetricName": "Invocations"},
+            "Period": 60,
+            "Stat": "Sum",
+        },
+    }
+    return client.get_metric_data(MetricDataQueries=[query], StartTime=end - timedelta(minutes=1), EndTime=end)  # type: ignore[no-any-return]
+
+
 # pane (client service name) -> (IAM action, probe)
 PROBES: dict[str, tuple[str, Callable[[Any], Awaitable[Any]]]] = {
     "batch": ("batch:DescribeJobQueues", lambda c: c.describe_job_queues(maxResults=1)),
     "sagemaker": ("sagemaker:ListEndpoints", lambda c: c.list_endpoints(MaxResults=1)),
     "logs": ("logs:DescribeLogGroups", lambda c: c.describe_log_groups(limit=1)),
-    "cloudwatch": ("cloudwatch:ListMetrics", lambda c: c.list_metrics(Namespace="AWS/SageMaker")),
+    "cloudwatch": ("cloudwatch:GetMetricData", _one_minute_of_invocations),
     "application-autoscaling": (
         "application-autoscaling:DescribeScalableTargets",
         lambda c: c.describe_scalable_targets(ServiceNamespace="sagemaker", MaxResults=1),

@@ -29,7 +29,8 @@ SERVICE = "sagemaker"
 RUNTIME = "sagemaker-runtime"
 AUTOSCALING = "application-autoscaling"
 SCALABLE_DIMENSION = "sagemaker:variant:DesiredInstanceCount"
-DESCRIBE_TTL_S = 60.0
+DESCRIBE_TTL_S = 300.0  # an unchanged endpoint (same status and LastModifiedTime) is described again this often
+LIST_PAGE = 100  # ListEndpoints / ListTrainingJobs / ... MaxResults: at most 100
 
 
 class EndpointWaitFailed(AwsError):
@@ -141,22 +142,42 @@ class SageMakerService:
         return found
 
     async def _summaries(self) -> list[dict[str, Any]]:
+        """Every endpoint's summary, 100 a page (the documented maximum; the default page is 10)."""
         client = await self.session.client(SERVICE)
         found: list[dict[str, Any]] = []
         async with aws_call(SERVICE, "ListEndpoints"):
-            async for page in client.get_paginator("list_endpoints").paginate():
+            pages = client.get_paginator("list_endpoints").paginate(PaginationConfig={"PageSize": LIST_PAGE})
+            async for page in pages:
                 found += list(page.get("Endpoints", []) or [])
         return found
+
+    async def endpoint_summaries(self, *, max_age_s: float = 0.0) -> list[Endpoint]:
+        """Every endpoint from ListEndpoints alone (name, status, times; no variants): enough for the watches,
+        for a page of calls instead of one DescribeEndpoint each. A full `endpoints()` answer younger than
+        `max_age_s` is reused instead."""
+        cache = self.session.cache
+        full = cache.age((SERVICE, "endpoints"))
+        if full is not None and full <= max_age_s:
+            return await self.endpoints(max_age_s=max_age_s)
+
+        async def read() -> list[Endpoint]:
+            return sorted((_endpoint_from_api(d) for d in await self._summaries()), key=lambda e: e.name)
+
+        return await cache.get((SERVICE, "endpoint_summaries"), max_age_s, read)
 
     async def endpoint_names(self) -> list[str]:
         return [str(e["EndpointName"]) for e in await self._summaries()]
 
-    async def endpoints(self) -> list[Endpoint]:
-        """Every endpoint with its variants (instance type from the config) and autoscaling bounds.
+    async def endpoints(self, *, max_age_s: float = 0.0) -> list[Endpoint]:
+        """Every endpoint with its variants (instance type from the config) and autoscaling bounds; an answer
+        younger than `max_age_s` is shared (the watches reuse the view's).
 
         A DescribeEndpoint is reused while the endpoint's status and LastModifiedTime are unchanged (and it
         is younger than DESCRIBE_TTL_S), so a refresh of an idle account costs two calls, not one per endpoint.
         """
+        return await self.session.cache.get((SERVICE, "endpoints"), max_age_s, self._endpoints)
+
+    async def _endpoints(self) -> list[Endpoint]:
         summaries, scaling = await asyncio.gather(self._summaries(), self.scaling_bounds_or_none())
         now = time.monotonic()
 

@@ -7,12 +7,13 @@ from __future__ import annotations
 import json
 import re
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from hybridml.aws._util import as_utc, bounded_gather, pairs
 from hybridml.aws.errors import AccessDenied, AwsError, NotFound, as_not_found, aws_call
 from hybridml.aws.processing import processing_from_api
+from hybridml.aws.sagemaker import LIST_PAGE
 from hybridml.aws.session import AwsSession
 from hybridml.domain.processing import ProcessingJob
 from hybridml.domain.sagemaker import BatchJobSummary, StatusTransition, TrainingJob
@@ -138,17 +139,30 @@ def clone_request(source: dict[str, Any], new_name: str, template: TrainingTempl
 
 
 class TrainingService:
-    def __init__(self, session: AwsSession) -> None:
+    def __init__(self, session: AwsSession, window_h: float = 7 * 24.0) -> None:
         self.session = session
+        self.window_h = window_h  # lists show jobs created this recently
         self._described: dict[str, tuple[tuple[str, str], float, TrainingJob]] = {}
 
     async def _list(self, operation: str, key: str) -> list[dict[str, Any]]:
+        """Newest first, 100 a page, created within the window; stops at the first older job (a service that
+        ignored CreationTimeAfter would otherwise be paged to the end)."""
         client = await self.session.client(SERVICE)
+        since = datetime.now(UTC) - timedelta(hours=self.window_h)
         items: list[dict[str, Any]] = []
         async with aws_call(SERVICE, operation):
-            paginator = client.get_paginator(operation)
-            async for page in paginator.paginate(SortBy="CreationTime", SortOrder="Descending"):
-                items.extend(page.get(key, []) or [])
+            pages = client.get_paginator(operation).paginate(
+                SortBy="CreationTime",
+                SortOrder="Descending",
+                CreationTimeAfter=since,
+                PaginationConfig={"PageSize": LIST_PAGE},
+            )
+            async for page in pages:
+                found = page.get(key, []) or []
+                recent = [d for d in found if (as_utc(d.get("CreationTime")) or since) >= since]
+                items.extend(recent)
+                if len(recent) < len(found):
+                    break
         return items
 
     async def _describe(self, name: str) -> dict[str, Any]:
@@ -161,12 +175,17 @@ class TrainingService:
         raw.pop("ResponseMetadata", None)
         return raw
 
-    async def training_jobs(self) -> list[TrainingJob]:
-        """Every training job, newest first; the newest DESCRIBE_LIMIT with full details.
+    async def training_jobs(self, *, max_age_s: float = 0.0) -> list[TrainingJob]:
+        """Training jobs of the window, newest first; the newest DESCRIBE_LIMIT with full details. An answer
+        younger than `max_age_s` is shared.
 
-        A DescribeTrainingJob answer is reused while the job's status and LastModifiedTime are unchanged
-        (finished jobs never change), so a refresh costs one ListTrainingJobs plus the jobs that moved.
+        A finished job's DescribeTrainingJob is never asked again; a running one's is reused while its status
+        and LastModifiedTime are unchanged (up to DESCRIBE_TTL_S), so a refresh costs the listing's pages plus
+        the jobs that moved.
         """
+        return await self.session.cache.get((SERVICE, "training_jobs"), max_age_s, self._training_jobs)
+
+    async def _training_jobs(self) -> list[TrainingJob]:
         summaries = await self._list("list_training_jobs", "TrainingJobSummaries")
         now = time.monotonic()
 
@@ -174,7 +193,10 @@ class TrainingService:
             name = str(summary["TrainingJobName"])
             stamp = (str(summary.get("TrainingJobStatus")), str(summary.get("LastModifiedTime")))
             cached = self._described.get(name)
-            if cached is not None and cached[0] == stamp and (stamp[0] in FINISHED or now - cached[1] < DESCRIBE_TTL_S):
+            if cached is not None and (
+                cached[2].status in FINISHED  # finished jobs never change
+                or (cached[0] == stamp and now - cached[1] < DESCRIBE_TTL_S)
+            ):
                 return cached[2]
             try:
                 job = _training_from_api(await self._describe(name))
@@ -183,7 +205,7 @@ class TrainingService:
             self._described[name] = (stamp, now, job)
             return job
 
-        summaries.sort(key=lambda d: as_utc(d.get("CreationTime")) or _EPOCH, reverse=True)  # moto ignores SortBy
+        summaries.sort(key=lambda d: as_utc(d.get("CreationTime")) or _EPOCH, reverse=True)  # newest first
         detailed = await bounded_gather(self.session.settings.max_concurrency, one, summaries[:DESCRIBE_LIMIT])
         return detailed + [_training_from_api(s) for s in summaries[DESCRIBE_LIMIT:]]
 

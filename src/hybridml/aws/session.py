@@ -7,14 +7,19 @@ import os
 import threading
 import time
 from collections import deque
-from contextlib import AsyncExitStack
+from collections.abc import Iterator
+from contextlib import AsyncExitStack, contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
 from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession, get_session
 
-from hybridml.aws.errors import aws_call
+from hybridml.aws.budget import ApiBudget, RequestWindow
+from hybridml.aws.cache import ReadCache
+from hybridml.aws.errors import aws_call, is_throttling
+from hybridml.aws.parsing import OffloadingParserFactory
 from hybridml.config import AwsSettings
 
 DEMO_REGION = "us-east-1"
@@ -67,6 +72,25 @@ class CallMeter:
         return len(self._recent)
 
 
+@dataclass
+class Tally:
+    requests: int = 0
+
+
+_TALLY: ContextVar[Tally | None] = ContextVar("hybridml_tally", default=None)
+
+
+@contextmanager
+def counting() -> Iterator[Tally]:
+    """Count the requests sent by this task and the tasks it starts (a view's load, not the watches')."""
+    tally = Tally()
+    token = _TALLY.set(tally)
+    try:
+        yield tally
+    finally:
+        _TALLY.reset(token)
+
+
 class AwsSession:
     """Owns the aiobotocore session and one client per service for the app's lifetime."""
 
@@ -83,6 +107,7 @@ class AwsSession:
         self.profile = profile or settings.profile or os.environ.get("AWS_PROFILE") or None
         self._explicit_endpoint = endpoint_url or settings.endpoint_url
         self._session: AioSession = get_session()
+        self._session.register_component("response_parser_factory", OffloadingParserFactory())
         if self.profile:
             self._session.set_config_variable("profile", self.profile)
         if static_credentials is not None:  # the embedded demo fleet's fake keys only
@@ -100,6 +125,9 @@ class AwsSession:
             )
         self.region: str = str(resolved)
         self.meter = CallMeter()
+        self.requests = RequestWindow()  # every attempt sent, retries included (what AWS counts)
+        self.budget = ApiBudget(settings.max_calls_per_min, self.requests)
+        self.cache = ReadCache()  # answers shared between views, watches and triage (see aws/cache.py)
         self._stack = AsyncExitStack()
         self._clients: dict[str, Any] = {}
         self._lock = asyncio.Lock()
@@ -171,6 +199,8 @@ class AwsSession:
                     )
                     client = await self._stack.enter_async_context(creator)
                 client.meta.events.register("before-call", self._count)
+                client.meta.events.register("before-send", self._sent)
+                client.meta.events.register("needs-retry", self._answered)
                 self._clients[key] = client
         return client
 
@@ -184,6 +214,21 @@ class AwsSession:
     def _count(self, model: Any = None, **_: Any) -> None:
         name = getattr(model, "name", "?")
         self.meter.record(name)
+
+    def _sent(self, **_: Any) -> None:
+        self.requests.record()  # returns None: botocore sends the request itself
+        tally = _TALLY.get()
+        if tally is not None:
+            tally.requests += 1
+
+    def _answered(self, response: Any = None, **_: Any) -> None:
+        """Every answer passes here (before botocore decides on a retry): throttling lowers the budget."""
+        if not response:
+            return
+        http, parsed = response
+        code = str(((parsed or {}).get("Error") or {}).get("Code", "") or "")
+        if is_throttling(code, int(getattr(http, "status_code", 0) or 0)):
+            self.budget.throttled()
 
     async def caller_identity(self) -> dict[str, str]:
         """STS GetCallerIdentity (Account, Arn, UserId), read once per session."""

@@ -301,9 +301,7 @@ def apply_patches() -> None:
     with _lock:
         if _applied:
             return
-        import hybridml.fleet.patches_infra  # registers its @patch functions
-        import hybridml.fleet.patches_launch
-        import hybridml.fleet.patches_sagemaker  # noqa: F401
+        from hybridml.fleet import patches_infra, patches_launch, patches_paging, patches_sagemaker  # noqa: F401  (their @patch)
 
         for func in PATCHES:
             func()

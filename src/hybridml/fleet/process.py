@@ -5,8 +5,10 @@ afterwards; in the TUI's own process all of it would share one GIL with the UI. 
 on another core while the TUI imports and starts. The endpoint is known at once (the parent picks the
 port), and `AwsSession.hold_until` makes calls wait for the child's milestones:
 
-- `batch_ready`: Batch (what the first view shows) is seeded;
-- `ready`: job logs and SageMaker are seeded too (or the child failed: calls then fail and say so).
+- `batch_ready`: Batch's infrastructure and the first screenful of jobs (the newest) are seeded: the jobs
+  view paints them while the child seeds the rest;
+- `ready`: every job, job logs and SageMaker are seeded too (or the child failed: calls then fail and say so).
+  The TUI then refreshes once, in full (`HybridApp(fleet_ready=...)`), to show what came after the first screen.
 
 `python -m hybridml.fleet.process --port N [--jobs 300] [--simulate] [--hostile]` is the child; it prints `batch`,
 then `ready`, and exits when its stdin closes (the parent exits or dies).
@@ -27,6 +29,7 @@ from hybridml.fleet.server import DEMO_ACCESS_KEY, DEMO_REGION, DEMO_SECRET_KEY
 # Seeded in the background after Batch: calls to these wait for `FleetProcess.ready`.
 LATE_SERVICES: tuple[str, ...] = ("sagemaker", "logs", "cloudwatch", "application-autoscaling")
 BATCH_MILESTONE = "batch"
+FIRST_SCREEN = 60  # jobs seeded before the `batch` milestone: a tall terminal's first screen
 READY_MILESTONE = "ready"
 
 
@@ -129,8 +132,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     server = start_moto_server(port=args.port)
     simulator = None
     try:
-        plan = seed_batch(server.url, jobs=args.jobs, defer_logs=True)
-        print(BATCH_MILESTONE, flush=True)
+        plan = seed_batch(
+            server.url,
+            jobs=args.jobs,
+            defer_logs=True,
+            first=FIRST_SCREEN,
+            on_first=lambda: print(BATCH_MILESTONE, flush=True),
+        )
         finish_seed(plan)
         simulator = Simulator(plan.result)
         for cause in DEMO_EXTRAS:  # the triage causes the seed does not show by itself

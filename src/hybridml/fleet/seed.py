@@ -19,9 +19,10 @@ from hybridml.fleet import catalog
 from hybridml.fleet.backends import batch_backend, logs_backend
 from hybridml.fleet.logtext import log_lines
 from hybridml.fleet.scheduler import placement_type
+from hybridml.fleet.seed_infra import BATCH_LOG_GROUP as BATCH_LOG_GROUP  # (re-exported: the log group's name)
+from hybridml.fleet.seed_infra import batch_infrastructure
 from hybridml.fleet.server import DEMO_ACCESS_KEY, DEMO_REGION, DEMO_SECRET_KEY
 
-BATCH_LOG_GROUP = "/aws/batch/job"
 STATUS_MIX = (
     ("SUCCEEDED", 0.52),
     ("FAILED", 0.10),
@@ -57,83 +58,6 @@ def boto3_client(url: str, service: str) -> Any:
         aws_access_key_id=DEMO_ACCESS_KEY,
         aws_secret_access_key=DEMO_SECRET_KEY,
     )
-
-
-def _infrastructure(url: str) -> tuple[str, str, str, str, str]:
-    iam, ec2 = boto3_client(url, "iam"), boto3_client(url, "ec2")
-    trust = '{"Version":"2012-10-17","Statement":[]}'
-    service_role = iam.create_role(RoleName="AWSBatchServiceRole", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
-    iam.create_role(RoleName="ecsInstanceRole", AssumeRolePolicyDocument=trust)
-    profile = iam.create_instance_profile(InstanceProfileName="ecsInstanceRole")["InstanceProfile"]["Arn"]
-    sm_role = iam.create_role(RoleName="SageMakerExecution", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
-    subnet = ec2.describe_subnets()["Subnets"][0]["SubnetId"]
-    vpc = ec2.describe_vpcs()["Vpcs"][0]["VpcId"]
-    sg = ec2.create_security_group(GroupName="batch-gpu", Description="batch", VpcId=vpc)["GroupId"]
-    return service_role, profile, subnet, sg, sm_role
-
-
-def _batch_infrastructure(url: str, result: SeededFleet) -> str:
-    batch = boto3_client(url, "batch")
-    service_role, profile, subnet, sg, sm_role = _infrastructure(url)
-    backend = batch_backend()
-    for ce in catalog.COMPUTE_ENVIRONMENTS:
-        response = batch.create_compute_environment(
-            computeEnvironmentName=ce.name,
-            type="MANAGED",
-            state=ce.state,
-            serviceRole=service_role,
-            computeResources={
-                "type": ce.type,
-                "minvCpus": ce.min_vcpus,
-                "maxvCpus": ce.max_vcpus,
-                "desiredvCpus": 0,
-                "instanceTypes": list(ce.instance_types),
-                "instanceRole": profile,
-                "subnets": [subnet],
-                "securityGroupIds": [sg],
-                **({"bidPercentage": 70, "allocationStrategy": "SPOT_CAPACITY_OPTIMIZED"} if ce.type == "SPOT" else {}),
-            },
-        )
-        env = backend._compute_environments[response["computeEnvironmentArn"]]
-        env.compute_resources["desiredvCpus"] = ce.desired_vcpus
-        if ce.status != "VALID":
-            env.hybridml_status, env.hybridml_status_reason = ce.status, ce.status_reason
-    for q in catalog.QUEUES:
-        actions = [
-            {"reason": reason, "state": "RUNNABLE", "maxTimeSeconds": seconds, "action": "CANCEL"}
-            for reason, seconds in q.cancel_after
-        ]
-        batch.create_job_queue(
-            jobQueueName=q.name,
-            state="ENABLED",
-            priority=q.priority,
-            computeEnvironmentOrder=[
-                {"order": i + 1, "computeEnvironment": name} for i, name in enumerate(q.compute_environments)
-            ],
-            **({"jobStateTimeLimitActions": actions} if actions else {}),
-        )
-        result.queues.append(q.name)
-    for jd in catalog.JOB_DEFINITIONS:
-        requirements = [
-            {"type": "VCPU", "value": str(jd.vcpus)},
-            {"type": "MEMORY", "value": str(jd.memory_mib)},
-        ]
-        if jd.gpus:
-            requirements.append({"type": "GPU", "value": str(jd.gpus)})
-        batch.register_job_definition(
-            jobDefinitionName=jd.name,
-            type="container",
-            parameters=jd.parameters,
-            containerProperties={
-                "image": jd.image,
-                "command": list(jd.command),
-                "resourceRequirements": requirements,
-                "logConfiguration": {"logDriver": "awslogs", "options": {"awslogs-group": BATCH_LOG_GROUP}},
-            },
-            **({"timeout": {"attemptDurationSeconds": jd.timeout_s}} if jd.timeout_s else {}),
-            **({"retryStrategy": {"attempts": jd.retry_attempts}} if jd.retry_attempts else {}),
-        )
-    return str(sm_role)
 
 
 def _overrides(vcpus: int | None, memory: int | None, gpus: int | None) -> dict[str, Any]:
@@ -191,6 +115,12 @@ class JobSeeder:
         """`count` more lines of `job` (its line counter goes on from where it was) from `start` on."""
         if not self.logs_enabled:
             return
+        if self.defer_logs:  # the lines themselves are made later too (the text is most of the cost)
+            self.pending_logs.append(functools.partial(self._write, stream, job, start, count, failed, step_ms))
+        else:
+            self._write(stream, job, start, count, failed, step_ms)
+
+    def _write(self, stream: str, job: Any, start: datetime, count: int, failed: bool, step_ms: int) -> None:
         first = int(getattr(job, "hybridml_log_step", 0) or 0)
         job.hybridml_log_step = first + count
         lines = log_lines(
@@ -272,19 +202,46 @@ def _age_for(status: str, rng: random.Random) -> float:
     return rng.uniform(600, 20 * 3600)
 
 
-def seed_jobs(result: SeededFleet, seeder: JobSeeder, count: int, queues: dict[str, tuple[str, ...]]) -> None:
-    """`count` jobs spread round-robin over `queues` (queue -> job definitions that run there)."""
+def seed_jobs(
+    result: SeededFleet,
+    seeder: JobSeeder,
+    count: int,
+    queues: dict[str, tuple[str, ...]],
+    first: int = 0,
+    on_first: Callable[[], None] | None = None,
+) -> None:
+    """`count` jobs spread round-robin over `queues` (queue -> job definitions that run there). With `first`, the
+    `first` newest jobs (what a jobs view sorted by age shows first) are created before the others, and
+    `on_first` is called between (the demo paints them while the rest is seeded)."""
     rng = seeder.rng
     names = list(queues)
+    if not first:
+        for i in range(count):
+            queue = names[i % len(names)]
+            jobdef = rng.choice(queues[queue])
+            job = seeder.submit(f"{jobdef}-{i:05d}", queue, jobdef, parameters={})
+            status = _pick_status(rng)
+            retries = (status == "FAILED" and rng.random() < 0.4) or (status == "RUNNING" and rng.random() < 0.12)
+            attempts = 2 if retries else 1
+            seeder.set_state(job, status, _age_for(status, rng), attempts=attempts)
+            result.job_ids.append(job.job_id)
+        return
+    specs = []
     for i in range(count):
         queue = names[i % len(names)]
         jobdef = rng.choice(queues[queue])
-        job = seeder.submit(f"{jobdef}-{i:05d}", queue, jobdef, parameters={})
         status = _pick_status(rng)
         retries = (status == "FAILED" and rng.random() < 0.4) or (status == "RUNNING" and rng.random() < 0.12)
-        attempts = 2 if retries else 1
-        seeder.set_state(job, status, _age_for(status, rng), attempts=attempts)
+        specs.append((_age_for(status, rng), i, queue, jobdef, status, 2 if retries else 1))
+    specs.sort()
+    for n, (age_s, i, queue, jobdef, status, attempts) in enumerate(specs):
+        if n == first and on_first is not None:
+            on_first()
+        job = seeder.submit(f"{jobdef}-{i:05d}", queue, jobdef, parameters={})
+        seeder.set_state(job, status, age_s, attempts=attempts)
         result.job_ids.append(job.job_id)
+    if count <= first and on_first is not None:
+        on_first()
 
 
 @dataclass
@@ -311,19 +268,22 @@ def seed_batch(
     training_jobs: int | None = None,
     job_logs: bool = True,
     defer_logs: bool = False,
+    first: int = 0,
+    on_first: Callable[[], None] | None = None,
 ) -> SeedPlan:
-    """Batch infrastructure and jobs (their log writes queued when `defer_logs`)."""
+    """Batch infrastructure and jobs (their log writes queued when `defer_logs`; the `first` newest jobs before
+    the others, then `on_first()`)."""
     from hybridml.fleet.seed_bulk import add_queues
     from hybridml.fleet.seed_scenarios import seed_arrays, seed_stuck, seed_stuck_array
 
     rng = random.Random(rng_seed)
     result = SeededFleet(url=url)
-    sm_role = _batch_infrastructure(url, result)
+    sm_role = batch_infrastructure(result)
     workloads = dict(catalog.WORKLOADS)
     if queues is not None:
         workloads.update(add_queues(url, result, queues))
     seeder = JobSeeder(rng, datetime.now(), logs=job_logs, defer_logs=defer_logs)
-    seed_jobs(result, seeder, jobs, workloads)
+    seed_jobs(result, seeder, jobs, workloads, first, on_first)
     seeder.logs_enabled = True
     seed_arrays(result, seeder)
     seed_stuck(result, seeder)

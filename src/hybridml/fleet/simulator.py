@@ -19,7 +19,8 @@ from hybridml.fleet.logtext import log_line
 from hybridml.fleet.patches_infra import DEMO_EC2_VCPU_QUOTAS
 from hybridml.fleet.sagemaker_extras import LiveMetrics
 from hybridml.fleet.scheduler import Scheduler, due_time_limit_action, placement_type
-from hybridml.fleet.seed import BATCH_LOG_GROUP, JobSeeder, SeededFleet, boto3_client
+from hybridml.fleet.seed import JobSeeder, SeededFleet, boto3_client
+from hybridml.fleet.seed_infra import BATCH_LOG_GROUP
 from hybridml.fleet.seed_sagemaker import TRAINING_LOG_GROUP
 
 NEXT_STATUS = {"SUBMITTED": "PENDING", "PENDING": "RUNNABLE", "RUNNABLE": "STARTING", "STARTING": "RUNNING"}

@@ -91,17 +91,17 @@ def evaluate(ctx: TriageContext, rules: WatchSettings, now: datetime) -> list[Al
     return alerts
 
 
+def could_be_idle(ep: Endpoint, hours: float, now: datetime) -> bool:
+    """InService and created at least `hours` ago: what a listing's summary can tell (it has no variants)."""
+    return (
+        ep.status == "InService" and ep.created_at is not None and (now - ep.created_at).total_seconds() >= hours * 3600
+    )
+
+
 def idle_candidates(endpoints: Iterable[Endpoint], hours: float, now: datetime) -> list[Endpoint]:
     """Endpoints that could be idle for `hours`: InService, created at least that long ago, with instances (a
-    serverless variant bills per request, so an idle one costs nothing)."""
-    return [
-        ep
-        for ep in endpoints
-        if ep.status == "InService"
-        and ep.created_at is not None
-        and (now - ep.created_at).total_seconds() >= hours * 3600
-        and any(not v.serverless for v in ep.variants)
-    ]
+    serverless variant bills per request, so an idle one costs nothing; no variants read: not a candidate)."""
+    return [ep for ep in endpoints if could_be_idle(ep, hours, now) and any(not v.serverless for v in ep.variants)]
 
 
 def per_day(hourly: float | None) -> str:

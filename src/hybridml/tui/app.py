@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -27,6 +28,7 @@ from hybridml.tui import keys
 from hybridml.tui import views as view_registry
 from hybridml.tui.commands import HybridCommands
 from hybridml.tui.keygate import KeyGate, KeyGuard
+from hybridml.tui.refresh import CHECK_S, RefreshSchedule
 from hybridml.tui.widgets.command_bar import CommandBar
 from hybridml.tui.widgets.plain import PlainNotifyApp
 from hybridml.tui.widgets.resource_view import ResourceView, Scope
@@ -47,11 +49,19 @@ class HybridApp(PlainNotifyApp):
     ENABLE_COMMAND_PALETTE = True
     BINDINGS: ClassVar[list[Binding]] = keys.bindings("app")  # type: ignore[assignment]
 
-    def __init__(self, services: Services, start_view: str = START_VIEW, *, debug_log: Path | None = None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        start_view: str = START_VIEW,
+        *,
+        debug_log: Path | None = None,
+        fleet_ready: threading.Event | None = None,
+    ) -> None:
         super().__init__()
         self.services = services
         self.start_view = start_view
         self.debug_log = debug_log
+        self.fleet_ready = fleet_ready  # the demo fleet's child seeds the rest after the first screen
         self.views: dict[str, ResourceView[Any]] = {}
         self.history: list[tuple[str, Scope | None]] = []
         self.current_kind = ""
@@ -61,6 +71,8 @@ class HybridApp(PlainNotifyApp):
         self.alert_keys: set[str] = set()
         self.bells = 0
         self.watched = False  # the first watch run waits for the first view to load (not to slow it down)
+        self.painted = False  # the first view showed rows (or its error): start-up reads may start
+        self.schedule = RefreshSchedule(services.settings.ui.refresh_s, services.session.budget)
         self.key_gate = KeyGate(self)
         self.internal_errors = 0
 
@@ -102,14 +114,32 @@ class HybridApp(PlainNotifyApp):
         header.mode = " ".join(
             m for m, on_ in (("DEMO", self.services.demo), ("READ-ONLY", self.services.read_only)) if on_
         )
+        header.budget = header.budget_configured = self.services.session.budget.per_min
         self.show_view(self.start_view)
-        self.refresh_timer = self.set_interval(self.services.settings.ui.refresh_s, self.refresh_active_view)
+        # refreshes follow the API budget's cadence; this only checks whether the next one is due
+        self.refresh_timer = self.set_interval(CHECK_S, self._refresh_due)
         self.header_timer = self.set_interval(1.0, self.tick_header)
         self.set_interval(0.25, self.key_gate.watchdog)
-        self.load_account()
-        self.check_permissions()
         if self.services.settings.watches.enabled:
             self.set_interval(self.services.settings.watches.interval_s, self.run_watches)
+        if self.fleet_ready is not None and not self.fleet_ready.is_set():
+            self._wait_for_fleet(self.fleet_ready)
+
+    @work(thread=True, exit_on_error=False, group="demo-fleet")
+    def _wait_for_fleet(self, ready: threading.Event) -> None:
+        """The demo fleet finished seeding: one full refresh shows what came after the first screen."""
+        ready.wait()
+        if self.is_running:
+            self.call_from_thread(self.action_refresh)
+
+    def _after_first_paint(self) -> None:
+        """What the first screen does not need waits until it is painted: the account id and the permission
+        probes (one call per pane) would otherwise compete with the first page of jobs."""
+        if self.painted:
+            return
+        self.painted = True
+        self.load_account()
+        self.check_permissions()
 
     # -- keys: one at a time, in typing order, never to a dialog that was not showing yet ------------------
     async def on_event(self, event: events.Event) -> None:
@@ -163,6 +193,8 @@ class HybridApp(PlainNotifyApp):
         elif view.scope != scope:
             view.set_scope(scope)
             view.reload()
+        else:
+            self.schedule.shown(view)
         self.current_kind = kind
         switcher.current = view.id
         self.header.view_name = kind + (f" {scope}" if scope else "")
@@ -193,6 +225,11 @@ class HybridApp(PlainNotifyApp):
         if view is not None and len(self.screen_stack) == 1:  # not while a detail screen covers it
             view.refresh_tick()
 
+    def _refresh_due(self) -> None:
+        view = self.active_view
+        if self.schedule.due(view, covered=len(self.screen_stack) > 1) and view is not None:
+            view.refresh_tick()
+
     def tick_header(self) -> None:
         headers = self.query(StatusHeader)
         if not headers:  # the timer can fire once more while the app shuts down
@@ -207,7 +244,8 @@ class HybridApp(PlainNotifyApp):
             if waiting >= STALLED_AFTER_S:  # a silent endpoint: say so before the request times out
                 freshness += f" (no answer for {int(waiting)}s)"
             header.freshness = freshness
-        header.api_rate = self.services.session.meter.per_minute()
+        budget = self.services.session.budget
+        header.api_rate, header.budget = budget.used(), budget.limit
 
     @work(exclusive=True, group="account", exit_on_error=False)
     async def load_account(self) -> None:
@@ -242,9 +280,19 @@ class HybridApp(PlainNotifyApp):
         from hybridml.snapshot import gather_context
         from hybridml.triage.watches import evaluate, summary
 
+        budget = self.services.session.budget
+        if budget.used() >= 0.9 * budget.limit:  # the budget is nearly spent: the views come first
+            return
         try:
+            interval = self.services.settings.watches.interval_s  # the views' reads, when that fresh, will do
             ctx = await gather_context(
-                self.services, details=False, quotas=False, idle_h=self.services.settings.watches.idle_endpoint_h
+                self.services,
+                details=False,
+                quotas=False,
+                training=False,
+                endpoint_details=False,  # status and times are what the endpoint watch needs
+                max_age_s=interval,
+                idle_h=self.services.settings.watches.idle_endpoint_h,
             )
         except AwsError as exc:
             self.report_problem(str(exc))
@@ -298,10 +346,12 @@ class HybridApp(PlainNotifyApp):
 
     @on(ResourceView.Loaded)
     def _loaded(self, event: ResourceView.Loaded) -> None:
+        self._after_first_paint()
         if not self.watched and self.services.settings.watches.enabled:
             self.watched = True
             self.run_watches()
         if event.view is self.active_view:
+            self.schedule.loaded(event.view)
             if self.focused is None:
                 self._focus_view()
             if event.view.partial is not None:  # read in part: the rest shows its last good rows
@@ -315,6 +365,9 @@ class HybridApp(PlainNotifyApp):
 
     @on(ResourceView.LoadFailed)
     def _load_failed(self, event: ResourceView.LoadFailed) -> None:
+        self._after_first_paint()
+        if event.view is self.active_view:
+            self.schedule.loaded(event.view)
         if event.view is self.active_view and self.focused is None:
             self._focus_view()  # the view's keys (n, r, ...) work while the endpoint is down
         self.report_problem(str(event.error))
@@ -386,6 +439,8 @@ class HybridApp(PlainNotifyApp):
 
     # -- actions ----------------------------------------------------------------------------------
     def action_refresh(self) -> None:
+        """`r`: read everything again (a full resync of the jobs, cached reads too)."""
+        self.services.batch.invalidate_jobs()
         view = self.active_view
         if view is not None:
             view.reload()

@@ -24,6 +24,7 @@ from hybridml.actions import SPECS
 SCOPES: dict[str, str] = {
     "app": "everywhere",
     "view": "every table view",
+    "table": "every table view: the rows",
     "jobs": ":jobs",
     "queues": ":queues",
     "ce": ":ce",
@@ -172,6 +173,23 @@ KEYS: tuple[Key, ...] = (
         _k("logs", f"logs.since_{label}", key, f"window('{key}')", f"Since {label}", f"time window: {label}", False)
         for key, (label, _) in LOG_WINDOWS.items()
     ),
+    _k("table", "table.up", "up", "cursor_up", "Up", "cursor up", show=False),
+    _k("table", "table.down", "down", "cursor_down", "Down", "cursor down", show=False),
+    _k("table", "table.page_up", "pageup", "page_up", "Page up", "a page up", show=False),
+    _k("table", "table.page_down", "pagedown", "page_down", "Page down", "a page down", show=False),
+    _k("table", "table.top", "home", "cursor_top", "Top", "first row", show=False),
+    _k("table", "table.bottom", "end", "cursor_bottom", "Bottom", "last row", show=False),
+    _k(
+        "table",
+        "table.left",
+        "left",
+        "scroll_sideways(-4)",
+        "Left",
+        "scroll left (columns wider than the screen)",
+        False,
+    ),
+    _k("table", "table.right", "right", "scroll_sideways(4)", "Right", "scroll right", show=False),
+    _k("table", "table.select", "enter", "select_cursor", "Open", "open the row under the cursor", show=False),
     _k("log-pane", "logs.down", "j", "scroll_down", "Down", "scroll down", show=False),
     _k("log-pane", "logs.up", "k", "scroll_up", "Up", "scroll up", show=False),
     _k("json", "json.back", "escape,q", "app.pop_screen", "Back", "back"),
@@ -260,9 +278,9 @@ def together(scope: str) -> tuple[str, ...]:
     """The scopes whose keys are active at once with `scope`'s: a view's keys, every view's and the app's.
     A detail screen or a dialog shadows the app's keys on purpose (escape, q), so it stands alone."""
     if scope in VIEW_KINDS:
-        return ("app", "view", scope)
-    if scope == "view":
-        return ("app", "view")
+        return ("app", "view", "table", scope)
+    if scope in ("view", "table"):
+        return ("app", "view", "table")
     return (scope,)
 
 

@@ -5,6 +5,7 @@ Keys: space marks rows for bulk actions, ctrl+k cancels/terminates, n submits, c
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -40,6 +41,8 @@ class JobsView(ResourceView[Job]):
     title: ClassVar[str] = "Jobs"
     columns: ClassVar[tuple[str, ...]] = (MARK_COLUMN, *JOB_COLUMNS)
     default_sort: ClassVar[str] = "AGE"
+    column_min: ClassVar[dict[str, int]] = {"NAME": 20, "STATUS": 9, "AGE": 6}
+    drop_order: ClassVar[tuple[str, ...]] = ("JOB ID", "DEFINITION", "ARRAY")  # first to go at 80 columns
 
     BINDINGS: ClassVar[list[Binding]] = keys.bindings("jobs")  # type: ignore[assignment]
 
@@ -48,12 +51,44 @@ class JobsView(ResourceView[Job]):
         self.marked: set[str] = set()
         self.pending_select: str | None = None
         self._select_tries = 0
+        self._version = -1  # the job sweep's change version the store reflects (-1: nothing yet)
+        self._unlisten: Callable[[], None] | None = None
+
+    def on_mount(self) -> None:
+        self._unlisten = self.services.batch.listen(self._jobs_changed)
+
+    def on_unmount(self) -> None:
+        if self._unlisten is not None:
+            self._unlisten()
+
+    def _jobs_changed(self) -> None:
+        """A sweep merged a page (the first one paints before the rest arrive) or finished."""
+        if not self.composed:
+            return
+        keep = self.table.cursor_key
+        if self._pull():
+            self.table.loading = False
+            self.rows_changed(keep)
+
+    def _pull(self) -> int:
+        """Apply what the sweep changed since we last looked: O(changes), not O(jobs)."""
+        batch = self.services.batch
+        changes = batch.job_changes(self._version) if self._version >= 0 else None
+        if changes is None:
+            self._version = batch.sweeper.version
+            return self.store.replace(list(batch.sweeper.jobs.values()))
+        self._version = changes.version
+        return self.store.apply(changes.upserts, changes.removed)
+
+    async def load_rows(self) -> int:
+        await self.services.batch.all_jobs(self.services.settings.batch.queues)
+        return self._pull()
 
     def heading(self) -> str:
         base = super().heading()
         if not self.marked:
             return base
-        shown = len(self.marked.intersection(self._order))
+        shown = sum(1 for k in self.marked if self.store.index_of(k) is not None)
         hidden = len(self.marked) - shown
         note = f", {hidden} hidden by the filter and left alone" if hidden else ""
         return f"{base}  ● {shown} marked (ctrl+k acts on them{note})"
@@ -121,8 +156,9 @@ class JobsView(ResourceView[Job]):
         job_id = self.pending_select
         if job_id is None or event.view is not self:
             return
-        if job_id in self._order:
-            self.table.move_cursor(row=self._order.index(job_id), animate=False)
+        index = self.store.index_of(job_id)
+        if index is not None:
+            self.table.move_cursor(index)
             self.pending_select = None
         elif self._select_tries < SELECT_RETRIES:
             self._select_tries += 1
@@ -138,16 +174,21 @@ class JobsView(ResourceView[Job]):
         if job is None:
             return
         self.marked.symmetric_difference_update({job.job_id})
-        self.repaint()
+        self.store.refresh_rows([job.job_id])
+        self.rows_changed(job.job_id)
         self.table.action_cursor_down()
 
     def action_clear_marks(self) -> None:
+        keep, marked = self.table.cursor_key, list(self.marked)
         self.marked.clear()
-        self.repaint()
+        self.store.refresh_rows(marked)
+        self.rows_changed(keep)
 
     def targets(self) -> list[Job]:
-        """Marked jobs that are still listed, else the job under the cursor."""
-        marked = [self.by_key[k] for k in self._order if k in self.marked and k in self.by_key]
+        """Marked jobs that are still shown (in display order), else the job under the cursor."""
+        index = self.store.index_of
+        shown = sorted((i, k) for k in self.marked if (i := index(k)) is not None)
+        marked = [self.by_key[k] for _, k in shown]
         if marked:
             return marked
         return [self.selected] if self.selected is not None else []

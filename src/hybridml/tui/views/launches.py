@@ -57,9 +57,11 @@ class LaunchesView(ResourceView[LaunchRun]):
         self._unsubscribe()
 
     def repaint_from_registry(self) -> None:
-        self.items = self.launcher.runs()
-        self.by_key = {run.run_id: run for run in self.items}
-        self.repaint()
+        if not self.composed:
+            return
+        keep = self.table.cursor_key
+        self.store.replace(self.launcher.runs())
+        self.rows_changed(keep)
 
     async def fetch(self) -> list[LaunchRun]:
         await self.launcher.start()

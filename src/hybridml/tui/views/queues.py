@@ -21,6 +21,8 @@ class QueuesView(ResourceView[JobQueue]):
     kind: ClassVar[str] = "queues"
     title: ClassVar[str] = "Job queues"
     columns: ClassVar[tuple[str, ...]] = QUEUE_COLUMNS
+    column_min: ClassVar[dict[str, int]] = {"NAME": 16}
+    drop_order: ClassVar[tuple[str, ...]] = ("CES",)  # first to go at 80 columns (the queue's detail has them)
 
     BINDINGS: ClassVar[list[Binding]] = keys.bindings("queues")  # type: ignore[assignment]
 

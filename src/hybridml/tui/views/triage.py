@@ -35,7 +35,8 @@ class TriageView(ResourceView[Finding]):
         return triage(self.context, datetime.now(UTC))
 
     def heading(self) -> str:
-        counts = {s: sum(1 for f in self.items if f.severity is s) for s in Severity}
+        findings = self.items
+        counts = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
         tally = "  ".join(f"{s.label} {counts[s]}" for s in reversed(Severity) if counts[s])
         if tally:
             note = f"  ({tally})"

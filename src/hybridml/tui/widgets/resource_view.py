@@ -1,20 +1,23 @@
 """ResourceView: a filterable, sortable, auto-refreshing table of one kind of AWS resource.
 
-Subclasses say how to fetch (async, in a worker), how to key and render a row, and what enter does.
-Refreshes keep the cursor on the same resource and the filter as typed; unchanged rows are not redrawn.
-A refresh renders its rows in slices, yielding to the event loop between them, so keys stay responsive
-with tens of thousands of rows; it then applies only the differences to the table in one batch (changed
-cells, inserted and removed rows, a new order), never clearing a table that already shows rows.
+Subclasses say how to fetch (async, in a worker), how to key and render a row, and what enter does. Rows live
+in a `RowStore` (sorted, filtered, searched without rendering) and are painted by a line-API `ResourceTable`
+that renders only the rows on screen. A refresh hands the store what changed (a full listing is diffed by
+object identity, a job sweep hands over its changes directly), so a refresh that changes nothing costs
+nothing on the UI thread; the cursor stays on the same resource and the filter stays as typed. Filter, sort
+and scope changes run as cooperative passes (`RowStore.settle`) that paint the first screenful first.
 """
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import re
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from rich.text import Text
 from textual import work
@@ -22,14 +25,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from hybridml.aws.errors import AccessDenied, AwsError
+from hybridml.aws.session import counting
 from hybridml.domain.logs import LogSource
 from hybridml.render.safe import safe_text
 from hybridml.tui import keys
 from hybridml.tui.console import console
 from hybridml.tui.errors import ReportsWorkerErrors
+from hybridml.tui.row_store import RowStore
 from hybridml.tui.widgets.resource_table import ResourceTable
 
 if TYPE_CHECKING:
@@ -37,18 +42,9 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 Cell = str | Text
-RENDER_SLICE = 500  # rows rendered between two yields to the event loop during a refresh
-
-
-class _Row(NamedTuple):
-    sort_key: Any
-    key: str
-    cells: tuple[Cell, ...]
-    changed: tuple[int, ...] | None  # columns that differ from the screen; None: a new row
-
-
-def _sort_key(row: _Row) -> Any:
-    return row.sort_key
+SETTLE_NOW_ROWS = 5_000  # up to this many rows a filter or sort change is applied at once (a few ms)
+WARM_SLICE = 1_000  # search texts rendered between two pauses after a load
+FREEZE_AT_ROWS = 10_000
 
 
 @dataclass(frozen=True)
@@ -63,13 +59,15 @@ class Scope:
 
 
 def compile_filter(text: str) -> tuple[re.Pattern[str] | None, str | None]:
-    """Case-insensitive regex; a bad regex falls back to a literal match and says why."""
+    """Case-insensitive regex, matched cell by cell (`^` and `$` are a cell's ends); a bad regex falls back to
+    a literal match and says why."""
     if not text:
         return None, None
+    flags = re.IGNORECASE | re.MULTILINE
     try:
-        return re.compile(text, re.IGNORECASE), None
+        return re.compile(text, flags), None
     except re.error as exc:
-        return re.compile(re.escape(text), re.IGNORECASE), f"invalid regex ({exc}); matching it literally"
+        return re.compile(re.escape(text), flags), f"invalid regex ({exc}); matching it literally"
 
 
 class ResourceView(ReportsWorkerErrors, Vertical, Generic[T]):
@@ -81,6 +79,8 @@ class ResourceView(ReportsWorkerErrors, Vertical, Generic[T]):
     default_sort: ClassVar[str] = ""
     default_reverse: ClassVar[bool] = False
     service: ClassVar[str] = "batch"  # the pane's AWS service: a denied one is shown as such, not fetched
+    column_min: ClassVar[dict[str, int]] = {}  # narrowest a column may get (default: render.columns.DEFAULT_MIN)
+    drop_order: ClassVar[tuple[str, ...]] = ()  # columns hidden first when the terminal is narrow
 
     BINDINGS: ClassVar[list[Binding]] = keys.bindings("view")  # type: ignore[assignment]
 
@@ -110,22 +110,22 @@ class ResourceView(ReportsWorkerErrors, Vertical, Generic[T]):
         super().__init__(**kwargs)
         self.services = services
         self.scope = scope
-        self.items: list[T] = []
-        self.by_key: dict[str, T] = {}
         self.filter_text = ""
-        self._pattern: re.Pattern[str] | None = None
         self.sort_column = self.default_sort or (self.columns[0] if self.columns else "")
         self.sort_reverse = self.default_reverse
-        self._rendered: dict[str, tuple[Cell, ...]] = {}
-        self._order: list[str] = []
+        self.store: RowStore[T] = RowStore(
+            len(self.columns), self.row_key, self._search_cells, self._sort_function(), self._scope_function()
+        )
+        self.store.reverse = self.sort_reverse
         self.loaded_at: float | None = None
         self.error: AwsError | None = None
         self.stale = False
         self.partial: tuple[str, str] | None = None  # (short, detail): parts of the last fetch not read
-        self.rows_touched = 0  # cells changed + rows added/removed by the last repaint (tests, bench)
         self.loading_since: float | None = None  # monotonic start of the fetch in flight
         self._load_token: object | None = None
-        self._generation = 0  # bumped by every synchronous repaint (filter, sort, scope changes)
+        self.load_cost = 0  # requests the last load sent (the cadence paces refreshes by it)
+        self._warming = False
+        self.load_changed = True  # whether the last load changed any row
 
     # -- to implement -----------------------------------------------------------------------------
     async def fetch(self) -> list[T]:
@@ -138,6 +138,8 @@ class ResourceView(ReportsWorkerErrors, Vertical, Generic[T]):
         raise NotImplementedError
 
     def sort_value(self, column: str, item: T, cells: tuple[Cell, ...], now: datetime) -> Any:
+        """The sort key of `item` for `column` (`cells` may be empty: they are rendered when needed)."""
+        cells = cells or self.render_row(item, now)
         index = self.columns.index(column) if column in self.columns else 0
         cell = cells[index]
         plain = cell.plain if isinstance(cell, Text) else cell
@@ -163,6 +165,11 @@ class ResourceView(ReportsWorkerErrors, Vertical, Generic[T]):
         """What `l` follows for this item (a Batch job, training job, endpoint); None: this kind has no logs."""
         return None
 
+    async def load_rows(self) -> int:
+        """Fetch and hand the rows to the store; returns how many rows changed. Views that know what changed
+        (the job sweep) override this to apply only the changes."""
+        return self.store.replace(await self.fetch())
+
     def partial_problem(self) -> tuple[str, str] | None:
         """After a fetch that read only part of what it asked for: (a few words, the detail). Those parts keep
         their last good rows; the view says so in its title and the app in the header."""
@@ -171,9 +178,15 @@ class ResourceView(ReportsWorkerErrors, Vertical, Generic[T]):
     # -- compose & state --------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Static(safe_text(self.heading()), classes="view-title", id="view-title")
-        table = ResourceTable(cursor_type="row", zebra_stripes=True, id="table")
-        for column in self.columns:
-            table.add_column(column, key=column)
+        table = ResourceTable(
+            self.columns,
+            self.store,
+            self.render_row,
+            column_min=self.column_min,
+            drop_order=self.drop_order,
+            id="table",
+        )
+        table.sort_column, table.sort_reverse = self.sort_column, self.sort_reverse
         yield table
 
     def on_mount(self) -> None:
@@ -183,15 +196,41 @@ class ResourceView(ReportsWorkerErrors, Vertical, Generic[T]):
             self.table.loading = True
 
     @property
+    def composed(self) -> bool:
+        """The title and the table exist (from compose on, before the view counts as mounted)."""
+        return bool(self.query("#table"))
+
+    @property
     def table(self) -> ResourceTable:
         return self.query_one("#table", ResourceTable)
+
+    @property
+    def items(self) -> list[T]:
+        return list(self.store.items.values())
+
+    @property
+    def by_key(self) -> dict[str, T]:
+        return self.store.items
+
+    @property
+    def rows_touched(self) -> int:
+        return self.store.touched
+
+    def cells_of(self, key: str) -> list[str]:
+        """A row's cells as plain text, rendered now (tests, copy)."""
+        item = self.store.items[key]
+        return [c.plain if isinstance(c, Text) else c for c in self.render_row(item, datetime.now(UTC))]
+
+    @property
+    def shown_keys(self) -> list[str]:
+        """Keys of the rows shown, in display order (O(rows): tests and bulk actions)."""
+        return self.store.display_keys()
 
     def heading(self) -> str:
         parts = [self.title or self.kind]
         if self.scope:
             parts.append(f"({self.scope})")
-        shown = len(self._order)
-        total = sum(1 for item in self.items if self.in_scope(item))
+        shown, total = len(self.store.shown), self.store.scoped
         parts.append(f"[{shown}/{total}]" if self.filter_text else f"[{total}]")
         if self.filter_text:
             parts.append(f"/{self.filter_text}")
@@ -203,27 +242,49 @@ class ResourceView(ReportsWorkerErrors, Vertical, Generic[T]):
             parts.append(f"⚠ partial: {self.partial[0]}")
         return "  ".join(parts)
 
-    def paint_heading(self, text: str | None = None) -> None:
+    def update_heading(self, text: str | None = None) -> None:
         """The title line; it quotes names, filters and AWS errors, so it is plain text (never markup)."""
-        self.query_one("#view-title", Static).update(safe_text(self.heading() if text is None else text))
+        if self.composed:
+            self.query_one("#view-title", Static).update(safe_text(self.heading() if text is None else text))
+
+    paint_heading = update_heading
 
     @property
     def selected(self) -> T | None:
-        table = self.table
-        if not self._order or table.cursor_row < 0 or table.cursor_row >= len(self._order):
+        if not self.composed:
             return None
-        return self.by_key.get(self._order[table.cursor_row])
+        return self.store.item_at(self.table.cursor_row)
+
+    def _search_cells(self, item: T) -> Sequence[Cell]:
+        return self.render_row(item, datetime.now(UTC))
+
+    def _sort_function(self) -> Callable[[T], Any]:
+        """A sort key for the current column, at one fixed clock (ages stay comparable as time passes)."""
+        column, now = self.sort_column, datetime.now(UTC)
+        return lambda item: self.sort_value(column, item, (), now)
+
+    def _scope_function(self) -> Callable[[T], bool] | None:
+        return None if self.scope is None else self.in_scope
 
     def set_filter(self, text: str) -> str | None:
         """Apply a filter; returns a warning when the regex was invalid."""
         self.filter_text = text
-        self._pattern, warning = compile_filter(text)
+        pattern, warning = compile_filter(text)
+        self.store.want(pattern=pattern)
         self.repaint()
         return warning
 
     def set_scope(self, scope: Scope | None) -> None:
         self.scope = scope
+        self.store.want(in_scope=self._scope_function())
         self.repaint()
+
+    def rows_changed(self, keep: str | None = None, *, gone_to_top: bool = False) -> None:
+        """The store changed (a refresh, marks, a filter): keep the cursor on its row, repaint what changed.
+        Until the first load has finished the cursor stays at the top (rows are still arriving)."""
+        if self.composed:
+            self.table.changed(keep if self.loaded_at is not None else None, gone_to_top=gone_to_top)
+            self.update_heading()
 
     # -- fetching ---------------------------------------------------------------------------------
     def reload(self) -> None:
@@ -248,111 +309,95 @@ class ResourceView(ReportsWorkerErrors, Vertical, Generic[T]):
                 self.loading_since = None
 
     async def _fetch_and_show(self) -> None:
+        version = self.store.version
+        with counting() as tally:  # this load's own requests (the watches' run beside it)
+            try:
+                await self._fetch_and_show_rows()
+            finally:
+                self.load_cost, self.load_changed = tally.requests, self.store.version != version
+        if self.load_changed and len(self.store) >= FREEZE_AT_ROWS:
+            # The rows are long-lived: out of the collector's sight, its full passes stay short (a pass over
+            # 100,000 jobs stalls keys for a second). What is replaced later is still freed by refcounting.
+            gc.freeze()
+
+    async def _fetch_and_show_rows(self) -> None:
         denied = self.services.denied(self.service)
-        if denied is not None:
+        if denied is not None and self.loaded_at is None:  # never read here: trust the start-up probe
             error: AwsError = AccessDenied(f"access denied: needs {denied.permission}", service=denied.service)
-            self.error, self.stale = error, bool(self.items)
+            self.error, self.stale = error, bool(self.store)
             self.table.loading = False
-            self.paint_heading(f"{self.title or self.kind}  ⛔ {error.message}")
+            self.update_heading(f"{self.title or self.kind}  ⛔ {error.message}")
             self.post_message(self.LoadFailed(self, error))
             return
+        keep = self.table.cursor_key
         try:
-            items = await self.fetch()
+            await self.load_rows()
         except AwsError as error:  # AWS said no, or did not answer: one message; a bug is reported as one
-            self.error, self.stale = error, bool(self.items)
+            self.error, self.stale = error, bool(self.store)
             self.table.loading = False
-            self.paint_heading()
+            self.update_heading()
             self.post_message(self.LoadFailed(self, error))
             return
-        now = datetime.now(UTC)
-        generation = self._generation
-        self.partial = self.partial_problem()
-        rows = await self._build_sliced(items, now)
         self.error, self.stale = None, False
-        self.items = items
-        self.by_key = {self.row_key(item): item for item in items}
+        self.partial = self.partial_problem()
         self.loaded_at = time.monotonic()
-        self.table.loading = False
-        if generation == self._generation:
-            self._apply(rows)
-            self.paint_heading()
-        else:  # filter, sort or scope changed while we rendered: start over with what is asked now
-            self.repaint()
-        self.post_message(self.Loaded(self, len(self._order)))
+        table = self.table
+        table.loading = False
+        table.now = datetime.now(UTC)
+        table.tick()  # ages move on: the rows on screen are rendered again (only those)
+        self.rows_changed(keep if keep is not None else table.cursor_key)
+        self.post_message(self.Loaded(self, len(self.store.shown)))
+        self._warm_search()
+
+    def _warm_search(self) -> None:
+        if not self._warming:
+            self._warming = True
+            self._warm()
+
+    @work(group="view-warm", exit_on_error=False)
+    async def _warm(self) -> None:
+        """In idle time, render the search text of rows that have none, so the first filter is quick (one at a
+        time; it looks again before it stops, for rows that changed meanwhile)."""
+        try:
+            missing = self.store.unsearched()
+            while missing:
+                for start in range(0, len(missing), WARM_SLICE):
+                    await asyncio.sleep(0.01)
+                    self.store.warm(missing[start : start + WARM_SLICE])
+                missing = self.store.unsearched()
+        finally:
+            self._warming = False
 
     # -- painting ---------------------------------------------------------------------------------
-    def _matches(self, cells: tuple[Cell, ...]) -> bool:
-        if self._pattern is None:
-            return True
-        return any(self._pattern.search(c.plain if isinstance(c, Text) else c) for c in cells)
-
-    def _row(self, item: T, now: datetime, before: dict[str, tuple[Cell, ...]]) -> _Row | None:
-        """Render one item if it is shown, with its sort key and the columns that differ from the screen."""
-        if not self.in_scope(item):
-            return None
-        cells = self.render_row(item, now)
-        if not self._matches(cells):
-            return None
-        key = self.row_key(item)
-        old = before.get(key)
-        if old is None:
-            changed: tuple[int, ...] | None = None
-        elif old == cells:
-            changed, cells = (), old  # keep the shown tuple: the new one dies young, the collector stays idle
-        else:
-            changed = tuple(i for i, cell in enumerate(cells) if old[i] != cell)
-        return _Row(self.sort_value(self.sort_column, item, cells, now), key, cells, changed)
-
-    async def _build_sliced(self, items: list[T], now: datetime) -> list[_Row]:
-        """`_row` for every item, yielding to the event loop every RENDER_SLICE items (keys are handled meanwhile)."""
-        before = self._rendered
-        rows: list[_Row] = []
-        for start in range(0, len(items), RENDER_SLICE):
-            if start:
-                await asyncio.sleep(0)
-            for item in items[start : start + RENDER_SLICE]:
-                row = self._row(item, now, before)
-                if row is not None:
-                    rows.append(row)
-        return rows
-
     def repaint(self) -> None:
-        """Show `items` under the current scope, filter and sort, changing only what differs on screen."""
-        if not self.is_mounted:
+        """Bring rows to the current scope, filter and sort: at once for a small table, else as a cooperative
+        pass that paints the first screenful first."""
+        if not self.composed:
             return
-        self._generation += 1
-        now = datetime.now(UTC)
-        before = self._rendered
-        rows = [row for item in self.items if (row := self._row(item, now, before)) is not None]
-        self._apply(rows)
-        self.paint_heading()
+        keep = self.table.cursor_key
+        if len(self.store) <= SETTLE_NOW_ROWS:
+            if self.store.settle_now():
+                self.table.sort_column, self.table.sort_reverse = self.sort_column, self.sort_reverse
+                self.rows_changed(keep, gone_to_top=True)
+        else:
+            self._settle(keep)
 
-    def _apply(self, rows: list[_Row]) -> None:
-        """Sort, then change the table in one batch: changed cells, removed and added rows, the new order."""
-        rows.sort(key=_sort_key, reverse=self.sort_reverse)
-        order = [row.key for row in rows]
+    @work(group="view-settle", exit_on_error=False)
+    async def _settle(self, keep: str | None) -> None:
         table = self.table
-        current_key = self._order[table.cursor_row] if 0 <= table.cursor_row < len(self._order) else None
-        changes = [(r.key, self.columns[i], r.cells[i]) for r in rows if r.changed for i in r.changed]
-        table.update_cells(changes)
-        added = 0
-        if order != self._order:
-            shown = set(order)
-            removed = [k for k in self._order if k not in shown]
-            table.remove_rows(removed)
-            for row in rows:
-                if row.changed is None:
-                    table.add_row(*row.cells, key=row.key)
-                    added += 1
-            table.reorder(order)
-            if current_key in shown:
-                table.move_cursor(row=order.index(current_key), animate=False)
-            added += len(removed)
-        self.rows_touched = len(changes) + added
-        self._order = order
-        self._rendered = {row.key: row.cells for row in rows}
+
+        def first_screen() -> None:
+            self.rows_changed(keep, gone_to_top=True)
+
+        if await self.store.settle(table.visible_rows + 1, first_screen):
+            table.sort_column, table.sort_reverse = self.sort_column, self.sort_reverse
+            self.rows_changed(keep, gone_to_top=True)
 
     # -- actions ----------------------------------------------------------------------------------
+    def _resort(self) -> None:
+        self.store.want(sort_value=self._sort_function(), reverse=self.sort_reverse)
+        self.repaint()
+
     def action_act(self, action_id: str) -> None:
         """An action key (`hybridml.actions`): its flow runs `act_<id>` of this view."""
         console(self).act(self, action_id)
@@ -360,14 +405,17 @@ class ResourceView(ReportsWorkerErrors, Vertical, Generic[T]):
     def action_sort_next(self) -> None:
         index = self.columns.index(self.sort_column) if self.sort_column in self.columns else -1
         self.sort_column = self.columns[(index + 1) % len(self.columns)]
-        self.repaint()
+        self._resort()
 
     def action_sort_reverse(self) -> None:
         self.sort_reverse = not self.sort_reverse
-        self.repaint()
+        keep = self.table.cursor_key
+        self.store.want(reverse=self.sort_reverse)
+        self.table.sort_reverse = self.sort_reverse
+        self.rows_changed(keep)
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_resource_table_row_selected(self, event: ResourceTable.RowSelected) -> None:
         event.stop()
-        item = self.by_key.get(str(event.row_key.value))
+        item = self.store.items.get(event.key)
         if item is not None:
             self.drill(item)
