@@ -65,11 +65,13 @@ async def test_one_video_on_every_target_finds_the_same_dogs(
     assert any(s.startswith(f"{processing[-1]}/algo-1-") for s in streams)
     assert any(s.startswith("AllTraffic/i-") for s in groups[f"/aws/sagemaker/Endpoints/{endpoint}"].streams)
 
-    # A video the container refuses: the endpoint answers ModelError with the container's report; the run says it.
+    # A video the container cannot fetch: it answers 502 with its error report (gpu_container serve.py: "502 (the
+    # video could not be fetched)"), which InvokeEndpoint returns as ModelError naming the container's status
+    # ("Received server error (502) from primary ..."); the run says it.
     bad = "http://127.0.0.1:9/nothing-listens-here.mp4"
     code = await cli(services, "yolo", "invoke", endpoint, "--video-url", bad, "--allow-private-urls", "--json")
     out, err = capsys.readouterr()
-    assert code == 1 and "Received client error (400) from primary" in err
+    assert code == 1 and "Received server error (502) from primary" in err
     failed = json.loads(out)
     assert failed["status"] == "FAILED" and failed["target"] == "sagemaker-endpoint"
     assert failed["result"]["status"] == "error" and failed["result"]["error"]  # the container's own report
