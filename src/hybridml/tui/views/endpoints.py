@@ -38,6 +38,9 @@ class EndpointsView(ResourceView[Endpoint]):
     title: ClassVar[str] = "SageMaker endpoints"
     columns: ClassVar[tuple[str, ...]] = ENDPOINT_COLUMNS
     service: ClassVar[str] = "sagemaker"
+    column_min: ClassVar[dict[str, int]] = {"NAME": 18, "STATUS": 9, "$/H": 6}
+    # first to go at 80 columns (the detail screen and `d` have them): names and what they cost stay readable
+    drop_order: ClassVar[tuple[str, ...]] = ("VARIANTS", "MODIFIED", "AUTOSCALING", "REASON")
 
     BINDINGS: ClassVar[list[Binding]] = keys.bindings("endpoints")  # type: ignore[assignment]
 
