@@ -60,11 +60,79 @@ def create_training_job(fleet: EmbeddedFleet, *, status: str = "InProgress") -> 
     return name
 
 
+def create_tuning_job(
+    fleet: EmbeddedFleet, results: list[tuple[str, float | None]], objective: str = "Minimize"
+) -> str:
+    """A tuning job (InProgress) that launched one training job per (status, objective value)."""
+    name = unique("t-hpo")[:32]
+    sm = boto3_client(fleet.url, "sagemaker")
+    sm.create_hyper_parameter_tuning_job(
+        HyperParameterTuningJobName=name,
+        HyperParameterTuningJobConfig={
+            "Strategy": "Random",
+            "HyperParameterTuningJobObjective": {"Type": objective, "MetricName": "validation:loss"},
+            "ResourceLimits": {"MaxNumberOfTrainingJobs": 10, "MaxParallelTrainingJobs": 2},
+            "ParameterRanges": {"ContinuousParameterRanges": [{"Name": "lr", "MinValue": "0.001", "MaxValue": "0.1"}]},
+        },
+        TrainingJobDefinition={
+            "AlgorithmSpecification": {"TrainingImage": "train:1", "TrainingInputMode": "File"},
+            "RoleArn": ROLE,
+            "OutputDataConfig": {"S3OutputPath": "s3://b/"},
+            "ResourceConfig": {"InstanceType": "ml.g5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 10},
+            "StoppingCondition": {"MaxRuntimeInSeconds": 600},
+        },
+    )
+    backend = sagemaker_backend()
+    job = backend.hyper_parameter_tuning_jobs[name]
+    job.hyper_parameter_tuning_job_status = "InProgress"
+    for i, (status, value) in enumerate(results):
+        training = f"{name}-{i:03d}-abcdef01"
+        sm.create_training_job(
+            TrainingJobName=training,
+            AlgorithmSpecification={"TrainingImage": "train:1", "TrainingInputMode": "File"},
+            RoleArn=ROLE,
+            HyperParameters={"lr": f"0.0{i + 1}", "epochs": "3"},
+            OutputDataConfig={"S3OutputPath": "s3://b/"},
+            ResourceConfig={"InstanceType": "ml.g5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 10},
+            StoppingCondition={"MaxRuntimeInSeconds": 600},
+        )
+        t: Any = backend.training_jobs[training]
+        t.tuning_job_arn = job.arn
+        t.training_job_status = status
+        t.secondary_status = "Training" if status == "InProgress" else status
+        t.secondary_status_transitions = [{"Status": "Training", "StartTime": t.creation_time}]
+        t.training_end_time = None if status == "InProgress" else t.training_end_time
+        t.final_metric_data_list = [{"MetricName": "validation:loss", "Value": value}] if value is not None else []
+        t.failure_reason = "AlgorithmError: boom" if status == "Failed" else None
+    return name
+
+
+def create_model_group(fleet: EmbeddedFleet, approvals: tuple[str, ...]) -> tuple[str, list[str]]:
+    """A model package group with one version per approval status (oldest first); returns (group, ARNs)."""
+    group = unique("t-models")
+    sm = boto3_client(fleet.url, "sagemaker")
+    sm.create_model_package_group(ModelPackageGroupName=group)
+    spec = {"Containers": [{"Image": "serve:1"}], "SupportedContentTypes": ["application/json"],
+            "SupportedResponseMIMETypes": ["application/json"]}  # fmt: skip
+    arns = [
+        sm.create_model_package(ModelPackageGroupName=group, ModelApprovalStatus=a, InferenceSpecification=spec)[
+            "ModelPackageArn"
+        ]
+        for a in approvals
+    ]
+    return group, arns
+
+
 @pytest.fixture
 def fast_settle(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Endpoint updates and training stops settle after 0.2 s instead of seconds."""
+    """Endpoint updates, training / tuning / notebook stops and app deletes settle after 0.2 s, not seconds."""
+    from hybridml.fleet import patches_sagemaker_notebooks, patches_sagemaker_ops
+
     monkeypatch.setattr(patches_sagemaker, "ENDPOINT_UPDATE_S", 0.2)
     monkeypatch.setattr(patches_sagemaker, "TRAINING_STOP_S", 0.2)
+    monkeypatch.setattr(patches_sagemaker_ops, "TUNING_STOP_S", 0.2)
+    monkeypatch.setattr(patches_sagemaker_notebooks, "NOTEBOOK_STOP_S", 0.2)
+    monkeypatch.setattr(patches_sagemaker_notebooks, "APP_DELETE_S", 0.2)
     yield
 
 

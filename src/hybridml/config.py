@@ -87,6 +87,9 @@ class WatchSettings(_Section):
     queue_blocked: bool = True
     failed_in_a_row: int = Field(default=3, ge=0, le=100)
     endpoint_not_in_service_after_min: float = Field(default=15.0, ge=0)
+    pipeline_failed: bool = True  # a pipeline's newest run failed (once per run)
+    monitor_violations: bool = True  # a monitoring run completed with violations, or failed (once per run)
+    notebook_idle_h: float = Field(default=12.0, ge=0)  # a notebook / Studio app running longer (0: off)
     idle_endpoint_h: float = Field(default=24.0, ge=0, le=24 * 63)  # InService, no invocations this long (0: off)
     bell: bool = True
     interval_s: float = Field(default=30.0, ge=5, le=3600)

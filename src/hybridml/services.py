@@ -16,10 +16,15 @@ from hybridml.aws.batch import BatchService
 from hybridml.aws.errors import AwsError, CredentialsProblem, Throttled, mark_outcome_unknown, may_have_landed
 from hybridml.aws.logs import LogsService
 from hybridml.aws.metrics import MetricsService
+from hybridml.aws.monitoring import MonitoringService
+from hybridml.aws.notebooks import NotebooksService
+from hybridml.aws.pipelines import PipelinesService
 from hybridml.aws.quotas import QuotasService
+from hybridml.aws.registry import RegistryService
 from hybridml.aws.sagemaker import SageMakerService
 from hybridml.aws.sagemaker_training import TrainingService
 from hybridml.aws.session import AwsSession
+from hybridml.aws.tuning import TuningService
 from hybridml.config import Settings
 from hybridml.domain.triage import PaneAccess
 
@@ -54,6 +59,19 @@ class Services:
     permissions: dict[str, PaneAccess] = field(default_factory=dict)
     # fingerprints of requests sent this session whose outcome is unknown -> when (monotonic)
     unknown_outcomes: dict[str, float] = field(default_factory=dict)
+    # SageMaker beyond endpoints and training jobs (readers built from the session)
+    pipelines: PipelinesService = field(init=False)
+    tuning: TuningService = field(init=False)
+    monitoring: MonitoringService = field(init=False)
+    registry: RegistryService = field(init=False)
+    notebooks: NotebooksService = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.pipelines = PipelinesService(self.session)
+        self.tuning = TuningService(self.session)
+        self.monitoring = MonitoringService(self.session)
+        self.registry = RegistryService(self.session)
+        self.notebooks = NotebooksService(self.session)
 
     @classmethod
     def build(
@@ -213,6 +231,8 @@ class Services:
                 self.sagemaker.forget(action.target)
             elif what == "training":
                 self.training.forget(action.target)
+            elif what == "tuning":
+                self.tuning.forget(action.target)
 
 
 def _safe_request(action: Action[Any]) -> dict[str, Any]:

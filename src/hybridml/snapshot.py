@@ -15,7 +15,11 @@ from typing import TYPE_CHECKING, TypeVar
 from hybridml.aws._util import bounded_gather
 from hybridml.aws.errors import AwsError, translate
 from hybridml.domain.batch import Job, JobStatus
+from hybridml.domain.monitoring import MonitoringSchedule
+from hybridml.domain.notebooks import Notebook
+from hybridml.domain.pipelines import Pipeline
 from hybridml.domain.sagemaker import Endpoint
+from hybridml.domain.tuning import TuningJob
 from hybridml.triage.context import Thresholds, TriageContext
 from hybridml.triage.instances import QUOTA_CODES
 from hybridml.triage.watches import could_be_idle, idle_candidates
@@ -33,6 +37,7 @@ def thresholds(services: Services) -> Thresholds:
         endpoint_transition_min=s.triage.endpoint_transition_after_min,
         training_starting_min=s.triage.training_starting_after_min,
         training_downloading_min=s.triage.training_downloading_after_min,
+        notebook_running_h=s.watches.notebook_idle_h,
     )
 
 
@@ -81,13 +86,15 @@ async def gather_context(
     training: bool = True,
     endpoint_details: bool = True,
     quotas: bool = True,
+    mlops: bool = True,
     extra_jobs: Sequence[str] = (),
     max_age_s: float = 0.0,
     idle_h: float = 0.0,
 ) -> TriageContext:
     """One snapshot. `details=False` skips DescribeJobs (enough for watches and `:all`); `extra_jobs` are
-    described and added when the listing does not hold them. Reads younger than `max_age_s` (the views' own,
-    through the shared cache and job sweep) are reused: the watches state the freshness they need.
+    described and added when the listing does not hold them; `mlops` reads pipelines, tuning jobs, monitors and
+    notebooks (each skipped when its pane is denied). Reads younger than `max_age_s` (the views' own, through the
+    shared cache and job sweep) are reused: the watches state the freshness they need.
     `endpoint_details=False` reads endpoints from ListEndpoints alone (status and times, no variants).
     `idle_h` reads the Invocations of the endpoints the idle watch could call idle over that many hours
     (`context.invocations`), and their variants (`_idle_reads`)."""
@@ -116,6 +123,9 @@ async def gather_context(
         if use_sm and training
         else _none([])
     )
+    ops_t = asyncio.ensure_future(
+        _mlops(services, denied, skipped, max_age_s) if mlops and sagemaker else _none(_NO_OPS)
+    )
     use_q = quotas and "service-quotas" not in denied
     quota_t = asyncio.ensure_future(
         _optional("quotas", services.quotas.ec2_vcpu_quotas(QUOTA_CODES), ({}, ""), skipped)
@@ -127,7 +137,7 @@ async def gather_context(
     parts = await asyncio.gather(queues_t, ces_t, defs_t, jobs_t, return_exceptions=True)
     for part in parts:
         if isinstance(part, BaseException):
-            await asyncio.gather(eps_t, tjs_t, quota_t, return_exceptions=True)
+            await asyncio.gather(eps_t, tjs_t, quota_t, ops_t, return_exceptions=True)
             raise part
     queues, ces, defs, jobs = queues_t.result(), ces_t.result(), defs_t.result(), jobs_t.result()
     if batch.partial is not None:  # some job lists not read: their last good rows are in `jobs`
@@ -139,9 +149,9 @@ async def gather_context(
         if any(i not in listed for i in extra_jobs):  # e.g. an array child, which ListJobs by queue omits
             jobs = jobs + await batch.describe_jobs([i for i in extra_jobs if i not in listed])
         children = await _array_samples(services, jobs) if details else []
-        endpoints, trainings, (quota_values, quota_why) = await asyncio.gather(eps_t, tjs_t, quota_t)
+        endpoints, trainings, (quota_values, quota_why), ops = await asyncio.gather(eps_t, tjs_t, quota_t, ops_t)
     except BaseException:
-        for task in (eps_t, tjs_t, quota_t):
+        for task in (eps_t, tjs_t, quota_t, ops_t):
             task.cancel()
         raise
     invocations: dict[str, float] = {}
@@ -160,6 +170,10 @@ async def gather_context(
         job_definitions=tuple(defs),
         endpoints=tuple(endpoints),
         training_jobs=tuple(trainings),
+        pipelines=tuple(ops[0]),
+        tuning_jobs=tuple(ops[1]),
+        monitors=tuple(ops[2]),
+        notebooks=tuple(ops[3]),
         quotas=tuple(sorted(quota_values.items())),
         thresholds=thresholds(services),
         unreadable=tuple(dict.fromkeys(skipped)),
@@ -196,3 +210,29 @@ async def _idle_reads(
 
 async def _none(value: T) -> T:
     return value
+
+
+_NO_OPS: tuple[list[Pipeline], list[TuningJob], list[MonitoringSchedule], list[Notebook]] = ([], [], [], [])
+
+
+async def _mlops(
+    services: Services, denied: set[str], skipped: list[tuple[str, str]], max_age_s: float
+) -> tuple[list[Pipeline], list[TuningJob], list[MonitoringSchedule], list[Notebook]]:
+    """Pipelines (with their newest run), tuning jobs, monitors and notebooks; a denied or failing part is empty
+    and named in `skipped`."""
+
+    def part(pane: str, call: Awaitable[list[T]]) -> Awaitable[list[T]]:
+        if pane in denied:
+            if asyncio.iscoroutine(call):
+                call.close()
+            skipped.append((pane, "access denied at start-up"))
+            return _none([])
+        return _optional(pane, call, [], skipped)
+
+    pipelines, tuning, monitors, notebooks = await asyncio.gather(
+        part("sagemaker-pipelines", services.pipelines.pipelines(max_age_s=max_age_s)),
+        part("sagemaker-tuning", services.tuning.tuning_jobs(max_age_s=max_age_s)),
+        part("sagemaker-monitoring", services.monitoring.schedules(max_age_s=max_age_s)),
+        part("sagemaker-notebooks", services.notebooks.notebooks(max_age_s=max_age_s)),
+    )
+    return pipelines, tuning, monitors, notebooks

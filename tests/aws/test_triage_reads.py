@@ -48,7 +48,11 @@ async def test_permission_check_all_readable(services: Services) -> None:
     access = await check_permissions(services.session)
     assert access["batch"].allowed is True and access["sagemaker"].allowed is True
     assert access["logs"].allowed is True
-    assert set(access) == {"batch", "sagemaker", "logs", "cloudwatch", "application-autoscaling", "service-quotas"}
+    assert set(access) == {
+        "batch", "sagemaker", "logs", "cloudwatch", "application-autoscaling", "service-quotas",
+        "sagemaker-pipelines", "sagemaker-tuning", "sagemaker-monitoring", "sagemaker-registry", "sagemaker-notebooks",
+    }  # fmt: skip
+    assert all(access[p].allowed is True for p in access if p.startswith("sagemaker"))  # every SageMaker pane
 
 
 async def test_permission_check_names_the_denied_pane(fleet: EmbeddedFleet, proxy: FaultProxy) -> None:
@@ -58,7 +62,10 @@ async def test_permission_check_names_the_denied_pane(fleet: EmbeddedFleet, prox
         services.permissions = await check_permissions(services.session)
         denied = services.denied("sagemaker")
         assert denied is not None and denied.permission == "sagemaker:ListEndpoints"
-        assert services.denied_services() == {"sagemaker"}
+        assert services.denied_services() == {
+            "sagemaker", "sagemaker-pipelines", "sagemaker-tuning", "sagemaker-monitoring", "sagemaker-registry",
+            "sagemaker-notebooks",
+        }  # fmt: skip
         assert services.permissions["batch"].allowed is True
         before = proxy.calls.count(service="sagemaker")
         ctx = await gather_context(services)

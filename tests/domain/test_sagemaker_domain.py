@@ -9,7 +9,7 @@ import pytest
 
 from hybridml.aws.sagemaker_training import clone_request, valid_job_name
 from hybridml.config import TrainingTemplate
-from hybridml.domain.metrics import WINDOWS, period_for
+from hybridml.domain.metrics import WINDOWS, MetricSeries, period_for, summed
 from hybridml.domain.sagemaker import EndpointVariant, ScaleRequest, parse_count
 from hybridml.render.sagemaker import spark
 
@@ -107,3 +107,14 @@ def test_clone_request_applies_template() -> None:
 )
 def test_valid_job_name(name: str, ok: bool) -> None:
     assert (valid_job_name(name) is None) is ok
+
+
+def test_summed_adds_series_point_by_point() -> None:
+    """An A/B endpoint's traffic is the sum of its variants' (a point one variant lacks counts 0 there)."""
+    t = [datetime(2026, 11, 25, 10, m, tzinfo=UTC) for m in (0, 5, 10)]
+    champion = MetricSeries("ep|inv", (t[0], t[1], t[2]), (90.0, 80.0, 70.0), stat="Sum")
+    challenger = MetricSeries("ep|inv", (t[1], t[2]), (10.0, 30.0), stat="Sum")
+    total = summed([champion, challenger], "ep|inv")
+    assert total.timestamps == (t[0], t[1], t[2]) and total.values == (90.0, 90.0, 100.0)
+    assert total.total == champion.total + challenger.total and total.stat == "Sum"
+    assert summed([], "none").values == ()

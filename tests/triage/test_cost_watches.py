@@ -28,16 +28,16 @@ def variant(name: str, instance_type: str, current: int | None) -> EndpointVaria
 def test_endpoint_cost_is_every_production_variant_instances_times_price() -> None:
     assert G5 == 1.408 and G4 == 0.736  # the catalogue's dated figures (domain/prices.py, AS_OF)
     ab = endpoint(variants=(variant("A", "ml.g5.xlarge", 2), variant("B", "ml.g4dn.xlarge", 1)))
-    assert ab.hourly_cost() == pytest.approx(2 * 1.408 + 0.736)
+    assert ab.price_per_hour == pytest.approx(2 * 1.408 + 0.736)
     # a serverless variant bills per request: it adds nothing per hour, and alone it has no hourly figure
     mixed = endpoint(variants=(variant("A", "ml.g5.xlarge", 1), variant("S", "serverless", None)))
-    assert mixed.hourly_cost() == pytest.approx(1.408)
-    assert endpoint(variants=(variant("S", "serverless", None),)).hourly_cost() is None
+    assert mixed.price_per_hour == pytest.approx(1.408)
+    assert endpoint(variants=(variant("S", "serverless", None),)).price_per_hour is None
     # no instances running yet (Creating, Failed): nothing billed, shown as "-"
-    assert endpoint(status="Creating", variants=(variant("A", "ml.g5.xlarge", 0),)).hourly_cost() is None
+    assert endpoint(status="Creating", variants=(variant("A", "ml.g5.xlarge", 0),)).price_per_hour is None
     # a type the catalogue does not list: no figure, never a partial sum that looks complete
     unknown = endpoint(variants=(variant("A", "ml.g5.xlarge", 1), variant("B", "ml.z9.mystery", 1)))
-    assert unknown.hourly_cost() is None
+    assert unknown.price_per_hour is None
 
 
 def test_per_hour_and_per_day_text() -> None:
@@ -70,6 +70,7 @@ def test_all_rows_cost_what_runs_now() -> None:
     assert training_workload(training(status="Completed")).hourly is None
     # managed spot training bills a spot price the catalogue does not hold: no figure rather than on-demand's
     assert training_workload(training(spot=True)).hourly is None
+    assert prices.hourly("ml.g5.xlarge", spot=True) is None and prices.cost("ml.g5.xlarge", 60, spot=True) is None
 
 
 def test_all_cost_column_renders_and_sorts_dearest_first() -> None:

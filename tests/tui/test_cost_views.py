@@ -43,7 +43,7 @@ async def test_endpoints_show_cost_per_hour_and_the_idle_watch(fleet: EmbeddedFl
         assert view.table.virtual_size.width <= view.table.scrollable_content_region.width
         while view.sort_column != "$/H":  # `o`: sort by the next column
             await pilot.press("o")
-        costs = [view.by_key[k].hourly_cost() or 0.0 for k in view.shown_keys]
+        costs = [view.by_key[k].price_per_hour or 0.0 for k in view.shown_keys]
         assert costs == sorted(costs, reverse=True) and costs[0] > 0  # by the figure, dearest first
         names = [view.by_key[k].name for k in view.shown_keys]
         assert names.index("yolo-dogs-prod") < names.index("text-embed")  # $2.82 before $1.22 (not by text)
@@ -55,7 +55,14 @@ async def test_endpoints_show_cost_per_hour_and_the_idle_watch(fleet: EmbeddedFl
 
 
 async def test_idle_watch_alone_notifies_and_is_off_at_zero(fleet: EmbeddedFleet, tmp_path: Path) -> None:
-    quiet = {"runnable_after_min": 0, "queue_blocked": False, "failed_in_a_row": 0}
+    quiet = {
+        "runnable_after_min": 0,
+        "queue_blocked": False,
+        "failed_in_a_row": 0,
+        "pipeline_failed": False,
+        "monitor_violations": False,
+        "notebook_idle_h": 0,
+    }
     only_idle = settings(tmp_path, endpoint_not_in_service_after_min=0, **quiet)
     app = HybridApp(make_services(fleet, only_idle), start_view="endpoints")
     said: list[str] = []

@@ -29,7 +29,9 @@ async def test_a_bug_in_a_refresh_is_shown_as_one(
     app = HybridApp(make_services(fleet), start_view="queues", debug_log=log)
     try:
         async with app.run_test(size=(120, 30)) as pilot:
-            await wait_for(pilot, lambda: app.internal_errors >= 1)
+            # the toast is a posted message: it lands after the count moved
+            await wait_for(pilot, lambda: any(n.title == "bug" for n in app._notifications))
+            assert app.internal_errors >= 1
             [toast] = [n for n in app._notifications if n.title == "bug"]
             assert "AttributeError: 'JobQueue' object has no attribute 'prioritty'" in toast.message
             assert str(log) in toast.message

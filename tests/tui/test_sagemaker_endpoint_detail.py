@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Static
 
+from hybridml.aws.metrics import traffic_specs
 from hybridml.fleet.embedded import EmbeddedFleet
 from hybridml.tui.app import HybridApp
 from hybridml.tui.screens.endpoint_detail import EndpointDetailScreen
@@ -58,3 +60,19 @@ async def test_sort_by_traffic_puts_the_busiest_last(fleet: EmbeddedFleet, tmp_p
             await pilot.press("o")
         totals = [view.traffic[key][0].total if key in view.traffic else -1 for key in view.shown_keys]  # type: ignore[attr-defined]
         assert totals == sorted(totals) and totals[-1] > 0
+
+
+async def test_traffic_column_sums_every_variant(fleet: EmbeddedFleet, tmp_path: Path) -> None:
+    """fraud-scorer splits its traffic 90/10 between Champion and Challenger: the list shows both together."""
+    app = HybridApp(make_services(fleet, settings(tmp_path)), start_view="endpoints")
+    async with app.run_test(size=(160, 40)) as pilot:
+        view = await open_on(pilot, app, "fraud-scorer")
+        await wait_for(pilot, lambda: "fraud-scorer" in view.traffic, 10)
+        shown = view.traffic["fraud-scorer"]
+        per_variant = await app.services.metrics.series(
+            traffic_specs([("fraud-scorer", "Champion"), ("fraud-scorer", "Challenger")]), 3600, period=300
+        )
+        champion, challenger = per_variant[0].total, per_variant[2].total
+        assert champion > 0 and challenger > 0  # both variants served
+        assert shown[0].total == pytest.approx(champion + challenger)
+        assert shown[1].total == pytest.approx(per_variant[1].total + per_variant[3].total)  # 5xx too

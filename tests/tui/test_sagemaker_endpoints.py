@@ -36,8 +36,10 @@ async def test_endpoints_view_lists_capacity_and_autoscaling(fleet: EmbeddedFlee
         cells = dict(zip(ENDPOINT_COLUMNS, view.cells_of("yolo-dogs-prod"), strict=True))
         assert (cells["STATUS"], cells["INSTANCE TYPE"], cells["INSTANCES"]) == ("InService", "ml.g5.xlarge", "2/2")
         assert (cells["$/H"], cells["AUTOSCALING"]) == ("$2.82", "1..4")  # 2 x ml.g5.xlarge at $1.408
+        # an hour of Invocations in 5-min steps; the seeded points end when the fleet was seeded, so a suite that
+        # has run for a while sees fewer of them in the last hour
         traffic = cells["TRAFFIC 1h"]
-        assert len(traffic) == 12 and set(traffic) <= set("▁▂▃▄▅▆▇█")  # an hour of Invocations, 5-min steps
+        assert 1 <= len(traffic) <= 12 and set(traffic) <= set("▁▂▃▄▅▆▇█")
         assert app.services.session.meter.by_operation["GetMetricData"] == metric_calls + 1  # one for all endpoints
         await pilot.press("escape")
         assert int(view.cells_of("llm-summarizer")[ENDPOINT_COLUMNS.index("5XX 1h")]) > 0  # in the last hour

@@ -65,7 +65,9 @@ async def test_denied_pane_is_named_in_the_header(fleet: EmbeddedFleet) -> None:
         proxy.set_rules(FaultRules(access_denied={"sagemaker"}))
         app = HybridApp(make_services(_ProxyFleet(fleet, proxy.url)))  # type: ignore[arg-type]
         async with app.run_test(size=(200, 30)) as pilot:
-            await wait_for(pilot, lambda: app.header.denied == "sagemaker", limit_s=15)
+            # every SageMaker pane is denied with the service: each is named
+            panes = "sagemaker, sagemaker-monitoring, sagemaker-notebooks, sagemaker-pipelines, sagemaker-registry"
+            await wait_for(pilot, lambda: app.header.denied == f"{panes}, sagemaker-tuning", limit_s=15)
             assert "sagemaker:ListEndpoints" in " ".join(n.message for n in app._notifications)
             await command(pilot, "all")
             await wait_for(pilot, lambda: loaded(app, "all"), limit_s=15)

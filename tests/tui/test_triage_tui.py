@@ -57,7 +57,7 @@ async def test_all_view_has_every_kind_of_workload(app: HybridApp, fleet: Embedd
         view = app.active_view
         assert view is not None
         kinds = {view.by_key[k].kind for k in view.shown_keys}
-        assert kinds == {"job", "endpoint", "training"}
+        assert kinds == {"job", "endpoint", "training", "pipeline", "tuning", "notebook"}
         # the seeded running jobs show the instance they run on (other tests add jobs of their own to the fleet)
         seeded = set(fleet.seeded.job_ids)
         running = [w for w in view.items if w.kind == "job" and w.status == "RUNNING" and w.ident in seeded]

@@ -10,8 +10,9 @@ generated from them (`python -m hybridml.tui.keys --markdown`).
 
 Adding an action (e.g. "stop a hyperparameter tuning job"):
 
-1. Register its spec in the module of its service: ``STOP_TUNING = register(ActionSpec("sagemaker.tuning.stop",
-   "Stop", key="ctrl+k", views=("tuning",), help="stop an InProgress tuning job"))``. The id is
+1. Register its spec in the module of its service: ``TUNING_STOP = register(ActionSpec("sagemaker.tuning.stop",
+   "Stop", key="ctrl+k", views=("tuning", "tuning-detail"), help="stop an InProgress tuning job"))`` (it is in
+   `mlops.py`, with the model registry, A/B weights and notebook actions). The id is
    `<service>.<resource>.<verb>`; leave `key` empty for a step another action's flow sends.
 2. Put the request builder next to the mapper in `hybridml/aws/` (boto dicts stay there), e.g.
    ``def stop_tuning_kwargs(name) -> dict``.
@@ -26,7 +27,7 @@ Adding an action (e.g. "stop a hyperparameter tuning job"):
    ``python -m hybridml.tui.keys --markdown`` into README's key table (a test compares them).
 """
 
-from hybridml.actions import batch, deploy, launch, processing, remedies, sagemaker
+from hybridml.actions import batch, deploy, launch, mlops, processing, remedies, sagemaker
 from hybridml.actions.base import SPECS, Action, ActionSpec, Readers, ReadOnlyRefused
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "batch",
     "deploy",
     "launch",
+    "mlops",
     "processing",
     "remedies",
     "sagemaker",

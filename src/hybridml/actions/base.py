@@ -12,9 +12,12 @@ from hybridml.aws import mutations
 
 if TYPE_CHECKING:
     from hybridml.aws.batch import BatchService
+    from hybridml.aws.notebooks import NotebooksService
+    from hybridml.aws.registry import RegistryService
     from hybridml.aws.sagemaker import SageMakerService
     from hybridml.aws.sagemaker_training import TrainingService
     from hybridml.aws.session import AwsSession
+    from hybridml.aws.tuning import TuningService
 
 R = TypeVar("R")
 
@@ -70,6 +73,15 @@ class Readers(Protocol):
     @property
     def training(self) -> TrainingService: ...
 
+    @property
+    def tuning(self) -> TuningService: ...
+
+    @property
+    def registry(self) -> RegistryService: ...
+
+    @property
+    def notebooks(self) -> NotebooksService: ...
+
 
 class Runner(Readers, Protocol):
     """What sends actions: `Services` (its `run` is the one mutation path)."""
@@ -89,7 +101,8 @@ class Action(ABC, Generic[R]):
     spec: ClassVar[ActionSpec]
     service: ClassVar[str]
     operation: ClassVar[str]
-    # what a successful (or possibly successful) call makes stale: "batch.jobs", "sagemaker.endpoints", "training"
+    # what a successful (or possibly successful) call makes stale: "batch.jobs", "sagemaker.endpoints", "training",
+    # "tuning"
     invalidates: ClassVar[tuple[str, ...]] = ()
 
     @property

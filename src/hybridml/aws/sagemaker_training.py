@@ -93,6 +93,7 @@ def _training_from_api(d: dict[str, Any]) -> TrainingJob:
         volume_gb=int(rc["VolumeSizeInGB"]) if rc.get("VolumeSizeInGB") else None,
         output_path=str((d.get("OutputDataConfig") or {}).get("S3OutputPath", "") or ""),
         spot=bool(d.get("EnableManagedSpotTraining", False)),
+        tuning_job=str(d.get("TuningJobArn", "") or "").rsplit("/", 1)[-1],
     )
 
 

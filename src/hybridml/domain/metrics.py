@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -49,3 +50,21 @@ class MetricSeries:
     @property
     def total(self) -> float:
         return float(sum(self.values))
+
+
+def summed(parts: Sequence[MetricSeries], label: str) -> MetricSeries:
+    """Series of a Sum statistic added point by point (a timestamp missing from one part counts 0 there): e.g. an
+    endpoint's Invocations over all its production variants, which SageMaker publishes per variant."""
+    totals: dict[datetime, float] = {}
+    for part in parts:
+        for when, value in zip(part.timestamps, part.values, strict=False):
+            totals[when] = totals.get(when, 0.0) + value
+    first = parts[0] if parts else None
+    points = sorted(totals.items())
+    return MetricSeries(
+        label=label,
+        timestamps=tuple(when for when, _ in points),
+        values=tuple(value for _, value in points),
+        stat=first.stat if first else "Sum",
+        unit_hint=first.unit_hint if first else "",
+    )

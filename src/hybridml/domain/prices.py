@@ -11,7 +11,12 @@ has no price (shown as `-`), never a guess.
 
 `hybridml prices refresh` reads current figures (the AWS Price List API `pricing:GetProducts` for on-demand, EC2
 DescribeSpotPriceHistory for spot) into a cache file that is used over this table, with its own date
-(`hybridml.aws.pricing`); `use()` installs it. Extend the tables here; every cost view reads them.
+(`hybridml.aws.pricing`); `use()` installs it.
+
+This is the console's one price catalogue: `:endpoints` $/H and the idle-endpoint watch, `:all` COST/H, notebooks
+and Studio apps, tuning jobs' running cost, and the Batch vs SageMaker comparison all read it. SageMaker lists one
+price per type for these uses (Studio, training, processing, hosting share them). SageMaker managed spot training
+bills a spot price this table does not hold: `hourly("ml.*", spot=True)` is None. Extend the tables here.
 """
 
 from __future__ import annotations
@@ -120,8 +125,8 @@ class PriceBook:
 
     def hourly(self, instance_type: str, *, spot: bool = False) -> float | None:
         name = instance_type.strip()
-        if name.startswith("ml."):
-            return self.sagemaker.get(name)
+        if name.startswith("ml."):  # no SageMaker spot figures (managed spot training): none rather than a guess
+            return None if spot else self.sagemaker.get(name)
         return (self.spot if spot else self.ec2).get(name)
 
     def over(self, refreshed: PriceBook) -> PriceBook:

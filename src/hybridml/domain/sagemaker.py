@@ -78,7 +78,8 @@ class Endpoint:
         """A change is in progress: AWS refuses another update until it is InService again."""
         return self.status in ("Creating", "Updating", "SystemUpdating", "RollingBack", "Deleting")
 
-    def hourly_cost(self) -> float | None:
+    @property
+    def price_per_hour(self) -> float | None:
         """USD per hour for the instances it runs now (`domain.prices`): every instance hour is billed, invoked or
         not. None when an instance type has no catalogue price or nothing runs; serverless variants bill per
         request and are left out."""
@@ -194,6 +195,7 @@ class TrainingJob:
     volume_gb: int | None = None
     output_path: str = ""
     spot: bool = False
+    tuning_job: str = ""  # the hyperparameter tuning job that launched it (name), if any
 
     @property
     def log_group(self) -> str:

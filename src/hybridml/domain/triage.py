@@ -27,6 +27,10 @@ class ResourceKind:
     COMPUTE_ENVIRONMENT = "ce"
     ENDPOINT = "endpoint"
     TRAINING_JOB = "training"
+    PIPELINE = "pipeline"
+    TUNING_JOB = "tuning"
+    MONITOR = "monitor"
+    NOTEBOOK = "notebook"
 
 
 class ActionKind:

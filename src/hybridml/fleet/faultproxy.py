@@ -202,7 +202,8 @@ class FaultProxy:
     def _decide(self, call: ApiCall) -> _Decision:
         with self._lock:
             rules = self._rules
-            if call.service is not None and call.service in rules.access_denied:
+            denied = rules.access_denied
+            if call.service is not None and (call.service in denied or f"{call.service}:{call.operation}" in denied):
                 return _Decision("denied")
             if not rules.targets(call.service, call.operation):
                 return _FORWARD

@@ -23,6 +23,7 @@ class FaultRules:
     client is still waiting are forwarded late (those that gave up never go upstream).
     ``fault_when_forwarded`` makes resets and 5xx happen *after* the request went upstream
     (the work was done, the client never heard). ``hard_reset`` sends a TCP RST, not a FIN.
+    ``access_denied`` names services ("sagemaker") or single operations ("sagemaker:ListPipelines").
     """
 
     latency_s: float = 0.0

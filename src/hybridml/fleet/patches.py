@@ -10,6 +10,7 @@ Logs, Service Quotas and SageMaker instance types are in `patches_infra.py`.
 
 from __future__ import annotations
 
+import importlib
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -301,7 +302,16 @@ def apply_patches() -> None:
     with _lock:
         if _applied:
             return
-        from hybridml.fleet import patches_infra, patches_launch, patches_paging, patches_sagemaker  # noqa: F401  (their @patch)
+        for module in (
+            "patches_infra",
+            "patches_launch",
+            "patches_paging",
+            "patches_sagemaker",
+            "patches_sagemaker_ops",
+            "patches_sagemaker_monitor",
+            "patches_sagemaker_notebooks",
+        ):
+            importlib.import_module(f"hybridml.fleet.{module}")  # registers its @patch functions
 
         for func in PATCHES:
             func()

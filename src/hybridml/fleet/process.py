@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from hybridml.fleet.server import DEMO_ACCESS_KEY, DEMO_REGION, DEMO_SECRET_KEY
 
 # Seeded in the background after Batch: calls to these wait for `FleetProcess.ready`.
-LATE_SERVICES: tuple[str, ...] = ("sagemaker", "logs", "cloudwatch", "application-autoscaling")
+LATE_SERVICES: tuple[str, ...] = ("sagemaker", "logs", "cloudwatch", "application-autoscaling", "s3")
 BATCH_MILESTONE = "batch"
 FIRST_SCREEN = 60  # jobs seeded before the `batch` milestone: a tall terminal's first screen
 READY_MILESTONE = "ready"

@@ -212,6 +212,9 @@ def advance_secondary(job: Any, now: datetime, rng: random.Random) -> bool:
         job.billable_time_in_seconds = int((now - start).total_seconds())
         loss = round(_loss_at(1.0, rng, getattr(job, "hybridml_loss_seed", 0.1)), 4)
         job.final_metric_data_list = [{"MetricName": "train:loss", "Value": loss, "Timestamp": now}]
+        objective = getattr(job, "hybridml_objective", None)  # a tuning job's training job reports its objective
+        if objective is not None:
+            job.final_metric_data_list.append({"MetricName": objective[0], "Value": objective[1], "Timestamp": now})
         job.hybridml_next_at = None
         return True
     job.hybridml_next_at = clock + STEP_S[nxt] * rng.uniform(0.5, 1.5)

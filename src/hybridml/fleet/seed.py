@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hybridml.fleet import catalog
 from hybridml.fleet.backends import batch_backend, logs_backend
@@ -22,6 +22,9 @@ from hybridml.fleet.scheduler import placement_type
 from hybridml.fleet.seed_infra import BATCH_LOG_GROUP as BATCH_LOG_GROUP  # (re-exported: the log group's name)
 from hybridml.fleet.seed_infra import batch_infrastructure
 from hybridml.fleet.server import DEMO_ACCESS_KEY, DEMO_REGION, DEMO_SECRET_KEY
+
+if TYPE_CHECKING:
+    from hybridml.fleet.seed_mlops import MlopsSeed
 
 STATUS_MIX = (
     ("SUCCEEDED", 0.52),
@@ -46,6 +49,7 @@ class SeededFleet:
     failed_dependency: str = ""
     endpoints: list[str] = field(default_factory=list)
     training_jobs: list[str] = field(default_factory=list)
+    mlops: MlopsSeed | None = None  # pipelines, tuning, monitors, registry, A/B endpoints, notebooks
 
 
 def boto3_client(url: str, service: str) -> Any:

@@ -184,3 +184,6 @@ def seed_sagemaker(url: str, result: SeededFleet, role: str, rng: random.Random)
     extras.seed_batch_style_jobs(url, sagemaker_backend(), role)
     extras.seed_endpoint_metrics(rng)
     extras.seed_training_metrics(sagemaker_backend(), rng)
+    from hybridml.fleet.seed_mlops import seed_mlops
+
+    result.mlops = seed_mlops(url, role, rng)

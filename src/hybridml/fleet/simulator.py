@@ -16,6 +16,7 @@ from hybridml.fleet import catalog
 from hybridml.fleet.backends import batch_backend, logs_backend, sagemaker_backend
 from hybridml.fleet.containers import HOST
 from hybridml.fleet.logtext import log_line
+from hybridml.fleet.mlops_live import advance_pipelines
 from hybridml.fleet.patches_infra import DEMO_EC2_VCPU_QUOTAS
 from hybridml.fleet.sagemaker_extras import LiveMetrics
 from hybridml.fleet.scheduler import Scheduler, due_time_limit_action, placement_type
@@ -62,6 +63,7 @@ class Simulator:
             self._grow_logs()
             self._advance_training()
             self.live_metrics.tick(sagemaker_backend())
+            advance_pipelines(sagemaker_backend())
             if self.submit_every and self.ticks % self.submit_every == 0:
                 self._submit_new()
 

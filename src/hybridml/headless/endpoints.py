@@ -6,8 +6,8 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from datetime import UTC, datetime
 
+from hybridml import clock
 from hybridml.actions.sagemaker import INVOKE, SCALE, InvokeEndpoint, UpdateCapacity, scale_actions
 from hybridml.actions.sagemaker import run_scale as send_scale
 from hybridml.aws.errors import InvalidRequest
@@ -47,9 +47,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 async def run_list(args: argparse.Namespace, services: Services) -> int:
     endpoints = await services.sagemaker.endpoints()
     if args.json:  # usd_per_hour: what its instances bill an hour (catalogue price x count, every variant)
-        print_json([{**to_jsonable(e), "usd_per_hour": e.hourly_cost()} for e in endpoints])
+        print_json([{**to_jsonable(e), "usd_per_hour": e.price_per_hour} for e in endpoints])
         return 0
-    now = datetime.now(UTC)
+    now = clock.utcnow()
     print_table(
         ("NAME", "STATUS", "INSTANCE TYPE", "CURRENT", "DESIRED", "$/H", "AUTOSCALING", "AGE", "REASON"),
         [
@@ -59,7 +59,7 @@ async def run_list(args: argparse.Namespace, services: Services) -> int:
                 e.instance_type or "-",
                 str(e.current_instances if e.current_instances is not None else "-"),
                 str(e.desired_instances if e.desired_instances is not None else "-"),
-                per_hour(e.hourly_cost()),
+                per_hour(e.price_per_hour),
                 ",".join(v.autoscaling for v in e.variants) or "-",
                 age(e.created_at, now),
                 e.failure_reason,

@@ -2,13 +2,15 @@
 
 | code | meaning |
 | --- | --- |
-| 0 | done |
-| 1 | AWS refused or failed the request (or could not be reached before anything was sent) |
+| 0 | done (`wait`: the run succeeded) |
+| 1 | AWS refused or failed the request (or could not be reached before anything was sent; `wait`: the run failed) |
 | 2 | bad input: arguments, config, an unknown resource, nothing to do (e.g. terminating a finished job) |
-| 3 | `submit` / `yolo run --batch`: the job can never run on the queue; `triage`: findings |
+| 3 | `submit` / `yolo run --batch`: the job can never run on the queue; `triage`: findings; `pipeline diagnose`: the
+|   | run failed; `wait`: the run was stopped |
 | 4 | refused by `--read-only` |
 | 5 | outcome unknown: sent, but the answer was lost (it may have landed; check before retrying) |
 | 6 | the audit log cannot be written (nothing sent; or sent and not recorded: the message says which) |
+| 124 | `wait`: still running at `--timeout` |
 """
 
 from __future__ import annotations

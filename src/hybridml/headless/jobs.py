@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from datetime import UTC, datetime
 
+from hybridml import clock
 from hybridml.domain.batch import ALL_JOB_STATUSES, JobStatus
 from hybridml.headless.exits import guarded
 from hybridml.headless.output import print_json, print_table
@@ -31,7 +32,7 @@ async def run(args: argparse.Namespace, services: Services) -> int:
     if args.json:
         print_json(jobs)
         return 0
-    now = datetime.now(UTC)
+    now = clock.utcnow()
     print_table(
         ("JOB ID", "NAME", "STATUS", "QUEUE", "AGE", "REASON"),
         [(j.job_id, j.name, j.status.value, j.queue, age(j.created_at, now), j.status_reason[:60]) for j in jobs],

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from datetime import UTC, datetime
 
+from hybridml import clock
 from hybridml.headless.exits import guarded
 from hybridml.headless.output import print_json, print_table
 from hybridml.render.fmt import age, human_duration
@@ -27,7 +27,7 @@ async def run(args: argparse.Namespace, services: Services) -> int:
     if args.json:
         print_json(jobs)
         return 0
-    now = datetime.now(UTC)
+    now = clock.utcnow()
     print_table(
         ("NAME", "STATUS", "SECONDARY", "INSTANCE TYPE", "N", "DURATION", "BILLABLE", "AGE", "REASON"),
         [

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import UTC, datetime
 
+from hybridml import clock
 from hybridml.domain.triage import Severity
 from hybridml.headless.exits import guarded
 from hybridml.headless.output import print_json, print_table, say, to_jsonable
@@ -34,7 +34,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 async def run(args: argparse.Namespace, services: Services) -> int:
     ctx = await gather_context(services)
     floor = Severity[args.min_severity.upper()]
-    findings = [f for f in triage(ctx, datetime.now(UTC)) if f.severity >= floor]
+    findings = [f for f in triage(ctx, clock.utcnow()) if f.severity >= floor]
     if args.json:
         print_json(
             {

@@ -91,7 +91,7 @@ def endpoint_row(
         str(len(e.variants)),
         truncate(e.instance_type or "-", 24),
         counts(e),
-        per_hour(e.hourly_cost()),
+        per_hour(e.price_per_hour),
         bounds,
         trend,
         Text(number(failed), style="bold red") if failed else ("0" if failed == 0 else "-"),

@@ -6,7 +6,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from hybridml.domain.batch import ComputeEnvironment, Job, JobDefinition, JobQueue, JobStatus
+from hybridml.domain.monitoring import MonitoringSchedule
+from hybridml.domain.notebooks import Notebook
+from hybridml.domain.pipelines import Pipeline
 from hybridml.domain.sagemaker import Endpoint, TrainingJob
+from hybridml.domain.tuning import TuningJob
 
 
 @dataclass(frozen=True)
@@ -17,6 +21,7 @@ class Thresholds:
     endpoint_transition_min: float = 30.0
     training_starting_min: float = 20.0
     training_downloading_min: float = 30.0
+    notebook_running_h: float = 12.0  # a notebook running longer is worth a look (0: never)
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,10 @@ class TriageContext:
     job_definitions: tuple[JobDefinition, ...] = ()
     endpoints: tuple[Endpoint, ...] = ()
     training_jobs: tuple[TrainingJob, ...] = ()
+    pipelines: tuple[Pipeline, ...] = ()  # each with its newest execution
+    tuning_jobs: tuple[TuningJob, ...] = ()
+    monitors: tuple[MonitoringSchedule, ...] = ()
+    notebooks: tuple[Notebook, ...] = ()
     quotas: tuple[tuple[str, float], ...] = ()  # EC2 quota code -> vCPU limit; empty when unreadable
     thresholds: Thresholds = field(default_factory=Thresholds)
     unreadable: tuple[tuple[str, str], ...] = ()  # part ("sagemaker", "quotas") -> why it was skipped

@@ -88,6 +88,32 @@ def evaluate(ctx: TriageContext, rules: WatchSettings, now: datetime) -> list[Al
                 alerts.append(Alert(f"endpoint/{ep.name}/{ep.status}", f"endpoint {ep.name} {ep.status}"))
     if rules.idle_endpoint_h:
         alerts += idle_endpoint_alerts(ctx, rules.idle_endpoint_h, now)
+    return alerts + ops_alerts(ctx, rules, now)
+
+
+def ops_alerts(ctx: TriageContext, rules: WatchSettings, now: datetime) -> list[Alert]:
+    """Pipelines, Model Monitor and notebooks. Keys name the run (or the start), so a new failure rings again."""
+    alerts: list[Alert] = []
+    if rules.pipeline_failed:
+        for p in ctx.pipelines:
+            e = p.latest
+            if e is not None and e.failed:
+                step = f" at {e.failed_step}" if e.failed_step else ""
+                alerts.append(Alert(f"pipeline/{e.arn}", f"pipeline {p.name} failed{step}"))
+    if rules.monitor_violations:
+        for m in ctx.monitors:
+            last = m.last
+            if last is None or last.status not in ("CompletedWithViolations", "Failed"):
+                continue
+            what = "monitor failed" if last.status == "Failed" else f"{last.violations or ''} violations".strip()
+            alerts.append(Alert(f"monitor/{m.name}/{last.key}", f"{m.endpoint or m.name}: {what}"))
+    if rules.notebook_idle_h:
+        for n in ctx.notebooks:
+            running = n.running_s(now)
+            if running is not None and running >= rules.notebook_idle_h * 3600:
+                alerts.append(
+                    Alert(f"notebook/{n.key}/{n.running_since}", f"{n.label} running {human_duration(running)}")
+                )
     return alerts
 
 
@@ -117,7 +143,7 @@ def idle_endpoint_alerts(ctx: TriageContext, hours: float, now: datetime) -> lis
     out = []
     for ep in idle_candidates(ctx.endpoints, hours, now):
         if read.get(ep.name) == 0:
-            text = f"endpoint {ep.name} idle (no invocations in {hours:g}h): {per_day(ep.hourly_cost())}"
+            text = f"endpoint {ep.name} idle (no invocations in {hours:g}h): {per_day(ep.price_per_hour)}"
             out.append(Alert(f"idle/{ep.name}", text))
     return out
 

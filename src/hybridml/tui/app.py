@@ -16,6 +16,7 @@ from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Footer
 from textual.worker import Worker, WorkerState
 
+from hybridml import clock
 from hybridml.actions.base import ReadOnlyRefused
 from hybridml.audit import AuditError
 from hybridml.aws.errors import AwsError
@@ -275,7 +276,6 @@ class HybridApp(PlainNotifyApp):
     @work(exclusive=True, group="watches", exit_on_error=False)
     async def run_watches(self) -> None:
         """Evaluate the `[watches]` thresholds; a new alert rings the bell once and shows in the header."""
-        from datetime import UTC, datetime
 
         from hybridml.snapshot import gather_context
         from hybridml.triage.watches import evaluate, summary
@@ -299,7 +299,7 @@ class HybridApp(PlainNotifyApp):
             return
         if not self._header_mounted():  # the app is closing
             return
-        self.alerts = evaluate(ctx, self.services.settings.watches, datetime.now(UTC))
+        self.alerts = evaluate(ctx, self.services.settings.watches, clock.utcnow())
         keys_now = {a.key for a in self.alerts}
         new = [a for a in self.alerts if a.key not in self.alert_keys]
         self.alert_keys = keys_now
@@ -518,6 +518,9 @@ class HybridApp(PlainNotifyApp):
 
         view = self.active_view
         item = view.selected if view is not None else None
+        custom = getattr(view, "explain", None)  # views whose `t` opens their own diagnosis (pipelines, monitors)
+        if item is not None and callable(custom) and custom(item):
+            return
         target = explain_target(item) if item is not None else None
         if target is None:
             self.notify("select a job, endpoint or training job to explain", severity="warning")

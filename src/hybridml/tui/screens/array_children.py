@@ -7,7 +7,7 @@ ctrl+k stops the child under the cursor; `l` opens the child's live logs.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -17,6 +17,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from hybridml import clock
 from hybridml.aws.errors import AwsError
 from hybridml.domain.batch import Job, JobStatus
 from hybridml.render.fmt import age, human_duration, status_text, truncate
@@ -85,7 +86,7 @@ class ArrayChildrenScreen(ReportsWorkerErrors, Screen[None]):
         table = self.query_one(DataTable)
         row = table.cursor_row
         table.clear()
-        now = datetime.now(UTC)
+        now = clock.utcnow()
         for child in listed:
             table.add_row(*self._cells(child, now), key=child.job_id)
         if listed:

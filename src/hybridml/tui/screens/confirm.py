@@ -21,6 +21,10 @@ from hybridml.tui import keys
 from hybridml.tui.keygate import KeyGuard
 from hybridml.tui.widgets.plain import PlainInput, PlainLabel, PlainStatic
 
+BOX_SHARE = 0.9  # #confirm-box's max-height (app.tcss)
+MAX_SCROLL_ROWS = 24
+MIN_SCROLL_ROWS = 3
+
 
 @dataclass(frozen=True)
 class Confirmation:
@@ -79,6 +83,20 @@ class ConfirmScreen(KeyGuard, ModalScreen[Confirmation | None]):
             with Horizontal(id="confirm-buttons"):
                 yield Button(self.confirm_label, variant="error" if self.danger else "primary", id="confirm-ok")
                 yield Button(self.cancel_label, id="confirm-cancel")
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit)
+
+    def _fit(self) -> None:
+        """Keep the buttons on screen: the scrolling part (what happens, the exact call) gets the rows the box has
+        left after its title, inputs and buttons (at 80x24 a long body scrolls instead of pushing them off)."""
+        if not self.is_mounted:
+            return
+        box = self.query_one("#confirm-box")
+        scroll = self.query_one("#confirm-scroll")
+        others = sum(c.outer_size.height + c.styles.margin.height for c in box.children if c is not scroll)
+        room = int(self.size.height * BOX_SHARE) - box.styles.gutter.height - others
+        scroll.styles.max_height = max(MIN_SCROLL_ROWS, min(MAX_SCROLL_ROWS, room))
 
     def _submit(self) -> None:
         if self.require_typed is not None:

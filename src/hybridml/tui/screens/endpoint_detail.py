@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -16,11 +15,13 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from hybridml import clock
 from hybridml.aws.errors import AwsError, NotFound
 from hybridml.aws.metrics import endpoint_metric_specs
-from hybridml.domain.metrics import WINDOWS
+from hybridml.domain.metrics import WINDOWS, MetricSeries
 from hybridml.domain.sagemaker import Endpoint
 from hybridml.render.sagemaker import endpoint_detail, metrics_block
+from hybridml.render.traffic import variant_traffic
 from hybridml.tui import keys
 from hybridml.tui.errors import ReportsWorkerErrors
 from hybridml.tui.screens import flows
@@ -41,6 +42,8 @@ class EndpointActions(Protocol):
 
     async def delete(self, endpoint: Endpoint) -> None: ...
 
+    async def weights(self, endpoint: Endpoint) -> None: ...
+
 
 class EndpointDetailScreen(ReportsWorkerErrors, Screen[None]):
     BINDINGS: ClassVar[list[Binding]] = keys.bindings("endpoint-detail")  # type: ignore[assignment]
@@ -58,7 +61,7 @@ class EndpointDetailScreen(ReportsWorkerErrors, Screen[None]):
         yield PlainStatic(f"endpoint {self.endpoint.name}", classes="view-title", id="detail-title")
         yield PlainStatic("", id="detail-progress", classes="progress-line")
         with VerticalScroll():
-            yield PlainStatic(endpoint_detail(self.endpoint, datetime.now(UTC)), id="detail-body")
+            yield PlainStatic(endpoint_detail(self.endpoint, clock.utcnow()), id="detail-body")
             yield PlainStatic(Text("loading metrics …", style="dim"), id="detail-metrics")
         yield Footer()
 
@@ -104,7 +107,7 @@ class EndpointDetailScreen(ReportsWorkerErrors, Screen[None]):
         self.gone = False
         self.endpoint = endpoint
         self.query_one("#detail-title", Static).update(f"endpoint {endpoint.name}  [{endpoint.status}]")
-        self.query_one("#detail-body", Static).update(endpoint_detail(endpoint, datetime.now(UTC)))
+        self.query_one("#detail-body", Static).update(endpoint_detail(endpoint, clock.utcnow()))
 
     @work(exclusive=True, group="endpoint-metrics", exit_on_error=False)
     async def load_metrics(self) -> None:
@@ -123,8 +126,17 @@ class EndpointDetailScreen(ReportsWorkerErrors, Screen[None]):
             self.query_one("#detail-metrics", Static).update(Text(f"metrics unavailable: {exc}", style="red"))
             return
         self.metrics_loaded += 1
-        hint = Text("  keys: 1 = 1h, 6 = 6h, 2 = 24h", style="dim")
-        self.query_one("#detail-metrics", Static).update(Group(metrics_block(series, self.window), hint))
+        hint = Text(
+            "  keys: 1 = 1h, 6 = 6h, 2 = 24h" + (", w = shift traffic" if len(variants) > 1 else ""), style="dim"
+        )
+        parts: list[RenderableType] = []
+        if len(variants) > 1:  # A/B: each variant's traffic and latency side by side first
+            by_variant: dict[str, dict[str, MetricSeries]] = {}
+            for s in series:
+                name, _, label = s.label.partition(" ")
+                by_variant.setdefault(name, {})[label] = s
+            parts += [variant_traffic(self.endpoint, by_variant), Text("")]
+        self.query_one("#detail-metrics", Static).update(Group(*parts, metrics_block(series, self.window), hint))
 
     @work(exclusive=True, group="endpoint-describe", exit_on_error=False)
     async def action_describe(self) -> None:
@@ -159,3 +171,7 @@ class EndpointDetailScreen(ReportsWorkerErrors, Screen[None]):
         if (view := self._available()) is not None:
             self.app.pop_screen()  # the list is where the result shows
             await view.delete(self.endpoint)
+
+    async def act_sagemaker_endpoint_weights(self) -> None:
+        if (view := self._available()) is not None:
+            await view.weights(self.endpoint)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -14,11 +13,14 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Static
 
+from hybridml import clock
 from hybridml.actions.remedies import remedy_action
 from hybridml.aws.errors import AwsError
 from hybridml.domain.batch import ComputeEnvironment, Job, JobQueue
+from hybridml.domain.notebooks import Notebook
 from hybridml.domain.sagemaker import Endpoint, TrainingJob
 from hybridml.domain.triage import Finding, FindingAction, ResourceKind, Workload
+from hybridml.domain.tuning import TuningJob
 from hybridml.render.safe import safe_text
 from hybridml.render.triage import explanation
 from hybridml.snapshot import gather_context
@@ -41,6 +43,10 @@ def explain_target(item: Any) -> tuple[str, str, str] | None:
         return ResourceKind.ENDPOINT, item.name, item.name
     if isinstance(item, TrainingJob):
         return ResourceKind.TRAINING_JOB, item.name, item.name
+    if isinstance(item, TuningJob):
+        return ResourceKind.TUNING_JOB, item.name, item.name
+    if isinstance(item, Notebook):
+        return ResourceKind.NOTEBOOK, item.key, item.label
     if isinstance(item, Workload):
         return item.kind, item.ident, item.name
     if isinstance(item, Finding):
@@ -88,7 +94,7 @@ class ExplainScreen(ReportsWorkerErrors, Screen[None]):
         self.findings: list[Finding] = []
         self.selected = -1
         self.loaded = False
-        self.read_at = datetime.now(UTC)
+        self.read_at = clock.utcnow()
 
     def compose(self) -> ComposeResult:
         yield PlainStatic(f"why: {self.kind} {self.name_text}", classes="view-title", id="explain-title")
@@ -107,7 +113,7 @@ class ExplainScreen(ReportsWorkerErrors, Screen[None]):
         except AwsError as exc:
             self.query_one("#explain-body", Static).update(Text(f"cannot gather state: {exc}", style="red"))
             return
-        self.read_at = datetime.now(UTC)
+        self.read_at = clock.utcnow()
         self.findings = explain(ctx, self.kind, self.ident, self.read_at)
         actionable = [i for i, f in enumerate(self.findings) if f.action is not None]
         if self.selected not in actionable:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
@@ -12,6 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from hybridml import clock
 from hybridml.aws.errors import AwsError
 from hybridml.domain.batch import Job
 from hybridml.render.batch import job_detail
@@ -35,7 +35,7 @@ class JobDetailScreen(ReportsWorkerErrors, Screen[None]):
     def compose(self) -> ComposeResult:
         yield PlainStatic(f"job {self.job.name}", classes="view-title", id="detail-title")
         with VerticalScroll():
-            yield PlainStatic(job_detail(self.job, datetime.now(UTC)), id="detail-body")
+            yield PlainStatic(job_detail(self.job, clock.utcnow()), id="detail-body")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -53,7 +53,7 @@ class JobDetailScreen(ReportsWorkerErrors, Screen[None]):
             self.query_one("#detail-title", Static).update(f"job {self.job.name} — no longer found in Batch")
             return
         self.job = job
-        self.query_one("#detail-body", Static).update(job_detail(job, datetime.now(UTC)))
+        self.query_one("#detail-body", Static).update(job_detail(job, clock.utcnow()))
 
     def action_logs(self) -> None:
         from hybridml.domain.logs import LogSource

@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 
+from hybridml import clock
 from hybridml.actions.sagemaker import (
     DeleteEndpoint,
     StopTrainingJob,
@@ -96,7 +96,7 @@ async def delete_endpoint_flow(host: Widget, endpoint: Endpoint) -> bool:
 
 async def stop_training_flow(host: Widget, job: TrainingJob) -> bool:
     action = StopTrainingJob(job)
-    ran = human_duration(job.duration_s(datetime.now(UTC)))
+    ran = human_duration(job.duration_s(clock.utcnow()))
     results = await confirm_and_run(
         host,
         [action],

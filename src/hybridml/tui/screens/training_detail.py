@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from rich.console import Group
@@ -14,6 +14,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from hybridml import clock
 from hybridml.aws.errors import AwsError, NotFound
 from hybridml.aws.metrics import training_metric_specs
 from hybridml.domain.sagemaker import TrainingJob
@@ -58,7 +59,7 @@ class TrainingDetailScreen(ReportsWorkerErrors, Screen[None]):
     def compose(self) -> ComposeResult:
         yield PlainStatic(f"training job {self.job.name}", classes="view-title", id="detail-title")
         with VerticalScroll():
-            yield PlainStatic(training_detail(self.job, datetime.now(UTC)), id="detail-body")
+            yield PlainStatic(training_detail(self.job, clock.utcnow()), id="detail-body")
             yield PlainStatic(Text("loading metrics …", style="dim"), id="detail-metrics")
         yield Footer()
 
@@ -79,7 +80,7 @@ class TrainingDetailScreen(ReportsWorkerErrors, Screen[None]):
             self.notify(str(exc), title="refresh failed", severity="error")
             return
         self.job = job
-        now = datetime.now(UTC)
+        now = clock.utcnow()
         self.query_one("#detail-title", Static).update(f"training job {job.name}  [{job.status}]")
         self.query_one("#detail-body", Static).update(training_detail(job, now))
         window_s, end = run_window(job, now)

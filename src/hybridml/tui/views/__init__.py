@@ -9,10 +9,15 @@ from hybridml.tui.views.endpoints import EndpointsView
 from hybridml.tui.views.job_definitions import JobDefinitionsView
 from hybridml.tui.views.jobs import JobsView
 from hybridml.tui.views.launches import LaunchesView
+from hybridml.tui.views.models import ModelGroupsView, ModelVersionsView
+from hybridml.tui.views.monitors import MonitorsView
+from hybridml.tui.views.notebooks import NotebooksView
+from hybridml.tui.views.pipelines import PipelineExecutionsView, PipelinesView
 from hybridml.tui.views.queues import QueuesView
 from hybridml.tui.views.sagemaker_jobs import SageMakerJobsView
 from hybridml.tui.views.training import TrainingJobsView
 from hybridml.tui.views.triage import TriageView
+from hybridml.tui.views.tuning import TuningJobsView
 from hybridml.tui.views.workloads import WorkloadsView
 from hybridml.tui.widgets.resource_view import ResourceView
 
@@ -26,6 +31,13 @@ VIEWS: dict[str, type[ResourceView[Any]]] = {
         EndpointsView,
         TrainingJobsView,
         SageMakerJobsView,
+        PipelinesView,
+        PipelineExecutionsView,
+        TuningJobsView,
+        MonitorsView,
+        ModelGroupsView,
+        ModelVersionsView,
+        NotebooksView,
         LaunchesView,
         TriageView,
         WorkloadsView,
@@ -50,6 +62,22 @@ ALIASES: dict[str, str] = {
     "processing": "smjobs",
     "transform": "smjobs",
     "pj": "smjobs",
+    "pipeline": "pipelines",
+    "pl": "pipelines",
+    "execution": "executions",
+    "runs": "executions",
+    "hpo": "tuning",
+    "tuningjobs": "tuning",
+    "monitor": "monitors",
+    "mon": "monitors",
+    "model": "models",
+    "registry": "models",
+    "mpg": "models",
+    "version": "versions",
+    "packages": "versions",
+    "notebook": "notebooks",
+    "nb": "notebooks",
+    "studio": "notebooks",
     "launch": "launches",
     "yolo": "launches",
     "findings": "triage",

@@ -1,4 +1,5 @@
-"""`:endpoints` — SageMaker endpoints: status, capacity, autoscaling; `s` scale, `i` invoke, `ctrl+k` delete."""
+"""`:endpoints` — SageMaker endpoints: status, capacity, autoscaling, traffic; `s` scale, `i` invoke, `w` shift A/B
+traffic weights, `ctrl+k` delete."""
 
 from __future__ import annotations
 
@@ -15,12 +16,12 @@ from textual.widgets import Static
 from hybridml.aws.errors import AwsError
 from hybridml.aws.metrics import traffic_specs
 from hybridml.domain.logs import LogSource
-from hybridml.domain.metrics import MetricSeries
+from hybridml.domain.metrics import MetricSeries, summed
 from hybridml.domain.sagemaker import Endpoint
 from hybridml.render.sagemaker import ENDPOINT_COLUMNS, Cell, endpoint_row
 from hybridml.tui import keys
 from hybridml.tui.console import console
-from hybridml.tui.screens import sagemaker_flows
+from hybridml.tui.screens import mlops_flows, sagemaker_flows
 from hybridml.tui.widgets.plain import PlainStatic
 from hybridml.tui.widgets.resource_view import ResourceView
 
@@ -63,17 +64,24 @@ class EndpointsView(ResourceView[Endpoint]):
         return endpoints
 
     async def _load_traffic(self, endpoints: list[Endpoint]) -> None:
-        """Invocations and 5xx over the last hour for every endpoint, in one GetMetricData; a failure here
-        only blanks the column."""
-        pairs = [(e.name, v.name) for e in endpoints if (v := e.variant()) is not None]
+        """Invocations and 5xx over the last hour for every endpoint, summed over its production variants (SageMaker
+        publishes them per variant: an A/B endpoint's traffic is split between them), in one GetMetricData; a
+        failure here only blanks the column."""
+        pairs = [(e.name, v.name) for e in endpoints for v in e.variants]
         try:
             found = await self.services.metrics.series(traffic_specs(pairs), TRAFFIC_WINDOW_S, period=300)
         except AwsError:
             self.traffic = {}
             return
+        per_endpoint: dict[str, tuple[list[MetricSeries], list[MetricSeries]]] = {}
+        for invocations, errors in zip(found[::2], found[1::2], strict=True):
+            name = invocations.label.split("|")[0]
+            invocation_parts, error_parts = per_endpoint.setdefault(name, ([], []))
+            invocation_parts.append(invocations)
+            error_parts.append(errors)
         self.traffic = {
-            invocations.label.split("|")[0]: (invocations, errors)
-            for invocations, errors in zip(found[::2], found[1::2], strict=True)
+            name: (summed(invocations, f"{name}|inv"), summed(errors, f"{name}|5xx"))
+            for name, (invocations, errors) in per_endpoint.items()
         }
 
     def row_key(self, item: Endpoint) -> str:
@@ -87,7 +95,7 @@ class EndpointsView(ResourceView[Endpoint]):
             found = self.traffic.get(item.name)
             return (0, found[0].total if found else -1.0, "")
         if column == "$/H":  # the dearest first, by the figure (not by its text)
-            return (0, -(item.hourly_cost() or 0.0), "")
+            return (0, -(item.price_per_hour or 0.0), "")
         if column in ("AGE", "MODIFIED"):
             when = item.created_at if column == "AGE" else item.modified_at
             return (0, -(when.timestamp() if when else 0.0), "")
@@ -134,6 +142,11 @@ class EndpointsView(ResourceView[Endpoint]):
         target = self._target()
         if target is not None:
             await self.delete(target)
+
+    async def act_sagemaker_endpoint_weights(self) -> None:
+        target = self._target()
+        if target is not None:
+            await self.weights(target)
 
     async def invoke(self, endpoint: Endpoint) -> None:
         from hybridml.tui.screens.invoke import InvokeScreen
@@ -197,4 +210,45 @@ class EndpointsView(ResourceView[Endpoint]):
         self.progress(Text(done_line, style="green"))
         self.set_timer(PROGRESS_KEEP_S, lambda: self._clear_progress(done_line))
         self.notify(f"{endpoint.name} is InService with {count} instances", title="scaled")
+        self.reload()
+
+    async def weights(self, endpoint: Endpoint) -> None:
+        """`w`: the weights form, confirm (every variant's share before -> after), send, then follow the endpoint
+        back to InService on the progress line. One flow per endpoint at a time (it shares `scaling`)."""
+        if endpoint.name in self.scaling:
+            self.notify(f"{endpoint.name} is already being changed: wait for it to be InService", severity="warning")
+            return
+        self.scaling.add(endpoint.name)
+        try:
+            await self._weights(endpoint)
+        finally:
+            self.scaling.discard(endpoint.name)
+
+    async def _weights(self, endpoint: Endpoint) -> None:
+        started = time.monotonic()
+        sent = await mlops_flows.weights_flow(self, endpoint)
+        if sent is None:
+            return
+        self.reload()
+        label = f"weights of {endpoint.name}"
+        settings = self.services.settings.sagemaker
+
+        def on_status(current: Endpoint, elapsed: float) -> None:
+            self.progress(f"⟳ {label}: {current.status}  {int(elapsed)}s")
+
+        self.progress(f"⟳ {label}: sent, waiting for InService …")
+        try:
+            done = await self.services.sagemaker.wait_in_service(
+                endpoint.name, timeout_s=settings.endpoint_wait_s, poll_s=settings.endpoint_poll_s, on_status=on_status
+            )
+        except AwsError as exc:
+            self.progress(Text(f"✗ {label}: {exc}", style="bold red"))
+            console(self).report_problem(str(exc))
+            self.reload()
+            return
+        split = ", ".join(f"{v.name} {v.current_weight:g}" for v in done.variants if v.current_weight is not None)
+        done_line = f"✓ {endpoint.name} InService: {split} ({time.monotonic() - started:.0f}s)"
+        self.progress(Text(done_line, style="green"))
+        self.set_timer(PROGRESS_KEEP_S, lambda: self._clear_progress(done_line))
+        self.notify(f"{endpoint.name}: traffic now {split}", title="weights")
         self.reload()

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, ClassVar
 
 from textual.binding import Binding
 
+from hybridml import clock
 from hybridml.domain.triage import Finding, Severity
 from hybridml.headless.output import to_jsonable
 from hybridml.render.triage import FINDING_COLUMNS, Cell, finding_row, finding_sort_key
@@ -32,7 +33,7 @@ class TriageView(ResourceView[Finding]):
 
     async def fetch(self) -> list[Finding]:
         self.context = await gather_context(self.services)
-        return triage(self.context, datetime.now(UTC))
+        return triage(self.context, clock.utcnow())
 
     def heading(self) -> str:
         findings = self.items

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, ClassVar
 
 from rich.segment import Segment
@@ -28,6 +28,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from hybridml import clock
 from hybridml.render.columns import GAP, fit_columns, natural_widths
 from hybridml.render.safe import safe_cell
 from hybridml.tui import keys
@@ -99,7 +100,7 @@ class ResourceTable(ScrollView, can_focus=True):
         self.cursor_row = 0
         self.sort_column = ""
         self.sort_reverse = False
-        self.now = datetime.now(UTC)  # the clock the cells are rendered at (ages); `tick()` moves it
+        self.now = clock.utcnow()  # the clock the cells are rendered at (ages); `tick()` moves it
         self._cache: OrderedDict[tuple[Any, ...], Strip] = OrderedDict()
         self._layout_key: tuple[Any, ...] | None = None
         self._widths: list[int] = []
@@ -124,7 +125,7 @@ class ResourceTable(ScrollView, can_focus=True):
 
     def tick(self) -> None:
         """Render the cells again at the current time (ages and durations move)."""
-        self.now = datetime.now(UTC)
+        self.now = clock.utcnow()
         self._cache.clear()
         self.refresh()
 

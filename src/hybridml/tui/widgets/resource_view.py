@@ -16,7 +16,7 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from rich.text import Text
@@ -27,6 +27,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static
 
+from hybridml import clock
 from hybridml.aws.errors import AccessDenied, AwsError
 from hybridml.aws.session import counting
 from hybridml.domain.logs import LogSource
@@ -219,7 +220,7 @@ class ResourceView(ReportsWorkerErrors, Vertical, Generic[T]):
     def cells_of(self, key: str) -> list[str]:
         """A row's cells as plain text, rendered now (tests, copy)."""
         item = self.store.items[key]
-        return [c.plain if isinstance(c, Text) else c for c in self.render_row(item, datetime.now(UTC))]
+        return [c.plain if isinstance(c, Text) else c for c in self.render_row(item, clock.utcnow())]
 
     @property
     def shown_keys(self) -> list[str]:
@@ -256,11 +257,11 @@ class ResourceView(ReportsWorkerErrors, Vertical, Generic[T]):
         return self.store.item_at(self.table.cursor_row)
 
     def _search_cells(self, item: T) -> Sequence[Cell]:
-        return self.render_row(item, datetime.now(UTC))
+        return self.render_row(item, clock.utcnow())
 
     def _sort_function(self) -> Callable[[T], Any]:
         """A sort key for the current column, at one fixed clock (ages stay comparable as time passes)."""
-        column, now = self.sort_column, datetime.now(UTC)
+        column, now = self.sort_column, clock.utcnow()
         return lambda item: self.sort_value(column, item, (), now)
 
     def _scope_function(self) -> Callable[[T], bool] | None:
@@ -343,7 +344,7 @@ class ResourceView(ReportsWorkerErrors, Vertical, Generic[T]):
         self.loaded_at = time.monotonic()
         table = self.table
         table.loading = False
-        table.now = datetime.now(UTC)
+        table.now = clock.utcnow()
         table.tick()  # ages move on: the rows on screen are rendered again (only those)
         self.rows_changed(keep if keep is not None else table.cursor_key)
         self.post_message(self.Loaded(self, len(self.store.shown)))
