@@ -116,3 +116,15 @@ def test_totals_period_fits_getmetricdata() -> None:
     1-hour (3600 s) resolution (CloudWatch API reference, MetricStat.Period)."""
     assert totals_period(24 * 3600) == 3600 and totals_period(63 * 24 * 3600) == 3600
     assert totals_period(1800) == 1800 and totals_period(61) == 120 and totals_period(10) == 60
+
+
+def test_all_rows_cost_running_trials_and_notebooks() -> None:
+    """Issue 16's workloads in `:all`: a tuning job costs its running training jobs, a notebook while it runs."""
+    from hybridml.triage.workloads import notebook_workload, tuning_workload
+    from tests.triage.test_sagemaker_ops_rules import notebook, tuning
+
+    assert tuning_workload(tuning(running=2)).hourly == pytest.approx(2 * 1.408)
+    assert tuning_workload(tuning(running=0)).hourly is None  # nothing running: nothing billed, not "$0.000"
+    assert tuning_workload(tuning(status="Completed", running=0)).hourly is None
+    assert notebook_workload(notebook(3)).hourly == prices.hourly("ml.p3.2xlarge") == 3.825
+    assert notebook_workload(notebook(3, status="Stopped")).hourly is None
