@@ -9,9 +9,9 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 from collections.abc import Awaitable, Sequence
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, TypeVar
 
+from hybridml import clock
 from hybridml.aws._util import bounded_gather
 from hybridml.aws.errors import AwsError, translate
 from hybridml.domain.batch import Job, JobStatus
@@ -191,7 +191,7 @@ async def _idle_reads(
     """For the idle watch: the variants of the endpoints that could be idle `idle_h` hours (a summary listing has
     none; the full listing is reused when younger than IDLE_READ_MAX_AGE_S, the view's own when it is open), and
     their Invocations over that window (one GetMetricData, totals reused as long)."""
-    now = datetime.now(UTC)
+    now = clock.utcnow()  # the watch evaluates with the same clock
     maybe = {e.name for e in endpoints if could_be_idle(e, idle_h, now)}
     if any(not e.variants for e in endpoints if e.name in maybe):
         full = {e.name: e for e in await services.sagemaker.endpoints(max_age_s=IDLE_READ_MAX_AGE_S)}
