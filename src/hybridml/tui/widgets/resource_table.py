@@ -247,6 +247,12 @@ class ResourceTable(ScrollView, can_focus=True):
             self.move_cursor(row)
 
     # -- painting ---------------------------------------------------------------------------------
+    def on_focus(self) -> None:
+        self.refresh()  # the cursor row changes colour (its focused line is cached apart from the blurred one)
+
+    def on_blur(self) -> None:
+        self.refresh()
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         widths = self._layout()
@@ -274,7 +280,8 @@ class ResourceTable(ScrollView, can_focus=True):
     def _row(self, key: str, row: int, widths: list[int]) -> Strip:
         cursor = row == self.cursor_row
         even = self.zebra_stripes and row % 2 == 1
-        cache_key = (key, cursor, even)
+        # the cursor row is drawn one way focused and another blurred: the focus is part of its cache key
+        cache_key = (key, cursor and (self.has_focus or None), even)
         cached = self._cache.get(cache_key)
         if cached is not None:
             self._cache.move_to_end(cache_key)
