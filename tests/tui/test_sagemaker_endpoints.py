@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, Static
 
+from hybridml.config import WatchSettings
 from hybridml.fleet.embedded import EmbeddedFleet
+from hybridml.render.sagemaker import ENDPOINT_COLUMNS
 from hybridml.tui.app import HybridApp
 from hybridml.tui.screens.confirm import ConfirmScreen
 from hybridml.tui.screens.scale_form import ScaleScreen
@@ -21,7 +23,9 @@ __all__ = ["fast_settle"]
 
 
 async def test_endpoints_view_lists_capacity_and_autoscaling(fleet: EmbeddedFleet, tmp_path: Path) -> None:
-    app = HybridApp(make_services(fleet, settings(tmp_path)), start_view="smjobs")
+    # no watches: the idle-endpoint watch reads Invocations too, and this counts the traffic column's reads
+    quiet = settings(tmp_path).model_copy(update={"watches": WatchSettings(enabled=False)})
+    app = HybridApp(make_services(fleet, quiet), start_view="smjobs")
     async with app.run_test(size=(160, 40)) as pilot:
         await wait_for(pilot, lambda: app.active_view is not None and app.active_view.loaded_at is not None)
         app.refresh_timer.pause()  # count the calls of one load, not of auto-refreshes on a slow machine
@@ -29,15 +33,17 @@ async def test_endpoints_view_lists_capacity_and_autoscaling(fleet: EmbeddedFlee
         metric_calls = app.services.session.meter.by_operation.get("GetMetricData", 0)
         await pilot.press("colon", *"ep", "enter")  # the `:ep` alias
         view = await open_on(pilot, app, "yolo-dogs-prod")
-        cells = view.cells_of("yolo-dogs-prod")
-        assert cells[1] == "InService" and cells[3] == "ml.g5.xlarge" and cells[4] == "2/2" and cells[5] == "1..4"
+        cells = dict(zip(ENDPOINT_COLUMNS, view.cells_of("yolo-dogs-prod"), strict=True))
+        assert (cells["STATUS"], cells["INSTANCE TYPE"], cells["INSTANCES"]) == ("InService", "ml.g5.xlarge", "2/2")
+        assert (cells["$/H"], cells["AUTOSCALING"]) == ("$2.82", "1..4")  # 2 x ml.g5.xlarge at $1.408
         # an hour of Invocations in 5-min steps; the seeded points end when the fleet was seeded, so a suite that
         # has run for a while sees fewer of them in the last hour
-        assert 1 <= len(cells[6]) <= 12 and set(cells[6]) <= set("▁▂▃▄▅▆▇█")
+        traffic = cells["TRAFFIC 1h"]
+        assert 1 <= len(traffic) <= 12 and set(traffic) <= set("▁▂▃▄▅▆▇█")
         assert app.services.session.meter.by_operation["GetMetricData"] == metric_calls + 1  # one for all endpoints
         await pilot.press("escape")
-        assert int(view.cells_of("llm-summarizer")[7]) > 0  # its 5xx in the last hour
-        assert view.cells_of("yolo-dogs-canary")[4] == "1/2"
+        assert int(view.cells_of("llm-summarizer")[ENDPOINT_COLUMNS.index("5XX 1h")]) > 0  # in the last hour
+        assert view.cells_of("yolo-dogs-canary")[ENDPOINT_COLUMNS.index("INSTANCES")] == "1/2"
 
 
 async def test_scale_flow_confirms_and_waits_for_in_service(

@@ -1,4 +1,5 @@
-"""Runs of the bundled YOLO dog-detection container (local or on Batch) and their results."""
+"""Runs of the bundled YOLO dog-detection container (local, Batch, SageMaker processing, an endpoint invocation)
+and their results."""
 
 from __future__ import annotations
 
@@ -23,10 +24,12 @@ class LaunchTarget(StrEnum):
     LOCAL_DOCKER = "local-docker"
     LOCAL_PROCESS = "local-process"
     BATCH = "batch"
+    SAGEMAKER_PROCESSING = "sagemaker-processing"
+    SAGEMAKER_ENDPOINT = "sagemaker-endpoint"  # one invocation of a deployed endpoint
 
     @property
     def is_local(self) -> bool:
-        return self is not LaunchTarget.BATCH
+        return self in (LaunchTarget.LOCAL_DOCKER, LaunchTarget.LOCAL_PROCESS)
 
 
 class LaunchStatus(StrEnum):
@@ -105,7 +108,6 @@ class LaunchRun:
     status: LaunchStatus
     created_at: datetime  # submitted (Batch) / launched (local)
     finished_at: datetime | None = None  # Batch: the job's stoppedAt once known; local: the process ended
-    started_at: datetime | None = None  # Batch: the job's startedAt; local: the process started
     queue: str = ""
     job_id: str = ""
     pid: int | None = None
@@ -113,22 +115,32 @@ class LaunchRun:
     message: str = ""
     result: LaunchResult | None = None
     output: tuple[str, ...] = field(default=(), repr=False)
+    # Where and when the container ran, as the target reports it (for the comparison of targets): `job_id` is the
+    # Batch job id, the processing job's name or the endpoint's name; `started_at`/`stopped_at` the container's
+    # start and end (Batch startedAt/stoppedAt, ProcessingStartTime/EndTime, the invocation's round trip).
+    started_at: datetime | None = None
+    stopped_at: datetime | None = None
+    instance_type: str = ""
+    spot: bool = False
     job_final: bool = False  # Batch: the job itself is SUCCEEDED/FAILED (its stoppedAt is known)
 
     def duration_s(self, now: datetime) -> float | None:
         """How long the work ran: from its start to its end (`now` while it runs); None before it started.
-        Never "until the app noticed": Batch runs use the job's own startedAt / stoppedAt."""
+        Never "until the app noticed": Batch runs use the job's own startedAt / stoppedAt (until it is known, the
+        report's arrival)."""
         if self.started_at is None:
             return None
-        end = self.finished_at or now
+        end = self.stopped_at or self.finished_at or now
         return max(0.0, (end - self.started_at).total_seconds())
 
     @property
     def has_logs(self) -> bool:
-        """Whether `l` has something to show: a local run's captured output (or its running process), a Batch
-        job's CloudWatch streams (written once its container started)."""
+        """Whether `l` has something to show: a local run's captured output (or its running process); a Batch or
+        processing job's CloudWatch streams (written once its container started); an endpoint's log group."""
         if self.target.is_local:
             return bool(self.output) or self.status is LaunchStatus.RUNNING
+        if self.target is LaunchTarget.SAGEMAKER_ENDPOINT:
+            return bool(self.job_id)
         return bool(self.job_id) and self.started_at is not None
 
     def with_(self, **changes: object) -> LaunchRun:

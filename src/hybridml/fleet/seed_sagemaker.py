@@ -87,6 +87,7 @@ def seed_endpoints(url: str, result: SeededFleet, role: str, rng: random.Random)
             if status == "Failed":
                 lines += ["ERROR ping health check failed: connection refused on :8080"]
             _put(endpoint_log_group(name), f"AllTraffic/i-{rng.getrandbits(64):016x}", lines, now - age / 2)
+    seed_idle_endpoints(sm, result, role, now)
 
 
 def _transitions(secondary: str, created: datetime, end: datetime | None) -> list[dict[str, Any]]:
@@ -154,6 +155,24 @@ def seed_training(url: str, result: SeededFleet, role: str, rng: random.Random) 
         if secondary not in ("Starting", "Downloading"):
             lines = log_lines("train", rng, rng.randint(40, 150), failed=status == "Failed")
             _put(TRAINING_LOG_GROUP, f"{name}/algo-1-{int(created.timestamp())}", lines, created)
+
+
+def seed_idle_endpoints(sm: Any, result: SeededFleet, role: str, now: datetime) -> None:
+    """InService since `age` hours ago and never invoked (no metric points are put for them)."""
+    backend = sagemaker_backend()
+    for name, instance_type, count, age_h in catalog.IDLE_ENDPOINTS:
+        create_endpoint(sm, name, role, instance_type, count)
+        endpoint = backend.endpoints[name]
+        endpoint.endpoint_status = "InService"
+        endpoint.creation_time = now - timedelta(hours=age_h)
+        endpoint.last_modified_time = endpoint.creation_time + timedelta(minutes=9)
+        result.endpoints.append(name)
+        _put(
+            endpoint_log_group(name),
+            "AllTraffic/i-0staging0000000001",
+            [f"INFO model server listening on 8080 ({name})"],
+            endpoint.last_modified_time,
+        )
 
 
 def seed_sagemaker(url: str, result: SeededFleet, role: str, rng: random.Random) -> None:

@@ -115,7 +115,11 @@ async def run_local(registry: LaunchRegistry, run_id: str, plan: LocalPlan, *, t
     ok = code == 0 and (run.result is None or run.result.status == "ok")
     message = run.message or ("" if code == 0 else exit_message(code))
     registry.update(
-        run_id, status=LaunchStatus.SUCCEEDED if ok else LaunchStatus.FAILED, exit_code=code, message=message
+        run_id,
+        status=LaunchStatus.SUCCEEDED if ok else LaunchStatus.FAILED,
+        exit_code=code,
+        message=message,
+        stopped_at=datetime.now(UTC),
     )
     return code
 

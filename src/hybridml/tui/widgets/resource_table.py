@@ -171,7 +171,11 @@ class ResourceTable(ScrollView, can_focus=True):
         if key != self._layout_key:
             titles = [self._title(c) for c in self.columns]
             natural = natural_widths(titles, content)
-            self._widths = fit_columns(titles, natural, width, self.column_min, self.drop_order)
+            # minimums and the drop order name columns; the sorted one's title carries an arrow
+            shown = {c: self._title(c) for c in self.columns}
+            minimums = {shown[c]: m for c, m in self.column_min.items() if c in shown}
+            drop = [shown[c] for c in self.drop_order if c in shown]
+            self._widths = fit_columns(titles, natural, width, minimums, drop)
             self._layout_key = key
             self._cache.clear()
         return self._widths
