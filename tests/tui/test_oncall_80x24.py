@@ -15,7 +15,7 @@ from hybridml.domain.logs import BATCH_LOG_GROUP, LogSource
 from hybridml.fleet.embedded import EmbeddedFleet
 from hybridml.fleet.seed import JobSeeder
 from hybridml.render.header import Freshness, fit, freshness, header_parts
-from hybridml.tui.app import WATCH_TOAST_S, HybridApp
+from hybridml.tui.app import WATCH_TOAST_CHARS, WATCH_TOAST_S, HybridApp
 from hybridml.tui.screens.log_view import LogScreen, open_logs
 from hybridml.tui.widgets.key_footer import KeyFooter
 from tests.conftest import TEST_AWS, make_services
@@ -146,7 +146,7 @@ async def test_a_watch_toast_is_short_and_brief_the_alerts_stay_in_the_header(fl
         await wait_for(pilot, lambda: app.bells == 1 and app.header.alerts != "", limit_s=15)
         toasts = [n for n in app._notifications if n.title.startswith("🔔")]
         assert len(toasts) == 1 and toasts[0].timeout == WATCH_TOAST_S <= 3
-        assert "\n" not in toasts[0].message and len(toasts[0].message) <= 36
+        assert "\n" not in toasts[0].message and len(toasts[0].message) <= WATCH_TOAST_CHARS
         assert f"🔔 {len(app.alerts)}" in app.header.render().plain  # at 80 columns, in the header
 
 

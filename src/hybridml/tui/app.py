@@ -46,13 +46,14 @@ START_VIEW = "jobs"
 QUIT_COMMANDS = ("quit", "q!")
 STALLED_AFTER_S = 3.0
 log = logging.getLogger(LOGGER)
+WATCH_TOAST_CHARS = 72  # the first new alert, whole when it is a line long (its cost, its age), for a few seconds
 WATCH_TOAST_S = 3.0  # a new watch alert's toast; the alert itself stays in the header
 
 
 def watch_toast(new: list[Alert]) -> tuple[str, str]:
     """The toast of new watch alerts (title, one line): the first alert and how many came; the list is in the
     header."""
-    first = new[0].text if len(new[0].text) <= 36 else new[0].text[:35] + "…"
+    first = new[0].text if len(new[0].text) <= WATCH_TOAST_CHARS else new[0].text[: WATCH_TOAST_CHARS - 1] + "…"
     return f"🔔 {len(new)} new alert{'s' if len(new) > 1 else ''} (header)", first
 
 
