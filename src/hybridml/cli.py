@@ -47,6 +47,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", type=Path, help="config file (default: $XDG_CONFIG_HOME/hybridml/config.toml)")
     parser.add_argument("--profile", help="AWS profile (default: AWS_PROFILE / config)")
     parser.add_argument("--region", help="AWS region (default: AWS_REGION / AWS_DEFAULT_REGION / profile)")
+    parser.add_argument(
+        "--all-regions",
+        action="store_true",
+        help="show :jobs and :all for the region in use and [aws] regions side by side (also `:ctx *`)",
+    )
     parser.add_argument("--endpoint-url", help="send every AWS call here (default: AWS_ENDPOINT_URL)")
     parser.add_argument("--read-only", action="store_true", help="refuse every mutating action")
     parser.add_argument("--refresh", type=seconds(0.5, 3600), help="auto-refresh interval in seconds (0.5-3600)")
@@ -198,6 +203,7 @@ def main(argv: Sequence[str] | None = None, *, early: FleetProcess | None = None
             services,
             debug_log=open_debug_log(settings.debug_log),
             fleet_ready=fleet.ready if isinstance(fleet, FleetProcess) else None,
+            all_regions=args.all_regions,
         )
         app.run()
         return app.return_code or 0

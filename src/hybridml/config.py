@@ -8,6 +8,7 @@ A config file is read with a size cap (MAX_CONFIG_BYTES); bad encoding or absurd
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
@@ -38,6 +39,16 @@ class AwsSettings(_Section):
     # requests a minute the automatic refreshes may send (the account's API limits are shared with everything
     # else on it); throttling lowers it for a while
     max_calls_per_min: int = Field(default=300, ge=10, le=100_000)
+    # regions `:ctx` offers besides each profile's own (e.g. ["us-east-1", "eu-west-1"])
+    regions: tuple[str, ...] = ()
+
+    @field_validator("regions")
+    @classmethod
+    def _regions(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for region in value:
+            if not re.fullmatch(r"[a-z]{2}(-[a-z]+)+-\d+", region):
+                raise ValueError(f"{region!r} is not a region name (e.g. us-east-1)")
+        return value
 
     @field_validator("endpoint_url")
     @classmethod

@@ -26,6 +26,7 @@ from hybridml.aws.sagemaker_training import TrainingService
 from hybridml.aws.session import AwsSession
 from hybridml.aws.tuning import TuningService
 from hybridml.config import Settings
+from hybridml.domain.context import AwsContext
 from hybridml.domain.triage import PaneAccess
 
 R = TypeVar("R")
@@ -59,6 +60,8 @@ class Services:
     permissions: dict[str, PaneAccess] = field(default_factory=dict)
     # fingerprints of requests sent this session whose outcome is unknown -> when (monotonic)
     unknown_outcomes: dict[str, float] = field(default_factory=dict)
+    # how it was built (endpoint override, the demo fleet's keys): a context switch keeps them
+    built_with: dict[str, Any] = field(default_factory=dict, repr=False)
     # SageMaker beyond endpoints and training jobs (readers built from the session)
     pipelines: PipelinesService = field(init=False)
     tuning: TuningService = field(init=False)
@@ -92,7 +95,9 @@ class Services:
             endpoint_url=endpoint_url,
             static_credentials=static_credentials,
         )
+        built_with = {"endpoint_url": endpoint_url, "static_credentials": static_credentials}
         return cls(
+            built_with=built_with,
             settings=settings,
             session=session,
             batch=BatchService(session, settings.batch),
@@ -108,6 +113,26 @@ class Services:
 
     async def close(self) -> None:
         await self.session.close()
+
+    @property
+    def context(self) -> AwsContext:
+        """The profile and region requests go to now."""
+        return AwsContext(self.session.profile or "", self.session.region, "current")
+
+    def switched(self, context: AwsContext) -> Services:
+        """New services for another profile / region (`:ctx`): same settings, mode and audit log; fresh clients,
+        caches and API budget. The caller closes the old ones once nothing uses them."""
+        new = Services.build(
+            self.settings,
+            profile=context.profile or None,
+            region=context.region,
+            read_only=self.read_only,
+            demo=self.demo,
+            **self.built_with,
+        )
+        new.audit_log = self.audit_log
+        new.unknown_outcomes = self.unknown_outcomes  # "may have landed" outlives a switch (same account or not)
+        return new
 
     def denied_services(self) -> set[str]:
         """Panes the start-up permission check found denied."""

@@ -28,6 +28,7 @@ class LogSourceKind(StrEnum):
     BATCH_JOB = "batch"
     TRAINING_JOB = "training"
     ENDPOINT = "endpoint"
+    LAUNCH_OUTPUT = "launch"  # a local launch's captured output (in memory, this session only)
     PROCESSING_JOB = "processing"
 
 
@@ -51,6 +52,10 @@ class LogSource:
     @classmethod
     def endpoint(cls, name: str) -> LogSource:
         return cls(LogSourceKind.ENDPOINT, name)
+
+    @classmethod
+    def launch_output(cls, run_id: str) -> LogSource:
+        return cls(LogSourceKind.LAUNCH_OUTPUT, run_id)
 
     @classmethod
     def processing_job(cls, name: str) -> LogSource:

@@ -127,7 +127,7 @@ async def register_step(services: Services, registry: LaunchRegistry, plan: Batc
 async def submit_step(
     services: Services, registry: LaunchRegistry, plan: BatchLaunchPlan, revision: str | None
 ) -> LaunchRun:
-    """The run's SubmitJob (with the revision just registered, if any); the run is STARTING, or FAILED."""
+    """The run's SubmitJob (with the revision just registered, if any); the run is SUBMITTED, or FAILED."""
     submit = plan.submit if revision is None else LaunchSubmit(_with_definition(plan.submit.submit, revision))
     run = _listed(registry, plan)
     try:
@@ -135,7 +135,7 @@ async def submit_step(
     except Exception as exc:
         _failed(registry, plan, exc)
         raise
-    return registry.update(run.run_id, job_id=submitted.job_id, status=LaunchStatus.STARTING)
+    return registry.update(run.run_id, job_id=submitted.job_id, status=LaunchStatus.SUBMITTED)
 
 
 def _listed(registry: LaunchRegistry, plan: BatchLaunchPlan) -> LaunchRun:
@@ -154,15 +154,7 @@ def _with_definition(request: SubmitRequest, definition: str) -> SubmitRequest:
     return replace(request, job_definition=definition)
 
 
-BATCH_TO_LAUNCH = {
-    JobStatus.SUBMITTED: LaunchStatus.STARTING,
-    JobStatus.PENDING: LaunchStatus.STARTING,
-    JobStatus.RUNNABLE: LaunchStatus.STARTING,
-    JobStatus.STARTING: LaunchStatus.STARTING,
-    JobStatus.RUNNING: LaunchStatus.RUNNING,
-    JobStatus.SUCCEEDED: LaunchStatus.SUCCEEDED,
-    JobStatus.FAILED: LaunchStatus.FAILED,
-}
+BATCH_TO_LAUNCH = {status: LaunchStatus(status.value) for status in JobStatus}  # Batch's own words, one to one
 
 
 def still_open(run: LaunchRun, now: datetime | None = None) -> bool:
@@ -175,19 +167,38 @@ def still_open(run: LaunchRun, now: datetime | None = None) -> bool:
 
 
 async def poll_batch_runs(services: Services, registry: LaunchRegistry) -> None:
-    """Bring Batch runs' status up to date (one DescribeJobs for all of them)."""
+    """Bring Batch runs up to date (one DescribeJobs per 100 of them): Batch's status as it is (a launch stuck
+    RUNNABLE shows RUNNABLE, with Batch's statusReason), and the job's own startedAt / stoppedAt. A run whose
+    report already arrived is polled until its job ends too (its duration needs the job's stoppedAt)."""
     open_runs = {
-        r.job_id: r for r in registry.runs.values() if r.target is LaunchTarget.BATCH and r.job_id and still_open(r)
+        r.job_id: r
+        for r in registry.runs.values()
+        if r.target is LaunchTarget.BATCH and r.job_id and not r.job_final and still_open(r)
     }
     if not open_runs:
         return
     for job in await services.batch.describe_jobs(list(open_runs)):
-        run = open_runs[job.job_id]
+        run = open_runs.get(job.job_id)
+        if run is None:
+            continue
         status = BATCH_TO_LAUNCH[job.status]
         if run.result is not None and status is not LaunchStatus.FAILED:
-            status = LaunchStatus.SUCCEEDED if run.result.status == "ok" else LaunchStatus.FAILED
-        if status is not run.status:
-            registry.update(run.run_id, status=status, message=job.status_reason or run.message)
-        times = {"started_at": job.started_at, "stopped_at": job.stopped_at, "instance_type": job.instance_type}
-        if any(getattr(run, key) != value for key, value in times.items() if value):  # for the comparison (`C`)
-            registry.update(run.run_id, **{key: value for key, value in times.items() if value})
+            # the report is the clearest word on the outcome; a job that FAILED afterwards still failed
+            status = LaunchStatus.SUCCEEDED if run.result.ok else LaunchStatus.FAILED
+        final = job.status.is_terminal
+        changes: dict[str, object] = {
+            "status": status,
+            "started_at": job.started_at or run.started_at,
+            "job_final": final,
+            "message": job.status_reason or run.message,
+        }
+        if job.stopped_at is not None:  # the job's own end (the duration, and the comparison `C`)
+            changes["stopped_at"] = job.stopped_at
+        if job.instance_type:
+            changes["instance_type"] = job.instance_type
+        if final and job.stopped_at is not None:
+            changes["finished_at"] = job.stopped_at
+        if final and job.exit_code is not None and run.exit_code is None:
+            changes["exit_code"] = job.exit_code
+        if any(getattr(run, key) != value for key, value in changes.items()):
+            registry.update(run.run_id, **changes)

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from hybridml.config import LaunchSettings
-from hybridml.domain.launch import LaunchStatus, LaunchTarget
+from hybridml.domain.launch import EXIT_MEANINGS, LaunchStatus, LaunchTarget
 from hybridml.launch.registry import LaunchRegistry
 
 CHECKOUT = Path(__file__).resolve().parents[3]
@@ -78,7 +78,7 @@ async def plan_local(
 async def run_local(registry: LaunchRegistry, run_id: str, plan: LocalPlan, *, timeout_s: float = 3600) -> int:
     """Run the plan to completion, streaming stdout+stderr lines into the run. Returns the exit code."""
     if plan.problem:
-        registry.update(run_id, status=LaunchStatus.FAILED, message=plan.problem)
+        registry.update(run_id, status=LaunchStatus.FAILED, exit_code=127, message=plan.problem)
         return 127
     env = {**os.environ, **dict(plan.env)}
     try:
@@ -86,7 +86,9 @@ async def run_local(registry: LaunchRegistry, run_id: str, plan: LocalPlan, *, t
             *plan.argv, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT, env=env
         )
     except OSError as exc:
-        registry.update(run_id, status=LaunchStatus.FAILED, message=f"cannot start {plan.argv[0]}: {exc}")
+        registry.update(
+            run_id, status=LaunchStatus.FAILED, exit_code=127, message=f"cannot start {plan.argv[0]}: {exc}"
+        )
         return 127
     registry.update(run_id, status=LaunchStatus.RUNNING, pid=proc.pid, started_at=datetime.now(UTC))
     assert proc.stdout is not None
@@ -122,15 +124,5 @@ async def run_local(registry: LaunchRegistry, run_id: str, plan: LocalPlan, *, t
     return code
 
 
-EXIT_MESSAGES = {
-    1: "unexpected error (see output)",
-    2: "bad arguments",
-    3: "video download failed",
-    4: "not a video",
-    5: "video too large",
-    6: "callback failed (report printed to stdout)",
-}
-
-
 def exit_message(code: int) -> str:
-    return EXIT_MESSAGES.get(code, f"exited with {code}")
+    return EXIT_MEANINGS.get(code, f"exited with {code}")

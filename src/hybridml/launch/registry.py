@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import time
 import uuid
+from collections import deque
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from hybridml.domain.launch import LaunchResult, LaunchRun, LaunchStatus, LaunchTarget
+from hybridml.domain.launch import CapturedOutput, LaunchResult, LaunchRun, LaunchStatus, LaunchTarget
 from hybridml.launch.report import result_from_report
+from hybridml.render.launch import exit_text
 
 OUTPUT_LINES_KEPT = 500
 
@@ -21,6 +24,8 @@ class LaunchRegistry:
     def __init__(self) -> None:
         self.runs: dict[str, LaunchRun] = {}
         self._listeners: list[Callable[[LaunchRun], object]] = []
+        self._line_ms: dict[str, deque[int]] = {}  # when each kept output line arrived (epoch ms)
+        self._line_total: dict[str, int] = {}  # output lines ever written, per run
 
     def subscribe(self, listener: Callable[[LaunchRun], object]) -> Callable[[], None]:
         """Call `listener` on every change; returns the function that unsubscribes it."""
@@ -56,7 +61,28 @@ class LaunchRegistry:
     def add_output(self, run_id: str, line: str) -> None:
         run = self.runs[run_id]
         self.runs[run_id] = run.with_(output=(*run.output[-(OUTPUT_LINES_KEPT - 1) :], line))
+        self._line_ms.setdefault(run_id, deque(maxlen=OUTPUT_LINES_KEPT)).append(int(time.time() * 1000))
+        self._line_total[run_id] = self._line_total.get(run_id, 0) + 1
         self._emit(self.runs[run_id])
+
+    def captured(self, run_id: str) -> CapturedOutput:
+        """A run's output lines as the log view reads them (`hybridml.logtail.output`)."""
+        run = self.runs[run_id]
+        times = list(self._line_ms.get(run_id, ()))[-len(run.output) :] if run.output else []
+        created = int(run.created_at.timestamp() * 1000)
+        stamps = [created] * (len(run.output) - len(times)) + times
+        ended = run.target.is_local and run.status.is_final
+        note = f"the process ended: {exit_text(run.exit_code) or run.status.value}" if ended else ""
+        return CapturedOutput(
+            title=f"launch {run.run_id} ({run.target.value}): the container's output",
+            lines=tuple(zip(stamps, run.output, strict=True)),
+            total=self._line_total.get(run_id, len(run.output)),
+            finished=ended,
+            note=note,
+        )
+
+    def output_source(self, run_id: str) -> RunOutput:
+        return RunOutput(self, run_id)
 
     def report(self, run_id: str, report: dict[str, Any]) -> LaunchResult:
         """A callback arrived: attach the result. Raises KeyError for an unknown run, ValueError for junk."""
@@ -73,3 +99,17 @@ class LaunchRegistry:
 
     def all(self) -> list[LaunchRun]:
         return sorted(self.runs.values(), key=lambda r: r.created_at, reverse=True)
+
+
+class RunOutput:
+    """One run's captured output, as `hybridml.logtail.output.OutputFollower` follows it."""
+
+    def __init__(self, registry: LaunchRegistry, run_id: str) -> None:
+        self.registry = registry
+        self.run_id = run_id
+
+    def captured(self) -> CapturedOutput:
+        return self.registry.captured(self.run_id)
+
+    def on_change(self, listener: Callable[[], object]) -> Callable[[], None]:
+        return self.registry.subscribe(lambda run: listener() if run.run_id == self.run_id else None)

@@ -13,7 +13,7 @@ from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher, Footer
+from textual.widgets import ContentSwitcher
 from textual.worker import Worker, WorkerState
 
 from hybridml import clock
@@ -22,7 +22,10 @@ from hybridml.audit import AuditError
 from hybridml.aws.errors import AwsError
 from hybridml.debuglog import LOGGER
 from hybridml.domain.batch import Job
+from hybridml.domain.context import AwsContext
 from hybridml.domain.logs import LogSource
+from hybridml.regions import RegionSet
+from hybridml.render.header import freshness
 from hybridml.services import Services
 from hybridml.triage.watches import Alert
 from hybridml.tui import keys
@@ -31,6 +34,7 @@ from hybridml.tui.commands import HybridCommands
 from hybridml.tui.keygate import KeyGate, KeyGuard
 from hybridml.tui.refresh import CHECK_S, RefreshSchedule
 from hybridml.tui.widgets.command_bar import CommandBar
+from hybridml.tui.widgets.key_footer import KeyFooter
 from hybridml.tui.widgets.plain import PlainNotifyApp
 from hybridml.tui.widgets.resource_view import ResourceView, Scope
 from hybridml.tui.widgets.status_header import StatusHeader
@@ -39,8 +43,18 @@ if TYPE_CHECKING:
     from hybridml.launch.launcher import Launcher
 
 START_VIEW = "jobs"
+QUIT_COMMANDS = ("quit", "q!")
 STALLED_AFTER_S = 3.0
 log = logging.getLogger(LOGGER)
+WATCH_TOAST_CHARS = 72  # the first new alert, whole when it is a line long (its cost, its age), for a few seconds
+WATCH_TOAST_S = 3.0  # a new watch alert's toast; the alert itself stays in the header
+
+
+def watch_toast(new: list[Alert]) -> tuple[str, str]:
+    """The toast of new watch alerts (title, one line): the first alert and how many came; the list is in the
+    header."""
+    first = new[0].text if len(new[0].text) <= WATCH_TOAST_CHARS else new[0].text[: WATCH_TOAST_CHARS - 1] + "…"
+    return f"🔔 {len(new)} new alert{'s' if len(new) > 1 else ''} (header)", first
 
 
 class HybridApp(PlainNotifyApp):
@@ -57,14 +71,19 @@ class HybridApp(PlainNotifyApp):
         *,
         debug_log: Path | None = None,
         fleet_ready: threading.Event | None = None,
+        all_regions: bool = False,
     ) -> None:
         super().__init__()
         self.services = services
+        self.all_regions = all_regions  # `--all-regions`: start with :jobs / :all side by side
+        self.region_set: RegionSet | None = None  # set while regions are shown side by side
         self.start_view = start_view
         self.debug_log = debug_log
         self.fleet_ready = fleet_ready  # the demo fleet's child seeds the rest after the first screen
         self.views: dict[str, ResourceView[Any]] = {}
-        self.history: list[tuple[str, Scope | None]] = []
+        self.history: list[tuple[str, Scope | None]] = []  # esc walks it back (50 kept)
+        self.contexts_used: list[AwsContext] = []  # contexts switched away from (`:ctx` offers them back)
+        self.levels: list[tuple[str, Scope | None]] = []  # the views drilled in from (enter); `q` climbs them
         self.current_kind = ""
         self.last_problem = ""
         self._launcher: Launcher | None = None
@@ -90,9 +109,9 @@ class HybridApp(PlainNotifyApp):
     def compose(self) -> ComposeResult:
         yield StatusHeader(id="status-header")
         yield ContentSwitcher(id="views")
-        commands = list(view_registry.VIEWS) + list(view_registry.ALIASES) + ["quit", "help"]
+        commands = list(view_registry.VIEWS) + list(view_registry.ALIASES) + ["quit", "q!", "help", "ctx"]
         yield CommandBar(commands, id="command-bar")
-        yield Footer()
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         # What exists now (imported modules, botocore's service models, Textual) lives as long as the app.
@@ -111,7 +130,7 @@ class HybridApp(PlainNotifyApp):
             self.set_keymap(self.services.settings.keymap)
         header = self.header
         target = self.services.session.target
-        header.aws_region, header.aws_endpoint = target.region, target.endpoint
+        header.aws_region, header.aws_endpoint, header.aws_profile = target.region, target.endpoint, target.profile
         header.mode = " ".join(
             m for m, on_ in (("DEMO", self.services.demo), ("READ-ONLY", self.services.read_only)) if on_
         )
@@ -123,6 +142,8 @@ class HybridApp(PlainNotifyApp):
         self.set_interval(0.25, self.key_gate.watchdog)
         if self.services.settings.watches.enabled:
             self.set_interval(self.services.settings.watches.interval_s, self.run_watches)
+        if self.all_regions:
+            self.open_contexts("*")
         if self.fleet_ready is not None and not self.fleet_ready.is_set():
             self._wait_for_fleet(self.fleet_ready)
 
@@ -187,7 +208,7 @@ class HybridApp(PlainNotifyApp):
         switcher = self.query_one(ContentSwitcher)
         view = self.views.get(kind)
         if view is None:
-            view = view_registry.VIEWS[kind](self.services, scope=scope, id=f"view-{kind}")
+            view = self.view_class(kind)(self.services, scope=scope, id=f"view-{kind}")
             self.views[kind] = view
             switcher.mount(view)
             self.call_after_refresh(view.reload)
@@ -200,6 +221,15 @@ class HybridApp(PlainNotifyApp):
         switcher.current = view.id
         self.header.view_name = kind + (f" {scope}" if scope else "")
         self.call_after_refresh(self._focus_view)
+
+    def view_class(self, kind: str) -> type[ResourceView[Any]]:
+        """The view for `kind`: with regions side by side, :jobs and :all are their regional versions."""
+        if self.region_set is not None:
+            from hybridml.tui.views.regional import REGIONAL_VIEWS
+
+            if kind in REGIONAL_VIEWS:
+                return REGIONAL_VIEWS[kind]
+        return view_registry.VIEWS[kind]
 
     def _focus_view(self) -> None:
         """Give the table the focus, then let held keys go (they follow the focus change in the queue)."""
@@ -238,13 +268,16 @@ class HybridApp(PlainNotifyApp):
         header = headers.first()
         view = self.active_view
         now = time.monotonic()
-        if view is not None and view.loaded_at is not None:
-            age = int(now - view.loaded_at)
-            freshness = f"refreshed {age}s ago" + (" (stale)" if view.stale else "")
-            waiting = now - view.loading_since if view.loading_since is not None else 0.0
-            if waiting >= STALLED_AFTER_S:  # a silent endpoint: say so before the request times out
-                freshness += f" (no answer for {int(waiting)}s)"
-            header.freshness = freshness
+        if view is not None:
+            error = view.error
+            fresh = freshness(
+                age_s=None if view.loaded_at is None else now - view.loaded_at,
+                error_kind=error.kind if error is not None else "",
+                service=(error.service if error is not None else "") or view.service,
+                waiting_s=now - view.loading_since if view.loading_since is not None else 0.0,
+                stalled_after_s=STALLED_AFTER_S,
+            )
+            header.freshness, header.stale = fresh.text, fresh.stale
         budget = self.services.session.budget
         header.api_rate, header.budget = budget.used(), budget.limit
 
@@ -308,15 +341,16 @@ class HybridApp(PlainNotifyApp):
             if self.services.settings.watches.bell:
                 self.bell()
                 self.bells += 1
-            more = f" (+{len(new) - 3} more)" if len(new) > 3 else ""
-            self.notify("\n".join(a.text for a in new[:3]) + more, title="watch", severity="warning", timeout=10)
+            # one short line for a few seconds: the alerts themselves stay in the header (never a toast over the table)
+            title, first = watch_toast(new)
+            self.notify(first, title=title, severity="warning", timeout=WATCH_TOAST_S)
 
     # -- errors: one place ------------------------------------------------------------------------
     def report_problem(self, message: str) -> None:
         """What AWS or the network did: the header, and a notification when it is new."""
         if not self._header_mounted():  # a worker finishing while the app closes
             return
-        self.header.problem = message[:80]
+        self.header.problem = message[:300]  # the header shortens it to fit
         if message != self.last_problem:
             self.notify(message, title="AWS", severity="error", timeout=8)
         self.last_problem = message
@@ -374,6 +408,9 @@ class HybridApp(PlainNotifyApp):
 
     @on(ResourceView.Drill)
     def _drill(self, event: ResourceView.Drill) -> None:
+        current = self.active_view
+        if current is not None:
+            self.levels.append((self.current_kind, current.scope))
         self.show_view(event.kind, event.scope)
 
     # -- command bar ------------------------------------------------------------------------------
@@ -422,17 +459,21 @@ class HybridApp(PlainNotifyApp):
         if not text:
             return
         name, _, arg = text.partition(" ")
-        if name in ("q", "quit", "q!"):
+        if name in QUIT_COMMANDS:  # `:q` is the queues view (as README and help say)
             self.exit(0)
             return
         if name in ("help", "h"):
             self.action_help()
+            return
+        if name in ("ctx", "context"):
+            self.open_contexts(arg.strip())
             return
         kind = view_registry.resolve(name)
         if kind is None:
             known = ", ".join(sorted(view_registry.VIEWS))
             self.notify(f"unknown command '{name}'. Try one of: {known}", title="command", severity="error")
             return
+        self.levels.clear()  # a `:` view is a top view: `q` there quits
         self.show_view(kind, None)
         if arg.strip():
             self.apply_filter(arg.strip())
@@ -454,6 +495,10 @@ class HybridApp(PlainNotifyApp):
             return
         if self.history:
             kind, scope = self.history.pop()
+            if self.levels and self.levels[-1] == (kind, scope):
+                self.levels.pop()  # back to the view drilled in from
+            else:
+                self.levels.clear()
             self.show_view(kind, scope, remember=False)
         elif view is not None and view.scope is not None:
             view.set_scope(None)
@@ -461,10 +506,15 @@ class HybridApp(PlainNotifyApp):
             self.header.view_name = self.current_kind
 
     def action_back_or_quit(self) -> None:
-        if self.history:
-            self.action_go_back()
-        else:
+        """`q`: one level up (the view this one was drilled in from); from a top view, quit. It never walks the
+        history of every view visited (esc does, one step at a time)."""
+        if not self.levels:
             self.exit(0)
+            return
+        kind, scope = self.levels.pop()
+        if self.history and self.history[-1] == (kind, scope):
+            self.history.pop()
+        self.show_view(kind, scope, remember=False)
 
     def action_drill(self) -> None:
         view = self.active_view
@@ -491,19 +541,28 @@ class HybridApp(PlainNotifyApp):
         self.push_screen(JsonScreen(f"{view.kind} {view.display_name(item)}", body))
 
     def action_open_logs(self) -> None:
-        """`l`: the live log view of the selected resource (views say what via `log_source`)."""
+        """`l` where the view does not offer it (a row without logs): say why."""
+        view = self.active_view
+        if len(self.screen_stack) == 1 and view is not None:
+            self.open_logs_of(view)
+
+    def open_logs_of(self, view: ResourceView[Any]) -> None:
+        """The live log view of the view's selected row (views say what via `log_source`), or why there is none."""
         from hybridml.tui.screens.log_view import open_logs
 
-        view = self.active_view
-        item = view.selected if view is not None else None
-        if len(self.screen_stack) > 1 or view is None:
-            return
+        item = view.selected
         if item is None:
             self.notify("nothing selected", severity="warning")
             return
         source = view.log_source(item)
         if source is None:
-            self.notify(f"{view.kind}: no logs for this kind of resource", severity="warning")
+            self.notify(view.no_logs_reason(item), severity="warning", timeout=4)
+            return
+        services = view.services_for(item)
+        if services is not self.services:  # a row of another region
+            from hybridml.tui.screens.log_view import LogScreen
+
+            self.push_screen(LogScreen(services, source))
             return
         open_logs(self, source)
 
@@ -521,16 +580,27 @@ class HybridApp(PlainNotifyApp):
         custom = getattr(view, "explain", None)  # views whose `t` opens their own diagnosis (pipelines, monitors)
         if item is not None and callable(custom) and custom(item):
             return
-        target = explain_target(item) if item is not None else None
+        target = explain_target(view.explain_item(item)) if view is not None and item is not None else None
         if target is None:
-            self.notify("select a job, endpoint or training job to explain", severity="warning")
+            local = view is not None and view.kind == "launches" and item is not None
+            what = "a local launch has no Batch job to explain (its output: l)" if local else ""
+            self.notify(what or "select a job, endpoint or training job to explain", severity="warning")
             return
-        self.push_screen(ExplainScreen(self.services, *target))
+        assert view is not None and item is not None
+        self.push_screen(ExplainScreen(view.services_for(item), *target))
 
     def act(self, host: Widget, action_id: str) -> None:
         from hybridml.tui.screens.flows import act
 
         act(host, action_id)
+
+    # -- contexts (:ctx) ---------------------------------------------------------------------------------
+    @work(exclusive=True, group="context", exit_on_error=False)
+    async def open_contexts(self, wanted: str = "") -> None:
+        """`:ctx` lists the contexts; `:ctx NAME` switches at once; `:ctx *` shows regions side by side."""
+        from hybridml.tui.context_switch import open_contexts
+
+        await open_contexts(self, wanted)
 
     def action_help(self) -> None:
         from hybridml.tui.screens.help import HelpScreen
@@ -541,6 +611,8 @@ class HybridApp(PlainNotifyApp):
         self.exit(0)
 
     async def on_unmount(self) -> None:
+        if self.region_set is not None:
+            await self.region_set.close()
         if self._launcher is not None:
             await self._launcher.close()
         await self.services.close()

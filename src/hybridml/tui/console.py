@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 if TYPE_CHECKING:
     from textual.dom import DOMNode
@@ -31,6 +31,9 @@ class Console(Protocol):
     def show_job(self, job_id: str) -> None: ...
 
     def open_job_logs(self, job: Job) -> None: ...
+
+    def open_logs_of(self, view: Any) -> None:
+        """`l` on a ResourceView's selected row (typed loosely: tui.console sits below tui.widgets)."""
 
     def act(self, host: Widget, action_id: str) -> None:
         """Run an action key's flow on `host` (`tui.screens.flows.act`)."""

@@ -60,6 +60,7 @@ SCOPES: dict[str, str] = {
     "invoke": "invoke form",
     "form": "other forms (scale, weights, values, clone, launch)",
     "command-bar": "command / filter bar",
+    "ctx": "contexts (:ctx)",
 }
 VIEW_KINDS = (
     "jobs",
@@ -117,8 +118,9 @@ KEYS: tuple[Key, ...] = (
         "colon",
         "command_bar",
         "Command",
-        "command bar: jobs, queues, ce, jobdefs, endpoints, training, smjobs, pipelines, executions, tuning, "
-        "monitors, models, versions, notebooks, triage, all, launches (`:jobs text` opens filtered)",
+        "command bar: jobs, queues (`:q`), ce, jobdefs, endpoints, training, smjobs, pipelines, executions, "
+        "tuning, monitors, models, versions, notebooks, triage, all, launches (`:jobs text` opens filtered); "
+        "`:ctx` switches the AWS profile / region, `:ctx *` shows regions side by side; `:quit` / `:q!` quits",
     ),
     _k("app", "app.filter", "slash", "filter_bar", "Filter", "filter the current view (case-insensitive regex, live)"),
     _k("app", "app.open", "enter", "drill", "Open", "drill in: CE → queues → jobs → detail", show=False),
@@ -153,16 +155,54 @@ KEYS: tuple[Key, ...] = (
         "command palette: views and the keys of the screen in front",
         show=False,
     ),
-    _k("app", "app.quit", "q", "back_or_quit", "Quit", "back, or quit from the first view"),
+    _k(
+        "app",
+        "app.quit",
+        "q",
+        "back_or_quit",
+        "Quit",
+        "up one level (to the view you drilled in from with enter); in a `:` view, quit (also `:quit`, `:q!`)",
+    ),
     _k("view", "view.sort", "o", "sort_next", "Sort", "sort by the next column"),
     _k("view", "view.sort_reverse", "O", "sort_reverse", "Reverse", "reverse the sort", show=False),
     _k("jobs", "jobs.mark", "space", "toggle_mark", "Mark", "mark / unmark the job for bulk actions"),
     _k("jobs", "jobs.unmark", "U", "clear_marks", "Unmark all", "clear every mark", show=False),
-    *(
-        _k(kind, "app.logs", "l", "app.open_logs", "Logs", "live logs")
-        for kind in ("jobs", "endpoints", "training", "monitors")
+    _k(
+        "jobs",
+        "jobs.mark_all",
+        "A,ctrl+space",
+        "mark_all",
+        "Mark all",
+        "mark every row shown (filter first)",
+        show=False,
     ),
-    _k("launches", "app.logs", "l", "app.open_logs", "Logs", "the run's CloudWatch logs (Batch, processing, endpoint)"),
+    _k("jobs", "jobs.invert", "I", "invert_marks", "Invert", "invert the marks of the rows shown", show=False),
+    _k(
+        "view",
+        "view.copy",
+        "y",
+        "copy_ids",
+        "Copy",
+        "copy the ids of the marked rows (else the row under the cursor) to the clipboard (OSC 52: works over SSH)",
+    ),
+    _k(
+        "view",
+        "view.copy_rows",
+        "Y",
+        "copy_rows",
+        "Copy rows",
+        "copy the marked rows (else the cursor's) as TSV",
+        show=False,
+    ),
+    _k(
+        "view",
+        "app.logs",
+        "l",
+        "open_logs",
+        "Logs",
+        "live logs of the selected row, shown only where it has logs "
+        "(jobs, endpoints, training jobs, monitor runs, launches)",
+    ),
     _k("pipelines", "pipelines.logs", "l", "step_logs", "Logs", "the logs of the newest run's failed step's job"),
     _k("pipelines", "pipelines.executions", "x", "executions", "Executions", "the pipeline's runs (:executions)"),
     _k("executions", "executions.logs", "l", "step_logs", "Logs", "the logs of the run's failed step's job"),
@@ -250,10 +290,20 @@ KEYS: tuple[Key, ...] = (
     _k("log-pane", "logs.down", "j", "scroll_down", "Down", "scroll down", show=False),
     _k("log-pane", "logs.up", "k", "scroll_up", "Up", "scroll up", show=False),
     _k("json", "json.back", "escape,q", "app.pop_screen", "Back", "back"),
+    _k("ctx", "ctx.close", "escape,q", "close", "Back", "back: the context stays as it is"),
     _k("json", "json.top", "g", "top", "Top", "top", show=False),
     _k("json", "json.bottom", "G", "bottom", "Bottom", "bottom", show=False),
     _k("help", "help.close", "escape,q,question_mark", "app.pop_screen", "Close", "close"),
     _k("launch-result", "launch_result.back", "escape,q", "app.pop_screen", "Back", "back"),
+    _k(
+        "launch-result",
+        "launch_result.logs",
+        "l",
+        "logs",
+        "Logs",
+        "the run's logs: a local run's captured output, a Batch job's CloudWatch logs",
+    ),
+    _k("launch-result", "launch_result.explain", "t", "explain", "Explain", "a Batch run's job: why is it stuck?"),
     _k(
         "launches",
         "launches.compare",

@@ -17,6 +17,7 @@ from hybridml import clock
 from hybridml.actions.remedies import remedy_action
 from hybridml.aws.errors import AwsError
 from hybridml.domain.batch import ComputeEnvironment, Job, JobQueue
+from hybridml.domain.launch import LaunchRun, LaunchTarget
 from hybridml.domain.notebooks import Notebook
 from hybridml.domain.sagemaker import Endpoint, TrainingJob
 from hybridml.domain.triage import Finding, FindingAction, ResourceKind, Workload
@@ -49,6 +50,10 @@ def explain_target(item: Any) -> tuple[str, str, str] | None:
         return ResourceKind.NOTEBOOK, item.key, item.label
     if isinstance(item, Workload):
         return item.kind, item.ident, item.name
+    if isinstance(item, LaunchRun) and item.job_id and item.target is LaunchTarget.BATCH:  # a stuck one says why
+        return ResourceKind.JOB, item.job_id, f"yolo-{item.run_id}"
+    if isinstance(item, LaunchRun) and item.job_id and item.target is LaunchTarget.SAGEMAKER_ENDPOINT:
+        return ResourceKind.ENDPOINT, item.job_id, item.job_id
     if isinstance(item, Finding):
         return item.resource_kind, item.resource_id, item.resource_name
     if isinstance(item, JobQueue):

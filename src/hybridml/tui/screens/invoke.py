@@ -26,6 +26,7 @@ from hybridml.payload import payload_from
 from hybridml.render.sagemaker import invocation_text
 from hybridml.tui import keys
 from hybridml.tui.errors import ReportsWorkerErrors
+from hybridml.tui.focus import keep_focused_in_view
 from hybridml.tui.keygate import KeyGuard
 from hybridml.tui.widgets.plain import PlainInput, PlainLabel, PlainStatic
 
@@ -43,24 +44,27 @@ class InvokeScreen(KeyGuard, ReportsWorkerErrors, Screen[None]):
         self.last: Invocation | None = None
 
     def compose(self) -> ComposeResult:
+        # At 80x24 the form stays compact (one line per input) and scrolls, so the answer gets half the screen.
         yield PlainStatic(f"invoke {self.endpoint}", classes="view-title")
-        with Vertical(id="invoke-form"):
+        with VerticalScroll(id="invoke-form"):
             with Horizontal(classes="form-row"):
                 with Vertical():
                     yield PlainLabel("content type")
                     yield PlainInput(
-                        value=self.services.settings.sagemaker.invoke_content_type, id="invoke-content-type"
+                        value=self.services.settings.sagemaker.invoke_content_type,
+                        id="invoke-content-type",
+                        compact=True,
                     )
                 with Vertical():
                     yield PlainLabel("accept (optional)")
-                    yield PlainInput(placeholder="e.g. application/json", id="invoke-accept")
+                    yield PlainInput(placeholder="e.g. application/json", id="invoke-accept", compact=True)
                 with Vertical():
                     yield PlainLabel("or payload from file")
-                    yield PlainInput(placeholder="path (used instead of the text below)", id="invoke-file")
+                    yield PlainInput(placeholder="path (instead of the text below)", id="invoke-file", compact=True)
             yield PlainLabel("payload (ctrl+s sends)")
-            yield TextArea('{"instances": [[0.5, 0.1, 0.9]]}', language="json", id="invoke-body")
+            yield TextArea('{"instances": [[0.5, 0.1, 0.9]]}', language="json", id="invoke-body", compact=True)
             with Horizontal(classes="form-buttons"):
-                yield Button("Send", variant="primary", id="invoke-send")
+                yield Button("Send (ctrl+s)", variant="primary", id="invoke-send", compact=True)
             yield PlainStatic("", id="invoke-error", classes="form-error")
         with VerticalScroll(id="invoke-response-box"):
             yield PlainStatic(Text("no response yet", style="dim"), id="invoke-response")
@@ -79,6 +83,7 @@ class InvokeScreen(KeyGuard, ReportsWorkerErrors, Screen[None]):
 
     def _error(self, message: str) -> None:
         self.query_one("#invoke-error", Static).update(Text(message, style="bold red"))
+        keep_focused_in_view(self)
 
     def action_send(self) -> None:
         content_type = self.query_one("#invoke-content-type", Input).value.strip()
@@ -107,3 +112,4 @@ class InvokeScreen(KeyGuard, ReportsWorkerErrors, Screen[None]):
             return
         self.last = result
         self.query_one("#invoke-response", Static).update(invocation_text(result))
+        self.query_one("#invoke-response-box", VerticalScroll).scroll_home(animate=False)

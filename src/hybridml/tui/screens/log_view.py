@@ -20,10 +20,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from hybridml.aws.errors import AwsError
-from hybridml.domain.logs import FollowStatus, LogEvent, LogSource
+from hybridml.domain.logs import FollowStatus, LogEvent, LogSource, LogSourceKind
 from hybridml.logtail.buffer import ERROR_PATTERN, compile_pattern
 from hybridml.logtail.follower import LogBatch, LogFollower
 from hybridml.logtail.livetail import LiveTailer
+from hybridml.logtail.output import OutputFollower
 from hybridml.logtail.sources import SourceNotFound, resolver
 from hybridml.logtail.window import plain_line
 from hybridml.tui import keys
@@ -87,8 +88,10 @@ class LogScreen(ReportsWorkerErrors, Screen[None]):
         self.follow_logs()
 
     # -- following --------------------------------------------------------------------------------
-    def make_follower(self) -> LogFollower:
+    def make_follower(self) -> LogFollower | OutputFollower:
         services, source = self.services, self.source
+        if source.kind is LogSourceKind.LAUNCH_OUTPUT:  # a local launch: its captured output, from memory
+            return OutputFollower(console(self).launcher.registry.output_source(source.name))
         ui = services.settings.ui
         return LogFollower(
             services.logs,
@@ -167,6 +170,8 @@ class LogScreen(ReportsWorkerErrors, Screen[None]):
             parts.append(f"▼ {pane.new_since_follow} new lines (G)")
         if self.note and self.status.state == "waiting":
             parts.append(self.note)
+        if self.saved_path is not None:
+            parts.append(f"saved {self.saved_path}")
         self.query_one("#log-status", Static).update("  ".join(p for p in (" ".join(f for f in flags if f), *parts)))
 
     # -- actions ----------------------------------------------------------------------------------
@@ -309,11 +314,13 @@ class LogScreen(ReportsWorkerErrors, Screen[None]):
             self.notify(f"cannot save to {folder}: {exc.strerror or exc}", title="save", severity="error")
             return
         self.saved_path = path
-        self.notify(f"saved {len(lines)} lines to {path}", title="save")
+        self.paint_status()
+        self.notify(f"saved {len(lines)} lines to {path}", title="save", timeout=8)
 
 
 def _write_lines(folder: str, name: str, lines: list[str]) -> Path:
-    path = Path(folder).expanduser() / name
+    """Write the file; its full path (absolute, resolved) is what the toast and the status line say."""
+    path = (Path(folder).expanduser() / name).resolve()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + ("\n" if lines else ""), encoding="utf-8")
     return path

@@ -48,6 +48,7 @@ from hybridml.render.submit import (
 from hybridml.triage.fit import FitResult, fit_check
 from hybridml.tui import keys
 from hybridml.tui.errors import ReportsWorkerErrors
+from hybridml.tui.focus import keep_focused_in_view
 from hybridml.tui.keygate import KeyGuard
 from hybridml.tui.screens.flows import confirm_and_run, start_flow
 from hybridml.tui.widgets.plain import PlainInput, PlainLabel, PlainStatic
@@ -292,6 +293,7 @@ class SubmitScreen(KeyGuard, ReportsWorkerErrors, Screen[SubmittedJob | None]):
         if self.send_error:
             errors.append(("\n" if shown else "") + f"✖ {self.send_error}", style="bold red")
         self.query_one("#submit-errors", Static).update(errors)
+        keep_focused_in_view(self)  # the status pane may have grown over the field being typed in
 
     # -- templates --------------------------------------------------------------------------------
     @on(Select.Changed, "#submit-template")

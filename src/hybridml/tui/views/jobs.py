@@ -44,6 +44,7 @@ class JobsView(ResourceView[Job]):
     column_min: ClassVar[dict[str, int]] = {"NAME": 20, "STATUS": 9, "AGE": 6}
     drop_order: ClassVar[tuple[str, ...]] = ("JOB ID", "DEFINITION", "ARRAY")  # first to go at 80 columns
 
+    mark_column: ClassVar[str] = MARK_COLUMN
     BINDINGS: ClassVar[list[Binding]] = keys.bindings("jobs")  # type: ignore[assignment]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -179,19 +180,45 @@ class JobsView(ResourceView[Job]):
         self.table.action_cursor_down()
 
     def action_clear_marks(self) -> None:
-        keep, marked = self.table.cursor_key, list(self.marked)
+        marked = list(self.marked)
         self.marked.clear()
-        self.store.refresh_rows(marked)
+        self._marks_changed(marked)
+
+    def action_mark_all(self) -> None:
+        """Mark every row shown (the filter and scope decide which); marks on hidden rows stay."""
+        shown = self.store.display_keys()
+        new = [k for k in shown if k not in self.marked]
+        self.marked.update(new)
+        self._marks_changed(new)
+        self.notify(f"{len(shown)} shown jobs marked" + (f" ({len(new)} new)" if len(new) != len(shown) else ""))
+
+    def action_invert_marks(self) -> None:
+        """Marked rows shown become unmarked and the others marked; marks on hidden rows stay."""
+        shown = self.store.display_keys()
+        self.marked.symmetric_difference_update(shown)
+        self._marks_changed(shown)
+
+    def _marks_changed(self, keys: list[str]) -> None:
+        keep = self.table.cursor_key
+        if self.sort_column == MARK_COLUMN:  # marks move rows: place them again
+            if len(keys) > 1_000:
+                self.store.restyle(keys)
+                self._resort()
+                return
+            self.store.refresh_rows(keys)
+        else:
+            self.store.restyle(keys)
         self.rows_changed(keep)
+
+    def chosen_keys(self) -> list[str]:
+        """Marked rows still shown, in display order; else the row under the cursor."""
+        index = self.store.index_of
+        shown = sorted((i, k) for k in self.marked if (i := index(k)) is not None)
+        return [k for _, k in shown] or super().chosen_keys()
 
     def targets(self) -> list[Job]:
         """Marked jobs that are still shown (in display order), else the job under the cursor."""
-        index = self.store.index_of
-        shown = sorted((i, k) for k in self.marked if (i := index(k)) is not None)
-        marked = [self.by_key[k] for _, k in shown]
-        if marked:
-            return marked
-        return [self.selected] if self.selected is not None else []
+        return [self.by_key[k] for k in self.chosen_keys()]
 
     async def act_batch_stop(self) -> None:
         jobs = self.targets()

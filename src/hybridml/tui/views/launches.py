@@ -14,10 +14,11 @@ from textual.widgets import Static
 from hybridml.actions.base import Action
 from hybridml.actions.launch import SUBMIT, RegisterJobDefinition
 from hybridml.actions.processing import CREATE as CREATE_PROCESSING
-from hybridml.domain.launch import LaunchRun, LaunchTarget
+from hybridml.domain.launch import LaunchRun
 from hybridml.domain.logs import LogSource
 from hybridml.headless.output import to_jsonable
 from hybridml.launch.batch import LaunchError, register_step, submit_step
+from hybridml.launch.logs import launch_log_source, launch_no_logs_reason
 from hybridml.render.launch import LAUNCH_COLUMNS, launch_row
 from hybridml.tui import keys
 from hybridml.tui.console import console
@@ -35,6 +36,9 @@ class LaunchesView(ResourceView[LaunchRun]):
     title: ClassVar[str] = "YOLO launches"
     columns: ClassVar[tuple[str, ...]] = LAUNCH_COLUMNS
     default_sort: ClassVar[str] = "AGE"
+    # At 80 columns the optional columns go first; RUN, STATUS, AGE and DURATION stay whole, the message is cut
+    column_min: ClassVar[dict[str, int]] = {"RUN": 8, "STATUS": 9, "AGE": 6, "DURATION": 8, "MESSAGE": 12}
+    drop_order: ClassVar[tuple[str, ...]] = ("FPS", "VIDEO", "WHERE", "DOG SEGMENTS")
 
     BINDINGS: ClassVar[list[Binding]] = keys.bindings("launches")  # type: ignore[assignment]
 
@@ -72,7 +76,7 @@ class LaunchesView(ResourceView[LaunchRun]):
         return item.run_id
 
     def render_row(self, item: LaunchRun, now: datetime) -> tuple[Cell, ...]:
-        return launch_row(item, now)
+        return launch_row(item, now, self.services.settings.batch.stuck_after_min * 60)
 
     def sort_value(self, column: str, item: LaunchRun, cells: tuple[Cell, ...], now: datetime) -> Any:
         if column == "AGE":
@@ -85,15 +89,11 @@ class LaunchesView(ResourceView[LaunchRun]):
         return json.dumps(to_jsonable(item), indent=2)
 
     def log_source(self, item: LaunchRun) -> LogSource | None:
-        """The run's CloudWatch logs (Batch job, processing job, endpoint); a local run's output is on its result
-        screen (enter)."""
-        if not item.job_id:
-            return None
-        if item.target is LaunchTarget.SAGEMAKER_PROCESSING:
-            return LogSource.processing_job(item.job_id)
-        if item.target is LaunchTarget.SAGEMAKER_ENDPOINT:
-            return LogSource.endpoint(item.job_id)
-        return LogSource.batch_job(item.job_id)
+        """A local run's captured output; a Batch run's CloudWatch logs once its container started."""
+        return launch_log_source(item)
+
+    def no_logs_reason(self, item: LaunchRun) -> str:
+        return launch_no_logs_reason(item)
 
     def drill(self, item: LaunchRun) -> None:
         from hybridml.tui.screens.launch_result import LaunchResultScreen

@@ -79,6 +79,18 @@ class ResourceTable(ScrollView, can_focus=True):
         def control(self) -> ResourceTable:
             return self.table
 
+    class CursorMoved(Message):
+        """The cursor is on another row (moved, or its row went away): what the footer offers may change."""
+
+        def __init__(self, table: ResourceTable, key: str | None) -> None:
+            super().__init__()
+            self.table = table
+            self.key = key
+
+        @property
+        def control(self) -> ResourceTable:
+            return self.table
+
     def __init__(
         self,
         columns: Sequence[str],
@@ -196,6 +208,7 @@ class ResourceTable(ScrollView, can_focus=True):
         if self.cursor_row != old:
             self._refresh_row(old)
             self._refresh_row(self.cursor_row)
+            self.post_message(self.CursorMoved(self, self.cursor_key))
         self._scroll_cursor_into_view()
 
     def _refresh_row(self, row: int) -> None:

@@ -127,6 +127,7 @@ class ResourceView(ReportsWorkerErrors, Vertical, Generic[T]):
         self.load_cost = 0  # requests the last load sent (the cadence paces refreshes by it)
         self._warming = False
         self.load_changed = True  # whether the last load changed any row
+        self._offered: bool | None = None  # whether `l` was offered for the row under the cursor
 
     # -- to implement -----------------------------------------------------------------------------
     async def fetch(self) -> list[T]:
@@ -165,6 +166,18 @@ class ResourceView(ReportsWorkerErrors, Vertical, Generic[T]):
     def log_source(self, item: T) -> LogSource | None:
         """What `l` follows for this item (a Batch job, training job, endpoint); None: this kind has no logs."""
         return None
+
+    def services_for(self, item: T) -> Services:
+        """The services that read `item` (its region's, in a regions-side-by-side view)."""
+        return self.services
+
+    def explain_item(self, item: T) -> Any:
+        """What `t` explains for `item` (a regional row: the resource inside it)."""
+        return item
+
+    def no_logs_reason(self, item: T) -> str:
+        """Why `l` has nothing to show for `item` (when `log_source` is None)."""
+        return f"{self.kind}: no logs for this kind of resource"
 
     async def load_rows(self) -> int:
         """Fetch and hand the rows to the store; returns how many rows changed. Views that know what changed
@@ -286,6 +299,7 @@ class ResourceView(ReportsWorkerErrors, Vertical, Generic[T]):
         if self.composed:
             self.table.changed(keep if self.loaded_at is not None else None, gone_to_top=gone_to_top)
             self.update_heading()
+            self.sync_row_keys()
 
     # -- fetching ---------------------------------------------------------------------------------
     def reload(self) -> None:
@@ -403,6 +417,22 @@ class ResourceView(ReportsWorkerErrors, Vertical, Generic[T]):
         """An action key (`hybridml.actions`): its flow runs `act_<id>` of this view."""
         console(self).act(self, action_id)
 
+    # -- the clipboard (y / Y) ------------------------------------------------------------------------
+    def chosen_keys(self) -> list[str]:
+        """The rows a copy takes: the row under the cursor (views with marks take the marked rows first)."""
+        key = self.table.cursor_key if self.composed else None
+        return [key] if key is not None else []
+
+    def action_copy_ids(self) -> None:
+        from hybridml.tui.copy import copy_rows
+
+        copy_rows(self, whole_rows=False)
+
+    def action_copy_rows(self) -> None:
+        from hybridml.tui.copy import copy_rows
+
+        copy_rows(self, whole_rows=True)
+
     def action_sort_next(self) -> None:
         index = self.columns.index(self.sort_column) if self.sort_column in self.columns else -1
         self.sort_column = self.columns[(index + 1) % len(self.columns)]
@@ -414,6 +444,30 @@ class ResourceView(ReportsWorkerErrors, Vertical, Generic[T]):
         self.store.want(reverse=self.sort_reverse)
         self.table.sort_reverse = self.sort_reverse
         self.rows_changed(keep)
+
+    # -- keys offered for the row under the cursor ------------------------------------------------------
+    def action_open_logs(self) -> None:
+        console(self).open_logs_of(self)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`l` is offered (in the footer, and acts) only on a row that has logs; elsewhere the app's own `l`
+        says why there are none."""
+        if action == "open_logs":
+            item = self.selected
+            return item is not None and self.log_source(item) is not None
+        return True
+
+    def sync_row_keys(self) -> None:
+        """The cursor moved or the rows changed: refresh the footer when what it offers changed."""
+        item = self.selected
+        offered = item is not None and self.log_source(item) is not None
+        if offered != self._offered:
+            self._offered = offered
+            self.refresh_bindings()
+
+    def on_resource_table_cursor_moved(self, event: ResourceTable.CursorMoved) -> None:
+        event.stop()
+        self.sync_row_keys()
 
     def on_resource_table_row_selected(self, event: ResourceTable.RowSelected) -> None:
         event.stop()
