@@ -25,6 +25,10 @@ os.environ["AWS_DEFAULT_REGION"] = "us-east-1"
 # Short timeouts, few retries: moto answers unimplemented calls with 500s that would be retried for ~8 s.
 TEST_AWS = AwsSettings(connect_timeout_s=2, read_timeout_s=5, max_attempts=2, retry_mode="standard")
 
+# The one time limit a test may wait under: a hang guard, never a deadline that decides a result. A loaded 2-core
+# machine makes a test slower, not red; a test that waits this long is stuck.
+HANG_GUARD_S = 180.0
+
 
 @pytest.fixture(scope="session")
 def fleet() -> Iterator[EmbeddedFleet]:

@@ -55,8 +55,8 @@ async def test_scale_flow_confirms_and_waits_for_in_service(
         body = plain(app.screen.query_one("#confirm-body", Static))
         assert "1  →  3" in body and "-  →  1..4" in body
         await pilot.click("#confirm-ok")
-        await wait_for(pilot, lambda: "InService with 3 instances" in progress(view), 15)
-        await wait_for(pilot, lambda: progress(view) == "", 5)  # the finished line clears itself
+        await wait_for(pilot, lambda: "InService with 3 instances" in progress(view))
+        await wait_for(pilot, lambda: progress(view) == "")  # the finished line clears itself
         endpoint = await app.services.sagemaker.endpoint(name)
         assert endpoint.desired_instances == 3 and endpoint.variant().autoscaling == "1..4"  # type: ignore[union-attr]
         assert [e["action"] for e in app.services.audit_log.entries()] == [
