@@ -3,6 +3,7 @@ stale, with their age), and the next auto-refresh after the fault ends clears th
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -11,6 +12,8 @@ from hybridml.fleet.embedded import EmbeddedFleet
 from hybridml.fleet.faultproxy import FaultProxy, FaultRules
 from hybridml.services import Services
 from hybridml.tui.app import HybridApp
+from tests.conftest import FixedRegion
+from tests.faults.conftest import proxied
 from tests.tui.helpers import wait_for
 
 
@@ -93,18 +96,26 @@ async def test_denied_batch_degrades_only_batch(services: Services, proxy: Fault
         assert proxy.count(service="batch", outcome="denied") >= 2
 
 
-async def test_denied_sagemaker_degrades_only_its_panes(services: Services, proxy: FaultProxy) -> None:
+async def test_denied_sagemaker_degrades_only_its_panes(fixed_region: FixedRegion, proxy: FaultProxy) -> None:
+    """On the read-only region (nothing adds jobs to it): :jobs shows the same rows before and after a denied
+    :endpoints, once it has loaded again."""
     proxy.set_rules(FaultRules(access_denied={"sagemaker"}))
-    app = HybridApp(services)
-    async with app.run_test(size=(140, 30)) as pilot:
-        rows = await loaded(pilot, app)
-        assert rows > 0 and "denied" not in title(app)  # Batch is untouched
-        await pilot.press(":", *"endpoints", "enter")
-        await wait_for(pilot, lambda: app.current_kind == "endpoints" and app.active_view.error is not None)
-        assert "denied" in title(app) and app.active_view.error.kind == "denied"
-        await pilot.press(":", *"jobs", "enter")
-        await wait_for(pilot, lambda: app.current_kind == "jobs" and app.active_view.error is None)
-        assert app.active_view.table.row_count == rows
+    services = proxied(fixed_region.fleet, proxy, region=fixed_region.region)
+    try:
+        app = HybridApp(services)
+        async with app.run_test(size=(140, 30)) as pilot:
+            rows = await loaded(pilot, app)
+            assert rows > 0 and "denied" not in title(app)  # Batch is untouched
+            await pilot.press(":", *"endpoints", "enter")
+            await wait_for(pilot, lambda: app.current_kind == "endpoints" and app.active_view.error is not None)
+            assert "denied" in title(app) and app.active_view.error.kind == "denied"
+            back_at = time.monotonic()
+            await pilot.press(":", *"jobs", "enter")
+            view = app.views["jobs"]
+            await wait_for(pilot, lambda: app.current_kind == "jobs" and (view.loaded_at or 0) > back_at)
+            assert view.error is None and view.table.row_count == rows
+    finally:
+        await services.close()
 
 
 async def test_missing_credentials_are_explained(

@@ -12,7 +12,7 @@ from hybridml.tui.app import HybridApp
 from hybridml.tui.screens.confirm import ConfirmScreen
 from hybridml.tui.screens.scale_form import ScaleScreen
 from hybridml.tui.views import endpoints as endpoints_module
-from tests.conftest import make_services
+from tests.conftest import FixedRegion, make_services
 from tests.sagemaker_helpers import create_endpoint, fast_settle
 from tests.tui.helpers import plain, wait_for
 from tests.tui.sagemaker_pilot import open_on, progress, settings
@@ -20,8 +20,10 @@ from tests.tui.sagemaker_pilot import open_on, progress, settings
 __all__ = ["fast_settle"]
 
 
-async def test_endpoints_view_lists_capacity_and_autoscaling(fleet: EmbeddedFleet, tmp_path: Path) -> None:
-    app = HybridApp(make_services(fleet, settings(tmp_path)), start_view="smjobs")
+async def test_endpoints_view_lists_capacity_and_autoscaling(pinned_clock: FixedRegion, tmp_path: Path) -> None:
+    """On the read-only region with the clock at its anchor: the last hour of traffic is exactly 12 five-minute
+    bins, whenever and however slowly the suite runs."""
+    app = HybridApp(pinned_clock.services(settings(tmp_path)), start_view="smjobs")
     async with app.run_test(size=(160, 40)) as pilot:
         await wait_for(pilot, lambda: app.active_view is not None and app.active_view.loaded_at is not None)
         app.refresh_timer.pause()  # count the calls of one load, not of auto-refreshes on a slow machine
@@ -31,9 +33,8 @@ async def test_endpoints_view_lists_capacity_and_autoscaling(fleet: EmbeddedFlee
         view = await open_on(pilot, app, "yolo-dogs-prod")
         cells = view.cells_of("yolo-dogs-prod")
         assert cells[1] == "InService" and cells[3] == "ml.g5.xlarge" and cells[4] == "2/2" and cells[5] == "1..4"
-        # an hour of Invocations in 5-min steps; the seeded points end when the fleet was seeded, so a suite that
-        # has run for a while sees fewer of them in the last hour
-        assert 1 <= len(cells[6]) <= 12 and set(cells[6]) <= set("▁▂▃▄▅▆▇█")
+        # an hour of Invocations in 5-min steps: the seeded points run up to a minute before the anchor
+        assert len(cells[6]) == 12 and set(cells[6]) <= set("▁▂▃▄▅▆▇█")
         assert app.services.session.meter.by_operation["GetMetricData"] == metric_calls + 1  # one for all endpoints
         await pilot.press("escape")
         assert int(view.cells_of("llm-summarizer")[7]) > 0  # its 5xx in the last hour
