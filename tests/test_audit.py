@@ -43,6 +43,10 @@ def test_redaction_by_name() -> None:
     ]
     assert shown["HyperParameters"] == {"lr": "0.1", "WANDB_API_KEY": REDACTED}
     assert request["parameters"]["api_token"] == "t0k3n"  # a copy: what is sent is untouched
+    # AWS tags are {Key, Value} pairs: the key is the tag's name (shown), its value hidden when the name looks secret
+    tags = redact({"Tags": [{"Key": "hybridml:run", "Value": "c19"}, {"Key": "deploy-token", "Value": "s3cr3t"}]})
+    assert tags["Tags"] == [{"Key": "hybridml:run", "Value": "c19"}, {"Key": "deploy-token", "Value": REDACTED}]
+    assert redact({"KeyName": "prod-ssh", "SseKey": "abc"}) == {"KeyName": REDACTED, "SseKey": REDACTED}
 
 
 def test_log_is_private(tmp_path: Path) -> None:

@@ -29,6 +29,8 @@ def test_endpoints_json(args: list[str], capsys: pytest.CaptureFixture[str]) -> 
     prod = endpoints["yolo-dogs-prod"]
     assert prod["status"] == "InService"
     assert prod["variants"][0]["instance_type"] == "ml.g5.xlarge" and prod["variants"][0]["autoscaling_max"] == 4
+    # what it bills an hour, as :endpoints' $/H shows it: 2 x ml.g5.xlarge at $1.408; none running: null
+    assert prod["usd_per_hour"] == pytest.approx(2.816) and endpoints["resnet-shadow"]["usd_per_hour"] is None
 
 
 def test_endpoints_table(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
@@ -36,6 +38,10 @@ def test_endpoints_table(args: list[str], capsys: pytest.CaptureFixture[str]) ->
     out = capsys.readouterr().out
     assert out.splitlines()[0].split()[:3] == ["NAME", "STATUS", "INSTANCE"]
     assert "llm-summarizer" in out and "ping health check" in out
+    header, *rows = out.splitlines()
+    at = header.index("$/H")
+    prod = next(r for r in rows if r.startswith("yolo-dogs-prod "))
+    assert prod[at:].split()[0] == "$2.82"
 
 
 def test_scale_waits_until_in_service(

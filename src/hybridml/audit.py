@@ -19,6 +19,7 @@ from typing import Any
 
 SECRET_NAME = re.compile(r"PASSWORD|PASSWD|SECRET|TOKEN|KEY|CREDENTIAL|PRIVATE", re.IGNORECASE)
 REDACTED = "***"
+PAIRS = (("name", "value"), ("Key", "Value"))  # {name, value} pairs: Batch environment; {Key, Value}: AWS tags
 TAIL_BYTES = 256 * 1024  # how much of the end of the log `recent` reads
 
 
@@ -29,14 +30,18 @@ class AuditError(Exception):
 def redact(value: Any) -> Any:
     """A copy of `value` with every string whose name looks secret replaced by "***".
 
-    Names are dict keys (`parameters`, `HyperParameters`, `Environment`) and the `name` of `{"name", "value"}`
-    pairs (`containerOverrides.environment`)."""
+    Names are dict keys (`parameters`, `HyperParameters`, `Environment`) and the name of `{"name", "value"}` pairs
+    (`containerOverrides.environment`) and of `{"Key", "Value"}` pairs (AWS tags): there `Key` is the name, shown,
+    and `Value` is hidden when that name looks secret."""
     if isinstance(value, dict):
-        named = value.get("name") if isinstance(value.get("name"), str) else None
+        pair = next(((n, v) for n, v in PAIRS if isinstance(value.get(n), str) and v in value), None)
+        named = str(value[pair[0]]) if pair else None
         out: dict[str, Any] = {}
         for key, item in value.items():
-            if isinstance(item, str) and (
-                SECRET_NAME.search(str(key)) or (key == "value" and named and SECRET_NAME.search(named))
+            if pair and key == pair[0]:  # the pair's name: what it is called, not a secret itself
+                out[key] = item
+            elif isinstance(item, str) and (
+                SECRET_NAME.search(str(key)) or (pair and key == pair[1] and named and SECRET_NAME.search(named))
             ):
                 out[key] = REDACTED
             else:

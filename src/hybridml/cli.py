@@ -33,6 +33,7 @@ HEADLESS_COMMANDS: tuple[str, ...] = (
     "traffic",
     "logs",
     "triage",
+    "prices",
 )
 
 
@@ -105,11 +106,15 @@ def start_demo_fleet(args: argparse.Namespace) -> EmbeddedFleet | FleetProcess:
     if args.command is None:
         from hybridml.fleet.process import FleetProcess
 
-        return FleetProcess.start(jobs=args.demo_jobs, simulate=True, hostile=args.demo_fleet == "hostile")
+        return FleetProcess.start(
+            jobs=args.demo_jobs, simulate=True, hostile=args.demo_fleet == "hostile", run_containers=True
+        )
     from hybridml.fleet.embedded import EmbeddedFleet
     from hybridml.fleet.inject import DEMO_EXTRAS
 
-    fleet = EmbeddedFleet.start(jobs=args.demo_jobs, simulate=False, hostile=args.demo_fleet == "hostile")
+    fleet = EmbeddedFleet.start(
+        jobs=args.demo_jobs, simulate=False, hostile=args.demo_fleet == "hostile", run_containers=True
+    )
     for cause in DEMO_EXTRAS:  # the triage causes the seed does not show by itself
         fleet.simulator.inject(cause)
     return fleet
@@ -150,6 +155,9 @@ def main(argv: Sequence[str] | None = None, *, early: FleetProcess | None = None
             _error("the [keymap] cannot be used:\n  " + "\n  ".join(problems))
             return 2
 
+    from hybridml.price_cache import install
+
+    install()  # `hybridml prices refresh`'s cache over the shipped catalogue, when there is one
     fleet: EmbeddedFleet | FleetProcess | None = early
     if args.demo and fleet is None:
         fleet = start_demo_fleet(args)

@@ -90,6 +90,7 @@ class WatchSettings(_Section):
     pipeline_failed: bool = True  # a pipeline's newest run failed (once per run)
     monitor_violations: bool = True  # a monitoring run completed with violations, or failed (once per run)
     notebook_idle_h: float = Field(default=12.0, ge=0)  # a notebook / Studio app running longer (0: off)
+    idle_endpoint_h: float = Field(default=24.0, ge=0, le=24 * 63)  # InService, no invocations this long (0: off)
     bell: bool = True
     interval_s: float = Field(default=30.0, ge=5, le=3600)
 
@@ -148,6 +149,16 @@ class LaunchSettings(_Section):
     # would be this machine's loopback address is refused (the job could never report back).
     callback_public_url: str | None = None
     allow_private_urls: bool = False  # let video/callback URLs point at loopback / private addresses (launch/urls.py)
+    # SageMaker targets (processing jobs, endpoints): the execution role SageMaker assumes to pull the image and write
+    # logs, and the instance types. `deployment` names the endpoint `D` deploys (its model/config add a suffix).
+    sagemaker_role_arn: str | None = None
+    processing_instance_type: str = "ml.g4dn.xlarge"
+    endpoint_instance_type: str = "ml.g4dn.xlarge"
+    deployment: str = "yolo-dogs-live"
+    async_output: str | None = None  # s3://bucket/prefix: where an asynchronous endpoint writes its answers
+    # The comparison's verdict (`C` on :launches, `yolo compare`): your volume and latency need, when you know them.
+    videos_per_day: float | None = Field(default=None, ge=0)
+    answer_within_s: float | None = Field(default=None, gt=0)
 
 
 class Settings(_Section):

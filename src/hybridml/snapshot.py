@@ -7,18 +7,22 @@ A service the credentials cannot read (or an endpoint that lacks it) leaves its 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Awaitable, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
+from hybridml import clock
 from hybridml.aws._util import bounded_gather
 from hybridml.aws.errors import AwsError, translate
 from hybridml.domain.batch import Job, JobStatus
 from hybridml.domain.monitoring import MonitoringSchedule
 from hybridml.domain.notebooks import Notebook
 from hybridml.domain.pipelines import Pipeline
+from hybridml.domain.sagemaker import Endpoint
 from hybridml.domain.tuning import TuningJob
 from hybridml.triage.context import Thresholds, TriageContext
 from hybridml.triage.instances import QUOTA_CODES
+from hybridml.triage.watches import could_be_idle, idle_candidates
 
 if TYPE_CHECKING:
     from hybridml.services import Services
@@ -85,12 +89,15 @@ async def gather_context(
     mlops: bool = True,
     extra_jobs: Sequence[str] = (),
     max_age_s: float = 0.0,
+    idle_h: float = 0.0,
 ) -> TriageContext:
     """One snapshot. `details=False` skips DescribeJobs (enough for watches and `:all`); `extra_jobs` are
     described and added when the listing does not hold them; `mlops` reads pipelines, tuning jobs, monitors and
     notebooks (each skipped when its pane is denied). Reads younger than `max_age_s` (the views' own, through the
     shared cache and job sweep) are reused: the watches state the freshness they need.
-    `endpoint_details=False` reads endpoints from ListEndpoints alone (status and times, no variants)."""
+    `endpoint_details=False` reads endpoints from ListEndpoints alone (status and times, no variants).
+    `idle_h` reads the Invocations of the endpoints the idle watch could call idle over that many hours
+    (`context.invocations`), and their variants (`_idle_reads`)."""
     skipped: list[tuple[str, str]] = []
     batch = services.batch
     denied = services.denied_services()
@@ -147,6 +154,11 @@ async def gather_context(
         for task in (eps_t, tjs_t, quota_t, ops_t):
             task.cancel()
         raise
+    invocations: dict[str, float] = {}
+    if idle_h > 0 and use_sm:
+        endpoints, invocations = await _optional(
+            "endpoint metrics", _idle_reads(services, endpoints, idle_h), (endpoints, {}), skipped
+        )
     if sagemaker and not use_sm:
         skipped.append(("sagemaker", "access denied at start-up"))
     if quota_why and quotas:
@@ -166,7 +178,34 @@ async def gather_context(
         thresholds=thresholds(services),
         unreadable=tuple(dict.fromkeys(skipped)),
         array_children=tuple(children),
+        invocations=tuple(sorted(invocations.items())),
     )
+
+
+IDLE_READ_MAX_AGE_S = 600.0  # the idle watch counts hours: endpoint details and totals this old will do
+
+
+async def _idle_reads(
+    services: Services, endpoints: list[Endpoint], idle_h: float
+) -> tuple[list[Endpoint], dict[str, float]]:
+    """For the idle watch: the variants of the endpoints that could be idle `idle_h` hours (a summary listing has
+    none; the full listing is reused when younger than IDLE_READ_MAX_AGE_S, the view's own when it is open), and
+    their Invocations over that window (one GetMetricData, totals reused as long)."""
+    now = clock.utcnow()  # the watch evaluates with the same clock
+    maybe = {e.name for e in endpoints if could_be_idle(e, idle_h, now)}
+    if any(not e.variants for e in endpoints if e.name in maybe):
+        full = {e.name: e for e in await services.sagemaker.endpoints(max_age_s=IDLE_READ_MAX_AGE_S)}
+        endpoints = [
+            dataclasses.replace(e, variants=full[e.name].variants)
+            if e.name in maybe and not e.variants and e.name in full
+            else e
+            for e in endpoints
+        ]
+    pairs = [(e.name, v.name) for e in idle_candidates(endpoints, idle_h, now) for v in e.variants]
+    if not pairs:
+        return endpoints, {}
+    window = round(idle_h * 3600)
+    return endpoints, await services.metrics.invocation_totals(pairs, window, max_age_s=IDLE_READ_MAX_AGE_S)
 
 
 async def _none(value: T) -> T:

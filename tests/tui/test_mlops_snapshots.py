@@ -63,6 +63,7 @@ def frozen(kind: str, then: Any = None) -> Any:
         assert isinstance(app, HybridApp)
         await wait_for(pilot, lambda: app.current_kind == kind and app.views[kind].loaded_at is not None)
         await wait_for(pilot, lambda: bool(app.services.permissions))  # its notification (if any) is out
+        await wait_for(pilot, lambda: app.focused is app.views[kind].table)  # the cursor row is drawn focused
         app.refresh_timer.pause()
         app.header_timer.pause()
         header = app.header

@@ -118,3 +118,25 @@ async def test_enter_opens_the_row_under_the_cursor(app: HybridApp) -> None:
         view.drill = opened.append  # type: ignore[method-assign]
         await pilot.press("down", "enter")
         assert opened == [view.selected]
+
+
+async def test_the_cursor_row_follows_the_focus(app: HybridApp) -> None:
+    """Rendered lines are cached; the cursor row's colour depends on the focus, so a line painted blurred must not
+    be reused once the table has the focus (seen as a snapshot that differed from run to run)."""
+    async with app.run_test(size=(120, 30)) as pilot:
+        view = await jobs_view(pilot, app)
+        table = view.table
+        y = table.cursor_row - table.first_row + 1
+
+        def cursor_style() -> Any:
+            return next(iter(table.render_line(y))).style
+
+        await wait_for(pilot, lambda: app.focused is table)
+        focused = cursor_style()
+        table.blur()
+        await wait_for(pilot, lambda: not table.has_focus)
+        blurred = cursor_style()
+        assert blurred != focused
+        table.focus()
+        await wait_for(pilot, lambda: table.has_focus)
+        assert cursor_style() == focused

@@ -7,6 +7,7 @@ from pathlib import Path
 from textual.widgets import Input, Static, TextArea
 
 from hybridml.fleet.embedded import EmbeddedFleet
+from hybridml.render.sagemaker import ENDPOINT_COLUMNS
 from hybridml.tui.app import HybridApp
 from hybridml.tui.screens.confirm import ConfirmScreen
 from hybridml.tui.screens.endpoint_detail import EndpointDetailScreen
@@ -109,7 +110,9 @@ async def test_no_cloudwatch_access_only_blanks_the_curves(fleet: EmbeddedFleet,
         app = HybridApp(services, start_view="endpoints")
         async with app.run_test(size=(160, 40)) as pilot:
             view = await open_on(pilot, app, "yolo-dogs-prod")
-            assert view.cells_of("yolo-dogs-prod")[6:8] == ["-", "-"]
+            cells = dict(zip(ENDPOINT_COLUMNS, view.cells_of("yolo-dogs-prod"), strict=True))
+            assert (cells["TRAFFIC 1h"], cells["5XX 1h"]) == ("-", "-")  # the curves blank
+            assert cells["$/H"] == "$2.82"  # the cost needs no CloudWatch
             await pilot.press("enter")
             await wait_for(pilot, lambda: isinstance(app.screen, EndpointDetailScreen))
             metrics = app.screen.query_one("#detail-metrics", Static)

@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, Static
 
+from hybridml.config import WatchSettings
 from hybridml.fleet.embedded import EmbeddedFleet
+from hybridml.render.sagemaker import ENDPOINT_COLUMNS
 from hybridml.tui.app import HybridApp
 from hybridml.tui.screens.confirm import ConfirmScreen
 from hybridml.tui.screens.scale_form import ScaleScreen
@@ -23,7 +25,9 @@ __all__ = ["fast_settle"]
 async def test_endpoints_view_lists_capacity_and_autoscaling(pinned_clock: FixedRegion, tmp_path: Path) -> None:
     """On the read-only region with the clock at its anchor: the last hour of traffic is exactly 12 five-minute
     bins, whenever and however slowly the suite runs."""
-    app = HybridApp(pinned_clock.services(settings(tmp_path)), start_view="smjobs")
+    # no watches: the idle-endpoint watch reads Invocations too, and this counts the traffic column's reads
+    quiet = settings(tmp_path).model_copy(update={"watches": WatchSettings(enabled=False)})
+    app = HybridApp(pinned_clock.services(quiet), start_view="smjobs")
     async with app.run_test(size=(160, 40)) as pilot:
         await wait_for(pilot, lambda: app.active_view is not None and app.active_view.loaded_at is not None)
         app.refresh_timer.pause()  # count the calls of one load, not of auto-refreshes on a slow machine
@@ -31,14 +35,16 @@ async def test_endpoints_view_lists_capacity_and_autoscaling(pinned_clock: Fixed
         metric_calls = app.services.session.meter.by_operation.get("GetMetricData", 0)
         await pilot.press("colon", *"ep", "enter")  # the `:ep` alias
         view = await open_on(pilot, app, "yolo-dogs-prod")
-        cells = view.cells_of("yolo-dogs-prod")
-        assert cells[1] == "InService" and cells[3] == "ml.g5.xlarge" and cells[4] == "2/2" and cells[5] == "1..4"
+        cells = dict(zip(ENDPOINT_COLUMNS, view.cells_of("yolo-dogs-prod"), strict=True))
+        assert (cells["STATUS"], cells["INSTANCE TYPE"], cells["INSTANCES"]) == ("InService", "ml.g5.xlarge", "2/2")
+        assert (cells["$/H"], cells["AUTOSCALING"]) == ("$2.82", "1..4")  # 2 x ml.g5.xlarge at $1.408
         # an hour of Invocations in 5-min steps: the seeded points run up to a minute before the anchor
-        assert len(cells[6]) == 12 and set(cells[6]) <= set("▁▂▃▄▅▆▇█")
+        traffic = cells["TRAFFIC 1h"]
+        assert len(traffic) == 12 and set(traffic) <= set("▁▂▃▄▅▆▇█")
         assert app.services.session.meter.by_operation["GetMetricData"] == metric_calls + 1  # one for all endpoints
         await pilot.press("escape")
-        assert int(view.cells_of("llm-summarizer")[7]) > 0  # its 5xx in the last hour
-        assert view.cells_of("yolo-dogs-canary")[4] == "1/2"
+        assert int(view.cells_of("llm-summarizer")[ENDPOINT_COLUMNS.index("5XX 1h")]) > 0  # in the last hour
+        assert view.cells_of("yolo-dogs-canary")[ENDPOINT_COLUMNS.index("INSTANCES")] == "1/2"
 
 
 async def test_scale_flow_confirms_and_waits_for_in_service(

@@ -43,6 +43,7 @@ def frozen(kind: str, then: Then | None = None) -> Callable[[Pilot[Any]], Awaita
         assert isinstance(app, HybridApp)
         await wait_for(pilot, lambda: app.current_kind == kind and app.views[kind].loaded_at is not None)
         await wait_for(pilot, lambda: bool(app.services.permissions))  # its notification (if any) is out
+        await wait_for(pilot, lambda: app.focused is app.views[kind].table)  # its keys in the footer, cursor focused
         app.refresh_timer.pause()
         app.header_timer.pause()
         header = app.header

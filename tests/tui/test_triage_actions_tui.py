@@ -50,7 +50,7 @@ async def test_watches_alert_in_header_and_ring_once(fleet: EmbeddedFleet) -> No
     async with app.run_test(size=(200, 30)) as pilot:
         await wait_for(pilot, lambda: app.bells == 1 and app.header.alerts != "")
         keys = {a.key.split("/")[0] for a in app.alerts}
-        assert {"runnable", "queue", "endpoint"} <= keys
+        assert {"runnable", "queue", "endpoint", "idle"} <= keys  # idle: the demo's never-invoked staging endpoint
         assert any(a.text == "queue spot-archive blocked (no valid CE)" for a in app.alerts)  # its CE is disabled
         first = set(app.alert_keys)
         app.run_watches()

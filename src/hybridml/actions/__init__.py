@@ -27,7 +27,7 @@ Adding an action (e.g. "stop a hyperparameter tuning job"):
    ``python -m hybridml.tui.keys --markdown`` into README's key table (a test compares them).
 """
 
-from hybridml.actions import batch, launch, mlops, remedies, sagemaker
+from hybridml.actions import batch, deploy, launch, mlops, processing, remedies, sagemaker
 from hybridml.actions.base import SPECS, Action, ActionSpec, Readers, ReadOnlyRefused
 
 __all__ = [
@@ -37,8 +37,10 @@ __all__ = [
     "ReadOnlyRefused",
     "Readers",
     "batch",
+    "deploy",
     "launch",
     "mlops",
+    "processing",
     "remedies",
     "sagemaker",
 ]

@@ -19,7 +19,18 @@ NEW = register(
         key="n",
         views=("launches",),
         refused_read_only=False,  # a local run sends nothing to AWS; the Batch calls below are refused
-        help="launch the YOLO container locally, or on Batch (confirm first: job definition, SubmitJob, fit check)",
+        help="launch the YOLO container locally, on Batch or as a SageMaker processing job (confirm first: the "
+        "calls, the fit check, the instance price)",
+    )
+)
+STOP = register(
+    ActionSpec(
+        "launch.stop",
+        "Stop",
+        key="ctrl+k",
+        views=("launches",),
+        refused_read_only=False,  # a local run is killed here; the AWS calls it sends are refused read-only
+        help="stop the selected run: a local process, a Batch job (cancel/terminate) or a processing job (confirm)",
     )
 )
 REGISTER = register(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,6 +15,8 @@ from hybridml.domain.metrics import MetricSeries, MetricSpec, period_for
 
 SERVICE = "cloudwatch"
 MAX_QUERIES = 500  # GetMetricData limit per request
+
+TOTALS_MAX_AGE_S = 600.0  # how long an idle-watch total is reused
 
 SAGEMAKER_NS = "AWS/SageMaker"
 TRAINING_NS = "/aws/sagemaker/TrainingJobs"
@@ -39,6 +42,20 @@ def traffic_specs(endpoints: Sequence[tuple[str, str]]) -> list[MetricSpec]:
     return specs
 
 
+def invocation_specs(endpoints: Sequence[tuple[str, str]]) -> list[MetricSpec]:
+    """Invocations (Sum) of each (endpoint, variant): SageMaker publishes them per production variant."""
+    return [
+        MetricSpec(
+            f"{endpoint}|{variant}",
+            SAGEMAKER_NS,
+            "Invocations",
+            (("EndpointName", endpoint), ("VariantName", variant)),
+            "Sum",
+        )
+        for endpoint, variant in endpoints
+    ]
+
+
 def training_metric_specs(job: str, metric_names: Sequence[str] = ("train:loss",)) -> list[MetricSpec]:
     """Algorithm metrics (a training job's MetricDefinitions) as SageMaker publishes them: namespace
     /aws/sagemaker/TrainingJobs, dimension TrainingJobName (SageMaker Developer Guide, "SageMaker AI metrics in
@@ -46,6 +63,12 @@ def training_metric_specs(job: str, metric_names: Sequence[str] = ("train:loss",
     is the dimension of the instance metrics (CPUUtilization, GPUUtilization...), not of algorithm metrics."""
     dims = (("TrainingJobName", job),)
     return [MetricSpec(name, TRAINING_NS, name, dims, "Average") for name in metric_names]
+
+
+def totals_period(window_s: int) -> int:
+    """A period for a window's total: an hour (GetMetricData accepts any multiple of 60; data older than 15 days is
+    kept at 1-hour resolution), or the window itself rounded up to a minute when it is shorter."""
+    return 3600 if window_s >= 3600 else max(60, -(-window_s // 60) * 60)
 
 
 def _query(index: int, spec: MetricSpec, period: int) -> dict[str, Any]:
@@ -68,6 +91,30 @@ def _query(index: int, spec: MetricSpec, period: int) -> dict[str, Any]:
 class MetricsService:
     def __init__(self, session: AwsSession) -> None:
         self.session = session
+        self._totals: dict[tuple[str, str, int], tuple[float, float]] = {}  # (endpoint, variant, window) -> (at, sum)
+
+    async def invocation_totals(
+        self, endpoints: Sequence[tuple[str, str]], window_s: int, *, max_age_s: float = TOTALS_MAX_AGE_S
+    ) -> dict[str, float]:
+        """Endpoint -> Invocations summed over its variants and the last `window_s` seconds (no data points: 0).
+
+        For the idle-endpoint watch, which runs every few seconds over a window of hours: a total read less than
+        `max_age_s` ago is reused (GetMetricData is billed per metric read), the rest go in one request."""
+        now = time.monotonic()
+        stale = [
+            (e, v)
+            for e, v in endpoints
+            if (hit := self._totals.get((e, v, window_s))) is None or now - hit[0] > max_age_s
+        ]
+        for start in range(0, len(stale), MAX_QUERIES):
+            chunk = stale[start : start + MAX_QUERIES]
+            found = await self.series(invocation_specs(chunk), window_s, period=totals_period(window_s))
+            for (e, v), series in zip(chunk, found, strict=True):
+                self._totals[(e, v, window_s)] = (now, series.total)
+        out: dict[str, float] = {}
+        for e, v in endpoints:
+            out[e] = out.get(e, 0.0) + self._totals[(e, v, window_s)][1]
+        return out
 
     async def series(
         self, specs: Sequence[MetricSpec], window_s: int, *, end: datetime | None = None, period: int | None = None

@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING, Any
 from hybridml import clock
 from hybridml.aws._util import as_utc, bounded_gather, pairs
 from hybridml.aws.errors import AccessDenied, AwsError, NotFound, as_not_found, aws_call
+from hybridml.aws.processing import processing_from_api
 from hybridml.aws.sagemaker import LIST_PAGE
 from hybridml.aws.session import AwsSession
+from hybridml.domain.processing import ProcessingJob
 from hybridml.domain.sagemaker import BatchJobSummary, StatusTransition, TrainingJob
 
 if TYPE_CHECKING:
@@ -225,6 +227,16 @@ class TrainingService:
         return [
             _summary_from_api("transform", d) for d in await self._list("list_transform_jobs", "TransformJobSummaries")
         ]
+
+    async def processing_job(self, name: str) -> ProcessingJob:
+        """One processing job (DescribeProcessingJob); NotFound when it does not exist."""
+        client = await self.session.client(SERVICE)
+        try:
+            async with aws_call(SERVICE, "DescribeProcessingJob"):
+                raw = dict(await client.describe_processing_job(ProcessingJobName=name))
+        except AwsError as exc:
+            raise as_not_found(exc, f"processing job {name}") from exc
+        return processing_from_api(raw)
 
     async def job_json(self, kind: str, name: str) -> str:
         """DescribeProcessingJob / DescribeTransformJob as pretty JSON (for the `d` view)."""

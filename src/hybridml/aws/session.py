@@ -166,23 +166,24 @@ class AwsSession:
             user_agent_extra="hybridml",
         )
 
-    async def client(self, service: str) -> Any:
-        """A cached aiobotocore client (created on first use), with the configured retries."""
-        return await self._client(service, retries=True)
+    async def client(self, service: str, *, region: str | None = None) -> Any:
+        """A cached aiobotocore client (created on first use), with the configured retries. `region`: another
+        region than the session's (the Price List API answers in a few regions only)."""
+        return await self._client(service, retries=True, region=region)
 
     async def mutation_client(self, service: str) -> Any:
         """A client that never retries by itself: a mutating call is sent once, and a failure is reported
         (botocore would otherwise resend e.g. SubmitJob after a connection reset and create two jobs)."""
         return await self._client(service, retries=False)
 
-    async def _client(self, service: str, *, retries: bool) -> Any:
-        key = service if retries else f"{service}#once"
-        client = await self._cached_client(service, key, retries=retries)
+    async def _client(self, service: str, *, retries: bool, region: str | None = None) -> Any:
+        key = (service if retries else f"{service}#once") + (f"@{region}" if region else "")
+        client = await self._cached_client(service, key, retries=retries, region=region)
         if self._gates:  # after creating it: building a client overlaps with the demo fleet's seeding
             await self._wait_gates(service)
         return client
 
-    async def _cached_client(self, service: str, key: str, *, retries: bool) -> Any:
+    async def _cached_client(self, service: str, key: str, *, retries: bool, region: str | None = None) -> Any:
         cached = self._clients.get(key)
         if cached is not None:
             return cached
@@ -192,7 +193,7 @@ class AwsSession:
                 async with aws_call(service, "connect"):
                     creator = self._session.create_client(
                         service,  # type: ignore[call-overload]
-                        region_name=self.region,
+                        region_name=region or self.region,
                         endpoint_url=self._explicit_endpoint,
                         config=self._config(retries=retries, service=service),
                     )

@@ -1,4 +1,5 @@
-"""Runs of the bundled YOLO dog-detection container (local or on Batch) and their results."""
+"""Runs of the bundled YOLO dog-detection container (local, Batch, SageMaker processing, an endpoint invocation)
+and their results."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ class LaunchTarget(StrEnum):
     LOCAL_DOCKER = "local-docker"
     LOCAL_PROCESS = "local-process"
     BATCH = "batch"
+    SAGEMAKER_PROCESSING = "sagemaker-processing"
+    SAGEMAKER_ENDPOINT = "sagemaker-endpoint"  # one invocation of a deployed endpoint
 
     @property
     def is_local(self) -> bool:
-        return self is not LaunchTarget.BATCH
+        return self in (LaunchTarget.LOCAL_DOCKER, LaunchTarget.LOCAL_PROCESS)
 
 
 class LaunchStatus(StrEnum):
@@ -73,6 +76,13 @@ class LaunchRun:
     message: str = ""
     result: LaunchResult | None = None
     output: tuple[str, ...] = field(default=(), repr=False)
+    # Where and when the container ran, as the target reports it (for the comparison of targets): `job_id` is the
+    # Batch job id, the processing job's name or the endpoint's name; `started_at`/`stopped_at` the container's
+    # start and end (Batch startedAt/stoppedAt, ProcessingStartTime/EndTime, the invocation's round trip).
+    started_at: datetime | None = None
+    stopped_at: datetime | None = None
+    instance_type: str = ""
+    spot: bool = False
 
     def with_(self, **changes: object) -> LaunchRun:
         return replace(self, **changes)  # type: ignore[arg-type]

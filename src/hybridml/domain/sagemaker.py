@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from hybridml.domain.prices import hourly
+
 
 @dataclass(frozen=True, slots=True)
 class EndpointVariant:
@@ -75,6 +77,22 @@ class Endpoint:
     def busy(self) -> bool:
         """A change is in progress: AWS refuses another update until it is InService again."""
         return self.status in ("Creating", "Updating", "SystemUpdating", "RollingBack", "Deleting")
+
+    @property
+    def price_per_hour(self) -> float | None:
+        """USD per hour for the instances it runs now (`domain.prices`): every instance hour is billed, invoked or
+        not. None when an instance type has no catalogue price or nothing runs; serverless variants bill per
+        request and are left out."""
+        total, priced = 0.0, False
+        for v in self.variants:
+            if v.serverless or not v.current_instance_count:
+                continue
+            price = hourly(v.instance_type)
+            if price is None:
+                return None
+            total += price * v.current_instance_count
+            priced = True
+        return total if priced else None
 
 
 MAX_INSTANCES = 1000  # far above any account quota; catches a stray extra digit

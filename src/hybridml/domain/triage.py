@@ -92,6 +92,7 @@ class Workload:
     detail: str = ""  # status reason, secondary status, failure reason
     active: bool = True  # not finished
     instance_known: bool = True  # False: `instance_type` lists what the job's compute environments may launch
+    hourly: float | None = None  # USD per hour for the instances it runs on now (None: not running, or no price)
 
     @property
     def key(self) -> str:

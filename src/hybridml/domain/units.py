@@ -30,3 +30,19 @@ def vcpus(value: float) -> str:
     if value <= 0:
         return "-"
     return f"{value:g}"
+
+
+def short_duration(seconds: float | None) -> str:
+    """`4.2s` under ten seconds (an invocation, a demo queue wait), else `human_duration`."""
+    if seconds is not None and seconds < 10:
+        return f"{max(0.0, seconds):.1f}s"
+    return human_duration(seconds)
+
+
+def usd(value: float | None) -> str:
+    """`$0.0012`, `$3.45`, `$1,234`: a cost estimate."""
+    if value is None:
+        return "-"
+    if value >= 100:
+        return f"${value:,.0f}"
+    return f"${value:.2f}" if value >= 1 else f"${value:.4f}"

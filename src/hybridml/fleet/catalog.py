@@ -219,6 +219,14 @@ ENDPOINTS: tuple[tuple[str, str, int, str, str], ...] = (
     ),
 )
 
+# InService for days with no invocations at all (a forgotten staging endpoint): the idle-endpoint watch's case. The
+# demo sends it no traffic (no CloudWatch points, none from the simulator).
+IDLE_ENDPOINTS: tuple[tuple[str, str, int, float], ...] = (
+    # name, instance type, instances, age hours
+    ("yolo-dogs-staging", "ml.g4dn.xlarge", 1, 72.0),
+)
+IDLE_ENDPOINT_NAMES = frozenset(name for name, *_ in IDLE_ENDPOINTS)
+
 TRAINING_JOBS: tuple[tuple[str, str, str, str, int, str], ...] = (
     # name, status, secondary status, instance type, age minutes, failure reason
     ("dogs-yolo11n-ft-1121", "Completed", "Completed", "ml.g5.2xlarge", 60 * 26, ""),

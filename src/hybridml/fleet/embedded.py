@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from hybridml.fleet.containers import HOST
 from hybridml.fleet.seed import SeededFleet, seed_fleet
 from hybridml.fleet.server import (
     DEMO_ACCESS_KEY,
@@ -32,8 +33,16 @@ class EmbeddedFleet:
 
     @classmethod
     def start(
-        cls, *, jobs: int = 300, simulate: bool = True, interval_s: float = 1.0, hostile: bool = False
+        cls,
+        *,
+        jobs: int = 300,
+        simulate: bool = True,
+        interval_s: float = 1.0,
+        hostile: bool = False,
+        run_containers: bool = False,
     ) -> EmbeddedFleet:
+        """`run_containers`: the fleet runs the bundled YOLO container for what is launched on it (after seeding;
+        see fleet/containers.py)."""
         server = start_moto_server()
         try:
             seeded = seed_fleet(server.url, jobs=jobs)
@@ -47,8 +56,11 @@ class EmbeddedFleet:
             pin(simulator, seed_hostile(server.url))
         if simulate:
             simulator.start(interval_s)
+        HOST.enabled = run_containers
         return cls(server=server, seeded=seeded, simulator=simulator)
 
     def stop(self) -> None:
+        HOST.shutdown()
+        HOST.enabled = False
         self.simulator.stop()
         self.server.stop()

@@ -304,6 +304,7 @@ def apply_patches() -> None:
             return
         for module in (
             "patches_infra",
+            "patches_launch",
             "patches_paging",
             "patches_sagemaker",
             "patches_sagemaker_ops",

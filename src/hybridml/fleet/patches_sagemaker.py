@@ -244,6 +244,10 @@ def sagemaker_runtime_invoke_needs_an_endpoint() -> None:
             raise ValidationError(message=f"Endpoint {name} of account {self.current_account} not found.")
         if endpoint.endpoint_status not in ("InService", "Updating"):
             raise ValidationError(message=f"Endpoint {name} is not in service ({endpoint.endpoint_status}).")
+        from hybridml.fleet.containers import HOST
+
+        if HOST.serving(name):  # the bundled container runs for this endpoint (fleet/patches_launch.py)
+            return _container_answer(self, name, endpoint)
         unique = {k: v for k, v in self.headers.items() if k.lower().startswith("x-amzn-sagemaker")}
         unique["Accept"] = self.headers.get("Accept")
         unique["Body"] = self.body if isinstance(self.body, str) else base64.b64encode(self.body or b"").decode()
@@ -260,6 +264,19 @@ def sagemaker_runtime_invoke_needs_an_endpoint() -> None:
         return 200, headers, body
 
     SageMakerRuntimeResponse.invoke_endpoint = invoke_endpoint  # type: ignore[method-assign]
+
+
+def _container_answer(response: Any, name: str, endpoint: Any) -> Any:
+    """POST /invocations to the endpoint's container; an error answer is InvokeEndpoint's ModelError."""
+    from hybridml.fleet.containers import HOST
+    from hybridml.fleet.patches_launch import model_error
+
+    body = response.body if isinstance(response.body, bytes) else str(response.body or "").encode()
+    status, answer, content_type = HOST.invoke(name, body, str(response.headers.get("Content-Type") or ""))
+    if status >= 400:
+        raise model_error(name, status, answer, response.current_account, response.region)
+    variant = str(endpoint.production_variants[0].get("VariantName", "")) if endpoint.production_variants else ""
+    return 200, {"Content-Type": content_type, "x-Amzn-Invoked-Production-Variant": variant}, answer
 
 
 def _demo_answer(endpoint: str, body: Any) -> tuple[str, str, str, str]:

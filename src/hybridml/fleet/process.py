@@ -59,7 +59,13 @@ class FleetProcess:
 
     @classmethod
     def start(
-        cls, *, jobs: int = 300, simulate: bool = True, port: int | None = None, hostile: bool = False
+        cls,
+        *,
+        jobs: int = 300,
+        simulate: bool = True,
+        port: int | None = None,
+        hostile: bool = False,
+        run_containers: bool = False,
     ) -> FleetProcess:
         port = port or free_port()
         args = [sys.executable, "-m", "hybridml.fleet.process", "--port", str(port), "--jobs", str(jobs)]
@@ -67,6 +73,8 @@ class FleetProcess:
             args.append("--simulate")
         if hostile:
             args.append("--hostile")
+        if run_containers:
+            args.append("--run-containers")
         process = subprocess.Popen(
             args,
             stdin=subprocess.PIPE,
@@ -111,6 +119,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--jobs", type=int, default=300)
     parser.add_argument("--simulate", action="store_true")
     parser.add_argument("--hostile", action="store_true", help="add the hostile resources (fleet/hostile.py)")
+    parser.add_argument("--run-containers", action="store_true", help="run the bundled container (fleet/containers.py)")
     args = parser.parse_args(argv)
 
     from hybridml.fleet.inject import DEMO_EXTRAS
@@ -138,11 +147,17 @@ def main(argv: Sequence[str] | None = None) -> None:
             from hybridml.fleet.hostile import pin, seed_hostile
 
             pin(simulator, seed_hostile(server.url))
+        from hybridml.fleet.containers import HOST
+
+        HOST.enabled = args.run_containers  # after seeding: what is launched from now on runs for real
         print(READY_MILESTONE, flush=True)
         if args.simulate:
             simulator.start(1.0)
         sys.stdin.read()  # until the parent closes our stdin or exits
     finally:
+        from hybridml.fleet.containers import HOST
+
+        HOST.shutdown()
         if simulator is not None:
             simulator.stop()  # a no-op when it never started
         server.stop()

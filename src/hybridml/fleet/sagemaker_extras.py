@@ -250,8 +250,9 @@ class LiveMetrics:
             return
         self.last = now
         data: list[dict[str, Any]] = []
+        idle = catalog.IDLE_ENDPOINT_NAMES  # the demo's forgotten endpoint gets no traffic
         for endpoint in list(backend.endpoints.values()):
-            if endpoint.endpoint_status in ("InService", "Updating"):
+            if endpoint.endpoint_status in ("InService", "Updating") and endpoint.endpoint_name not in idle:
                 data += _endpoint_points(endpoint.endpoint_name, now, self.rng, failed=False)
         if data:
             cloudwatch_backend().put_metric_data(SAGEMAKER_NS, data)

@@ -99,6 +99,7 @@ def seed_endpoints(
             if status == "Failed":
                 lines += ["ERROR ping health check failed: connection refused on :8080"]
             _put(endpoint_log_group(name), f"AllTraffic/i-{rng.getrandbits(64):016x}", lines, now - age / 2, region)
+    seed_idle_endpoints(sm, result, role, now, region)
 
 
 def _transitions(secondary: str, created: datetime, end: datetime | None, now: datetime) -> list[dict[str, Any]]:
@@ -174,6 +175,25 @@ def seed_training(
         if secondary not in ("Starting", "Downloading"):
             lines = log_lines("train", rng, rng.randint(40, 150), failed=status == "Failed")
             _put(TRAINING_LOG_GROUP, f"{name}/algo-1-{int(created.timestamp())}", lines, created, region)
+
+
+def seed_idle_endpoints(sm: Any, result: SeededFleet, role: str, now: datetime, region: str = DEMO_REGION) -> None:
+    """InService since `age` hours ago and never invoked (no metric points are put for them)."""
+    backend = sagemaker_backend(region)
+    for name, instance_type, count, age_h in catalog.IDLE_ENDPOINTS:
+        create_endpoint(sm, name, role, instance_type, count)
+        endpoint = backend.endpoints[name]
+        endpoint.endpoint_status = "InService"
+        endpoint.creation_time = now - timedelta(hours=age_h)
+        endpoint.last_modified_time = endpoint.creation_time + timedelta(minutes=9)
+        result.endpoints.append(name)
+        _put(
+            endpoint_log_group(name),
+            "AllTraffic/i-0staging0000000001",
+            [f"INFO model server listening on 8080 ({name})"],
+            endpoint.last_modified_time,
+            region,
+        )
 
 
 def seed_sagemaker(

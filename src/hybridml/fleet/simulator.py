@@ -14,6 +14,7 @@ from typing import Any
 
 from hybridml.fleet import catalog
 from hybridml.fleet.backends import batch_backend, logs_backend, sagemaker_backend
+from hybridml.fleet.containers import HOST
 from hybridml.fleet.logtext import log_line
 from hybridml.fleet.mlops_live import advance_pipelines
 from hybridml.fleet.patches_infra import DEMO_EC2_VCPU_QUOTAS
@@ -72,6 +73,8 @@ class Simulator:
         scheduler = Scheduler(jobs, {code: value for code, (_, value) in DEMO_EC2_VCPU_QUOTAS.items()})
         for job in jobs:
             status = job._status
+            if job.job_id in HOST.batch_jobs:  # the bundled container runs it (fleet/patches_launch.py)
+                continue
             if job._child_jobs:
                 self._roll_up_array(job)
             elif status == "RUNNABLE":

@@ -14,9 +14,9 @@ from hybridml.aws.errors import InvalidRequest
 from hybridml.domain.sagemaker import ScaleRequest, parse_count
 from hybridml.headless.args import seconds
 from hybridml.headless.exits import BAD_INPUT, guarded
-from hybridml.headless.output import print_json, print_table, say
+from hybridml.headless.output import print_json, print_table, say, to_jsonable
 from hybridml.payload import payload_from
-from hybridml.render.fmt import age
+from hybridml.render.fmt import age, per_hour
 from hybridml.services import Services
 
 
@@ -46,12 +46,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 async def run_list(args: argparse.Namespace, services: Services) -> int:
     endpoints = await services.sagemaker.endpoints()
-    if args.json:
-        print_json(endpoints)
+    if args.json:  # usd_per_hour: what its instances bill an hour (catalogue price x count, every variant)
+        print_json([{**to_jsonable(e), "usd_per_hour": e.price_per_hour} for e in endpoints])
         return 0
     now = clock.utcnow()
     print_table(
-        ("NAME", "STATUS", "INSTANCE TYPE", "CURRENT", "DESIRED", "AUTOSCALING", "AGE", "REASON"),
+        ("NAME", "STATUS", "INSTANCE TYPE", "CURRENT", "DESIRED", "$/H", "AUTOSCALING", "AGE", "REASON"),
         [
             (
                 e.name,
@@ -59,6 +59,7 @@ async def run_list(args: argparse.Namespace, services: Services) -> int:
                 e.instance_type or "-",
                 str(e.current_instances if e.current_instances is not None else "-"),
                 str(e.desired_instances if e.desired_instances is not None else "-"),
+                per_hour(e.price_per_hour),
                 ",".join(v.autoscaling for v in e.variants) or "-",
                 age(e.created_at, now),
                 e.failure_reason,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from hybridml.actions.launch import YOLO_RESOURCES, LaunchSubmit, RegisterJobDefinition
@@ -20,6 +21,8 @@ from hybridml.domain.submit import SubmitRequest
 from hybridml.launch.registry import LaunchRegistry
 from hybridml.services import Services
 from hybridml.triage.fit import FitResult, fit_check
+
+STILL_OPEN_S = 3600.0
 
 
 class LaunchError(Exception):
@@ -35,6 +38,7 @@ class BatchLaunchPlan:
     register: RegisterJobDefinition | None  # None: an ACTIVE revision already runs the image
     submit: LaunchSubmit
     fit: FitResult
+    spot: bool = False  # the queue's first compute environment is SPOT (for the comparison's prices)
 
     def lines(self) -> list[str]:
         """What will be sent, in words, then each call as it will be sent."""
@@ -59,12 +63,14 @@ def is_loopback_url(url: str) -> bool:
         return False
 
 
-def check_callback(url: str, settings: LaunchSettings, *, demo: bool) -> None:
-    """A Batch job runs on an instance in AWS: it cannot reach this machine's loopback address."""
+def check_callback(
+    url: str, settings: LaunchSettings, *, demo: bool, where: str = "a Batch job runs on an instance in AWS"
+) -> None:
+    """A Batch (or processing) job runs on an instance in AWS: it cannot reach this machine's loopback address."""
     if demo or settings.callback_public_url or not is_loopback_url(url):
         return
     raise LaunchError(
-        f"the callback URL {url} is this machine's loopback address: a Batch job runs on an instance in AWS and "
+        f"the callback URL {url} is this machine's loopback address: {where} and "
         "cannot reach it, so its report would be lost. Set [launch] callback_public_url to an address the "
         "instance can reach (e.g. a tunnel to the receiver), or pass --callback-url"
     )
@@ -95,7 +101,10 @@ async def plan_batch_launch(
     )
     resources = existing.resources if existing is not None else YOLO_RESOURCES
     fit = fit_check(resources, queue, ces, platform=existing.platform if existing is not None else "EC2")
-    return BatchLaunchPlan(run_id, video_url, callback_url, queue, register, LaunchSubmit(request), fit)
+    head = queue.compute_environments[0] if queue.compute_environments else ""
+    first = next((ce for ce in ces if head in (ce.name, ce.arn)), None)
+    spot = first is not None and first.resources is not None and first.resources.type in ("SPOT", "FARGATE_SPOT")
+    return BatchLaunchPlan(run_id, video_url, callback_url, queue, register, LaunchSubmit(request), fit, spot)
 
 
 async def send_plan(services: Services, registry: LaunchRegistry, plan: BatchLaunchPlan) -> LaunchRun:
@@ -133,7 +142,7 @@ def _listed(registry: LaunchRegistry, plan: BatchLaunchPlan) -> LaunchRun:
     run = registry.runs.get(plan.run_id)
     if run is None:
         run = registry.create(LaunchTarget.BATCH, plan.video_url, queue=plan.queue.name, run_id=plan.run_id)
-        run = registry.update(run.run_id, callback_url=plan.callback_url)
+        run = registry.update(run.run_id, callback_url=plan.callback_url, spot=plan.spot)
     return run
 
 
@@ -156,12 +165,19 @@ BATCH_TO_LAUNCH = {
 }
 
 
+def still_open(run: LaunchRun, now: datetime | None = None) -> bool:
+    """Worth polling: not final, or final by its report while the job has not ended yet (its end time is what
+    the comparison needs); given up an hour after the run ended."""
+    if not run.status.is_final:
+        return True
+    ended = run.finished_at or run.created_at
+    return run.stopped_at is None and ((now or datetime.now(UTC)) - ended).total_seconds() < STILL_OPEN_S
+
+
 async def poll_batch_runs(services: Services, registry: LaunchRegistry) -> None:
     """Bring Batch runs' status up to date (one DescribeJobs for all of them)."""
     open_runs = {
-        r.job_id: r
-        for r in registry.runs.values()
-        if r.target is LaunchTarget.BATCH and r.job_id and not r.status.is_final
+        r.job_id: r for r in registry.runs.values() if r.target is LaunchTarget.BATCH and r.job_id and still_open(r)
     }
     if not open_runs:
         return
@@ -172,3 +188,6 @@ async def poll_batch_runs(services: Services, registry: LaunchRegistry) -> None:
             status = LaunchStatus.SUCCEEDED if run.result.status == "ok" else LaunchStatus.FAILED
         if status is not run.status:
             registry.update(run.run_id, status=status, message=job.status_reason or run.message)
+        times = {"started_at": job.started_at, "stopped_at": job.stopped_at, "instance_type": job.instance_type}
+        if any(getattr(run, key) != value for key, value in times.items() if value):  # for the comparison (`C`)
+            registry.update(run.run_id, **{key: value for key, value in times.items() if value})

@@ -11,19 +11,28 @@ from hybridml.config import LaunchSettings
 from hybridml.domain.launch import LaunchRun, LaunchStatus, LaunchTarget
 from hybridml.launch.batch import BatchLaunchPlan, LaunchError, plan_batch_launch, poll_batch_runs, send_plan
 from hybridml.launch.callback import CallbackReceiver
+from hybridml.launch.endpoint import DeployPlan, invoke_video, plan_deploy
 from hybridml.launch.local import container_dir, container_python, plan_local, run_local
+from hybridml.launch.processing import (
+    ProcessingLaunchPlan,
+    plan_processing_launch,
+    poll_processing_runs,
+    send_processing,
+)
 from hybridml.launch.registry import LaunchRegistry, new_run_id
 from hybridml.services import Services
 
 DEMO_WEIGHTS = "yolo11n.yaml"  # architecture only: random weights, nothing to download
+# The demo fleet's SageMaker execution role (any ARN does there; on AWS, [launch] sagemaker_role_arn or --role).
+DEMO_ROLE = "arn:aws:iam::123456789012:role/SageMakerExecution"
 
 
 class Launcher:
     def __init__(self, services: Services) -> None:
         self.services = services
         settings = services.settings.launch
-        if services.demo and not settings.weights:
-            settings = settings.model_copy(update={"weights": DEMO_WEIGHTS})
+        if services.demo and not settings.sagemaker_role_arn:
+            settings = settings.model_copy(update={"sagemaker_role_arn": DEMO_ROLE})
         self.settings: LaunchSettings = settings
         self.registry = LaunchRegistry()
         self._videos = tempfile.TemporaryDirectory(prefix="hybridml-videos-")
@@ -34,7 +43,8 @@ class Launcher:
             public_url=settings.callback_public_url,
             video_dir=Path(self._videos.name),
         )
-        self._tasks: set[asyncio.Task[int]] = set()
+        self._tasks: dict[str, asyncio.Task[int]] = {}  # local runs: run id -> the task running it
+        self.last_deployment = ""  # the endpoint deployed last this session (`i` offers it)
 
     @property
     def allow_private_urls(self) -> bool:
@@ -59,7 +69,9 @@ class Launcher:
     async def demo_video(self, frames: int = 90) -> str:
         """Make a synthetic clip with the container's own OpenCV and serve it from the receiver."""
         await self.start()
-        out = Path(self._videos.name) / f"synthetic-{len(self.registry.runs) + 1}.mp4"
+        out = Path(self._videos.name) / f"synthetic-{frames}.mp4"  # one clip: launches of it compare (`C`)
+        if out.exists():
+            return self.receiver.video_url(out.name)
         code = (
             "import sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]);"
             "from dogwatch.synthetic import make_video;"
@@ -81,14 +93,37 @@ class Launcher:
     async def launch_local(self, video_url: str, extra: tuple[str, ...] = ()) -> LaunchRun:
         """Start a local run in the background; returns it at once (status STARTING/RUNNING)."""
         await self.start()
+        settings = await self._local_settings()
         run = self.registry.create(LaunchTarget.LOCAL_PROCESS, video_url)
         callback = self.receiver.callback_url(run.run_id)
-        plan = await plan_local(self.settings, video_url, callback, extra)
+        plan = await plan_local(settings, video_url, callback, extra)
         run = self.registry.update(run.run_id, callback_url=callback, target=plan.target)
         task = asyncio.ensure_future(run_local(self.registry, run.run_id, plan))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._tasks[run.run_id] = task
+        task.add_done_callback(lambda _: self._tasks.pop(run.run_id, None))
         return self.registry.runs[run.run_id]
+
+    async def _local_settings(self) -> LaunchSettings:
+        """The demo runs the container with the demo weights, the ones its fleet's "image" has (`demo_image`), so
+        every target finds the same dogs; elsewhere the configured weights (default: the image's own)."""
+        if not self.services.demo or self.settings.weights:
+            return self.settings
+        from hybridml.launch.demo_image import DemoWeightsError, ensure_demo_weights
+
+        python, source = container_python(self.settings), container_dir(self.settings) / "src"
+        try:
+            weights = str(await asyncio.to_thread(ensure_demo_weights, python, source))
+        except DemoWeightsError:
+            weights = DEMO_WEIGHTS  # the run says what is missing (plan_local checks the environment)
+        return self.settings.model_copy(update={"weights": weights})
+
+    def stop_local(self, run_id: str) -> bool:
+        """Kill a local run's process (the run ends FAILED, "cancelled"); False when it is not running."""
+        task = self._tasks.get(run_id)
+        if task is None or task.done():
+            return False
+        task.cancel()
+        return True
 
     async def wait(self, run_id: str, timeout_s: float = 3600) -> LaunchRun:
         """Wait until a run is final (local: process ended; Batch: polled)."""
@@ -97,7 +132,7 @@ class Launcher:
         while not self.registry.runs[run_id].status.is_final:
             if loop.time() > deadline:
                 break
-            if self.registry.runs[run_id].target is LaunchTarget.BATCH:
+            if not self.registry.runs[run_id].target.is_local:
                 await self.poll()
             await asyncio.sleep(0.2)
         return self.registry.runs[run_id]
@@ -119,14 +154,59 @@ class Launcher:
 
     async def poll(self) -> None:
         await poll_batch_runs(self.services, self.registry)
+        await poll_processing_runs(self.services, self.registry)
+
+    async def plan_processing(
+        self,
+        video_url: str,
+        *,
+        instance_type: str | None = None,
+        role_arn: str | None = None,
+        callback_url: str | None = None,
+    ) -> ProcessingLaunchPlan:
+        """What a processing launch will send (nothing is sent): the caller shows it and asks first."""
+        await self.start()
+        run_id = new_run_id()
+        callback = callback_url or self.receiver.callback_url(run_id)
+        return plan_processing_launch(
+            self.services, self.settings, run_id, video_url, callback, instance_type=instance_type, role_arn=role_arn
+        )
+
+    async def send_processing(self, plan: ProcessingLaunchPlan) -> LaunchRun:
+        return await send_processing(self.services, self.registry, plan)
+
+    def plan_deploy(
+        self,
+        deployment: str | None = None,
+        *,
+        instance_type: str | None = None,
+        role_arn: str | None = None,
+        asynchronous: bool = False,
+        async_output: str | None = None,
+    ) -> DeployPlan:
+        return plan_deploy(
+            self.settings,
+            deployment,
+            instance_type=instance_type,
+            role_arn=role_arn,
+            asynchronous=asynchronous,
+            async_output=async_output,
+        )
+
+    async def invoke(self, endpoint: str, video_url: str) -> LaunchRun:
+        """One invocation of a deployed endpoint with `video_url` (a run; its answer is the report)."""
+        current = await self.services.sagemaker.endpoint(endpoint)
+        if current.status not in ("InService", "Updating"):
+            raise LaunchError(f"endpoint {endpoint} is {current.status}: it answers invocations once InService")
+        return await invoke_video(self.services, self.registry, current, video_url)
 
     def runs(self) -> list[LaunchRun]:
         return self.registry.all()
 
     async def close(self) -> None:
-        for task in list(self._tasks):
+        for task in list(self._tasks.values()):
             task.cancel()
-        for task in list(self._tasks):
+        for task in list(self._tasks.values()):
             try:
                 await task
             except BaseException:

@@ -7,6 +7,7 @@ import asyncio
 import os
 import shutil
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from hybridml.config import LaunchSettings
@@ -87,7 +88,7 @@ async def run_local(registry: LaunchRegistry, run_id: str, plan: LocalPlan, *, t
     except OSError as exc:
         registry.update(run_id, status=LaunchStatus.FAILED, message=f"cannot start {plan.argv[0]}: {exc}")
         return 127
-    registry.update(run_id, status=LaunchStatus.RUNNING, pid=proc.pid)
+    registry.update(run_id, status=LaunchStatus.RUNNING, pid=proc.pid, started_at=datetime.now(UTC))
     assert proc.stdout is not None
 
     async def pump() -> None:
@@ -112,7 +113,11 @@ async def run_local(registry: LaunchRegistry, run_id: str, plan: LocalPlan, *, t
     ok = code == 0 and (run.result is None or run.result.status == "ok")
     message = run.message or ("" if code == 0 else exit_message(code))
     registry.update(
-        run_id, status=LaunchStatus.SUCCEEDED if ok else LaunchStatus.FAILED, exit_code=code, message=message
+        run_id,
+        status=LaunchStatus.SUCCEEDED if ok else LaunchStatus.FAILED,
+        exit_code=code,
+        message=message,
+        stopped_at=datetime.now(UTC),
     )
     return code
 

@@ -65,8 +65,8 @@ class LaunchRegistry:
         result = result_from_report(report)
         run = self.runs[run_id]
         status = run.status
-        if run.target is LaunchTarget.BATCH or status.is_final:
-            # Batch runs: the callback is the clearest word on the outcome; the job status follows.
+        if not run.target.is_local or status.is_final:
+            # Batch and processing runs: the callback is the clearest word on the outcome; the job status follows.
             status = LaunchStatus.SUCCEEDED if result.status == "ok" else LaunchStatus.FAILED
         self.update(run_id, result=result, status=status, message=result.error or run.message)
         return result

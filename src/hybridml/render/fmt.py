@@ -56,3 +56,8 @@ def age(when: datetime | None, now: datetime) -> str:
 
 def truncate(text: str, width: int) -> str:
     return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+
+
+def per_hour(value: float | None) -> str:
+    """`$1.47` an hour; `-` when it is not running or has no catalogue price."""
+    return "-" if value is None else f"${value:,.2f}" if value >= 1 else f"${value:.3f}"

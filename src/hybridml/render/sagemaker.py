@@ -13,7 +13,7 @@ from rich.text import Text
 
 from hybridml.domain.metrics import MetricSeries
 from hybridml.domain.sagemaker import BatchJobSummary, Endpoint, Invocation, TrainingJob
-from hybridml.render.fmt import age, human_duration, status_text, truncate
+from hybridml.render.fmt import age, human_duration, per_hour, status_text, truncate
 from hybridml.render.safe import TEXT_LIMIT, safe_str, safe_text
 
 Cell = str | Text
@@ -24,6 +24,7 @@ ENDPOINT_COLUMNS = (
     "VARIANTS",
     "INSTANCE TYPE",
     "INSTANCES",
+    "$/H",
     "AUTOSCALING",
     "TRAFFIC 1h",
     "5XX 1h",
@@ -90,6 +91,7 @@ def endpoint_row(
         str(len(e.variants)),
         truncate(e.instance_type or "-", 24),
         counts(e),
+        per_hour(e.price_per_hour),
         bounds,
         trend,
         Text(number(failed), style="bold red") if failed else ("0" if failed == 0 else "-"),

@@ -7,14 +7,15 @@ from datetime import datetime
 from rich.text import Text
 
 from hybridml.domain.triage import Finding, Severity, Workload
-from hybridml.render.fmt import age, status_text, truncate
+from hybridml.render.fmt import age, per_hour, status_text, truncate
 from hybridml.render.safe import TEXT_LIMIT, safe_text
 
 Cell = str | Text
 
 SEVERITY_STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 FINDING_COLUMNS = ("SEV", "KIND", "NAME", "CAUSE", "SUMMARY", "FIX KEY")
-WORKLOAD_COLUMNS = ("KIND", "NAME", "STATUS", "AGE", "WHERE", "INSTANCE TYPE", "DETAIL")
+# COST/H before the wide WHERE column: on screen at 80 columns
+WORKLOAD_COLUMNS = ("KIND", "NAME", "STATUS", "AGE", "COST/H", "WHERE", "INSTANCE TYPE", "DETAIL")
 
 
 def severity_text(severity: Severity) -> Text:
@@ -50,6 +51,7 @@ def workload_row(w: Workload, now: datetime) -> tuple[Cell, ...]:
         w.name,
         status_text(w.status),
         age(w.created_at, now),
+        per_hour(w.hourly),
         truncate(w.where, 40),
         truncate(w.instance_type, 36) if w.instance_known else Text(truncate(w.instance_type, 36), style="dim"),
         truncate(w.detail, 50),
@@ -65,6 +67,7 @@ def workload_sort_key(column: str, w: Workload, now: datetime) -> object:
         "STATUS": w.status,
         "WHERE": w.where,
         "INSTANCE TYPE": w.instance_type,
+        "COST/H": -(w.hourly or 0.0),  # the dearest first
         "DETAIL": w.detail,
     }.get(column, w.name)
 

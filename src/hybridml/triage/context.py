@@ -40,6 +40,8 @@ class TriageContext:
     thresholds: Thresholds = field(default_factory=Thresholds)
     unreadable: tuple[tuple[str, str], ...] = ()  # part ("sagemaker", "quotas") -> why it was skipped
     array_children: tuple[Job, ...] = ()  # a page of RUNNABLE children of each active array parent (summaries)
+    # endpoint -> Invocations over the idle watch's window, for the endpoints it could call idle (absent: not read)
+    invocations: tuple[tuple[str, float], ...] = ()
 
     @cached_property
     def job_by_id(self) -> dict[str, Job]:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from hybridml.config import WatchSettings
 from hybridml.domain.batch import Job, JobStatus
+from hybridml.domain.sagemaker import Endpoint
 from hybridml.domain.units import human_duration
 from hybridml.triage.context import TriageContext
 
@@ -84,6 +86,8 @@ def evaluate(ctx: TriageContext, rules: WatchSettings, now: datetime) -> list[Al
             waited = (now - since).total_seconds() if since else None
             if ep.status == "Failed" or (waited is not None and waited >= rules.endpoint_not_in_service_after_min * 60):
                 alerts.append(Alert(f"endpoint/{ep.name}/{ep.status}", f"endpoint {ep.name} {ep.status}"))
+    if rules.idle_endpoint_h:
+        alerts += idle_endpoint_alerts(ctx, rules.idle_endpoint_h, now)
     return alerts + ops_alerts(ctx, rules, now)
 
 
@@ -111,6 +115,37 @@ def ops_alerts(ctx: TriageContext, rules: WatchSettings, now: datetime) -> list[
                     Alert(f"notebook/{n.key}/{n.running_since}", f"{n.label} running {human_duration(running)}")
                 )
     return alerts
+
+
+def could_be_idle(ep: Endpoint, hours: float, now: datetime) -> bool:
+    """InService and created at least `hours` ago: what a listing's summary can tell (it has no variants)."""
+    return (
+        ep.status == "InService" and ep.created_at is not None and (now - ep.created_at).total_seconds() >= hours * 3600
+    )
+
+
+def idle_candidates(endpoints: Iterable[Endpoint], hours: float, now: datetime) -> list[Endpoint]:
+    """Endpoints that could be idle for `hours`: InService, created at least that long ago, with instances (a
+    serverless variant bills per request, so an idle one costs nothing; no variants read: not a candidate)."""
+    return [ep for ep in endpoints if could_be_idle(ep, hours, now) and any(not v.serverless for v in ep.variants)]
+
+
+def per_day(hourly: float | None) -> str:
+    """What an hourly price comes to in a day: `$67.58/day`, or `cost unknown` without a catalogue price."""
+    return "cost unknown" if hourly is None else f"${hourly * 24:,.2f}/day"
+
+
+def idle_endpoint_alerts(ctx: TriageContext, hours: float, now: datetime) -> list[Alert]:
+    """An InService endpoint with no Invocations over the last `hours` (every production variant, from CloudWatch
+    `AWS/SageMaker` Invocations) still bills each instance hour: say what it costs a day. An endpoint whose
+    Invocations were not read (metrics denied, or not a candidate) is never called idle."""
+    read = dict(ctx.invocations)
+    out = []
+    for ep in idle_candidates(ctx.endpoints, hours, now):
+        if read.get(ep.name) == 0:
+            text = f"endpoint {ep.name} idle (no invocations in {hours:g}h): {per_day(ep.price_per_hour)}"
+            out.append(Alert(f"idle/{ep.name}", text))
+    return out
 
 
 def summary(alerts: list[Alert], width: int = 60) -> str:

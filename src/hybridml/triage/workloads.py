@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from hybridml.domain.batch import Job
+from hybridml.domain.batch import Job, JobStatus
 from hybridml.domain.notebooks import STUDIO, Notebook
 from hybridml.domain.pipelines import Pipeline
+from hybridml.domain.prices import hourly
 from hybridml.domain.sagemaker import Endpoint, TrainingJob
 from hybridml.domain.triage import ResourceKind, Workload
 from hybridml.domain.tuning import TuningJob
@@ -20,6 +21,10 @@ def job_workload(job: Job, ctx: TriageContext) -> Workload:
     if not instance and queue is not None:
         types = {t for ce in ctx.queue_ces(queue) if ce.resources for t in ce.resources.instance_types}
         instance = ",".join(sorted(types))
+    envs = ctx.queue_ces(queue) if queue is not None else []
+    spot = bool(envs) and envs[0].resources is not None and envs[0].resources.type in ("SPOT", "FARGATE_SPOT")
+    # a running job's instance: its price per hour (the job may share it; the instance is what is billed)
+    running = job.status in (JobStatus.STARTING, JobStatus.RUNNING) and known
     return Workload(
         kind=ResourceKind.JOB,
         ident=job.job_id,
@@ -31,6 +36,7 @@ def job_workload(job: Job, ctx: TriageContext) -> Workload:
         detail=job.status_reason,
         active=not job.status.is_terminal,
         instance_known=known,
+        hourly=hourly(instance, spot=spot) if running else None,
     )
 
 
@@ -47,6 +53,7 @@ def endpoint_workload(ep: Endpoint) -> Workload:
         instance_type=ep.instance_type,
         detail=ep.failure_reason,
         active=ep.status not in ("Failed", "Deleting"),
+        hourly=ep.price_per_hour if ep.status not in ("Failed", "Deleting") else None,
     )
 
 
@@ -61,7 +68,17 @@ def training_workload(tj: TrainingJob) -> Workload:
         instance_type=tj.instance_type,
         detail=tj.failure_reason or (tj.secondary_status if tj.secondary_status != tj.status else ""),
         active=tj.status in ("InProgress", "Stopping"),
+        # managed spot training bills a spot price the catalogue does not hold: None rather than a guess
+        hourly=cost_per_hour(tj.instance_type, tj.instance_count, spot=tj.spot)
+        if tj.status in ("InProgress", "Stopping")
+        else None,
     )
+
+
+def cost_per_hour(instance_type: str, count: int, *, spot: bool = False) -> float | None:
+    """`count` instances of `instance_type` for an hour (USD), or None without a catalogue price."""
+    price = hourly(instance_type, spot=spot)
+    return price * count if price is not None and count else None
 
 
 def tuning_workload(j: TuningJob) -> Workload:
@@ -75,6 +92,7 @@ def tuning_workload(j: TuningJob) -> Workload:
         instance_type=j.instance_type,
         detail=j.failure_reason,
         active=j.status in ("InProgress", "Stopping"),
+        hourly=j.price_per_hour if j.status in ("InProgress", "Stopping") and j.in_progress else None,
     )
 
 
@@ -105,6 +123,7 @@ def notebook_workload(n: Notebook) -> Workload:
         where=f"studio {n.app_type} {n.owner}" if n.kind == STUDIO else "notebook instance",
         instance_type=n.instance_type,
         active=n.running,
+        hourly=n.price_per_hour if n.running else None,
     )
 
 

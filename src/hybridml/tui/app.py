@@ -292,6 +292,7 @@ class HybridApp(PlainNotifyApp):
                 training=False,
                 endpoint_details=False,  # status and times are what the endpoint watch needs
                 max_age_s=interval,
+                idle_h=self.services.settings.watches.idle_endpoint_h,
             )
         except AwsError as exc:
             self.report_problem(str(exc))

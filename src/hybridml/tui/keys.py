@@ -53,6 +53,7 @@ SCOPES: dict[str, str] = {
     "json": "describe (d)",
     "help": "help (?)",
     "launch-result": "launch result",
+    "compare": "compare targets (C on :launches)",
     "confirm": "confirm dialog",
     "progress": "progress dialog",
     "submit": "submit form",
@@ -161,7 +162,7 @@ KEYS: tuple[Key, ...] = (
         _k(kind, "app.logs", "l", "app.open_logs", "Logs", "live logs")
         for kind in ("jobs", "endpoints", "training", "monitors")
     ),
-    _k("launches", "app.logs", "l", "app.open_logs", "Logs", "a Batch run's CloudWatch logs"),
+    _k("launches", "app.logs", "l", "app.open_logs", "Logs", "the run's CloudWatch logs (Batch, processing, endpoint)"),
     _k("pipelines", "pipelines.logs", "l", "step_logs", "Logs", "the logs of the newest run's failed step's job"),
     _k("pipelines", "pipelines.executions", "x", "executions", "Executions", "the pipeline's runs (:executions)"),
     _k("executions", "executions.logs", "l", "step_logs", "Logs", "the logs of the run's failed step's job"),
@@ -253,6 +254,16 @@ KEYS: tuple[Key, ...] = (
     _k("json", "json.bottom", "G", "bottom", "Bottom", "bottom", show=False),
     _k("help", "help.close", "escape,q,question_mark", "app.pop_screen", "Close", "close"),
     _k("launch-result", "launch_result.back", "escape,q", "app.pop_screen", "Back", "back"),
+    _k(
+        "launches",
+        "launches.compare",
+        "C",
+        "compare",
+        "Compare",
+        "Batch or SageMaker? the selected run's video on every target: wait, run time, cost, dogs found, verdict",
+    ),
+    _k("compare", "compare.back", "escape,q", "app.pop_screen", "Back", "back"),
+    _k("compare", "compare.refresh", "r", "reload", "Refresh", "read the AWS runs' states and times again"),
     _k("confirm", "confirm.cancel", "escape", "cancel", "Cancel", "cancel: nothing is sent (the default button)"),
     _k("progress", "progress.close", "escape,q", "close", "Close", "close once every result is in"),
     _k("submit", "submit.send", "ctrl+s", "submit", "Submit", "review and submit (a confirm shows the request)"),

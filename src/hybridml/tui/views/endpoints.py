@@ -39,6 +39,9 @@ class EndpointsView(ResourceView[Endpoint]):
     title: ClassVar[str] = "SageMaker endpoints"
     columns: ClassVar[tuple[str, ...]] = ENDPOINT_COLUMNS
     service: ClassVar[str] = "sagemaker"
+    column_min: ClassVar[dict[str, int]] = {"NAME": 18, "STATUS": 9, "$/H": 6}
+    # first to go at 80 columns (the detail screen and `d` have them): names and what they cost stay readable
+    drop_order: ClassVar[tuple[str, ...]] = ("VARIANTS", "MODIFIED", "AUTOSCALING", "REASON")
 
     BINDINGS: ClassVar[list[Binding]] = keys.bindings("endpoints")  # type: ignore[assignment]
 
@@ -91,6 +94,8 @@ class EndpointsView(ResourceView[Endpoint]):
         if column == "TRAFFIC 1h":  # by invocations in the hour, not by the sparkline's characters
             found = self.traffic.get(item.name)
             return (0, found[0].total if found else -1.0, "")
+        if column == "$/H":  # the dearest first, by the figure (not by its text)
+            return (0, -(item.price_per_hour or 0.0), "")
         if column in ("AGE", "MODIFIED"):
             when = item.created_at if column == "AGE" else item.modified_at
             return (0, -(when.timestamp() if when else 0.0), "")

@@ -1,22 +1,29 @@
-"""`:launches` — YOLO container runs (local and Batch) with status and dog segments."""
+"""`:launches` — YOLO container runs (local, Batch, SageMaker processing, endpoint invocations) with status and
+dog segments; `n` launch, `D` deploy an endpoint, `i` invoke it, `ctrl+k` stop a run, `C` compare the targets."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.text import Text
+from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.widgets import Static
 
 from hybridml.actions.base import Action
 from hybridml.actions.launch import SUBMIT, RegisterJobDefinition
-from hybridml.domain.launch import LaunchRun
+from hybridml.actions.processing import CREATE as CREATE_PROCESSING
+from hybridml.domain.launch import LaunchRun, LaunchTarget
 from hybridml.domain.logs import LogSource
 from hybridml.headless.output import to_jsonable
 from hybridml.launch.batch import LaunchError, register_step, submit_step
 from hybridml.render.launch import LAUNCH_COLUMNS, launch_row
 from hybridml.tui import keys
 from hybridml.tui.console import console
+from hybridml.tui.screens import launch_flows
 from hybridml.tui.screens.flows import confirm_and_run
+from hybridml.tui.widgets.plain import PlainStatic
 from hybridml.tui.widgets.resource_view import Cell, ResourceView
 
 if TYPE_CHECKING:
@@ -34,6 +41,14 @@ class LaunchesView(ResourceView[LaunchRun]):
     @property
     def launcher(self) -> Launcher:
         return console(self).launcher
+
+    def compose(self) -> ComposeResult:
+        yield from super().compose()
+        yield PlainStatic("", id="launch-progress", classes="progress-line")
+
+    def progress(self, message: str | Text) -> None:
+        """The deploy's progress line (Creating … InService)."""
+        self.query_one("#launch-progress", Static).update(message)
 
     def on_mount(self) -> None:
         self._unsubscribe = self.launcher.registry.subscribe(lambda _run: self.call_later(self.repaint_from_registry))
@@ -70,8 +85,15 @@ class LaunchesView(ResourceView[LaunchRun]):
         return json.dumps(to_jsonable(item), indent=2)
 
     def log_source(self, item: LaunchRun) -> LogSource | None:
-        """A Batch run's CloudWatch logs; a local run's output is on its result screen (enter)."""
-        return LogSource.batch_job(item.job_id) if item.job_id else None
+        """The run's CloudWatch logs (Batch job, processing job, endpoint); a local run's output is on its result
+        screen (enter)."""
+        if not item.job_id:
+            return None
+        if item.target is LaunchTarget.SAGEMAKER_PROCESSING:
+            return LogSource.processing_job(item.job_id)
+        if item.target is LaunchTarget.SAGEMAKER_ENDPOINT:
+            return LogSource.endpoint(item.job_id)
+        return LogSource.batch_job(item.job_id)
 
     def drill(self, item: LaunchRun) -> None:
         from hybridml.tui.screens.launch_result import LaunchResultScreen
@@ -84,7 +106,7 @@ class LaunchesView(ResourceView[LaunchRun]):
         from hybridml.tui.screens.launch_form import LaunchForm, LaunchRequest
 
         request: LaunchRequest | None = await self.app.push_screen_wait(
-            LaunchForm(self.services, demo=self.services.demo)
+            LaunchForm(self.services, demo=self.services.demo, settings=self.launcher.settings)
         )
         if request is None:
             return
@@ -94,6 +116,9 @@ class LaunchesView(ResourceView[LaunchRun]):
             video = request.video_url or await launcher.demo_video()
             if request.batch:
                 await self.launch_on_batch(video, request.queue)
+            elif request.processing:
+                self.services.check_writable(CREATE_PROCESSING)
+                await launch_flows.launch_on_processing(self, launcher, video, request)
             else:
                 run = await self.launcher.launch_local(video, request.extra)
                 self.notify(f"running locally ({run.target.value}); results arrive at {run.callback_url}")
@@ -125,3 +150,43 @@ class LaunchesView(ResourceView[LaunchRun]):
             send=send,
             sequential=True,
         )
+
+    def action_compare(self) -> None:
+        """`C`: the selected run's video on every target, side by side, and which service to use."""
+        from hybridml.tui.screens.comparison import ComparisonScreen
+
+        run = self.selected
+        if run is None:
+            self.notify("no run selected: launch one (n), then C compares its video across targets", severity="warning")
+            return
+        self.app.push_screen(ComparisonScreen(self.launcher, run.video_url))
+
+    # -- SageMaker targets and stop (tui/screens/launch_flows.py) ------------------------------------------------
+    async def act_launch_deploy(self) -> None:
+        """`D`: deploy the container as an endpoint (form, confirm, send), then wait for InService."""
+        await launch_flows.deploy_flow(self, self.launcher, self.progress)
+        self.repaint_from_registry()
+
+    async def act_launch_invoke(self) -> None:
+        """`i`: one invocation of a deployed endpoint with a video URL; it becomes a run (compared by `C`)."""
+        try:
+            await launch_flows.invoke_flow(self, self.launcher, self.selected)
+        except LaunchError as exc:
+            console(self).report_problem(f"invoke: {exc}")
+        self.repaint_from_registry()
+
+    async def act_launch_undeploy(self) -> None:
+        """`ctrl+d`: delete a deployment (endpoint, config, model; type its name)."""
+        await launch_flows.undeploy_flow(self, self.launcher, self.selected)
+
+    async def act_launch_stop(self) -> None:
+        """`ctrl+k`: stop the selected run (local process, Batch job or processing job), confirm first."""
+        run = self.selected
+        if run is None:
+            self.notify("no run selected", severity="warning")
+            return
+        try:
+            await launch_flows.stop_flow(self, self.launcher, run)
+        except LaunchError as exc:
+            console(self).report_problem(f"stop: {exc}")
+        self.repaint_from_registry()

@@ -21,6 +21,7 @@ class WorkloadsView(ResourceView[Workload]):
     title: ClassVar[str] = "All workloads"
     columns: ClassVar[tuple[str, ...]] = WORKLOAD_COLUMNS
     default_sort: ClassVar[str] = "AGE"
+    column_min: ClassVar[dict[str, int]] = {"NAME": 20, "STATUS": 9, "COST/H": 7}  # 7: "COST/H↑" when sorted
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

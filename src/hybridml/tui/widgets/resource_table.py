@@ -166,7 +166,11 @@ class ResourceTable(ScrollView, can_focus=True):
         if key != self._layout_key:
             titles = [self._title(c) for c in self.columns]
             natural = natural_widths(titles, content)
-            self._widths = fit_columns(titles, natural, width, self.column_min, self.drop_order)
+            # minimums and the drop order name columns; the sorted one's title carries an arrow
+            shown = {c: self._title(c) for c in self.columns}
+            minimums = {shown[c]: m for c, m in self.column_min.items() if c in shown}
+            drop = [shown[c] for c in self.drop_order if c in shown]
+            self._widths = fit_columns(titles, natural, width, minimums, drop)
             self._layout_key = key
             self._cache.clear()
         return self._widths
@@ -250,6 +254,12 @@ class ResourceTable(ScrollView, can_focus=True):
             self.move_cursor(row)
 
     # -- painting ---------------------------------------------------------------------------------
+    def on_focus(self) -> None:
+        self.refresh()  # the cursor row changes colour (its focused line is cached apart from the blurred one)
+
+    def on_blur(self) -> None:
+        self.refresh()
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         widths = self._layout()
@@ -277,7 +287,8 @@ class ResourceTable(ScrollView, can_focus=True):
     def _row(self, key: str, row: int, widths: list[int]) -> Strip:
         cursor = row == self.cursor_row
         even = self.zebra_stripes and row % 2 == 1
-        cache_key = (key, cursor, even)
+        # the cursor row is drawn one way focused and another blurred: the focus is part of its cache key
+        cache_key = (key, cursor and (self.has_focus or None), even)
         cached = self._cache.get(cache_key)
         if cached is not None:
             self._cache.move_to_end(cache_key)
