@@ -108,13 +108,6 @@ class ResourceTable(ScrollView, can_focus=True):
 
     # -- state ------------------------------------------------------------------------------------
     @property
-    def focusable(self) -> bool:
-        """Focusable while its first load shows the loading indicator too (Textual refuses the focus to a widget
-        that is `loading`): keys typed ahead of a view switch go to the new view, not to whatever had the focus
-        before, however long the load takes."""
-        return self.allow_focus() and self.visible and not self._self_or_ancestors_disabled
-
-    @property
     def row_count(self) -> int:
         return len(self.store.shown)
 
