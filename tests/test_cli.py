@@ -11,6 +11,7 @@ import pytest
 
 from hybridml.cli import main
 from hybridml.fleet.embedded import EmbeddedFleet
+from tests.conftest import HANG_GUARD_S
 
 
 def test_jobs_json_via_endpoint_url_in_a_separate_process(fleet: EmbeddedFleet) -> None:
@@ -21,7 +22,7 @@ def test_jobs_json_via_endpoint_url_in_a_separate_process(fleet: EmbeddedFleet) 
         capture_output=True,
         text=True,
         env=env,
-        timeout=60,
+        timeout=HANG_GUARD_S,
     ).stdout
     jobs = json.loads(out)
     names = {job["name"] for job in jobs}

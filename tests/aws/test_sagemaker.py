@@ -207,9 +207,14 @@ async def test_read_only_refuses_scale_delete_and_invoke(fleet: EmbeddedFleet, t
         await services.close()
 
 
-async def test_refresh_reuses_unchanged_describes(services: Services, fleet: EmbeddedFleet, fast_settle: None) -> None:
+async def test_refresh_reuses_unchanged_describes(
+    services: Services, fleet: EmbeddedFleet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counts describes across three listings: nothing may settle on its own in between (the update stays
+    Updating however slowly the machine runs), so only what the test changed is described again."""
     from hybridml.fleet.backends import sagemaker_backend
 
+    monkeypatch.setattr(patches_sagemaker, "ENDPOINT_UPDATE_S", 3600.0)
     name = create_endpoint(fleet, instances=1)
     for endpoint in sagemaker_backend().endpoints.values():  # other tests' updates land now, not mid-count
         patches_sagemaker.settle_endpoint(endpoint, force=True)

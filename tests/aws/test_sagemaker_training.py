@@ -12,6 +12,7 @@ from hybridml.config import TrainingTemplate
 from hybridml.domain.metrics import WINDOWS
 from hybridml.fleet.embedded import EmbeddedFleet
 from hybridml.services import Services
+from tests.conftest import HANG_GUARD_S
 from tests.sagemaker_helpers import clone_training_job, create_training_job, fast_settle, stop_training, unique
 
 __all__ = ["fast_settle"]
@@ -36,7 +37,7 @@ async def test_stop_moves_stopping_then_stopped(services: Services, fleet: Embed
     stopping = await services.training.training_job(name)
     assert stopping.status in ("Stopping", "Stopped")
     assert "Stopping" in [t.status for t in stopping.transitions]
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + HANG_GUARD_S  # the settle time is short (fast_settle); this is a hang guard
     job = stopping
     while job.status != "Stopped" and time.monotonic() < deadline:
         job = await services.training.training_job(name)
@@ -114,7 +115,7 @@ async def test_refresh_reuses_unchanged_training_describes(
     await services.training.training_jobs()
     assert services.session.meter.by_operation.get("DescribeTrainingJob", 0) == describes
     await stop_training(services, name)
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + HANG_GUARD_S
     jobs = {j.name: j for j in await services.training.training_jobs()}
     while jobs[name].status != "Stopped" and time.monotonic() < deadline:
         jobs = {j.name: j for j in await services.training.training_jobs()}

@@ -27,6 +27,7 @@ from hybridml.logtail.livetail import LiveTailer
 from hybridml.logtail.sources import resolver
 from hybridml.services import Services
 from tests.conformance.conftest import cites, unique
+from tests.conftest import HANG_GUARD_S
 
 ROOT = Path(__file__).resolve().parents[2]
 FORWARD = "If you have reached the end of the stream, it returns the same token you passed in."
@@ -117,12 +118,12 @@ def test_logs_follow_prints_new_lines_and_exits_0_when_the_job_ends(fleet: Embed
 
     threading.Thread(target=pump, daemon=True).start()
     try:
-        assert got.get(timeout=30).startswith("INFO starting etl-parquet")
+        assert got.get(timeout=HANG_GUARD_S).startswith("INFO starting etl-parquet")
         put(job.log_stream_name, ["written after the follow started"])
-        while got.get(timeout=30) != "written after the follow started":
+        while got.get(timeout=HANG_GUARD_S) != "written after the follow started":
             pass
         finish(job)
-        assert proc.wait(timeout=60) == 0
+        assert proc.wait(timeout=HANG_GUARD_S) == 0
         assert proc.stderr is not None and "Traceback" not in proc.stderr.read()
     finally:
         proc.kill()

@@ -26,8 +26,14 @@ def proxy(fleet: EmbeddedFleet) -> Iterator[FaultProxy]:
 
 
 def proxied(
-    fleet: EmbeddedFleet, proxy: FaultProxy, *, aws: AwsSettings = FAULT_AWS, audit: Path | None = None
+    fleet: EmbeddedFleet,
+    proxy: FaultProxy,
+    *,
+    aws: AwsSettings = FAULT_AWS,
+    audit: Path | None = None,
+    region: str | None = None,
 ) -> Services:
+    """Services that reach the fleet through `proxy` (in `region`: default the shared fleet's)."""
     settings = Settings(
         aws=aws,
         ui=UiSettings(refresh_s=0.5),
@@ -36,7 +42,7 @@ def proxied(
     )
     return Services.build(
         settings,
-        region=fleet.region,
+        region=region or fleet.region,
         endpoint_url=proxy.url,
         static_credentials=(fleet.access_key, fleet.secret_key),
     )

@@ -24,7 +24,7 @@ async def test_failed_job_lists_keep_their_rows_and_the_rest_refreshes(services:
         # A sweep lists new jobs (ListJobs) and refreshes the known active ones (DescribeJobs): when the describes
         # fail, the listing still succeeds, and the active rows keep their last good state, stale.
         proxy.set_rules(FaultRules(error_rate=1.0, services={"batch"}, operations={"DescribeJobs"}))
-        await wait_for(pilot, lambda: view.partial is not None, limit_s=10)
+        await wait_for(pilot, lambda: view.partial is not None)
 
         partial = services.batch.partial
         assert partial is not None and 0 < len(partial.failed) < partial.total and "DescribeJobs" in partial.failed
@@ -40,7 +40,7 @@ async def test_failed_job_lists_keep_their_rows_and_the_rest_refreshes(services:
         assert isinstance(cell, Text) and "dim" in str(cell.style)
 
         proxy.clear()
-        await wait_for(pilot, lambda: view.partial is None and app.header.problem == "", limit_s=10)
+        await wait_for(pilot, lambda: view.partial is None and app.header.problem == "")
         assert "partial" not in title(app)
 
 
@@ -58,10 +58,10 @@ async def test_triage_names_the_panes_it_could_not_read(
     async with app.run_test(size=(140, 30)) as pilot:
         view = app.active_view
         assert view is not None
-        await wait_for(pilot, lambda: view.loaded_at is not None, limit_s=20)
+        await wait_for(pilot, lambda: view.loaded_at is not None)
         assert "not read: sagemaker" in title(app)
         assert "nothing stuck)" not in title(app) or "in what was read" in title(app)
-        await wait_for(pilot, lambda: "sagemaker" in app.header.problem, limit_s=5)
+        await wait_for(pilot, lambda: "sagemaker" in app.header.problem)
 
 
 async def test_triage_that_cannot_read_batch_never_says_nothing_is_stuck(services: Services, proxy: FaultProxy) -> None:
@@ -70,5 +70,5 @@ async def test_triage_that_cannot_read_batch_never_says_nothing_is_stuck(service
     async with app.run_test(size=(140, 30)) as pilot:
         view = app.active_view
         assert view is not None
-        await wait_for(pilot, lambda: view.error is not None, limit_s=20)
+        await wait_for(pilot, lambda: view.error is not None)
         assert "(not read)" in title(app) and "nothing stuck" not in title(app)

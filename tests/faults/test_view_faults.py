@@ -3,6 +3,7 @@ stale, with their age), and the next auto-refresh after the fault ends clears th
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -11,6 +12,8 @@ from hybridml.fleet.embedded import EmbeddedFleet
 from hybridml.fleet.faultproxy import FaultProxy, FaultRules
 from hybridml.services import Services
 from hybridml.tui.app import HybridApp
+from tests.conftest import FixedRegion
+from tests.faults.conftest import proxied
 from tests.tui.helpers import wait_for
 
 
@@ -46,7 +49,7 @@ async def test_fault_marks_rows_stale_then_recovers(
         proxy.set_rules(rules)
         view = app.active_view
         assert view is not None
-        await wait_for(pilot, lambda: view.stale and app.header.problem, limit_s=8)
+        await wait_for(pilot, lambda: view.stale and app.header.problem)
 
         assert view.error is not None and view.error.kind == kind
         assert f"stale: {kind}" in title(app)
@@ -56,7 +59,7 @@ async def test_fault_marks_rows_stale_then_recovers(
         assert app.header.stale and app.header.freshness.startswith("stale ")  # "stale 3s: throttled by batch"
 
         proxy.clear()  # the fault ends: the next auto-refresh (0.5 s) recovers without a keypress
-        await wait_for(pilot, lambda: not view.stale and app.header.problem == "", limit_s=8)
+        await wait_for(pilot, lambda: not view.stale and app.header.problem == "")
         assert "stale" not in title(app) and view.error is None
         app.tick_header()
         assert not app.header.stale and app.header.freshness.startswith("refreshed ")
@@ -70,10 +73,10 @@ async def test_server_that_stops_answering_then_comes_back(services: Services, p
         assert view is not None
         # Silent for 5 s; each call gives up after 1 s, and botocore's one retry after ~1 more.
         proxy.set_rules(FaultRules(blackout_s=5.0, services={"batch"}))
-        await wait_for(pilot, lambda: view.stale and app.header.problem, limit_s=8)
+        await wait_for(pilot, lambda: view.stale and app.header.problem)
         assert view.error is not None and view.error.kind == "unreachable"
         assert "did not answer in time" in app.header.problem
-        await wait_for(pilot, lambda: not view.stale and app.header.problem == "", limit_s=10)  # by itself
+        await wait_for(pilot, lambda: not view.stale and app.header.problem == "")  # by itself
         assert proxy.count(outcome="blackout") >= 1
 
 
@@ -82,9 +85,9 @@ async def test_denied_batch_degrades_only_batch(services: Services, proxy: Fault
     app = HybridApp(services)
     async with app.run_test(size=(140, 30)) as pilot:
         view = app.active_view
-        await wait_for(pilot, lambda: view is not None and view.error is not None and app.header.problem, limit_s=8)
+        await wait_for(pilot, lambda: view is not None and view.error is not None and app.header.problem)
         assert "denied" in title(app)  # never loaded: nothing is stale, but the pane still says why
-        await wait_for(pilot, lambda: app.header.account == "123456789012", limit_s=8)  # STS still answers
+        await wait_for(pilot, lambda: app.header.account == "123456789012")  # STS still answers
         await pilot.press(":", *"queues", "enter")
         await wait_for(pilot, lambda: app.current_kind == "queues" and app.active_view.error is not None)
         assert "denied" in title(app)
@@ -93,18 +96,26 @@ async def test_denied_batch_degrades_only_batch(services: Services, proxy: Fault
         assert proxy.count(service="batch", outcome="denied") >= 2
 
 
-async def test_denied_sagemaker_degrades_only_its_panes(services: Services, proxy: FaultProxy) -> None:
+async def test_denied_sagemaker_degrades_only_its_panes(fixed_region: FixedRegion, proxy: FaultProxy) -> None:
+    """On the read-only region (nothing adds jobs to it): :jobs shows the same rows before and after a denied
+    :endpoints, once it has loaded again."""
     proxy.set_rules(FaultRules(access_denied={"sagemaker"}))
-    app = HybridApp(services)
-    async with app.run_test(size=(140, 30)) as pilot:
-        rows = await loaded(pilot, app)
-        assert rows > 0 and "denied" not in title(app)  # Batch is untouched
-        await pilot.press(":", *"endpoints", "enter")
-        await wait_for(pilot, lambda: app.current_kind == "endpoints" and app.active_view.error is not None)
-        assert "denied" in title(app) and app.active_view.error.kind == "denied"
-        await pilot.press(":", *"jobs", "enter")
-        await wait_for(pilot, lambda: app.current_kind == "jobs" and app.active_view.error is None)
-        assert app.active_view.table.row_count == rows
+    services = proxied(fixed_region.fleet, proxy, region=fixed_region.region)
+    try:
+        app = HybridApp(services)
+        async with app.run_test(size=(140, 30)) as pilot:
+            rows = await loaded(pilot, app)
+            assert rows > 0 and "denied" not in title(app)  # Batch is untouched
+            await pilot.press(":", *"endpoints", "enter")
+            await wait_for(pilot, lambda: app.current_kind == "endpoints" and app.active_view.error is not None)
+            assert "denied" in title(app) and app.active_view.error.kind == "denied"
+            back_at = time.monotonic()
+            await pilot.press(":", *"jobs", "enter")
+            view = app.views["jobs"]
+            await wait_for(pilot, lambda: app.current_kind == "jobs" and (view.loaded_at or 0) > back_at)
+            assert view.error is None and view.table.row_count == rows
+    finally:
+        await services.close()
 
 
 async def test_missing_credentials_are_explained(
@@ -123,7 +134,7 @@ async def test_missing_credentials_are_explained(
     app = HybridApp(services)
     async with app.run_test(size=(140, 30)) as pilot:
         view = app.active_view
-        await wait_for(pilot, lambda: view is not None and view.error is not None and app.header.problem, limit_s=8)
+        await wait_for(pilot, lambda: view is not None and view.error is not None and app.header.problem)
         assert view is not None and view.error is not None and view.error.kind == "credentials"
         assert "no AWS credentials found" in app.header.problem
         assert len(proxy.calls) == 0  # nothing unsigned was sent

@@ -24,6 +24,7 @@ from botocore.retries.standard import ExponentialBackoff
 
 import hybridml
 from hybridml.fleet.faultproxy import FaultProxy, FaultRules
+from tests.conftest import HANG_GUARD_S
 
 from .conftest import OpenClient
 
@@ -33,7 +34,7 @@ READS: dict[str, tuple[str, str]] = {
     "sagemaker": ("list_endpoints", "ListEndpoints"),
     "logs": ("describe_log_groups", "DescribeLogGroups"),
 }
-DEADLINE_S = 15.0
+DEADLINE_S = HANG_GUARD_S  # waits on the proxy's state; a hang guard only
 JOB_DEFINITION: dict[str, Any] = {
     "type": "container",
     "containerProperties": {"image": "busybox", "vcpus": 1, "memory": 128, "command": ["true"]},

@@ -18,7 +18,7 @@ from hybridml.cli import build_parser, main
 from hybridml.config import Settings
 from hybridml.fleet.hostile import CORPUS, HOSTILE, HOSTILE_QUEUE
 from hybridml.services import Services
-from tests.conftest import TEST_AWS
+from tests.conftest import HANG_GUARD_S, TEST_AWS
 
 RAW = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")  # all but \n
 ROOT = Path(__file__).resolve().parents[2]
@@ -124,7 +124,7 @@ def test_closed_pipe_after_the_first_line_exits_0_quietly(hostile_fleet: Any) ->
     try:
         assert proc.stdout is not None and proc.stdout.readline().strip() == b"["
         proc.stdout.close()
-        assert proc.wait(timeout=60) == 0
+        assert proc.wait(timeout=HANG_GUARD_S) == 0
         assert proc.stderr is not None and b"Traceback" not in proc.stderr.read()
     finally:
         proc.kill()

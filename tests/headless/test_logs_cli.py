@@ -10,7 +10,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 from hybridml.cli import main
@@ -18,6 +17,7 @@ from hybridml.domain.logs import LogSource
 from hybridml.fleet.embedded import EmbeddedFleet
 from hybridml.headless.logs import print_logs
 from hybridml.services import Services
+from tests.conftest import HANG_GUARD_S
 from tests.logtail.conftest import now_ms, put, unique
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -99,8 +99,8 @@ def _reader(proc: subprocess.Popen[str]) -> queue.Queue[str]:
     return lines
 
 
-def _next(lines: queue.Queue[str], limit_s: float = 15.0) -> str:
-    return lines.get(timeout=limit_s)
+def _next(lines: queue.Queue[str]) -> str:
+    return lines.get(timeout=HANG_GUARD_S)
 
 
 def test_subprocess_follow_sees_new_lines_and_exits_cleanly_on_ctrl_c(fleet: EmbeddedFleet) -> None:
@@ -110,12 +110,10 @@ def test_subprocess_follow_sees_new_lines_and_exits_cleanly_on_ctrl_c(fleet: Emb
     try:
         lines = _reader(proc)
         assert _next(lines) == "hello from the start"
-        put_at = time.monotonic()
         training(name, ["a line put while following"])
         assert _next(lines) == "a line put while following"
-        assert time.monotonic() - put_at < 5
         proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=15) == 130
+        assert proc.wait(timeout=HANG_GUARD_S) == 130
         assert proc.stderr is not None and "Traceback" not in proc.stderr.read()
     finally:
         proc.kill()
@@ -131,7 +129,7 @@ def test_subprocess_closed_pipe_ends_quietly(fleet: EmbeddedFleet) -> None:
         assert first == "line 0\n"
         proc.stdout.close()  # like `| head -1`: the next write finds the pipe closed
         training(name, ["one more line"])
-        assert proc.wait(timeout=15) == 0
+        assert proc.wait(timeout=HANG_GUARD_S) == 0
         assert proc.stderr is not None and "Traceback" not in proc.stderr.read()
     finally:
         proc.kill()

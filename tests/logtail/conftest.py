@@ -53,14 +53,14 @@ def fixed(streams: list[LogStreamRef], title: str = "test") -> Callable[[], Any]
     return resolver
 
 
-async def collect(
-    batches: AsyncIterator[LogBatch], until: Callable[[list[str], LogBatch], bool], limit_s: float = 10.0
-) -> list[str]:
-    """Messages from the follower until `until(messages, last_batch)`; fails after `limit_s`."""
+async def collect(batches: AsyncIterator[LogBatch], until: Callable[[list[str], LogBatch], bool]) -> list[str]:
+    """Messages from the follower until `until(messages, last_batch)` (a hang guard only: `HANG_GUARD_S`)."""
     import asyncio
 
+    from tests.conftest import HANG_GUARD_S
+
     messages: list[str] = []
-    async with asyncio.timeout(limit_s):
+    async with asyncio.timeout(HANG_GUARD_S):
         async for batch in batches:
             messages.extend(e.message for e in batch.events)
             if until(messages, batch):

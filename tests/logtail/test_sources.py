@@ -103,9 +103,9 @@ async def test_follow_survives_throttling(fleet: EmbeddedFleet, throttling: Faul
     follower._backoff = lambda: 0.2  # type: ignore[method-assign]  # keep the test fast; the policy is tested below
     states: list[str] = []
     batches = follower.batches()
-    got = await collect(batches, lambda m, b: states.append(b.status.state) or len(m) >= 5, limit_s=20)
+    got = await collect(batches, lambda m, b: states.append(b.status.state) or len(m) >= 5)
     put(group, stream, [f"line {i}" for i in range(5, 10)])
-    got += await collect(batches, lambda m, b: states.append(b.status.state) or len(m) >= 5, limit_s=20)
+    got += await collect(batches, lambda m, b: states.append(b.status.state) or len(m) >= 5)
     follower.stop()
     await services.close()
     assert got == [f"line {i}" for i in range(10)]  # nothing lost, nothing twice

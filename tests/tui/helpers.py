@@ -1,4 +1,8 @@
-"""Pilot helpers: wait on app state with a deadline instead of sleeping."""
+"""Pilot helpers: wait on app state, never on the wall clock.
+
+`wait_for` lets the app run until a condition holds. Its only time limit is a hang guard (`HANG_GUARD_S`, the
+same for every call), so a slow, loaded machine makes a test slower, never red.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +11,15 @@ from collections.abc import Callable
 
 from textual.pilot import Pilot
 
+from tests.conftest import HANG_GUARD_S
 
-async def wait_for(pilot: Pilot[object], condition: Callable[[], object], limit_s: float = 10.0) -> None:
-    """Let the app run until `condition()` is truthy; fail after `limit_s` seconds."""
-    deadline = time.monotonic() + limit_s
+
+async def wait_for(pilot: Pilot[object], condition: Callable[[], object]) -> None:
+    """Let the app run until `condition()` is truthy; fail only when it never becomes so (`HANG_GUARD_S`)."""
+    deadline = time.monotonic() + HANG_GUARD_S
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {limit_s}s")
+            raise AssertionError(f"condition not met within the {HANG_GUARD_S:.0f}s hang guard")
         await pilot.pause(0.05)
 
 

@@ -31,7 +31,7 @@ async def open_on(pilot: object, app: HybridApp, name: str) -> EndpointsView:
     """The endpoints view (the app starts on it), filtered down to one endpoint so it is selected."""
     await wait_for(pilot, lambda: "endpoints" in app.views and app.views["endpoints"].loaded_at is not None)  # type: ignore[arg-type]
     view = endpoints_view(app)
-    await wait_for(pilot, lambda: name in view.by_key, 10)  # type: ignore[arg-type]
+    await wait_for(pilot, lambda: name in view.by_key)  # type: ignore[arg-type]
     await pilot.press("slash", *f"^{name}$", "enter")  # type: ignore[attr-defined]
     assert view.selected is not None and view.selected.name == name
     return view

@@ -51,7 +51,7 @@ async def test_endpoints_show_cost_per_hour_and_the_idle_watch(fleet: EmbeddedFl
         names = [view.by_key[k].name for k in view.shown_keys]
         assert names.index("yolo-dogs-prod") < names.index("text-embed")  # $2.82 before $1.22 (not by text)
         # the watch ran after the first load: the forgotten endpoint is named with what it costs a day
-        await wait_for(pilot, lambda: any(a.key == f"idle/{IDLE}" for a in app.alerts), 15)
+        await wait_for(pilot, lambda: any(a.key == f"idle/{IDLE}" for a in app.alerts))
         [idle] = [a for a in app.alerts if a.key.startswith("idle/")]
         assert idle.text == f"endpoint {IDLE} idle (no invocations in 24h): $17.66/day"
         assert app.bells >= 1 and app.header.alerts.startswith(f"{len(app.alerts)}: ")
@@ -72,20 +72,20 @@ async def test_idle_watch_alone_notifies_and_is_off_at_zero(fleet: EmbeddedFleet
     notify = app.notify
     app.notify = lambda message, **kw: (said.append(str(message)), notify(message, **kw))[-1]  # type: ignore[method-assign]
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: app.bells == 1, 15)
+        await wait_for(pilot, lambda: app.bells == 1)
         assert [a.key for a in app.alerts] == [f"idle/{IDLE}"]
         assert f"endpoint {IDLE} idle (no invocations in 24h): $17.66/day" in said
     off = settings(tmp_path, idle_endpoint_h=0, **quiet)  # the endpoint watch stays on: the watch surely ran
     app = HybridApp(make_services(fleet, off), start_view="endpoints")
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: app.bells == 1, 15)
+        await wait_for(pilot, lambda: app.bells == 1)
         assert app.alerts and not [a for a in app.alerts if a.key.startswith("idle/")]
 
 
 async def test_all_has_a_cost_column(fleet: EmbeddedFleet, tmp_path: Path) -> None:
     app = HybridApp(make_services(fleet, settings(tmp_path, enabled=False)), start_view="all")
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: "all" in app.views and app.views["all"].loaded_at is not None, 15)
+        await wait_for(pilot, lambda: "all" in app.views and app.views["all"].loaded_at is not None)
         view = app.views["all"]
         column = WORKLOAD_COLUMNS.index("COST/H")
         by_name = {w.name: w for w in view.items}

@@ -57,11 +57,11 @@ async def show(pilot: Any, app: HybridApp, command: str) -> Any:
     """`:command` and wait until its view has an answer (rows or an error)."""
     await pilot.press("colon", *command, "enter")
     kind = command.split()[0]
-    await wait_for(pilot, lambda: app.current_kind == kind or app.active_view.kind == kind, 10)  # type: ignore[union-attr]
+    await wait_for(pilot, lambda: app.current_kind == kind or app.active_view.kind == kind)  # type: ignore[union-attr]
     view = app.active_view
     assert view is not None
-    await wait_for(pilot, lambda: view.loaded_at is not None or view.error is not None, 30)
-    await wait_for(pilot, lambda: not view.table.loading and not app.screen.query(LoadingIndicator), 10)
+    await wait_for(pilot, lambda: view.loaded_at is not None or view.error is not None)
+    await wait_for(pilot, lambda: not view.table.loading and not app.screen.query(LoadingIndicator))
     await pilot.pause()
     return view
 
@@ -72,9 +72,9 @@ async def select(pilot: Any, view: Any, name: str) -> None:
     def named(item: Any) -> bool:
         return bool(getattr(item, "name", None) == name or view.display_name(item) == name)
 
-    await wait_for(pilot, lambda: any(named(i) for i in view.items), 15)
+    await wait_for(pilot, lambda: any(named(i) for i in view.items))
     key = next(view.row_key(i) for i in view.items if named(i))
-    await wait_for(pilot, lambda: key in view.shown_keys, 10)
+    await wait_for(pilot, lambda: key in view.shown_keys)
     view.table.move_cursor(row=view.shown_keys.index(key), animate=False)
     await pilot.pause()
 
@@ -96,7 +96,7 @@ async def test_hostile_fleet_every_view_at_80x24(
     app = HybridApp(hostile_services)
     async with app.run_test(size=SIZE) as pilot:
         jobs = await show(pilot, app, "jobs hostile")
-        await wait_for(pilot, lambda: len(jobs.shown_keys) >= len(HOSTILE), 15)
+        await wait_for(pilot, lambda: len(jobs.shown_keys) >= len(HOSTILE))
         assert_inert(app, ":jobs")
         jobs.table.scroll_to(x=jobs.table.max_scroll_x, animate=False, immediate=True)
         await pilot.pause()
@@ -106,38 +106,38 @@ async def test_hostile_fleet_every_view_at_80x24(
         assert any("\\x1b]52;c;" in str(r) for r in reasons) and any("[@click=" in str(r) for r in reasons)
         await pilot.click(offset=(60, 5))  # a click on a hostile REASON cell: no action fires
         await pilot.click(offset=(60, 5))
-        await wait_for(pilot, lambda: len(app.screen_stack) > 1, 5)  # the double click opened the detail
+        await wait_for(pilot, lambda: len(app.screen_stack) > 1)  # the double click opened the detail
         assert_inert(app, "job detail by click")
         await back_to_views(pilot, app)
 
         # enter: the job detail (reason, parameters, command, environment, tags)
         await select(pilot, jobs, "hostile-09-osc52-clipboard")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, JobDetailScreen), 5)
+        await wait_for(pilot, lambda: isinstance(app.screen, JobDetailScreen))
         shown = assert_inert(app, "job detail")
         assert "\\x1b]52;c;aGFja2VkCg==\\x07" in shown.text
         await pilot.press("d")
-        await wait_for(pilot, lambda: isinstance(app.screen, JsonScreen), 10)
+        await wait_for(pilot, lambda: isinstance(app.screen, JsonScreen))
         assert_inert(app, "describe")
         await back_to_views(pilot, app)
         for name in ("hostile-16-newline-row", "hostile-05-unbalanced-close", "hostile-21-big"):
             await select(pilot, jobs, name)
             await pilot.press("enter")
-            await wait_for(pilot, lambda: isinstance(app.screen, JobDetailScreen), 5)
+            await wait_for(pilot, lambda: isinstance(app.screen, JobDetailScreen))
             assert_inert(app, f"job detail {name}")
             await back_to_views(pilot, app)
 
         # t: explain (the finding quotes the reason)
         await select(pilot, jobs, "hostile-01-click-quit")
         await pilot.press("t")
-        await wait_for(pilot, lambda: isinstance(app.screen, ExplainScreen) and app.screen.loaded, 30)
+        await wait_for(pilot, lambda: isinstance(app.screen, ExplainScreen) and app.screen.loaded)
         assert_inert(app, "explain")
         await back_to_views(pilot, app)
 
         # c: the clone form, prefilled with the job's hostile parameters, command and environment
         await select(pilot, jobs, "hostile-10-osc2-title")
         await pilot.press("c")
-        await wait_for(pilot, lambda: isinstance(app.screen, SubmitScreen), 10)
+        await wait_for(pilot, lambda: isinstance(app.screen, SubmitScreen))
         await pilot.pause()
         values = [field.value for field in app.screen.query(Input)]
         assert HOSTILE["osc2_title"] in values  # the value is what the job had, to be sent as it was
@@ -147,10 +147,10 @@ async def test_hostile_fleet_every_view_at_80x24(
         # l: the log view paints every line escaped; wrap and search work on what is shown
         await select(pilot, jobs, "hostile-logs")
         await pilot.press("l")
-        await wait_for(pilot, lambda: isinstance(app.screen, LogScreen), 5)
+        await wait_for(pilot, lambda: isinstance(app.screen, LogScreen))
         log_screen = app.screen
         assert isinstance(log_screen, LogScreen)
-        await wait_for(pilot, lambda: log_screen.pane.buffer.visible_count >= len(CORPUS), 20)
+        await wait_for(pilot, lambda: log_screen.pane.buffer.visible_count >= len(CORPUS))
         messages = {log_screen.pane.buffer.event(i).message for i in range(len(log_screen.pane.buffer))}
         assert set(CORPUS) <= messages  # kept verbatim in memory
         await pilot.press("G")  # the corpus is the newest lines
@@ -165,16 +165,16 @@ async def test_hostile_fleet_every_view_at_80x24(
             await show(pilot, app, command)
             assert_inert(app, f":{command}")
         ce = await show(pilot, app, "ce hostile")
-        await wait_for(pilot, lambda: len(ce.shown_keys) == 4, 10)
+        await wait_for(pilot, lambda: len(ce.shown_keys) == 4)
         ce.table.scroll_to(x=ce.table.max_scroll_x, animate=False, immediate=True)
         await pilot.pause()
         assert escaped_somewhere(assert_inert(app, ":ce reasons").text)
 
         triage = await show(pilot, app, "triage hostile")
-        await wait_for(pilot, lambda: bool(triage.shown_keys), 30)
+        await wait_for(pilot, lambda: bool(triage.shown_keys))
         assert_inert(app, ":triage hostile")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, ExplainScreen) and app.screen.loaded, 30)
+        await wait_for(pilot, lambda: isinstance(app.screen, ExplainScreen) and app.screen.loaded)
         assert_inert(app, "triage explain")
         await back_to_views(pilot, app)
 
@@ -183,7 +183,7 @@ async def test_hostile_fleet_every_view_at_80x24(
             await select(pilot, endpoints, name)
             assert_inert(app, f":endpoints {name}")
             await pilot.press("enter")
-            await wait_for(pilot, lambda: isinstance(app.screen, EndpointDetailScreen), 5)
+            await wait_for(pilot, lambda: isinstance(app.screen, EndpointDetailScreen))
             shown = assert_inert(app, f"endpoint detail {name}")
             if name == "hostile-ep-3":
                 assert "[Failed]" in shown.text  # the title keeps its status; the reason shows as written
@@ -193,7 +193,7 @@ async def test_hostile_fleet_every_view_at_80x24(
         for name in ("hostile-train-0", "hostile-train-2", "hostile-train-3"):
             await select(pilot, training, name)
             await pilot.press("enter")
-            await wait_for(pilot, lambda: isinstance(app.screen, TrainingDetailScreen), 5)
+            await wait_for(pilot, lambda: isinstance(app.screen, TrainingDetailScreen))
             assert_inert(app, f"training detail {name}")
             await back_to_views(pilot, app)
 
@@ -234,14 +234,14 @@ async def test_hostile_callback_report_opens_launches_at_80x24(hostile_services:
                 assert answer.status == 400
         launcher.registry.add_output(run.run_id, HOSTILE["osc2_title"] + HOSTILE["bidi_override"])
         launches = await show(pilot, app, "launches")
-        await wait_for(pilot, lambda: run.run_id in launches.shown_keys, 10)
+        await wait_for(pilot, lambda: run.run_id in launches.shown_keys)
         shown = assert_inert(app, ":launches")
         launches.table.scroll_to(x=launches.table.max_scroll_x, animate=False, immediate=True)
         await pilot.pause()
         assert escaped_somewhere(assert_inert(app, ":launches MESSAGE").text)
         await select(pilot, launches, run.run_id)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, LaunchResultScreen), 5)
+        await wait_for(pilot, lambda: isinstance(app.screen, LaunchResultScreen))
         shown = assert_inert(app, "launch result")
         assert "\\x1b]52;c;" in shown.text or "\\x1b[2J" in shown.text
         assert app.is_running

@@ -46,10 +46,10 @@ async def test_e_enter_in_one_chunk_never_confirms(fleet: EmbeddedFleet) -> None
     for start in ("ce", "queues"):
         app = HybridApp(make_services(fleet), start_view=start)
         async with app.run_test(size=(120, 30)) as pilot:
-            await wait_for(pilot, lambda: loaded(app, start), LIMIT_S)  # noqa: B023
+            await wait_for(pilot, lambda: loaded(app, start))  # noqa: B023
             for _ in range(3):
                 burst(app, "e\r")
-                await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and settled(app), LIMIT_S)  # noqa: B023
+                await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and settled(app))  # noqa: B023
                 screen = app.screen
                 assert isinstance(screen, ConfirmScreen)
                 assert screen.focused is screen.query_one("#confirm-cancel")  # the safe default, from the start
@@ -62,13 +62,13 @@ async def test_e_enter_in_one_chunk_never_confirms(fleet: EmbeddedFleet) -> None
 async def test_switching_views_by_typing_ahead_sends_nothing(fleet: EmbeddedFleet) -> None:
     app = HybridApp(make_services(fleet))
     async with app.run_test(size=(120, 30)) as pilot:
-        await wait_for(pilot, lambda: loaded(app, "jobs"), LIMIT_S)
+        await wait_for(pilot, lambda: loaded(app, "jobs"))
         for _ in range(3):
             burst(app, ":ce\r:queues\r")
-            await wait_for(pilot, lambda: loaded(app, "queues") and settled(app), LIMIT_S)
+            await wait_for(pilot, lambda: loaded(app, "queues") and settled(app))
             assert len(app.screen_stack) == 1 and app.is_running  # no dialog, no quit
             burst(app, ":jobs\r")
-            await wait_for(pilot, lambda: loaded(app, "jobs") and settled(app), LIMIT_S)
+            await wait_for(pilot, lambda: loaded(app, "jobs") and settled(app))
         assert sent(app, "UpdateComputeEnvironment", "UpdateJobQueue", "CancelJob", "TerminateJob", "SubmitJob") == 0
         assert app.history[-2:] == [("ce", None), ("queues", None)]  # every view was visited, in order
 
@@ -76,19 +76,19 @@ async def test_switching_views_by_typing_ahead_sends_nothing(fleet: EmbeddedFlee
 async def test_typed_ahead_filter_reaches_the_new_view(fleet: EmbeddedFleet) -> None:
     app = HybridApp(make_services(fleet))
     async with app.run_test(size=(120, 30)) as pilot:
-        await wait_for(pilot, lambda: loaded(app, "jobs"), LIMIT_S)
+        await wait_for(pilot, lambda: loaded(app, "jobs"))
         burst(app, ":queues\r/gpu-legacy\r")
-        await wait_for(pilot, lambda: loaded(app, "queues") and settled(app), LIMIT_S)
+        await wait_for(pilot, lambda: loaded(app, "queues") and settled(app))
         view = app.views["queues"]
-        await wait_for(pilot, lambda: view.filter_text == "gpu-legacy" and len(view.shown_keys) == 1, LIMIT_S)
+        await wait_for(pilot, lambda: view.filter_text == "gpu-legacy" and len(view.shown_keys) == 1)
 
 
 async def test_a_key_typed_before_a_dialog_showed_is_dropped_but_later_ones_act(fleet: EmbeddedFleet) -> None:
     app = HybridApp(make_services(fleet), start_view="ce")
     async with app.run_test(size=(120, 30)) as pilot:
-        await wait_for(pilot, lambda: loaded(app, "ce"), LIMIT_S)
+        await wait_for(pilot, lambda: loaded(app, "ce"))
         burst(app, "e\x1b")  # the escape came with the `e`: it does not close the dialog it never saw
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and settled(app), LIMIT_S)
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and settled(app))
         await pilot.press("escape")  # typed once the dialog showed: it acts
         await wait_for(pilot, lambda: len(app.screen_stack) == 1)
         assert sent(app, "UpdateComputeEnvironment") == 0

@@ -75,7 +75,7 @@ async def test_a_processing_launch_confirms_then_sends_once(fleet: EmbeddedFleet
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         app.screen.query_one("#confirm-ok", Button).press()
-        await wait_for(pilot, lambda: len(app.services.audit_log.entries()) == 1, 10)
+        await wait_for(pilot, lambda: len(app.services.audit_log.entries()) == 1)
         [run] = app.launcher.registry.runs.values()
         assert run.target is LaunchTarget.SAGEMAKER_PROCESSING and run.job_id in sagemaker_backend().processing_jobs
         assert set(sagemaker_backend().processing_jobs) - before == {run.job_id}  # sent once
@@ -113,7 +113,7 @@ async def test_deploy_waits_for_in_service_and_undeploy_needs_the_typed_name(
         assert f"endpoint config {name}-config: 1 x ml.g4dn.xlarge, real-time" in body and "used or not" in body
         app.screen.query_one("#confirm-ok", Button).press()
         progress = view.query_one("#launch-progress", Static)
-        await wait_for(pilot, lambda: "InService" in plain(progress) and "✓" in plain(progress), 20)
+        await wait_for(pilot, lambda: "InService" in plain(progress) and "✓" in plain(progress))
         assert name in sagemaker_backend().endpoints and app.launcher.last_deployment == name
         await pilot.press("ctrl+d")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
@@ -123,7 +123,7 @@ async def test_deploy_waits_for_in_service_and_undeploy_needs_the_typed_name(
         assert name in sagemaker_backend().endpoints
         dialog.query_one("#confirm-typed", Input).value = name
         await pilot.press("enter")
-        await wait_for(pilot, lambda: f"{name}-model" not in sagemaker_backend()._models, 10)
+        await wait_for(pilot, lambda: f"{name}-model" not in sagemaker_backend()._models)
         assert name not in sagemaker_backend().endpoints
         actions = [e["action"] for e in app.services.audit_log.entries()]
         assert actions[:3] == [
@@ -152,7 +152,7 @@ async def test_stop_a_processing_run(fleet: EmbeddedFleet, tmp_path: Path) -> No
         assert "StopProcessingJob" in plain(app.screen.query_one("#confirm-request", Static))
         app.screen.query_one("#confirm-ok", Button).press()
         entries = app.services.audit_log.entries
-        await wait_for(pilot, lambda: entries()[-1]["action"] == "launch.sagemaker.stop-processing", 10)
+        await wait_for(pilot, lambda: entries()[-1]["action"] == "launch.sagemaker.stop-processing")
         assert sagemaker_backend().processing_jobs[run.job_id].processing_job_status in ("Stopping", "Stopped")
 
 

@@ -29,9 +29,9 @@ async def test_local_launch_runs_the_real_pipeline(fleet: EmbeddedFleet) -> None
         app.screen.query_one("#launch-extra", Input).value = "--imgsz 160 --max-frames 24"
         await pilot.press("ctrl+s")
         runs = app.launcher.registry.runs
-        await wait_for(pilot, lambda: len(runs) == 1, limit_s=60)
+        await wait_for(pilot, lambda: len(runs) == 1)
         run_id = next(iter(runs))
-        await wait_for(pilot, lambda: runs[run_id].status.is_final, limit_s=240)
+        await wait_for(pilot, lambda: runs[run_id].status.is_final)
         run = runs[run_id]
         assert run.status is LaunchStatus.SUCCEEDED, run.output[-5:]
         assert run.result is not None and run.result.frames_processed == 24

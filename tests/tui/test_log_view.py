@@ -72,7 +72,7 @@ async def test_l_on_a_job_opens_its_live_log(log_app: HybridApp) -> None:
         status = str(screen.query_one("#log-status").render())
         assert "FOLLOW" in status and "3 lines" in status
         await pilot.press("escape")
-        assert not isinstance(log_app.screen, LogScreen)
+        await wait_for(pilot, lambda: not isinstance(log_app.screen, LogScreen))
 
 
 async def test_scrolling_up_pauses_follow_and_counts_new_lines(log_app: HybridApp) -> None:
@@ -85,17 +85,17 @@ async def test_scrolling_up_pauses_follow_and_counts_new_lines(log_app: HybridAp
         pane = screen.pane
         await wait_for(pilot, lambda: pane.scroll_y == pane.max_scroll_y > 0)
         await pilot.press("pageup")
-        assert not pane.follow
+        await wait_for(pilot, lambda: not pane.follow)
         put(BATCH_LOG_GROUP, stream, ["new a", "new b", "new c"])
         await wait_for(pilot, lambda: pane.new_since_follow == 3)
         assert "3 new lines" in str(screen.query_one("#log-status").render())
         assert pane.scroll_y < pane.max_scroll_y
-        await pilot.press("G")
-        assert pane.follow and pane.new_since_follow == 0 and pane.scroll_y == pane.max_scroll_y
+        await pilot.press("G")  # each key's effect is waited for: a scroll lands after a refresh, later when loaded
+        await wait_for(pilot, lambda: pane.follow and pane.new_since_follow == 0 and pane.scroll_y == pane.max_scroll_y)
         await pilot.press("g")
-        assert pane.scroll_y == 0 and not pane.follow
+        await wait_for(pilot, lambda: pane.scroll_y == 0 and not pane.follow)
         await pilot.press("f")
-        assert pane.follow
+        await wait_for(pilot, lambda: pane.follow)
 
 
 async def test_search_filter_error_jump_and_save(log_app: HybridApp, tmp_path: Path) -> None:
@@ -110,23 +110,26 @@ async def test_search_filter_error_jump_and_save(log_app: HybridApp, tmp_path: P
         pane = screen.pane
         await wait_for(pilot, lambda: len(messages(screen)) == 50)
         await pilot.press("e")
-        assert pane.current is not None and pane.buffer.event(pane.current).message.startswith("ERROR")
+        await wait_for(
+            pilot, lambda: pane.current is not None and pane.buffer.event(pane.current).message.startswith("ERROR")
+        )
         assert not pane.follow
         await pilot.press("e")
-        assert pane.buffer.event(pane.current).message.startswith("Traceback")
+        await wait_for(pilot, lambda: pane.buffer.event(pane.current).message.startswith("Traceback"))
         await pilot.press("slash", *"step 4", "enter")  # searches on from the current line (31), like less
-        assert pane.buffer.event(pane.current).message.startswith("INFO step 40 ")
+        await wait_for(pilot, lambda: pane.buffer.event(pane.current).message.startswith("INFO step 40 "))
         await pilot.press("n")
-        assert pane.buffer.event(pane.current).message.startswith("INFO step 41 ")
+        await wait_for(pilot, lambda: pane.buffer.event(pane.current).message.startswith("INFO step 41 "))
         await pilot.press("N", "N")
-        assert pane.buffer.event(pane.current).message.startswith("INFO step 4 ")  # wrapped around backwards
+        # wrapped around backwards
+        await wait_for(pilot, lambda: pane.buffer.event(pane.current).message.startswith("INFO step 4 "))
         await pilot.press("ampersand", *"loss=1\\.", "enter")
-        assert messages(screen) == [f"INFO step {i} loss=1.{i - 10}" for i in range(10, 20)]
+        await wait_for(pilot, lambda: messages(screen) == [f"INFO step {i} loss=1.{i - 10}" for i in range(10, 20)])
         await pilot.press("ampersand", *"loss=[", "enter")  # invalid regex: literal, with a warning
-        assert messages(screen) == []
+        await wait_for(pilot, lambda: messages(screen) == [])
         await wait_for(pilot, lambda: any("invalid regex" in n.message for n in log_app._notifications))
         await pilot.press("ampersand", "ctrl+u", "enter")  # the field opens with the filter; cleared: all lines
-        assert len(messages(screen)) == 50
+        await wait_for(pilot, lambda: len(messages(screen)) == 50)
         await pilot.press("S")
         await wait_for(pilot, lambda: screen.saved_path is not None)
         assert screen.saved_path is not None and screen.saved_path.parent == tmp_path
@@ -144,7 +147,7 @@ async def test_wrap_and_timestamps_render(log_app: HybridApp) -> None:
         pane = screen.pane
         assert pane.virtual_size.height == 2
         await pilot.press("w")
-        assert pane.wrap and pane.virtual_size.height >= 5
+        await wait_for(pilot, lambda: pane.wrap and pane.virtual_size.height >= 5)
         await pilot.press("T")
         await pilot.pause()
         assert pane.timestamps

@@ -68,14 +68,14 @@ async def test_stop_tuning_job_confirms_and_stops_its_training_jobs(
         assert "StopHyperParameterTuningJob" in shown_call(app) and name in shown_call(app)
         assert sent(app, "StopHyperParameterTuningJob") == 0 and audited(app) == []  # nothing before the confirm
         await pilot.click("#confirm-ok")
-        await wait_for(pilot, lambda: view.by_key[name].status in ("Stopping", "Stopped"), 15)
+        await wait_for(pilot, lambda: view.by_key[name].status in ("Stopping", "Stopped"))
         entry = app.services.audit_log.entries()[-1]
         assert entry["action"] == "sagemaker.tuning.stop" and entry["result"] == "ok" and entry["target"] == name
         assert entry["request"] == {"HyperParameterTuningJobName": name}
         assert sent(app, "StopHyperParameterTuningJob") == 1
         running = await app.services.training.training_job(f"{name}-001-abcdef01")
         assert running.status in ("Stopping", "Stopped")  # the server stopped the job it was running
-        await wait_for(pilot, lambda: view.by_key[name].status == "Stopped", 15)
+        await wait_for(pilot, lambda: view.by_key[name].status == "Stopped")
         await pilot.press("ctrl+k")  # a stopped job: told so, no dialog, nothing sent
         await wait_for(pilot, lambda: any("only an InProgress" in n.message for n in app._notifications))
         assert len(app.screen_stack) == 1 and sent(app, "StopHyperParameterTuningJob") == 1
@@ -109,12 +109,12 @@ async def test_read_only_refuses_every_mlops_action(fleet: EmbeddedFleet, tmp_pa
         await select(pilot, app, "tuning", tuning)
         await refused("ctrl+k", "sagemaker.tuning.stop")
         await pilot.press("colon", *"versions", "enter")
-        await wait_for(pilot, lambda: "versions" in app.views and app.views["versions"].items != [], 15)
+        await wait_for(pilot, lambda: "versions" in app.views and app.views["versions"].items != [])
         await pilot.press("slash", *"Pending", "enter")
         await refused("a", "sagemaker.model_package.approve")
         await refused("x", "sagemaker.model_package.reject")
         await pilot.press("colon", *"notebooks", "enter")
-        await wait_for(pilot, lambda: "notebooks" in app.views and bool(app.views["notebooks"].items), 15)
+        await wait_for(pilot, lambda: "notebooks" in app.views and bool(app.views["notebooks"].items))
         await pilot.press("slash", *"^gpu-bob-finetune$", "enter")
         await refused("ctrl+k", "sagemaker.notebook.stop")
         await pilot.press("colon", *"endpoints", "enter")
@@ -134,7 +134,7 @@ async def test_approve_then_reject_a_model_version(fleet: EmbeddedFleet, tmp_pat
     async with app.run_test(size=(160, 40)) as pilot:
         await select(pilot, app, "models", group)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.current_kind == "versions" and arns[1] in app.views["versions"].by_key, 15)
+        await wait_for(pilot, lambda: app.current_kind == "versions" and arns[1] in app.views["versions"].by_key)
         versions = app.views["versions"]
         assert versions.selected is not None and versions.selected.arn == arns[1]  # newest first
         await pilot.press("a")
@@ -142,7 +142,7 @@ async def test_approve_then_reject_a_model_version(fleet: EmbeddedFleet, tmp_pat
         assert "PendingManualApproval  →  Approved" in body and "UpdateModelPackage" in shown_call(app)
         assert sent(app, "UpdateModelPackage") == 0
         await pilot.click("#confirm-ok")
-        await wait_for(pilot, lambda: versions.by_key[arns[1]].approval == "Approved", 15)
+        await wait_for(pilot, lambda: versions.by_key[arns[1]].approval == "Approved")
         entry = app.services.audit_log.entries()[-1]
         assert entry["action"] == "sagemaker.model_package.approve" and entry["target"] == arns[1]
         assert entry["request"] == {"ModelPackageArn": arns[1], "ModelApprovalStatus": "Approved"}
@@ -156,7 +156,7 @@ async def test_approve_then_reject_a_model_version(fleet: EmbeddedFleet, tmp_pat
         assert sent(app, "UpdateModelPackage") == 1
         app.screen.query_one("#confirm-reason", Input).focus()
         await pilot.press(*"mAP regressed on night frames", "enter")  # typed, then enter submits
-        await wait_for(pilot, lambda: versions.by_key[arns[1]].approval == "Rejected", 15)
+        await wait_for(pilot, lambda: versions.by_key[arns[1]].approval == "Rejected")
         entry = app.services.audit_log.entries()[-1]
         assert entry["action"] == "sagemaker.model_package.reject" and entry["result"] == "ok"
         assert entry["request"]["ApprovalDescription"] == "mAP regressed on night frames"
@@ -193,7 +193,7 @@ async def test_w_shifts_traffic_between_variants(fleet: EmbeddedFleet, tmp_path:
         assert "UpdateEndpointWeightsAndCapacities" in shown_call(app)
         assert sent(app, "UpdateEndpointWeightsAndCapacities") == 0
         await pilot.click("#confirm-ok")
-        await wait_for(pilot, lambda: progress(view).startswith("✓"), 20)
+        await wait_for(pilot, lambda: progress(view).startswith("✓"))
         assert "Blue 0.8, Green 0.2" in progress(view)
         entry = app.services.audit_log.entries()[-1]
         assert entry["action"] == "sagemaker.endpoint.weights" and entry["result"] == "ok"
@@ -237,19 +237,19 @@ async def test_stop_notebook_instance_and_studio_app(fleet: EmbeddedFleet, tmp_p
         assert "InService  →  Stopping  →  Stopped" in body and "volume is kept" in body
         assert "StopNotebookInstance" in shown_call(app) and sent(app, "StopNotebookInstance") == 0
         await pilot.click("#confirm-ok")
-        await wait_for(pilot, lambda: view.by_key[f"instance/{instance}"].status in ("Stopping", "Stopped"), 15)
+        await wait_for(pilot, lambda: view.by_key[f"instance/{instance}"].status in ("Stopping", "Stopped"))
         entry = app.services.audit_log.entries()[-1]
         assert entry["action"] == "sagemaker.notebook.stop" and entry["request"] == {"NotebookInstanceName": instance}
         assert sent(app, "StopNotebookInstance") == 1
         status = sm.describe_notebook_instance(NotebookInstanceName=instance)["NotebookInstanceStatus"]
         assert status in ("Stopping", "Stopped")
         key = f"studio/{domain}/{user}/JupyterLab/default"
-        await wait_for(pilot, lambda: key in view.by_key, 15)
+        await wait_for(pilot, lambda: key in view.by_key)
         await pilot.press("slash", *user, "enter", "ctrl+k")
         body = await confirm_body(pilot, app)
         assert "Deleting  →  Deleted" in body and "home directory" in body and "DeleteApp" in shown_call(app)
         await pilot.click("#confirm-ok")
-        await wait_for(pilot, lambda: view.by_key[key].status in ("Deleting", "Deleted"), 15)
+        await wait_for(pilot, lambda: view.by_key[key].status in ("Deleting", "Deleted"))
         entry = app.services.audit_log.entries()[-1]
         assert entry["action"] == "sagemaker.notebook.stop" and entry["request"]["UserProfileName"] == user
         assert entry["target"] == key and sent(app, "DeleteApp") == 1
@@ -262,7 +262,7 @@ async def test_the_confirm_buttons_stay_on_screen_at_80x24(fleet: EmbeddedFleet,
     async with app.run_test(size=(80, 24)) as pilot:
         await select(pilot, app, "models", group)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.current_kind == "versions" and arns[0] in app.views["versions"].by_key, 15)
+        await wait_for(pilot, lambda: app.current_kind == "versions" and arns[0] in app.views["versions"].by_key)
         await pilot.press("x")
         await confirm_body(pilot, app)
         box = app.screen.query_one("#confirm-box")

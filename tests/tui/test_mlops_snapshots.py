@@ -61,9 +61,9 @@ def frozen(kind: str, then: Any = None) -> Any:
     async def run_before(pilot: Pilot[Any]) -> None:
         app = pilot.app
         assert isinstance(app, HybridApp)
-        await wait_for(pilot, lambda: app.current_kind == kind and app.views[kind].loaded_at is not None, 20)
-        await wait_for(pilot, lambda: bool(app.services.permissions), 30)  # its notification (if any) is out
-        await wait_for(pilot, lambda: app.focused is app.views[kind].table, 20)  # the cursor row is drawn focused
+        await wait_for(pilot, lambda: app.current_kind == kind and app.views[kind].loaded_at is not None)
+        await wait_for(pilot, lambda: bool(app.services.permissions))  # its notification (if any) is out
+        await wait_for(pilot, lambda: app.focused is app.views[kind].table)  # the cursor row is drawn focused
         app.refresh_timer.pause()
         app.header_timer.pause()
         header = app.header
@@ -80,8 +80,8 @@ def screen_loaded(kind: type, *keys: str) -> Any:
     async def then(pilot: Pilot[Any]) -> None:
         app = pilot.app
         await pilot.press(*keys)
-        await wait_for(pilot, lambda: isinstance(app.screen, kind) and getattr(app.screen, "loaded", 1), 20)
-        await wait_for(pilot, lambda: getattr(app.screen, "report", 1) is not None, 20)
+        await wait_for(pilot, lambda: isinstance(app.screen, kind) and getattr(app.screen, "loaded", 1))
+        await wait_for(pilot, lambda: getattr(app.screen, "report", 1) is not None)
         for timer in list(app.screen._timers):
             timer.pause()
 

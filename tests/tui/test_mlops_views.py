@@ -30,7 +30,7 @@ def make_app(fleet: EmbeddedFleet, tmp_path: Path, start: str, **kwargs: Any) ->
 
 async def select(pilot: Any, app: HybridApp, kind: str, key: str, name: str = "") -> ResourceView[Any]:
     """Wait for `key` in the view, then filter down to it (by `name`, default the key) so it is selected."""
-    await wait_for(pilot, lambda: kind in app.views and key in app.views[kind].by_key, 15)
+    await wait_for(pilot, lambda: kind in app.views and key in app.views[kind].by_key)
     view = app.views[kind]
     await pilot.press("slash", *f"^{name or key}$", "enter")
     assert view.selected is not None and view.row_key(view.selected) == key
@@ -152,9 +152,7 @@ async def test_ab_endpoint_detail_shows_variants_side_by_side(fleet: EmbeddedFle
     async with app.run_test(size=(120, 50)) as pilot:
         await select(pilot, app, "endpoints", "fraud-scorer")
         await pilot.press("enter")
-        await wait_for(
-            pilot, lambda: isinstance(app.screen, EndpointDetailScreen) and app.screen.metrics_loaded > 0, 15
-        )
+        await wait_for(pilot, lambda: isinstance(app.screen, EndpointDetailScreen) and app.screen.metrics_loaded > 0)
         text = plain(app.screen.query_one("#detail-metrics", Static))
         assert "Traffic by variant" in text, text
         champion = next(line for line in text.splitlines() if line.strip().startswith("Champion"))
@@ -168,7 +166,7 @@ async def test_t_explains_a_tuning_job_whose_every_job_fails(fleet: EmbeddedFlee
     async with app.run_test(size=(160, 40)) as pilot:
         await select(pilot, app, "tuning", "embed-lr-sweep-1124")
         await pilot.press("t")
-        await wait_for(pilot, lambda: isinstance(app.screen, ExplainScreen) and app.screen.loaded, 30)
+        await wait_for(pilot, lambda: isinstance(app.screen, ExplainScreen) and app.screen.loaded)
         findings = app.screen.findings  # type: ignore[attr-defined]
         assert [f.cause for f in findings] == ["TUNING_EVERY_JOB_FAILING"]
         assert "Every training job it launched has failed (4 of 5)" in findings[0].summary
@@ -179,8 +177,8 @@ async def test_a_denied_pane_says_so(fleet: EmbeddedFleet, tmp_path: Path) -> No
 
     app = make_app(fleet, tmp_path, "jobs")
     async with app.run_test(size=(120, 30)) as pilot:
-        await wait_for(pilot, lambda: app.views["jobs"].loaded_at is not None, 15)
-        await wait_for(pilot, lambda: bool(app.services.permissions), 30)
+        await wait_for(pilot, lambda: app.views["jobs"].loaded_at is not None)
+        await wait_for(pilot, lambda: bool(app.services.permissions))
         app.services.permissions["sagemaker-registry"] = PaneAccess(
             "sagemaker-registry", False, "sagemaker:ListModelPackageGroups", "denied"
         )

@@ -31,7 +31,7 @@ async def test_delete_requires_the_typed_name(fleet: EmbeddedFleet, tmp_path: Pa
         assert name in await app.services.sagemaker.endpoint_names()
         app.screen.query_one("#confirm-typed", Input).value = name
         await pilot.press("enter")
-        await wait_for(pilot, lambda: name not in view.by_key, 10)
+        await wait_for(pilot, lambda: name not in view.by_key)
         assert name not in await app.services.sagemaker.endpoint_names()
         assert app.services.audit_log.entries()[-1]["action"] == "sagemaker.endpoint.delete"
 
@@ -57,7 +57,7 @@ async def test_invoke_shows_response_and_rejects_bad_json(fleet: EmbeddedFleet, 
         payload.write_text('{"instances": [[1, 2, 3]]}')
         screen.query_one("#invoke-file", Input).value = str(payload)
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: screen.last is not None, 10)
+        await wait_for(pilot, lambda: screen.last is not None)
         shown = plain(screen.query_one("#invoke-response", Static))
         assert "200 OK" in shown and "ms" in shown and "content-type" in shown
         assert screen.last is not None and screen.last.latency_ms > 0
@@ -72,10 +72,10 @@ async def test_endpoint_deleted_while_viewed(fleet: EmbeddedFleet, tmp_path: Pat
         await wait_for(pilot, lambda: isinstance(app.screen, EndpointDetailScreen))
         screen = app.screen
         assert isinstance(screen, EndpointDetailScreen)
-        await wait_for(pilot, lambda: screen.metrics_loaded > 0, 10)
+        await wait_for(pilot, lambda: screen.metrics_loaded > 0)
         await delete_endpoint(app.services, name)
         await pilot.press("r")
-        await wait_for(pilot, lambda: screen.gone, 10)
+        await wait_for(pilot, lambda: screen.gone)
         assert "deleted" in plain(screen.query_one("#detail-title", Static))
         await pilot.press("s")
         assert isinstance(app.screen, EndpointDetailScreen)
@@ -89,7 +89,7 @@ async def test_scale_an_endpoint_deleted_since_the_list_loaded(fleet: EmbeddedFl
         await open_on(pilot, app, name)
         await delete_endpoint(app.services, name)
         await pilot.press("s")
-        await wait_for(pilot, lambda: any("not found (deleted" in n.message for n in app._notifications), 10)
+        await wait_for(pilot, lambda: any("not found (deleted" in n.message for n in app._notifications))
         assert len(app.screen_stack) == 1 and app.is_running
         assert "not found (deleted" in app.header.problem
 
@@ -116,7 +116,7 @@ async def test_no_cloudwatch_access_only_blanks_the_curves(fleet: EmbeddedFleet,
             await pilot.press("enter")
             await wait_for(pilot, lambda: isinstance(app.screen, EndpointDetailScreen))
             metrics = app.screen.query_one("#detail-metrics", Static)
-            await wait_for(pilot, lambda: "metrics unavailable" in plain(metrics), 10)
+            await wait_for(pilot, lambda: "metrics unavailable" in plain(metrics))
             assert "access denied" in plain(metrics)
             assert "InService" in plain(app.screen.query_one("#detail-title", Static))
         assert proxy.count(outcome="denied") >= 2

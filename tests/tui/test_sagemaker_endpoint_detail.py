@@ -25,9 +25,9 @@ async def test_detail_shows_curves_and_switches_window(fleet: EmbeddedFleet, tmp
         await wait_for(pilot, lambda: isinstance(app.screen, EndpointDetailScreen))
         screen = app.screen
         assert isinstance(screen, EndpointDetailScreen)
-        await wait_for(pilot, lambda: screen.metrics_loaded > 0, 10)
+        await wait_for(pilot, lambda: screen.metrics_loaded > 0)
         await pilot.press("1")
-        await wait_for(pilot, lambda: screen.metrics_loaded > 1 and screen.window == "1h", 10)
+        await wait_for(pilot, lambda: screen.metrics_loaded > 1 and screen.window == "1h")
         text = plain(screen.query_one("#detail-metrics", Static))
         assert "Metrics, last 1h" in text and "Invocations" in text and any(ch in text for ch in "▁▂▃▄▅▆▇█")
 
@@ -41,7 +41,7 @@ async def test_detail_labels_curves_per_variant(fleet: EmbeddedFleet, tmp_path: 
         await wait_for(pilot, lambda: isinstance(app.screen, EndpointDetailScreen))
         screen = app.screen
         assert isinstance(screen, EndpointDetailScreen)
-        await wait_for(pilot, lambda: screen.metrics_loaded > 0, 10)
+        await wait_for(pilot, lambda: screen.metrics_loaded > 0)
         text = plain(screen.query_one("#detail-metrics", Static))
         assert "Blue Invocations" in text and "Green 5xx errors" in text
         from hybridml.tui.commands import HybridCommands
@@ -67,7 +67,7 @@ async def test_traffic_column_sums_every_variant(fleet: EmbeddedFleet, tmp_path:
     app = HybridApp(make_services(fleet, settings(tmp_path)), start_view="endpoints")
     async with app.run_test(size=(160, 40)) as pilot:
         view = await open_on(pilot, app, "fraud-scorer")
-        await wait_for(pilot, lambda: "fraud-scorer" in view.traffic, 10)
+        await wait_for(pilot, lambda: "fraud-scorer" in view.traffic)
         shown = view.traffic["fraud-scorer"]
         per_variant = await app.services.metrics.series(
             traffic_specs([("fraud-scorer", "Champion"), ("fraud-scorer", "Challenger")]), 3600, period=300

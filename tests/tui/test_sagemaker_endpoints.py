@@ -14,7 +14,7 @@ from hybridml.tui.app import HybridApp
 from hybridml.tui.screens.confirm import ConfirmScreen
 from hybridml.tui.screens.scale_form import ScaleScreen
 from hybridml.tui.views import endpoints as endpoints_module
-from tests.conftest import make_services
+from tests.conftest import FixedRegion, make_services
 from tests.sagemaker_helpers import create_endpoint, fast_settle
 from tests.tui.helpers import plain, wait_for
 from tests.tui.sagemaker_pilot import open_on, progress, settings
@@ -22,10 +22,12 @@ from tests.tui.sagemaker_pilot import open_on, progress, settings
 __all__ = ["fast_settle"]
 
 
-async def test_endpoints_view_lists_capacity_and_autoscaling(fleet: EmbeddedFleet, tmp_path: Path) -> None:
+async def test_endpoints_view_lists_capacity_and_autoscaling(pinned_clock: FixedRegion, tmp_path: Path) -> None:
+    """On the read-only region with the clock at its anchor: the last hour of traffic is exactly 12 five-minute
+    bins, whenever and however slowly the suite runs."""
     # no watches: the idle-endpoint watch reads Invocations too, and this counts the traffic column's reads
     quiet = settings(tmp_path).model_copy(update={"watches": WatchSettings(enabled=False)})
-    app = HybridApp(make_services(fleet, quiet), start_view="smjobs")
+    app = HybridApp(pinned_clock.services(quiet), start_view="smjobs")
     async with app.run_test(size=(160, 40)) as pilot:
         await wait_for(pilot, lambda: app.active_view is not None and app.active_view.loaded_at is not None)
         app.refresh_timer.pause()  # count the calls of one load, not of auto-refreshes on a slow machine
@@ -36,10 +38,9 @@ async def test_endpoints_view_lists_capacity_and_autoscaling(fleet: EmbeddedFlee
         cells = dict(zip(ENDPOINT_COLUMNS, view.cells_of("yolo-dogs-prod"), strict=True))
         assert (cells["STATUS"], cells["INSTANCE TYPE"], cells["INSTANCES"]) == ("InService", "ml.g5.xlarge", "2/2")
         assert (cells["$/H"], cells["AUTOSCALING"]) == ("$2.82", "1..4")  # 2 x ml.g5.xlarge at $1.408
-        # an hour of Invocations in 5-min steps; the seeded points end when the fleet was seeded, so a suite that
-        # has run for a while sees fewer of them in the last hour
+        # an hour of Invocations in 5-min steps: the seeded points run up to a minute before the anchor
         traffic = cells["TRAFFIC 1h"]
-        assert 1 <= len(traffic) <= 12 and set(traffic) <= set("▁▂▃▄▅▆▇█")
+        assert len(traffic) == 12 and set(traffic) <= set("▁▂▃▄▅▆▇█")
         assert app.services.session.meter.by_operation["GetMetricData"] == metric_calls + 1  # one for all endpoints
         await pilot.press("escape")
         assert int(view.cells_of("llm-summarizer")[ENDPOINT_COLUMNS.index("5XX 1h")]) > 0  # in the last hour
@@ -61,8 +62,8 @@ async def test_scale_flow_confirms_and_waits_for_in_service(
         body = plain(app.screen.query_one("#confirm-body", Static))
         assert "1  →  3" in body and "-  →  1..4" in body
         await pilot.click("#confirm-ok")
-        await wait_for(pilot, lambda: "InService with 3 instances" in progress(view), 15)
-        await wait_for(pilot, lambda: progress(view) == "", 5)  # the finished line clears itself
+        await wait_for(pilot, lambda: "InService with 3 instances" in progress(view))
+        await wait_for(pilot, lambda: progress(view) == "")  # the finished line clears itself
         endpoint = await app.services.sagemaker.endpoint(name)
         assert endpoint.desired_instances == 3 and endpoint.variant().autoscaling == "1..4"  # type: ignore[union-attr]
         assert [e["action"] for e in app.services.audit_log.entries()] == [

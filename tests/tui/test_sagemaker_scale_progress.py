@@ -38,7 +38,7 @@ async def test_scale_from_detail_shows_progress_there(fleet: EmbeddedFleet, tmp_
         await pilot.click("#confirm-ok")
         await wait_for(pilot, lambda: app.screen is detail)
         await wait_for(
-            pilot, lambda: "InService with 2 instances" in plain(detail.query_one("#detail-progress", Static)), 15
+            pilot, lambda: "InService with 2 instances" in plain(detail.query_one("#detail-progress", Static))
         )
 
 
@@ -52,7 +52,7 @@ async def test_second_scale_of_the_same_endpoint_waits(fleet: EmbeddedFleet, tmp
         await pilot.press("2", "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.click("#confirm-ok")
-        await wait_for(pilot, lambda: "Updating" in progress(view), 10)
+        await wait_for(pilot, lambda: "Updating" in progress(view))
         await pilot.press("s")
         assert len(app.screen_stack) == 1
         assert any("already being scaled" in n.message for n in app._notifications)
@@ -76,7 +76,7 @@ async def test_scale_form_picks_the_variant(fleet: EmbeddedFleet, tmp_path: Path
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         assert f"{name} / Green" in plain(app.screen.query_one("#confirm-body", Static))
         await pilot.click("#confirm-ok")
-        await wait_for(pilot, lambda: "InService with 2 instances" in progress(view), 15)
+        await wait_for(pilot, lambda: "InService with 2 instances" in progress(view))
         endpoint = await app.services.sagemaker.endpoint(name)
         assert endpoint.variant("Green").desired_instance_count == 2  # type: ignore[union-attr]
         assert endpoint.variant("Blue").desired_instance_count == 1  # type: ignore[union-attr]

@@ -32,7 +32,7 @@ def make_app(fleet: EmbeddedFleet, tmp_path: Path, *, read_only: bool = False) -
 
 
 async def select(pilot: object, app: HybridApp, name: str) -> TrainingJobsView:
-    await wait_for(pilot, lambda: "training" in app.views and name in app.views["training"].by_key, 10)  # type: ignore[arg-type]
+    await wait_for(pilot, lambda: "training" in app.views and name in app.views["training"].by_key)  # type: ignore[arg-type]
     view = app.views["training"]
     assert isinstance(view, TrainingJobsView)
     await pilot.press("slash", *f"^{name}$", "enter")  # type: ignore[attr-defined]
@@ -50,7 +50,7 @@ async def test_training_list_and_detail(fleet: EmbeddedFleet, tmp_path: Path) ->
         await wait_for(pilot, lambda: isinstance(app.screen, TrainingDetailScreen))
         screen = app.screen
         assert isinstance(screen, TrainingDetailScreen)
-        await wait_for(pilot, lambda: screen.metrics_loaded > 0, 10)
+        await wait_for(pilot, lambda: screen.metrics_loaded > 0)
         body = plain(screen.query_one("#detail-body", Static))
         assert "Secondary status transitions" in body and "Downloading" in body and "Uploading" in body
         curves = plain(screen.query_one("#detail-metrics", Static))
@@ -66,7 +66,7 @@ async def test_stop_confirms_and_job_stops(fleet: EmbeddedFleet, tmp_path: Path,
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         assert "InProgress (Training)  →  Stopping  →  Stopped" in plain(app.screen.query_one("#confirm-body", Static))
         await pilot.click("#confirm-ok")
-        await wait_for(pilot, lambda: view.by_key[name].status in ("Stopping", "Stopped"), 10)
+        await wait_for(pilot, lambda: view.by_key[name].status in ("Stopping", "Stopped"))
         assert app.services.audit_log.entries()[-1]["action"] == "sagemaker.training.stop"
         # a finished job cannot be stopped: told so, nothing sent
         await pilot.press("escape", "slash", *"^resnet50-sweep-01$", "enter", "ctrl+k")
@@ -96,7 +96,7 @@ async def test_clone_with_template(fleet: EmbeddedFleet, tmp_path: Path) -> None
         body = plain(app.screen.query_one("#confirm-body", Static))
         assert "template    bigger" in body and "lr          0.001  →  0.01" in body
         await pilot.click("#confirm-ok")
-        await wait_for(pilot, lambda: new_name in view.by_key, 10)
+        await wait_for(pilot, lambda: new_name in view.by_key)
         job = await app.services.training.training_job(new_name)
         assert job.instance_count == 2 and dict(job.hyperparameters)["lr"] == "0.01"
 

@@ -48,7 +48,7 @@ async def test_watches_alert_in_header_and_ring_once(fleet: EmbeddedFleet) -> No
     settings = Settings(aws=TEST_AWS, audit_log="", watches=WatchSettings(interval_s=3600))
     app = HybridApp(make_services(fleet, settings))
     async with app.run_test(size=(200, 30)) as pilot:
-        await wait_for(pilot, lambda: app.bells == 1 and app.header.alerts != "", limit_s=15)
+        await wait_for(pilot, lambda: app.bells == 1 and app.header.alerts != "")
         keys = {a.key.split("/")[0] for a in app.alerts}
         assert {"runnable", "queue", "endpoint", "idle"} <= keys  # idle: the demo's never-invoked staging endpoint
         assert any(a.text == "queue spot-archive blocked (no valid CE)" for a in app.alerts)  # its CE is disabled
@@ -67,10 +67,10 @@ async def test_denied_pane_is_named_in_the_header(fleet: EmbeddedFleet) -> None:
         async with app.run_test(size=(200, 30)) as pilot:
             # every SageMaker pane is denied with the service: each is named
             panes = "sagemaker, sagemaker-monitoring, sagemaker-notebooks, sagemaker-pipelines, sagemaker-registry"
-            await wait_for(pilot, lambda: app.header.denied == f"{panes}, sagemaker-tuning", limit_s=15)
+            await wait_for(pilot, lambda: app.header.denied == f"{panes}, sagemaker-tuning")
             assert "sagemaker:ListEndpoints" in " ".join(n.message for n in app._notifications)
             await command(pilot, "all")
-            await wait_for(pilot, lambda: loaded(app, "all"), limit_s=15)
+            await wait_for(pilot, lambda: loaded(app, "all"))
             view = app.active_view
             assert view is not None
             assert {view.by_key[k].kind for k in view.shown_keys} == {"job"}
@@ -85,7 +85,7 @@ async def test_denied_batch_pane_says_so_instead_of_failing(fleet: EmbeddedFleet
         proxy.set_rules(FaultRules(access_denied={"batch"}))
         app = HybridApp(make_services(_ProxyFleet(fleet, proxy.url)))  # type: ignore[arg-type]
         async with app.run_test(size=(200, 30)) as pilot:
-            await wait_for(pilot, lambda: app.header.denied == "batch", limit_s=15)
+            await wait_for(pilot, lambda: app.header.denied == "batch")
             await command(pilot, "queues")
             view = app.views["queues"]
             await wait_for(pilot, lambda: view.error is not None)

@@ -34,7 +34,7 @@ async def test_triage_view_lists_findings_worst_first(app: HybridApp) -> None:
     async with app.run_test(size=(160, 40)) as pilot:
         await wait_for(pilot, lambda: loaded(app, "jobs"))
         await command(pilot, "triage")
-        await wait_for(pilot, lambda: loaded(app, "triage"), limit_s=15)
+        await wait_for(pilot, lambda: loaded(app, "triage"))
         view = app.active_view
         assert view is not None
         shown = [view.by_key[k] for k in view.shown_keys]
@@ -53,7 +53,7 @@ async def test_all_view_has_every_kind_of_workload(app: HybridApp, fleet: Embedd
     async with app.run_test(size=(160, 40)) as pilot:
         await wait_for(pilot, lambda: loaded(app, "jobs"))
         await command(pilot, "all")
-        await wait_for(pilot, lambda: loaded(app, "all"), limit_s=15)
+        await wait_for(pilot, lambda: loaded(app, "all"))
         view = app.active_view
         assert view is not None
         kinds = {view.by_key[k].kind for k in view.shown_keys}

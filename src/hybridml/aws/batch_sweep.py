@@ -27,9 +27,10 @@ import time
 from bisect import bisect_right
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 
+from hybridml import clock as wall_clock
 from hybridml.domain.batch import Job, JobStatus
 
 ACTIVE_STATUSES: tuple[JobStatus, ...] = tuple(s for s in JobStatus if not s.is_terminal)
@@ -116,7 +117,7 @@ class JobSweeper:
         resync_s: float = 300.0,
         window_h: float = 24.0,
         clock: Callable[[], float] = time.monotonic,
-        wall: Callable[[], float] = time.time,
+        wall: Callable[[], datetime] | None = None,  # None: hybridml.clock.utcnow, which a test can pin
     ) -> None:
         self.source = source
         self.limit = limit
@@ -290,9 +291,12 @@ class JobSweeper:
 
         return part
 
+    def _now(self) -> datetime:
+        return self._wall() if self._wall is not None else wall_clock.utcnow()
+
     def _new_jobs_part(self, queue: str) -> Callable[[], Awaitable[int]]:
         async def part() -> int:
-            window = int((self._wall() - self.window_h * 3600) * 1000)
+            window = int((self._now() - timedelta(hours=self.window_h)).timestamp() * 1000)
             mark = self._watermark.get(queue)
             after = max(window, mark - OVERLAP_MS) if mark is not None else window
             changed = 0
@@ -325,7 +329,7 @@ class JobSweeper:
         the active jobs that no listing showed (they moved between two listings, finished, or were deleted).
         Set differences per queue, and the window check in slices (the event loop keeps answering keys)."""
         resynced = {q for q in full if q not in failed}  # a failed queue keeps its rows; resynced next time
-        cutoff = datetime.fromtimestamp(self._wall(), UTC) - timedelta(hours=self.window_h)
+        cutoff = self._now() - timedelta(hours=self.window_h)
         vanished: list[str] = []
         gone: list[str] = []
         for queue in resynced:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+from hybridml import clock
 from hybridml.aws._util import as_utc
 from hybridml.aws.errors import aws_call
 from hybridml.aws.session import AwsSession
@@ -124,7 +125,7 @@ class MetricsService:
         if not specs:
             return []
         period = period or period_for(window_s)
-        end = (end or datetime.now(UTC)).replace(microsecond=0)
+        end = (end or clock.utcnow()).replace(microsecond=0)
         start = end - timedelta(seconds=window_s)
         queries = [_query(i, spec, period) for i, spec in enumerate(specs[:MAX_QUERIES])]
         client = await self.session.client(SERVICE)

@@ -10,6 +10,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from hybridml import clock
 from hybridml.aws._util import as_utc, bounded_gather, pairs
 from hybridml.aws.errors import AccessDenied, AwsError, NotFound, as_not_found, aws_call
 from hybridml.aws.processing import processing_from_api
@@ -149,7 +150,7 @@ class TrainingService:
         """Newest first, 100 a page, created within the window; stops at the first older job (a service that
         ignored CreationTimeAfter would otherwise be paged to the end)."""
         client = await self.session.client(SERVICE)
-        since = datetime.now(UTC) - timedelta(hours=self.window_h)
+        since = clock.utcnow() - timedelta(hours=self.window_h)
         items: list[dict[str, Any]] = []
         async with aws_call(SERVICE, operation):
             pages = client.get_paginator(operation).paginate(

@@ -31,10 +31,10 @@ def _utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def cloudwatch_backend() -> Any:
+def cloudwatch_backend(region: str = DEMO_REGION) -> Any:
     from moto.cloudwatch.models import cloudwatch_backends
 
-    return cloudwatch_backends[DEMO_ACCOUNT][DEMO_REGION]
+    return cloudwatch_backends[DEMO_ACCOUNT][region]
 
 
 def _endpoint_points(name: str, when: datetime, rng: random.Random, failed: bool) -> list[dict[str, Any]]:
@@ -69,7 +69,7 @@ def _training_points(job: str, when: datetime, progress: float, rng: random.Rand
     ]
 
 
-def seed_endpoint_metrics(rng: random.Random, now: datetime | None = None) -> int:
+def seed_endpoint_metrics(rng: random.Random, now: datetime | None = None, *, region: str = DEMO_REGION) -> int:
     """24 h of Invocations / ModelLatency / 4xx / 5xx per serving endpoint: 5-minute points, 1-minute for the
     last hour. Returns the number of points put."""
     now = now or _utcnow()
@@ -83,13 +83,15 @@ def seed_endpoint_metrics(rng: random.Random, now: datetime | None = None) -> in
         for when in stamps:
             failed = status == "Failed" and when > now - timedelta(hours=3)
             data += _endpoint_points(name, when, rng, failed)
-    cloudwatch_backend().put_metric_data(SAGEMAKER_NS, data)
+    cloudwatch_backend(region).put_metric_data(SAGEMAKER_NS, data)
     return len(data)
 
 
-def seed_training_metrics(backend: Any, rng: random.Random) -> int:
+def seed_training_metrics(
+    backend: Any, rng: random.Random, *, now: datetime | None = None, region: str = DEMO_REGION
+) -> int:
     data: list[dict[str, Any]] = []
-    now = _utcnow()
+    now = now or _utcnow()
     for job in list(backend.training_jobs.values()):
         start = job.training_start_time
         if start is None or job.secondary_status in ("Starting", "Downloading"):
@@ -108,14 +110,14 @@ def seed_training_metrics(backend: Any, rng: random.Random) -> int:
                 {"MetricName": name, "Value": round(value, 4), "Timestamp": job.training_end_time}
                 for name, value in last.items()
             ]
-    cloudwatch_backend().put_metric_data(TRAINING_NS, data)
+    cloudwatch_backend(region).put_metric_data(TRAINING_NS, data)
     return len(data)
 
 
-def seed_scaling(url: str) -> None:
+def seed_scaling(url: str, region: str = DEMO_REGION) -> None:
     from hybridml.fleet.seed import boto3_client
 
-    client = boto3_client(url, "application-autoscaling")
+    client = boto3_client(url, "application-autoscaling", region)
     for endpoint, (lo, hi) in AUTOSCALING.items():
         client.register_scalable_target(
             ServiceNamespace="sagemaker",
@@ -126,12 +128,14 @@ def seed_scaling(url: str) -> None:
         )
 
 
-def seed_batch_style_jobs(url: str, backend: Any, role: str) -> None:
+def seed_batch_style_jobs(
+    url: str, backend: Any, role: str, *, now: datetime | None = None, region: str = DEMO_REGION
+) -> None:
     """A few processing and transform jobs (read-only in the console), with their statuses set in-process."""
     from hybridml.fleet.seed import boto3_client
 
-    sm = boto3_client(url, "sagemaker")
-    now = _utcnow()
+    sm = boto3_client(url, "sagemaker", region)
+    now = now or _utcnow()
     for i, (name, status, failure) in enumerate(PROCESSING_JOBS):
         sm.create_processing_job(
             ProcessingJobName=name,

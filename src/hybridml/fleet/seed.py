@@ -52,12 +52,12 @@ class SeededFleet:
     mlops: MlopsSeed | None = None  # pipelines, tuning, monitors, registry, A/B endpoints, notebooks
 
 
-def boto3_client(url: str, service: str) -> Any:
+def boto3_client(url: str, service: str, region: str = DEMO_REGION) -> Any:
     import boto3
 
     return boto3.client(
         service,
-        region_name=DEMO_REGION,
+        region_name=region,
         endpoint_url=url,
         aws_access_key_id=DEMO_ACCESS_KEY,
         aws_secret_access_key=DEMO_SECRET_KEY,
@@ -72,16 +72,26 @@ def _overrides(vcpus: int | None, memory: int | None, gpus: int | None) -> dict[
 
 
 class JobSeeder:
-    """Creates jobs in-process and sets their state, attempts and log streams."""
+    """Creates jobs in-process and sets their state, attempts and log streams; every time is `now` minus an age
+    (`now`: a naive local datetime, as moto's Batch backend keeps them)."""
 
-    def __init__(self, rng: random.Random, now: datetime, *, logs: bool = True, defer_logs: bool = False) -> None:
+    def __init__(
+        self,
+        rng: random.Random,
+        now: datetime,
+        *,
+        logs: bool = True,
+        defer_logs: bool = False,
+        region: str = DEMO_REGION,
+    ) -> None:
         self.rng = rng
         self.now = now
         self.logs_enabled = logs
         self.defer_logs = defer_logs  # queue the CloudWatch writes for `flush_logs()` (fast demo start)
         self.pending_logs: list[Callable[[], object]] = []
-        self.backend = batch_backend()
-        self.logs = logs_backend()
+        self.region = region
+        self.backend = batch_backend(region)
+        self.logs = logs_backend(region)
         if BATCH_LOG_GROUP not in self.logs.groups:
             self.logs.create_log_group(BATCH_LOG_GROUP, {})
 
@@ -259,6 +269,8 @@ class SeedPlan:
     sagemaker: bool = True
     endpoints: int | None = None
     training_jobs: int | None = None
+    region: str = DEMO_REGION
+    anchor: datetime | None = None  # aware UTC; None: the wall clock (the demo)
 
 
 def seed_batch(
@@ -274,25 +286,31 @@ def seed_batch(
     defer_logs: bool = False,
     first: int = 0,
     on_first: Callable[[], None] | None = None,
+    region: str = DEMO_REGION,
+    anchor: datetime | None = None,
 ) -> SeedPlan:
     """Batch infrastructure and jobs (their log writes queued when `defer_logs`; the `first` newest jobs before
-    the others, then `on_first()`)."""
+    the others, then `on_first()`).
+
+    `region` and `anchor` (an aware datetime) let a test seed a region nothing else writes to with every time a
+    fixed offset before `anchor`; the demo seeds its region at the wall clock."""
     from hybridml.fleet.seed_bulk import add_queues
     from hybridml.fleet.seed_scenarios import seed_arrays, seed_stuck, seed_stuck_array
 
     rng = random.Random(rng_seed)
     result = SeededFleet(url=url)
-    sm_role = batch_infrastructure(result)
+    sm_role = batch_infrastructure(result, region)
     workloads = dict(catalog.WORKLOADS)
     if queues is not None:
         workloads.update(add_queues(url, result, queues))
-    seeder = JobSeeder(rng, datetime.now(), logs=job_logs, defer_logs=defer_logs)
+    now = datetime.now() if anchor is None else anchor.astimezone().replace(tzinfo=None)  # naive local, as moto's
+    seeder = JobSeeder(rng, now, logs=job_logs, defer_logs=defer_logs, region=region)
     seed_jobs(result, seeder, jobs, workloads, first, on_first)
     seeder.logs_enabled = True
     seed_arrays(result, seeder)
     seed_stuck(result, seeder)
     seed_stuck_array(result, seeder)
-    return SeedPlan(result, seeder, sm_role, rng, sagemaker, endpoints, training_jobs)
+    return SeedPlan(result, seeder, sm_role, rng, sagemaker, endpoints, training_jobs, region, anchor)
 
 
 def finish_seed(plan: SeedPlan) -> SeededFleet:
@@ -303,7 +321,7 @@ def finish_seed(plan: SeedPlan) -> SeededFleet:
     plan.seeder.flush_logs()
     result = plan.result
     if plan.sagemaker:
-        seed_sagemaker(result.url, result, plan.sm_role, plan.rng)
+        seed_sagemaker(result.url, result, plan.sm_role, plan.rng, region=plan.region, anchor=plan.anchor)
         if plan.endpoints is not None:
             add_endpoints(result.url, result, plan.sm_role, plan.endpoints, plan.rng)
         if plan.training_jobs is not None:
@@ -321,13 +339,16 @@ def seed_fleet(
     endpoints: int | None = None,
     training_jobs: int | None = None,
     job_logs: bool = True,
+    region: str = DEMO_REGION,
+    anchor: datetime | None = None,
 ) -> SeededFleet:
     """Seed the whole demo fleet; returns the ids the simulator and tests use.
 
     The defaults are the demo fleet. `queues`, `endpoints` and `training_jobs` raise those totals with
     plainly named extras (benchmarks: 10 queues, 200 endpoints, 1,000 training jobs); the bulk `jobs`
     are spread over the catalog's workload queues and the extra queues. `job_logs=False` skips writing
-    log streams for the bulk jobs (seeding 10,000 jobs with logs takes ~10 s).
+    log streams for the bulk jobs (seeding 10,000 jobs with logs takes ~10 s). `region` and `anchor`: see
+    `seed_batch`.
     """
     plan = seed_batch(
         url,
@@ -338,5 +359,7 @@ def seed_fleet(
         endpoints=endpoints,
         training_jobs=training_jobs,
         job_logs=job_logs,
+        region=region,
+        anchor=anchor,
     )
     return finish_seed(plan)

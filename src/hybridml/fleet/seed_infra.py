@@ -23,13 +23,17 @@ def _iam() -> Any:
     return iam_backends[DEMO_ACCOUNT]["aws"]
 
 
-def _ec2() -> Any:
+def _ec2(region: str) -> Any:
     from moto.ec2.models import ec2_backends
 
-    return ec2_backends[DEMO_ACCOUNT][DEMO_REGION]
+    return ec2_backends[DEMO_ACCOUNT][region]
 
 
 def _role(name: str) -> str:
+    """The role `name` (IAM is global: a second region seeded in the same account reuses it)."""
+    existing = next((r for r in _iam().roles.values() if r.name == name), None)
+    if existing is not None:
+        return str(existing.arn)
     role = _iam().create_role(
         role_name=name,
         assume_role_policy_document=TRUST,
@@ -42,23 +46,31 @@ def _role(name: str) -> str:
     return str(role.arn)
 
 
-def network() -> tuple[str, str, str, str, str]:
+def _instance_profile(name: str) -> str:
+    existing = next((p for p in _iam().instance_profiles.values() if p.name == name), None)
+    if existing is not None:
+        return str(existing.arn)
+    return str(_iam().create_instance_profile(name=name, path="/", role_names=[]).arn)
+
+
+def network(region: str = DEMO_REGION) -> tuple[str, str, str, str, str]:
     """Service role, instance profile, a subnet, a security group, and the SageMaker execution role."""
     service_role = _role("AWSBatchServiceRole")
     _role("ecsInstanceRole")
-    profile = _iam().create_instance_profile(name="ecsInstanceRole", path="/", role_names=[]).arn
+    profile = _instance_profile("ecsInstanceRole")
     sm_role = _role("SageMakerExecution")
-    ec2 = _ec2()
+    ec2 = _ec2(region)
     subnet = ec2.describe_subnets()[0].id
     vpc = ec2.describe_vpcs()[0].id
     sg = ec2.create_security_group(name="batch-gpu", description="batch", vpc_id=vpc).id
     return service_role, str(profile), str(subnet), str(sg), sm_role
 
 
-def batch_infrastructure(result: SeededFleet) -> str:
-    """Compute environments, queues and job definitions of the catalog; returns the SageMaker role's ARN."""
-    backend = batch_backend()
-    service_role, profile, subnet, sg, sm_role = network()
+def batch_infrastructure(result: SeededFleet, region: str = DEMO_REGION) -> str:
+    """Compute environments, queues and job definitions of the catalog in `region`; returns the SageMaker role's
+    ARN."""
+    backend = batch_backend(region)
+    service_role, profile, subnet, sg, sm_role = network(region)
     for ce in catalog.COMPUTE_ENVIRONMENTS:
         spot = {"bidPercentage": 70, "allocationStrategy": "SPOT_CAPACITY_OPTIMIZED"} if ce.type == "SPOT" else {}
         env = backend.create_compute_environment(

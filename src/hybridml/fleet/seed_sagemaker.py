@@ -1,4 +1,7 @@
-"""Seed SageMaker endpoints and training jobs (through the API), then set their states in-process."""
+"""Seed SageMaker endpoints and training jobs (through the API), then set their states in-process.
+
+Every time is `now` minus an offset: `now` is the wall clock for the demo, a fixed anchor for a test that seeds
+its own region (`seed_sagemaker(..., region=, anchor=)`)."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from hybridml.fleet import catalog
 from hybridml.fleet.backends import logs_backend, sagemaker_backend
 from hybridml.fleet.logtext import log_lines
+from hybridml.fleet.server import DEMO_REGION
 
 if TYPE_CHECKING:
     from hybridml.fleet.seed import SeededFleet
@@ -26,8 +30,8 @@ def _utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def _put(group: str, stream: str, lines: list[str], start: datetime) -> None:
-    logs = logs_backend()
+def _put(group: str, stream: str, lines: list[str], start: datetime, region: str = DEMO_REGION) -> None:
+    logs = logs_backend(region)
     if group not in logs.groups:
         logs.create_log_group(group, {})
     if stream not in logs.groups[group].streams:
@@ -57,12 +61,20 @@ def create_endpoint(sm: Any, name: str, role: str, instance_type: str, count: in
     sm.create_endpoint(EndpointName=name, EndpointConfigName=f"{name}-config")
 
 
-def seed_endpoints(url: str, result: SeededFleet, role: str, rng: random.Random) -> None:
+def seed_endpoints(
+    url: str,
+    result: SeededFleet,
+    role: str,
+    rng: random.Random,
+    *,
+    region: str = DEMO_REGION,
+    now: datetime | None = None,
+) -> None:
     from hybridml.fleet.seed import boto3_client
 
-    sm = boto3_client(url, "sagemaker")
-    backend = sagemaker_backend()
-    now = _utcnow()
+    sm = boto3_client(url, "sagemaker", region)
+    backend = sagemaker_backend(region)
+    now = now or _utcnow()
     for name, instance_type, count, status, failure in catalog.ENDPOINTS:
         create_endpoint(sm, name, role, instance_type, count)
         endpoint = backend.endpoints[name]
@@ -86,13 +98,13 @@ def seed_endpoints(url: str, result: SeededFleet, role: str, rng: random.Random)
             lines += [f"INFO POST /invocations 200 {rng.uniform(8, 60):.1f}ms" for _ in range(rng.randint(20, 60))]
             if status == "Failed":
                 lines += ["ERROR ping health check failed: connection refused on :8080"]
-            _put(endpoint_log_group(name), f"AllTraffic/i-{rng.getrandbits(64):016x}", lines, now - age / 2)
-    seed_idle_endpoints(sm, result, role, now)
+            _put(endpoint_log_group(name), f"AllTraffic/i-{rng.getrandbits(64):016x}", lines, now - age / 2, region)
+    seed_idle_endpoints(sm, result, role, now, region)
 
 
-def _transitions(secondary: str, created: datetime, end: datetime | None) -> list[dict[str, Any]]:
+def _transitions(secondary: str, created: datetime, end: datetime | None, now: datetime) -> list[dict[str, Any]]:
     last = SECONDARY_ORDER.index(secondary) if secondary in SECONDARY_ORDER else len(SECONDARY_ORDER) - 1
-    span = (end or _utcnow() - timedelta(minutes=1)) - created
+    span = (end or now - timedelta(minutes=1)) - created
     stops = [created + span * (i / max(last, 1)) for i in range(last + 1)]
     out = []
     for i in range(last + 1):
@@ -107,12 +119,20 @@ def _transitions(secondary: str, created: datetime, end: datetime | None) -> lis
     return out
 
 
-def seed_training(url: str, result: SeededFleet, role: str, rng: random.Random) -> None:
+def seed_training(
+    url: str,
+    result: SeededFleet,
+    role: str,
+    rng: random.Random,
+    *,
+    region: str = DEMO_REGION,
+    now: datetime | None = None,
+) -> None:
     from hybridml.fleet.seed import boto3_client
 
-    sm = boto3_client(url, "sagemaker")
-    backend = sagemaker_backend()
-    now = _utcnow()
+    sm = boto3_client(url, "sagemaker", region)
+    backend = sagemaker_backend(region)
+    now = now or _utcnow()
     for name, status, secondary, instance_type, age_min, failure in catalog.TRAINING_JOBS:
         sm.create_training_job(
             TrainingJobName=name,
@@ -135,7 +155,7 @@ def seed_training(url: str, result: SeededFleet, role: str, rng: random.Random) 
         job.training_start_time = created + timedelta(minutes=3) if secondary not in ("Starting",) else None
         job.training_end_time = ended
         job.secondary_status_transitions = _transitions(
-            "Completed" if status == "Completed" else ("Training" if ended else secondary), created, ended
+            "Completed" if status == "Completed" else ("Training" if ended else secondary), created, ended, now
         )
         if secondary == "Downloading":  # stuck downloading: the phase began soon after creation
             job.secondary_status_transitions[0]["EndTime"] = created + timedelta(minutes=4)
@@ -154,12 +174,12 @@ def seed_training(url: str, result: SeededFleet, role: str, rng: random.Random) 
         result.training_jobs.append(name)
         if secondary not in ("Starting", "Downloading"):
             lines = log_lines("train", rng, rng.randint(40, 150), failed=status == "Failed")
-            _put(TRAINING_LOG_GROUP, f"{name}/algo-1-{int(created.timestamp())}", lines, created)
+            _put(TRAINING_LOG_GROUP, f"{name}/algo-1-{int(created.timestamp())}", lines, created, region)
 
 
-def seed_idle_endpoints(sm: Any, result: SeededFleet, role: str, now: datetime) -> None:
+def seed_idle_endpoints(sm: Any, result: SeededFleet, role: str, now: datetime, region: str = DEMO_REGION) -> None:
     """InService since `age` hours ago and never invoked (no metric points are put for them)."""
-    backend = sagemaker_backend()
+    backend = sagemaker_backend(region)
     for name, instance_type, count, age_h in catalog.IDLE_ENDPOINTS:
         create_endpoint(sm, name, role, instance_type, count)
         endpoint = backend.endpoints[name]
@@ -172,18 +192,30 @@ def seed_idle_endpoints(sm: Any, result: SeededFleet, role: str, now: datetime) 
             "AllTraffic/i-0staging0000000001",
             [f"INFO model server listening on 8080 ({name})"],
             endpoint.last_modified_time,
+            region,
         )
 
 
-def seed_sagemaker(url: str, result: SeededFleet, role: str, rng: random.Random) -> None:
+def seed_sagemaker(
+    url: str,
+    result: SeededFleet,
+    role: str,
+    rng: random.Random,
+    *,
+    region: str = DEMO_REGION,
+    anchor: datetime | None = None,
+) -> None:
+    """Everything SageMaker in `region`; times are `anchor` (aware; default: the wall clock) minus offsets."""
     from hybridml.fleet import sagemaker_extras as extras
 
-    seed_endpoints(url, result, role, rng)
-    seed_training(url, result, role, rng)
-    extras.seed_scaling(url)
-    extras.seed_batch_style_jobs(url, sagemaker_backend(), role)
-    extras.seed_endpoint_metrics(rng)
-    extras.seed_training_metrics(sagemaker_backend(), rng)
+    now = _utcnow() if anchor is None else anchor.astimezone(UTC).replace(tzinfo=None)
+    backend = sagemaker_backend(region)
+    seed_endpoints(url, result, role, rng, region=region, now=now)
+    seed_training(url, result, role, rng, region=region, now=now)
+    extras.seed_scaling(url, region)
+    extras.seed_batch_style_jobs(url, backend, role, now=now, region=region)
+    extras.seed_endpoint_metrics(rng, now, region=region)
+    extras.seed_training_metrics(backend, rng, now=now, region=region)
     from hybridml.fleet.seed_mlops import seed_mlops
 
-    result.mlops = seed_mlops(url, role, rng)
+    result.mlops = seed_mlops(url, role, rng, region=region, anchor=anchor)

@@ -4,11 +4,11 @@ cancel / terminate, compute environment scale and state, queue state and priorit
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
+from hybridml import clock
 from hybridml.actions.batch import (
     CancelJob,
     ScaleComputeEnvironment,
@@ -43,7 +43,7 @@ TYPE_COUNT_FROM = 10  # bulk actions on this many jobs ask for the count to be t
 
 
 def default_job_name(definition: str) -> str:
-    return submit_domain.default_job_name(definition, datetime.now(UTC))
+    return submit_domain.default_job_name(definition, clock.utcnow())
 
 
 # -- submit / clone / resubmit -----------------------------------------------------------------------

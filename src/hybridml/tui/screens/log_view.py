@@ -19,6 +19,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
+from hybridml import clock
 from hybridml.aws.errors import AwsError
 from hybridml.domain.logs import FollowStatus, LogEvent, LogSource, LogSourceKind
 from hybridml.logtail.buffer import ERROR_PATTERN, compile_pattern
@@ -290,7 +291,7 @@ class LogScreen(ReportsWorkerErrors, Screen[None]):
     def action_window(self, key: str) -> None:
         label, seconds = WINDOWS[key]
         self.window = label
-        self.since_ms = None if seconds is None else int(time.time() * 1000) - seconds * 1000
+        self.since_ms = None if seconds is None else int(clock.utcnow().timestamp() * 1000) - seconds * 1000
         self.pending = []
         self.pane.reset()
         self.pane.follow = True
