@@ -65,7 +65,7 @@ def finish(job: Any, status: str = "SUCCEEDED") -> None:
 
 async def collect(batches: AsyncIterator[LogBatch], until: Any, limit_s: float = 20.0) -> list[LogBatch]:
     seen: list[LogBatch] = []
-    async with asyncio.timeout(limit_s):  # a hang guard only
+    async with asyncio.timeout(max(limit_s, HANG_GUARD_S)):  # a hang guard only
         async for batch in batches:
             seen.append(batch)
             if until(seen):

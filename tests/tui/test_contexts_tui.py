@@ -27,7 +27,7 @@ async def test_ctx_switches_profile_and_region_without_restarting(
     app = HybridApp(make_services(fleet, settings))
     async with app.run_test(size=(80, 24)) as pilot:
         jobs = app.views["jobs"]
-        await wait_for(pilot, lambda: jobs.loaded_at is not None and len(jobs.store) > 0, limit_s=20)
+        await wait_for(pilot, lambda: jobs.loaded_at is not None and len(jobs.store) > 0)
         first = app.services
         await pilot.press("colon", *"ctx", "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ContextScreen))
@@ -38,19 +38,19 @@ async def test_ctx_switches_profile_and_region_without_restarting(
         shown = " ".join(str(screen.query_one("OptionList").get_option_at_index(i).prompt) for i in range(len(labels)))
         assert "s3cr3t" not in shown
         await pilot.press(*["down"] * labels.index("staging@eu-west-1"), "enter")
-        await wait_for(pilot, lambda: app.services is not first and "jobs" in app.views, limit_s=10)
+        await wait_for(pilot, lambda: app.services is not first and "jobs" in app.views)
         assert len(app.screen_stack) == 1
         assert app.services.session.region == "eu-west-1" and app.services.session.profile == "staging"
         assert first.session._clients == {}  # the old clients were closed
         view = app.views["jobs"]
         assert view is not jobs  # rebuilt: read again in the new context (moto's eu-west-1 is empty)
-        await wait_for(pilot, lambda: view.loaded_at is not None, limit_s=10)
+        await wait_for(pilot, lambda: view.loaded_at is not None)
         assert len(view.store) == 0
         assert "staging@eu-west-1" in app.header.render().plain
         await pilot.press("colon", *f"ctx {fleet.region}", "enter")  # back, by name
-        await wait_for(pilot, lambda: app.services.session.region == fleet.region, limit_s=10)
+        await wait_for(pilot, lambda: app.services.session.region == fleet.region)
         view = app.views["jobs"]
-        await wait_for(pilot, lambda: view.loaded_at is not None and len(view.store) > 0, limit_s=20)
+        await wait_for(pilot, lambda: view.loaded_at is not None and len(view.store) > 0)
         await pilot.press("colon", *"ctx nowhere", "enter")
         await wait_for(pilot, lambda: any("no context 'nowhere'" in n.message for n in app._notifications))
         assert app.services.session.region == fleet.region

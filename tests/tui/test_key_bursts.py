@@ -24,9 +24,6 @@ def burst(app: HybridApp, chunk: str) -> None:
         app.post_message(events.Key(name, char if char.isprintable() else None))
 
 
-LIMIT_S = 30.0  # a hang guard on a loaded machine, not a deadline that decides anything
-
-
 def settled(app: HybridApp) -> bool:
     gate = app.key_gate
     return gate.in_flight is None and not gate.held and not gate.holds

@@ -58,7 +58,7 @@ async def test_a_failed_local_launch_shows_its_failure_and_its_output_as_a_log(
         await wait_for(pilot, lambda: view.loaded_at is not None)
         run = await app.launcher.launch_local("http://127.0.0.1:9/videos/nope.mp4")
         runs = app.launcher.registry.runs
-        await wait_for(pilot, lambda: runs[run.run_id].status.is_final, limit_s=30)
+        await wait_for(pilot, lambda: runs[run.run_id].status.is_final)
         await wait_for(pilot, lambda: run.run_id in view.shown_keys and view.cells_of(run.run_id)[1] == "FAILED")
         cells = view.cells_of(run.run_id)
         assert cells[6] == "-" and cells[7] == "-"  # no dog segments, no fps: nothing was found

@@ -143,7 +143,7 @@ async def test_a_watch_toast_is_short_and_brief_the_alerts_stay_in_the_header(fl
     settings = Settings(aws=TEST_AWS, audit_log="", watches=WatchSettings(interval_s=3600))
     app = HybridApp(make_services(fleet, settings))
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: app.bells == 1 and app.header.alerts != "", limit_s=15)
+        await wait_for(pilot, lambda: app.bells == 1 and app.header.alerts != "")
         toasts = [n for n in app._notifications if n.title.startswith("🔔")]
         assert len(toasts) == 1 and toasts[0].timeout == WATCH_TOAST_S <= 3
         assert "\n" not in toasts[0].message and len(toasts[0].message) <= WATCH_TOAST_CHARS

@@ -29,10 +29,10 @@ def regions_app(fleet: EmbeddedFleet, *, regions: tuple[str, ...] = (OTHER,), **
 async def test_all_regions_side_by_side_with_a_region_column(fleet: EmbeddedFleet, monkeypatch: Any) -> None:
     app = regions_app(fleet, all_regions=True)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.active_view, RegionJobsView), limit_s=20)
+        await wait_for(pilot, lambda: isinstance(app.active_view, RegionJobsView))
         view = app.active_view
         assert view is not None and app.region_set is not None
-        await wait_for(pilot, lambda: view.loaded_at is not None and len(view.store) > 0, limit_s=20)
+        await wait_for(pilot, lambda: view.loaded_at is not None and len(view.store) > 0)
         other = app.region_set.services[OTHER]
         assert app.region_set.regions == [fleet.region, OTHER] and other is not app.services
         assert other.session.region == OTHER and other.session.meter.total > 0  # read there too (moto: empty)
@@ -50,16 +50,16 @@ async def test_all_regions_side_by_side_with_a_region_column(fleet: EmbeddedFlee
         rows = len(view.store)
         stamp = view.loaded_at
         view.reload()
-        await wait_for(pilot, lambda: view.loaded_at != stamp, limit_s=10)
+        await wait_for(pilot, lambda: view.loaded_at != stamp)
         assert view.partial is not None and OTHER in view.partial[0]  # named in the title...
         assert f"not read: {OTHER}" in view.heading()
         assert len(view.store) == rows  # ...while the region that answered keeps its rows
 
         await pilot.press("colon", *"all", "enter")
-        await wait_for(pilot, lambda: isinstance(app.active_view, RegionWorkloadsView), limit_s=10)
+        await wait_for(pilot, lambda: isinstance(app.active_view, RegionWorkloadsView))
         everything = app.active_view
         assert everything is not None
-        await wait_for(pilot, lambda: everything.loaded_at is not None and len(everything.store) > 0, limit_s=30)
+        await wait_for(pilot, lambda: everything.loaded_at is not None and len(everything.store) > 0)
         assert everything.table.plain_row(0)[0] == fleet.region
 
         await pilot.press("colon", *f"ctx {fleet.region}", "enter")  # one region again

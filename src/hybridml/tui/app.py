@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 START_VIEW = "jobs"
 QUIT_COMMANDS = ("quit", "q!")
 STALLED_AFTER_S = 3.0
+FOCUS_TRIES = 20  # frames a focus refused for no known reason is retried before held keys are let go
 log = logging.getLogger(LOGGER)
 WATCH_TOAST_CHARS = 72  # the first new alert, whole when it is a line long (its cost, its age), for a few seconds
 WATCH_TOAST_S = 3.0  # a new watch alert's toast; the alert itself stays in the header
@@ -231,15 +232,29 @@ class HybridApp(PlainNotifyApp):
                 return REGIONAL_VIEWS[kind]
         return view_registry.VIEWS[kind]
 
-    def _focus_view(self) -> None:
-        """Give the table the focus, then let held keys go (they follow the focus change in the queue)."""
+    def _focus_view(self, tries: int = 0) -> None:
+        """Give the table the focus, then let held keys go (they follow the focus change in the queue). The hold
+        ends only once the focus has landed: Textual refuses the focus to a table that is still loading, and keys
+        let go before then would reach the view left behind (`q` went back, `e` opened its confirm)."""
         view = self.active_view
         if view is not None and not view.is_mounted:
             self.call_after_refresh(self._focus_view)
             return
-        if view is not None and len(self.screen_stack) == 1:
-            view.table.focus()
-        self.key_gate.release("focus")
+        if view is None or len(self.screen_stack) != 1 or self.focused is view.table:
+            self.key_gate.release("focus")
+            return
+        view.table.focus()
+        self.call_after_refresh(self._focus_landed, view, tries)
+
+    def _focus_landed(self, view: ResourceView[Any], tries: int) -> None:
+        if view is not self.active_view or len(self.screen_stack) != 1 or self.focused is view.table:
+            self.key_gate.release("focus")
+        elif view.table.loading:
+            pass  # `_loaded` / `_load_failed` give it the focus when the rows are in (the keys stay held)
+        elif tries < FOCUS_TRIES:
+            self._focus_view(tries + 1)
+        else:  # refused for another reason: the keys go where the focus is rather than wait for ever
+            self.key_gate.release("focus")
 
     def show_job(self, job_id: str) -> None:
         """Open the jobs view with `job_id` selected (a job just submitted)."""
@@ -386,7 +401,7 @@ class HybridApp(PlainNotifyApp):
             self.run_watches()
         if event.view is self.active_view:
             self.schedule.loaded(event.view)
-            if self.focused is None:
+            if self.focused is None or "focus" in self.key_gate.holds:
                 self._focus_view()
             if event.view.partial is not None:  # read in part: the rest shows its last good rows
                 # in the header, not as a toast: under a flaky network the parts not read change every refresh
@@ -402,7 +417,7 @@ class HybridApp(PlainNotifyApp):
         self._after_first_paint()
         if event.view is self.active_view:
             self.schedule.loaded(event.view)
-        if event.view is self.active_view and self.focused is None:
+        if event.view is self.active_view and (self.focused is None or "focus" in self.key_gate.holds):
             self._focus_view()  # the view's keys (n, r, ...) work while the endpoint is down
         self.report_problem(str(event.error))
 
