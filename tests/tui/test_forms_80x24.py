@@ -44,7 +44,7 @@ async def test_invoke_at_80x24_shows_the_answer_and_every_field(fleet: EmbeddedF
             assert shown_within(focused, screen), focused.id
         assert {"invoke-content-type", "invoke-accept", "invoke-file", "invoke-body", "invoke-send"} <= seen
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: screen.last is not None, 10)
+        await wait_for(pilot, lambda: screen.last is not None)
         assert "200 OK" in plain(screen.query_one("#invoke-response", Static))
         assert screen.query_one("#invoke-response").region.y < 24 - 2  # on screen, above the footer
 
