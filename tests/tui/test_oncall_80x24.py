@@ -159,7 +159,9 @@ async def test_save_says_the_full_path(fleet: EmbeddedFleet, tmp_path: Path, mon
     stream = new_batch_stream(seeder, job)
     put(BATCH_LOG_GROUP, stream, ["INFO one", "INFO two"], start_ms=now_ms() - 60_000, step_ms=10)
     job.log_stream_name, job.status = stream, "RUNNING"
-    app = quiet_app(fleet, log_save_dir="logs", log_poll_s=0.2, log_flush_ms=20)  # relative, as configs say
+    # the folder is relative, as configs say; the flush interval is the longest allowed, so the two lines are
+    # received but not yet painted when `S` comes: what was received is saved (CI once saved 0 of 2 here)
+    app = quiet_app(fleet, log_save_dir="logs", log_poll_s=0.2, log_flush_ms=5000)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: loaded(app, "jobs"))
         open_logs(app, LogSource.batch_job(job.job_id))
@@ -174,4 +176,5 @@ async def test_save_says_the_full_path(fleet: EmbeddedFleet, tmp_path: Path, mon
         assert path is not None and path.is_absolute() and path.parent == (tmp_path / "logs").resolve()
         said = [n.message for n in app._notifications if n.title == "save"]
         assert said == [f"saved 2 lines to {path}"]
+        assert [line.endswith(("INFO one", "INFO two")) for line in path.read_text().splitlines()] == [True, True]
         assert str(path) in str(screen.query_one("#log-status").render())

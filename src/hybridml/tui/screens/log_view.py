@@ -300,6 +300,7 @@ class LogScreen(ReportsWorkerErrors, Screen[None]):
 
     @work(exclusive=True, group="log-save", exit_on_error=False)
     async def action_save(self) -> None:
+        self.flush()  # lines received but not yet painted are part of what the user asked to save
         pane = self.pane
         buffer = pane.buffer
         lines = [
