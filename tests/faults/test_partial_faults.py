@@ -24,7 +24,8 @@ async def test_failed_job_lists_keep_their_rows_and_the_rest_refreshes(services:
         # A sweep lists new jobs (ListJobs) and refreshes the known active ones (DescribeJobs): when the describes
         # fail, the listing still succeeds, and the active rows keep their last good state, stale.
         proxy.set_rules(FaultRules(error_rate=1.0, services={"batch"}, operations={"DescribeJobs"}))
-        await wait_for(pilot, lambda: view.partial is not None)
+        # the view reads first, then tells the app (a Loaded message), which sets the header: wait for both
+        await wait_for(pilot, lambda: view.partial is not None and app.header.problem != "")
 
         partial = services.batch.partial
         assert partial is not None and 0 < len(partial.failed) < partial.total and "DescribeJobs" in partial.failed

@@ -88,7 +88,8 @@ async def test_denied_batch_pane_says_so_instead_of_failing(fleet: EmbeddedFleet
             await wait_for(pilot, lambda: app.header.denied == "batch")
             await command(pilot, "queues")
             view = app.views["queues"]
-            await wait_for(pilot, lambda: view.error is not None)
+            # the view fails first, then tells the app (LoadFailed), which sets the header: wait for both
+            await wait_for(pilot, lambda: view.error is not None and "access denied" in app.header.problem)
             assert "batch:DescribeJobQueues" in str(view.query_one("#view-title", Static).render())
             assert "access denied" in app.header.problem
             assert app.is_running
