@@ -98,6 +98,23 @@ async def test_scrolling_up_pauses_follow_and_counts_new_lines(log_app: HybridAp
         await wait_for(pilot, lambda: pane.follow)
 
 
+async def test_follow_stays_at_the_end_when_the_pane_gets_shorter(log_app: HybridApp) -> None:
+    """A shorter pane (the terminal resized, or the screen laid out after the first lines came on a loaded
+    machine) moves the end further down: following, the view goes there without waiting for a new line."""
+    job, _ = running_job([f"line {i}" for i in range(200)])
+    async with log_app.run_test(size=(100, 30)) as pilot:
+        open_logs(log_app, LogSource.batch_job(job.job_id))
+        await wait_for(pilot, lambda: opened(log_app))
+        screen = log_screen(log_app)
+        await wait_for(pilot, lambda: len(messages(screen)) == 200)
+        pane = screen.pane
+        await wait_for(pilot, lambda: pane.scroll_y == pane.max_scroll_y > 0)
+        height, bottom = pane.size.height, pane.max_scroll_y
+        await pilot.resize_terminal(100, 20)
+        await wait_for(pilot, lambda: pane.size.height < height and pane.max_scroll_y > bottom)
+        await wait_for(pilot, lambda: pane.follow and pane.scroll_y == pane.max_scroll_y)
+
+
 async def test_search_filter_error_jump_and_save(log_app: HybridApp, tmp_path: Path) -> None:
     lines = [f"INFO step {i} loss={i / 10:.1f}" for i in range(50)]
     lines[30] = "ERROR CUDA out of memory"

@@ -156,6 +156,8 @@ class LogPane(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self._update_size()
+        if self.follow:  # a shorter pane (terminal resized, the screen laid out late) leaves the end below
+            self.scroll_end(animate=False, x_axis=False)
 
     def row_to_y(self, row: int) -> int:
         if not self.wrap:
