@@ -171,3 +171,16 @@ async def test_launch_columns_follow_their_content_after_the_first_paint(fleet: 
         await wait_for(pilot, lambda: len(painted(app, "r1")[1]) <= 80)
         header, line = painted(app, "r1")
         assert "AGE" in header and re.search(r" SUCCEEDED .* 1m0\ds +1m0\ds ", line) and line.rstrip().endswith("…")
+
+
+async def test_an_empty_launches_view_says_which_key_launches(fleet: EmbeddedFleet, tmp_path: Path) -> None:
+    app = launch_app(fleet, tmp_path)
+    app.services.settings.keymap["launch.new"] = "f2"  # rebound: the hint names the key as bound
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = app.views["launches"]
+        await wait_for(pilot, lambda: view.loaded_at is not None)
+        title = lambda: plain(view.query_one("#view-title")).strip()  # noqa: E731
+        assert len(view.store) == 0 and title().endswith("no runs yet: f2 launches one")
+        run = await app.launcher.launch_local("http://127.0.0.1:9/videos/nope.mp4")
+        await wait_for(pilot, lambda: run.run_id in view.shown_keys)
+        assert "no runs yet" not in title()

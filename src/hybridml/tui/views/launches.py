@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from hybridml.actions.base import Action
-from hybridml.actions.launch import SUBMIT, RegisterJobDefinition
+from hybridml.actions.launch import NEW, SUBMIT, RegisterJobDefinition
 from hybridml.actions.processing import CREATE as CREATE_PROCESSING
 from hybridml.domain.launch import LaunchRun
 from hybridml.domain.logs import LogSource
@@ -59,6 +59,14 @@ class LaunchesView(ResourceView[LaunchRun]):
 
     def on_unmount(self) -> None:
         self._unsubscribe()
+
+    def heading(self) -> str:
+        """An empty list says how to fill it (with the key as bound: a `[keymap]` rebind shows here too)."""
+        base = super().heading()
+        if self.loaded_at is None or self.store.scoped or self.filter_text:
+            return base
+        key = keys.shown_key(self.services.settings.keymap.get(NEW.id, NEW.key))
+        return f"{base}  no runs yet: {key} launches one"
 
     def repaint_from_registry(self) -> None:
         if not self.composed:
