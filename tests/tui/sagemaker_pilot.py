@@ -39,3 +39,11 @@ async def open_on(pilot: object, app: HybridApp, name: str) -> EndpointsView:
 
 def progress(view: EndpointsView) -> str:
     return plain(view.query_one("#ep-progress", Static))
+
+
+def record_progress(view: EndpointsView) -> list[str]:
+    """Every line the progress line shows from now on, in order: a line that stays only briefly (a test's short
+    PROGRESS_KEEP_S) is still seen on a machine too loaded to look at the screen in time."""
+    lines: list[str] = []
+    view.progress_listeners.add(lambda message: lines.append(str(message)))
+    return lines

@@ -133,6 +133,10 @@ async def test_the_cursor_row_follows_the_focus(app: HybridApp) -> None:
 
         await wait_for(pilot, lambda: app.focused is table)
         focused = cursor_style()
+        # a refresh that lands while nothing has the focus gives it back to the table (the app's rule): no more
+        # refreshes, and none in flight, before the table lets go of it
+        app.refresh_timer.pause()
+        await wait_for(pilot, lambda: view.loading_since is None)
         table.blur()
         await wait_for(pilot, lambda: not table.has_focus)
         blurred = cursor_style()

@@ -17,7 +17,7 @@ from hybridml.tui.views import endpoints as endpoints_module
 from tests.conftest import FixedRegion, make_services
 from tests.sagemaker_helpers import create_endpoint, fast_settle
 from tests.tui.helpers import plain, wait_for
-from tests.tui.sagemaker_pilot import open_on, progress, settings
+from tests.tui.sagemaker_pilot import open_on, progress, record_progress, settings
 
 __all__ = ["fast_settle"]
 
@@ -55,6 +55,7 @@ async def test_scale_flow_confirms_and_waits_for_in_service(
     app = HybridApp(make_services(fleet, settings(tmp_path)), start_view="endpoints")
     async with app.run_test(size=(160, 40)) as pilot:
         view = await open_on(pilot, app, name)
+        shown = record_progress(view)
         await pilot.press("s")
         await wait_for(pilot, lambda: isinstance(app.screen, ScaleScreen))
         await pilot.press(*"3", "tab", *"1", "tab", *"4", "enter")
@@ -62,7 +63,7 @@ async def test_scale_flow_confirms_and_waits_for_in_service(
         body = plain(app.screen.query_one("#confirm-body", Static))
         assert "1  →  3" in body and "-  →  1..4" in body
         await pilot.click("#confirm-ok")
-        await wait_for(pilot, lambda: "InService with 3 instances" in progress(view))
+        await wait_for(pilot, lambda: any("InService with 3 instances" in line for line in shown))
         await wait_for(pilot, lambda: progress(view) == "")  # the finished line clears itself
         endpoint = await app.services.sagemaker.endpoint(name)
         assert endpoint.desired_instances == 3 and endpoint.variant().autoscaling == "1..4"  # type: ignore[union-attr]

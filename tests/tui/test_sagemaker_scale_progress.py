@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Static
 
+from hybridml.fleet import patches_sagemaker
+from hybridml.fleet.backends import sagemaker_backend
 from hybridml.fleet.embedded import EmbeddedFleet
 from hybridml.tui.app import HybridApp
 from hybridml.tui.screens.confirm import ConfirmScreen
@@ -42,8 +45,13 @@ async def test_scale_from_detail_shows_progress_there(fleet: EmbeddedFleet, tmp_
         )
 
 
-async def test_second_scale_of_the_same_endpoint_waits(fleet: EmbeddedFleet, tmp_path: Path) -> None:
-    name = create_endpoint(fleet, instances=1)  # default settle: seconds, so the first flow is still waiting
+async def test_second_scale_of_the_same_endpoint_waits(
+    fleet: EmbeddedFleet, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the update does not settle while the test runs (the default 4 s can pass on a loaded machine before the
+    # progress line is looked at), so the first flow is still waiting when the second `s` comes
+    monkeypatch.setattr(patches_sagemaker, "ENDPOINT_UPDATE_S", 3600.0)
+    name = create_endpoint(fleet, instances=1)
     app = HybridApp(make_services(fleet, settings(tmp_path)), start_view="endpoints")
     async with app.run_test(size=(160, 40)) as pilot:
         view = await open_on(pilot, app, name)
@@ -54,8 +62,9 @@ async def test_second_scale_of_the_same_endpoint_waits(fleet: EmbeddedFleet, tmp
         await pilot.click("#confirm-ok")
         await wait_for(pilot, lambda: "Updating" in progress(view))
         await pilot.press("s")
-        assert len(app.screen_stack) == 1
-        assert any("already being scaled" in n.message for n in app._notifications)
+        await wait_for(pilot, lambda: any("already being scaled" in n.message for n in app._notifications))
+        assert len(app.screen_stack) == 1  # no second form
+    sagemaker_backend().endpoints[name].hybridml_settle_at = 0.0  # settles on the next read: nothing is left Updating
 
 
 async def test_scale_form_picks_the_variant(fleet: EmbeddedFleet, tmp_path: Path, fast_settle: None) -> None:
