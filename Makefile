@@ -36,8 +36,11 @@ lint: venv
 typecheck: venv
 	$(BIN)/mypy
 
+# Two workers (pytest-xdist), each with its own embedded moto fleet: the suite is mostly Pilot tests waiting on an
+# app, so two processes fill this 2-core machine. `make unit PYTEST_WORKERS=0` runs it in one process.
+PYTEST_WORKERS ?= 2
 unit: venv gpu-venv
-	$(BIN)/pytest -q -p no:cacheprovider tests --ignore=tests/gpu_container
+	$(BIN)/pytest -q -p no:cacheprovider -n $(PYTEST_WORKERS) --dist worksteal tests --ignore=tests/gpu_container
 
 # --confcutdir: tests/conftest.py belongs to the console (imports hybridml), not to this venv.
 gpu-test: gpu-venv
