@@ -54,6 +54,17 @@ def messages(screen: LogScreen) -> list[str]:
     return [buffer.event(buffer.visible(r)).message for r in range(buffer.visible_count)]
 
 
+async def following_to_the_end(pilot: Any, app: HybridApp, job: Any, lines: int) -> LogScreen:
+    """`l` on `job`: its log screen once all `lines` are in and the pane follows them at the end."""
+    open_logs(app, LogSource.batch_job(job.job_id))
+    await wait_for(pilot, lambda: opened(app))
+    screen = log_screen(app)
+    await wait_for(pilot, lambda: len(messages(screen)) == lines)
+    pane = screen.pane
+    await wait_for(pilot, lambda: pane.scroll_y == pane.max_scroll_y > 0)
+    return screen
+
+
 async def test_l_on_a_job_opens_its_live_log(log_app: HybridApp) -> None:
     job, stream = running_job(["INFO starting", "INFO step 1"])
     async with log_app.run_test(size=(120, 30)) as pilot:
@@ -78,12 +89,8 @@ async def test_l_on_a_job_opens_its_live_log(log_app: HybridApp) -> None:
 async def test_scrolling_up_pauses_follow_and_counts_new_lines(log_app: HybridApp) -> None:
     job, stream = running_job([f"line {i}" for i in range(200)])
     async with log_app.run_test(size=(100, 24)) as pilot:
-        open_logs(log_app, LogSource.batch_job(job.job_id))
-        await wait_for(pilot, lambda: opened(log_app))
-        screen = log_screen(log_app)
-        await wait_for(pilot, lambda: len(messages(screen)) == 200)
+        screen = await following_to_the_end(pilot, log_app, job, 200)
         pane = screen.pane
-        await wait_for(pilot, lambda: pane.scroll_y == pane.max_scroll_y > 0)
         await pilot.press("pageup")
         await wait_for(pilot, lambda: not pane.follow)
         put(BATCH_LOG_GROUP, stream, ["new a", "new b", "new c"])
@@ -103,12 +110,7 @@ async def test_follow_stays_at_the_end_when_the_pane_gets_shorter(log_app: Hybri
     machine) moves the end further down: following, the view goes there without waiting for a new line."""
     job, _ = running_job([f"line {i}" for i in range(200)])
     async with log_app.run_test(size=(100, 30)) as pilot:
-        open_logs(log_app, LogSource.batch_job(job.job_id))
-        await wait_for(pilot, lambda: opened(log_app))
-        screen = log_screen(log_app)
-        await wait_for(pilot, lambda: len(messages(screen)) == 200)
-        pane = screen.pane
-        await wait_for(pilot, lambda: pane.scroll_y == pane.max_scroll_y > 0)
+        pane = (await following_to_the_end(pilot, log_app, job, 200)).pane
         height, bottom = pane.size.height, pane.max_scroll_y
         await pilot.resize_terminal(100, 20)
         await wait_for(pilot, lambda: pane.size.height < height and pane.max_scroll_y > bottom)
