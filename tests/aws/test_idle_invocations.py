@@ -6,13 +6,16 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
+from hybridml import snapshot
 from hybridml.aws.metrics import SAGEMAKER_NS
 from hybridml.config import WatchSettings
 from hybridml.fleet import catalog
 from hybridml.fleet.sagemaker_extras import cloudwatch_backend
 from hybridml.services import Services
 from hybridml.snapshot import gather_context
-from hybridml.triage.watches import evaluate
+from hybridml.triage.watches import could_be_idle, evaluate
 
 
 def _put(endpoint: str, variant: str, values: list[float]) -> None:
@@ -65,3 +68,27 @@ async def test_demo_idle_endpoint_is_found_and_costed(services: Services) -> Non
     before = services.session.meter.by_operation["GetMetricData"]
     assert (await gather_context(services, details=False, quotas=False)).invocations == ()
     assert services.session.meter.by_operation["GetMetricData"] == before
+
+
+async def test_the_idle_watch_describes_a_few_endpoints_a_round(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hundreds of old endpoints must not cost hundreds of calls in one minute (the bench saw a peak of 586 calls
+    a minute against a budget of 300): each round describes a few more, oldest first, and never one twice while
+    it is unchanged; the forgotten endpoint is found once its turn comes."""
+    monkeypatch.setattr(snapshot, "IDLE_DESCRIBES_PER_ROUND", 2)
+    [(name, _type, _count, _age)] = catalog.IDLE_ENDPOINTS
+    meter = services.session.meter.by_operation
+    rounds, found = 0, False
+    while not found:
+        before = meter.get("DescribeEndpoint", 0)
+        ctx = await gather_context(services, details=False, quotas=False, endpoint_details=False, idle_h=24)
+        rounds += 1
+        assert meter.get("DescribeEndpoint", 0) - before <= 2  # a few a round, whatever the fleet holds
+        found = name in dict(ctx.invocations)
+        assert rounds <= 50  # every candidate gets its turn (the shared fleet holds a few dozen at most)
+    candidates = [e for e in ctx.endpoints if could_be_idle(e, 24, datetime.now(UTC))]
+    assert len(candidates) > 2 and rounds > 1  # it took more than one round: the cap was what spread them
+    described = meter.get("DescribeEndpoint", 0)
+    await gather_context(services, details=False, quotas=False, endpoint_details=False, idle_h=24)
+    assert meter.get("DescribeEndpoint", 0) - described <= 2  # those read before are kept, not read again

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from hybridml.aws._util import as_utc, bounded_gather
@@ -86,6 +86,11 @@ def _endpoint_from_api(
     )
 
 
+def _stamp(summary: dict[str, Any]) -> tuple[str, str]:
+    """What says a listed endpoint changed since it was described: its status and LastModifiedTime."""
+    return (str(summary.get("EndpointStatus")), str(summary.get("LastModifiedTime")))
+
+
 class SageMakerService:
     """Endpoints and their scaling. Reads retry; mutations go through `Services.mutate` (sent once, audited)."""
 
@@ -93,6 +98,7 @@ class SageMakerService:
         self.session = session
         self._configs: dict[str, dict[str, Any]] = {}  # endpoint configs are immutable: cache by name
         self._described: dict[str, tuple[tuple[str, str], float, dict[str, Any]]] = {}
+        self._listed: dict[str, dict[str, Any]] = {}  # the last ListEndpoints answer, by name
 
     @property
     def _limit(self) -> int:
@@ -149,6 +155,7 @@ class SageMakerService:
             pages = client.get_paginator("list_endpoints").paginate(PaginationConfig={"PageSize": LIST_PAGE})
             async for page in pages:
                 found += list(page.get("Endpoints", []) or [])
+        self._listed = {str(d["EndpointName"]): d for d in found}
         return found
 
     async def endpoint_summaries(self, *, max_age_s: float = 0.0) -> list[Endpoint]:
@@ -182,17 +189,9 @@ class SageMakerService:
         now = time.monotonic()
 
         async def one(summary: dict[str, Any]) -> Endpoint | None:
-            name = str(summary["EndpointName"])
-            stamp = (str(summary.get("EndpointStatus")), str(summary.get("LastModifiedTime")))
-            cached = self._described.get(name)
-            if cached is not None and cached[0] == stamp and now - cached[1] < DESCRIBE_TTL_S:
-                raw = cached[2]
-            else:
-                try:
-                    raw = await self._describe(name)
-                except NotFound:
-                    return None  # deleted between the list and the describe
-                self._described[name] = (stamp, now, raw)
+            raw = self._still_described(summary, now) or await self._describe_listed(summary, now)
+            if raw is None:
+                return None  # deleted between the list and the describe
             return _endpoint_from_api(raw, await self._config(str(raw.get("EndpointConfigName", ""))), scaling)
 
         found = await bounded_gather(self._limit, one, summaries)
@@ -200,6 +199,52 @@ class SageMakerService:
         for gone in set(self._described) - live:
             del self._described[gone]
         return sorted((e for e in found if e is not None), key=lambda e: e.name)
+
+    def _still_described(self, summary: dict[str, Any], now: float) -> dict[str, Any] | None:
+        """The kept DescribeEndpoint of a listed endpoint, while its status and LastModifiedTime are unchanged."""
+        cached = self._described.get(str(summary["EndpointName"]))
+        if cached is not None and cached[0] == _stamp(summary) and now - cached[1] < DESCRIBE_TTL_S:
+            return cached[2]
+        return None
+
+    async def _describe_listed(self, summary: dict[str, Any], now: float) -> dict[str, Any] | None:
+        name = str(summary["EndpointName"])
+        try:
+            raw = await self._describe(name)
+        except NotFound:
+            return None
+        self._described[name] = (_stamp(summary), now, raw)
+        return raw
+
+    async def described(self, names: Collection[str], *, new_at_most: int) -> dict[str, Endpoint]:
+        """The endpoints among `names` with their variants, as of the last ListEndpoints read: those described
+        before and unchanged since cost nothing; at most `new_at_most` are described anew (a DescribeEndpoint,
+        and a DescribeEndpointConfig the first time a config is seen), the others wait for a later call. A watch
+        over hundreds of endpoints spreads its reads over its rounds instead of spending the account's API rate
+        in one burst. Autoscaling bounds are not read (shown as unknown)."""
+        now = time.monotonic()
+        listed = [self._listed[name] for name in names if name in self._listed]
+        raws: dict[str, dict[str, Any]] = {}
+        todo: list[dict[str, Any]] = []
+        for summary in listed:
+            kept = self._still_described(summary, now)
+            if kept is not None:
+                raws[str(summary["EndpointName"])] = kept
+            else:
+                todo.append(summary)
+        for summary, raw in zip(
+            todo[:new_at_most],
+            await bounded_gather(self._limit, lambda d: self._describe_listed(d, now), todo[:new_at_most]),
+            strict=True,
+        ):
+            if raw is not None:
+                raws[str(summary["EndpointName"])] = raw
+
+        async def endpoint(raw: dict[str, Any]) -> Endpoint:
+            return _endpoint_from_api(raw, await self._config(str(raw.get("EndpointConfigName", ""))), None)
+
+        found = await bounded_gather(self._limit, endpoint, list(raws.values()))
+        return {e.name: e for e in found}
 
     async def endpoint(self, name: str) -> Endpoint:
         """One endpoint; raises NotFound when it no longer exists."""
