@@ -223,6 +223,8 @@ class SageMakerService:
         over hundreds of endpoints spreads its reads over its rounds instead of spending the account's API rate
         in one burst. Autoscaling bounds are not read (shown as unknown)."""
         now = time.monotonic()
+        for gone in set(self._described) - set(self._listed):  # deleted since: not kept
+            del self._described[gone]
         listed = [self._listed[name] for name in names if name in self._listed]
         raws: dict[str, dict[str, Any]] = {}
         todo: list[dict[str, Any]] = []
