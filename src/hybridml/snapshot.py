@@ -200,13 +200,10 @@ async def _idle_reads(
     maybe = {e.name for e in endpoints if could_be_idle(e, idle_h, now)}
     bare = [e for e in endpoints if e.name in maybe and not e.variants]
     bare.sort(key=lambda e: (e.created_at or now, e.name))
-    if bare:
-        sagemaker = services.sagemaker
-        age = services.session.cache.age(("sagemaker", "endpoints"))
-        if age is not None and age <= IDLE_READ_MAX_AGE_S:  # the view's own listing: reused, no call
-            full = {e.name: e for e in await sagemaker.endpoints(max_age_s=IDLE_READ_MAX_AGE_S)}
-        else:  # oldest first, a few describes a round: never one burst over every endpoint of the account
-            full = await sagemaker.described([e.name for e in bare], new_at_most=IDLE_DESCRIBES_PER_ROUND)
+    if bare:  # oldest first, a few describes a round: never one burst over every endpoint of the account
+        full = await services.sagemaker.described(
+            [e.name for e in bare], new_at_most=IDLE_DESCRIBES_PER_ROUND, max_age_s=IDLE_READ_MAX_AGE_S
+        )
         endpoints = [
             dataclasses.replace(e, variants=full[e.name].variants)
             if e.name in maybe and not e.variants and e.name in full

@@ -192,7 +192,7 @@ class SageMakerService:
             raw = self._still_described(summary, now) or await self._describe_listed(summary, now)
             if raw is None:
                 return None  # deleted between the list and the describe
-            return _endpoint_from_api(raw, await self._config(str(raw.get("EndpointConfigName", ""))), scaling)
+            return await self._with_config(raw, scaling)
 
         found = await bounded_gather(self._limit, one, summaries)
         live = {str(s["EndpointName"]) for s in summaries}
@@ -216,42 +216,34 @@ class SageMakerService:
         self._described[name] = (_stamp(summary), now, raw)
         return raw
 
-    async def described(self, names: Collection[str], *, new_at_most: int) -> dict[str, Endpoint]:
-        """The endpoints among `names` with their variants, as of the last ListEndpoints read: those described
-        before and unchanged since cost nothing; at most `new_at_most` are described anew (a DescribeEndpoint,
-        and a DescribeEndpointConfig the first time a config is seen), the others wait for a later call. A watch
-        over hundreds of endpoints spreads its reads over its rounds instead of spending the account's API rate
-        in one burst. Autoscaling bounds are not read (shown as unknown)."""
+    async def described(self, names: Collection[str], *, new_at_most: int, max_age_s: float) -> dict[str, Endpoint]:
+        """The endpoints among `names` (in that order of preference) with their variants. A full `endpoints()`
+        answer younger than `max_age_s` is reused (no call); else, as of the last ListEndpoints read, those
+        described before and unchanged since cost nothing and at most `new_at_most` are described anew (a
+        DescribeEndpoint, and a DescribeEndpointConfig the first time a config is seen), the others waiting for a
+        later call: a watch over hundreds of endpoints spreads its reads over its rounds instead of spending the
+        account's API rate in one burst. Autoscaling bounds are not read then (shown as unknown)."""
+        full = self.session.cache.age((SERVICE, "endpoints"))
+        if full is not None and full <= max_age_s:
+            wanted = set(names)
+            return {e.name: e for e in await self.endpoints(max_age_s=max_age_s) if e.name in wanted}
         now = time.monotonic()
         for gone in set(self._described) - set(self._listed):  # deleted since: not kept
             del self._described[gone]
         listed = [self._listed[name] for name in names if name in self._listed]
-        raws: dict[str, dict[str, Any]] = {}
-        todo: list[dict[str, Any]] = []
-        for summary in listed:
-            kept = self._still_described(summary, now)
-            if kept is not None:
-                raws[str(summary["EndpointName"])] = kept
-            else:
-                todo.append(summary)
-        for summary, raw in zip(
-            todo[:new_at_most],
-            await bounded_gather(self._limit, lambda d: self._describe_listed(d, now), todo[:new_at_most]),
-            strict=True,
-        ):
-            if raw is not None:
-                raws[str(summary["EndpointName"])] = raw
+        stale = [s for s in listed if self._still_described(s, now) is None][:new_at_most]
+        await bounded_gather(self._limit, lambda summary: self._describe_listed(summary, now), stale)
+        raws = [raw for s in listed if (raw := self._still_described(s, now)) is not None]
+        return {e.name: e for e in await bounded_gather(self._limit, lambda r: self._with_config(r, None), raws)}
 
-        async def endpoint(raw: dict[str, Any]) -> Endpoint:
-            return _endpoint_from_api(raw, await self._config(str(raw.get("EndpointConfigName", ""))), None)
-
-        found = await bounded_gather(self._limit, endpoint, list(raws.values()))
-        return {e.name: e for e in found}
+    async def _with_config(self, raw: dict[str, Any], scaling: dict[str, tuple[int, int]] | None) -> Endpoint:
+        """A DescribeEndpoint answer with its endpoint config (read once per config name)."""
+        return _endpoint_from_api(raw, await self._config(str(raw.get("EndpointConfigName", ""))), scaling)
 
     async def endpoint(self, name: str) -> Endpoint:
         """One endpoint; raises NotFound when it no longer exists."""
         raw, scaling = await asyncio.gather(self._describe(name), self.scaling_bounds_or_none())
-        return _endpoint_from_api(raw, await self._config(str(raw.get("EndpointConfigName", ""))), scaling)
+        return await self._with_config(raw, scaling)
 
     async def endpoint_json(self, name: str) -> str:
         """DescribeEndpoint plus its endpoint config, for the `d` view."""
